@@ -1,0 +1,264 @@
+"""The document model: the text being cleaned, its lines and paragraphs, and
+the map from the current text back to the original.
+
+Rules run one stage after another, each seeing the text the previous stages
+left. A :class:`Draft` keeps the current text as a list of *segments*: runs
+copied from the original and replacement runs (normalisation). Deleting a
+span of the current text maps it back through the segments to spans of the
+original, so every change is recorded in original offsets, never overlaps an
+earlier one, and the whole edit history stays linear in the text's size.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import Iterator, NamedTuple, Sequence
+
+from .report import Change
+
+
+class Line(NamedTuple):
+    """One line of the current text. ``end`` excludes the line ending;
+    ``next`` is where the following line starts (after ``\\n``)."""
+
+    index: int
+    start: int
+    end: int
+    next: int
+    content: str  # stripped of surrounding whitespace
+
+    @property
+    def blank(self) -> bool:
+        return not self.content
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Who asked for an edit: rule id, category and an optional detail."""
+
+    rule: str
+    category: str
+    detail: str = ""
+
+
+def split_lines(text: str) -> list[Line]:
+    """Lines of TEXT, split on ``\\n`` only (``\\r`` of CRLF stays outside content).
+
+    A text that ends with ``\\n`` has no empty last line; the empty text has none.
+    """
+    lines: list[Line] = []
+    pos = 0
+    n = len(text)
+    find = text.find
+    index = 0
+    while pos < n:
+        nl = find("\n", pos)
+        if nl < 0:
+            end = nxt = n
+        else:
+            end, nxt = nl, nl + 1
+        raw = text[pos:end]
+        lines.append(Line(index, pos, end, nxt, raw.strip()))
+        index += 1
+        pos = nxt
+    return lines
+
+
+def paragraphs(lines: Sequence[Line]) -> list[tuple[int, int]]:
+    """Paragraphs as ``(first_line_index, last_line_index)``: maximal runs of non-blank lines."""
+    out: list[tuple[int, int]] = []
+    start = None
+    for ln in lines:
+        if ln.blank:
+            if start is not None:
+                out.append((start, ln.index - 1))
+                start = None
+        elif start is None:
+            start = ln.index
+    if start is not None:
+        out.append((start, len(lines) - 1))
+    return out
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+class Draft:
+    """The text being cleaned, with its edits recorded against the original."""
+
+    def __init__(self, original: str) -> None:
+        self.original = original
+        self.text = original
+        # Segments, in current-text order: (cur_start, orig_start, orig_end, replacement).
+        # replacement is None for a run copied from the original.
+        self._segs: list[tuple[int, int, int, str | None]] = (
+            [(0, 0, len(original), None)] if original else [])
+        self._deleted: list[Change] = []
+        self._replaced: dict[int, Change] = {}  # orig_start -> replacement change
+        self._lines: list[Line] | None = None
+        self._orig_line_starts: list[int] | None = None
+
+    # -------------------------------------------------------------- views
+    @property
+    def lines(self) -> list[Line]:
+        if self._lines is None:
+            self._lines = split_lines(self.text)
+        return self._lines
+
+    def junctions(self) -> list[tuple[int, str]]:
+        """Points of the current text where original text was removed, with what was removed.
+
+        Replacement segments do not count: they are repairs, not removals.
+        """
+        out: list[tuple[int, str]] = []
+        prev_end = 0
+        for cur, o_start, o_end, _rep in self._segs:
+            if o_start > prev_end:
+                out.append((cur, self.original[prev_end:o_start]))
+            prev_end = o_end
+        if prev_end < len(self.original):
+            out.append((len(self.text), self.original[prev_end:]))
+        return out
+
+    # -------------------------------------------------------------- edits
+    def delete(self, spans: Sequence[tuple[int, int, Attribution]]) -> None:
+        """Delete spans of the current text (sorted, non-overlapping, current offsets)."""
+        spans = [s for s in spans if s[1] > s[0]]
+        if not spans:
+            return
+        new_segs: list[tuple[int, int, int, str | None]] = []
+        si = 0
+        segs = self._segs
+        for cur, o_start, o_end, rep in segs:
+            length = (o_end - o_start) if rep is None else len(rep)
+            seg_end = cur + length
+            # deletions overlapping this segment
+            pieces: list[tuple[int, int]] = []  # kept current sub-ranges of this segment
+            pos = cur
+            while si < len(spans) and spans[si][1] <= cur:
+                si += 1
+            j = si
+            while j < len(spans) and spans[j][0] < seg_end:
+                d_start, d_end, who = spans[j]
+                a, b = max(d_start, cur), min(d_end, seg_end)
+                if a > pos:
+                    pieces.append((pos, a))
+                self._record_deletion(cur, o_start, o_end, rep, a, b, who)
+                pos = b
+                if d_end <= seg_end:
+                    j += 1
+                else:
+                    break
+            si = j
+            if not pieces and pos == cur:
+                new_segs.append((cur, o_start, o_end, rep))
+                continue
+            if pos < seg_end:
+                pieces.append((pos, seg_end))
+            if rep is None:
+                for a, b in pieces:
+                    new_segs.append((a, o_start + (a - cur), o_start + (b - cur), None))
+            elif pieces:
+                # a replacement partially deleted keeps the rest of its new text
+                kept = "".join(rep[a - cur:b - cur] for a, b in pieces)
+                old = self._replaced[o_start]
+                self._replaced[o_start] = Change(old.start, old.end, old.text, kept, old.rule,
+                                                 old.category, old.line, old.detail)
+                new_segs.append((pieces[0][0], o_start, o_end, kept))
+        self._rebuild(new_segs)
+
+    def _record_deletion(self, cur: int, o_start: int, o_end: int, rep: str | None,
+                         a: int, b: int, who: Attribution) -> None:
+        if rep is None:
+            oa, ob = o_start + (a - cur), o_start + (b - cur)
+            self._deleted.append(Change(oa, ob, self.original[oa:ob], "", who.rule,
+                                        who.category, self._orig_line(oa), who.detail))
+        elif a == cur and b == cur + len(rep):
+            # the whole repaired run goes: record it as a removal of the original text
+            self._replaced.pop(o_start)
+            self._deleted.append(Change(o_start, o_end, self.original[o_start:o_end], "",
+                                        who.rule, who.category, self._orig_line(o_start),
+                                        who.detail))
+
+    def replace(self, edits: Sequence[tuple[int, int, str, Attribution]]) -> None:
+        """Replace spans of the current text (sorted, non-overlapping).
+
+        An edit must lie inside one run copied from the original; others are
+        ignored (a repair never spans a removal).
+        """
+        if not edits:
+            return
+        new_segs: list[tuple[int, int, int, str | None]] = []
+        ei = 0
+        for cur, o_start, o_end, rep in self._segs:
+            length = (o_end - o_start) if rep is None else len(rep)
+            seg_end = cur + length
+            if rep is not None:
+                while ei < len(edits) and edits[ei][0] < seg_end:
+                    ei += 1
+                new_segs.append((cur, o_start, o_end, rep))
+                continue
+            pos = cur
+            while ei < len(edits) and edits[ei][0] < seg_end:
+                a, b, new, who = edits[ei]
+                ei += 1
+                if a < pos or b > seg_end or (a == b and not new):
+                    continue
+                if a > pos:
+                    new_segs.append((pos, o_start + (pos - cur), o_start + (a - cur), None))
+                oa, ob = o_start + (a - cur), o_start + (b - cur)
+                self._replaced[oa] = Change(oa, ob, self.original[oa:ob], new, who.rule,
+                                            who.category, self._orig_line(oa), who.detail)
+                new_segs.append((a, oa, ob, new))
+                pos = b
+            if pos < seg_end or pos == cur:
+                if seg_end > pos:
+                    new_segs.append((pos, o_start + (pos - cur), o_end, None))
+        self._rebuild(new_segs)
+
+    def _rebuild(self, segs: list[tuple[int, int, int, str | None]]) -> None:
+        parts: list[str] = []
+        out: list[tuple[int, int, int, str | None]] = []
+        cur = 0
+        orig = self.original
+        for _c, o_start, o_end, rep in segs:
+            piece = orig[o_start:o_end] if rep is None else rep
+            if not piece and rep is None:
+                continue
+            if rep is not None and not piece and o_start == o_end:
+                continue
+            # merge adjacent copied runs that are contiguous in the original
+            if (rep is None and out and out[-1][3] is None and out[-1][2] == o_start):
+                pc, ps, _pe, _ = out[-1]
+                out[-1] = (pc, ps, o_end, None)
+            else:
+                out.append((cur, o_start, o_end, rep))
+            parts.append(piece)
+            cur += len(piece)
+        self._segs = out
+        self.text = "".join(parts)
+        self._lines = None
+
+    # -------------------------------------------------------------- report
+    def _orig_line(self, offset: int) -> int:
+        """1-based line number of an original offset."""
+        if self._orig_line_starts is None:
+            starts = [0]
+            find = self.original.find
+            pos = find("\n")
+            while pos >= 0:
+                starts.append(pos + 1)
+                pos = find("\n", pos + 1)
+            self._orig_line_starts = starts
+        return bisect_right(self._orig_line_starts, offset)
+
+    def changes(self) -> list[Change]:
+        """Every change so far, ordered by original offset, non-overlapping."""
+        out = self._deleted + list(self._replaced.values())
+        out.sort(key=lambda c: (c.start, c.end))
+        return out
+
+    def iter_segments(self) -> Iterator[tuple[int, int, int, str | None]]:
+        return iter(self._segs)

@@ -1,0 +1,595 @@
+"""The engine: applies ordered rules to a text and returns a :class:`Result`.
+
+Rules run in ascending ``(order, id)``. Consecutive rules of the same kind form
+a *stage*: a stage looks at the text as the previous stage left it, and inside
+a stage each line (paragraph, header...) is taken by the first rule, in order,
+that matches it. So later rules always see the result of earlier stages, and
+the outcome never depends on anything but the rule order.
+
+After the stages, a tidy pass removes what the removals left behind: blank
+lines piling up where text was cut out, lines emptied by inline removals,
+doubled spaces. Those edits are recorded like any other (category
+``whitespace``), so the report stays lossless.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from typing import Callable, Iterable, Sequence
+
+from .document import Attribution, Draft, Line, paragraphs, word_count
+from .errors import ConfigError, RuleError
+from .matching import RulePatterns, TimedOut
+from .report import Change, Result, Skipped
+from .rules import PROFILES, Rule, bundled_rules_dir, load_rules, selector_matches
+
+#: Over-cleaning guard: the largest share of a document's words a profile may
+#: remove before the document is left unchanged and reported as ``guarded``.
+#: Chosen from the benchmarks (bench/quality.py prints what the guard changes).
+DEFAULT_MAX_REMOVED_SHARE = {"article": 0.6, "page": 0.97}
+DEFAULT_TIMEOUT = 0.5  # seconds per regex call
+
+_TERMINAL = tuple(".!?…:;\"'”’»)]")
+
+Deletion = tuple[int, int, Attribution]
+
+
+@dataclass
+class _Context:
+    """Per-document scratch state shared by the stages of one ``clean`` call."""
+
+    draft: Draft
+    skipped: list[Skipped]
+    timed_out: set[str]
+    folded: str | None = None
+    folded_lines: list[str] | None = None
+
+    def fold(self) -> str:
+        if self.folded is None:
+            self.folded = self.draft.text.casefold()
+        return self.folded
+
+    def fold_line(self, i: int) -> str:
+        if self.folded_lines is None:
+            self.folded_lines = [ln.content.casefold() for ln in self.draft.lines]
+        return self.folded_lines[i]
+
+    def reset(self) -> None:
+        self.folded = None
+        self.folded_lines = None
+
+    def timeout(self, rule_id: str) -> None:
+        if rule_id not in self.timed_out:
+            self.timed_out.add(rule_id)
+            self.skipped.append(Skipped(rule_id, "pattern exceeded its time limit"))
+
+
+def is_prose(content: str, min_words: int) -> bool:
+    """A line that reads like a sentence of running text."""
+    return content.endswith(_TERMINAL) and word_count(content) >= min_words
+
+
+class _CompiledRule:
+    __slots__ = ("rule", "pat", "who")
+
+    def __init__(self, rule: Rule, timeout: float | None) -> None:
+        self.rule = rule
+        self.pat = (RulePatterns(rule.id, rule.patterns, rule.unless, rule.flags,
+                                 rule.match == "full", timeout) if rule.patterns else None)
+        self.who = Attribution(rule.id, rule.category)
+
+
+# ------------------------------------------------------------------ helpers
+
+class _Positions:
+    """Rank of each non-blank line from the start and from the end, and the
+    index of the last prose line (for ``after_last_prose``)."""
+
+    def __init__(self, lines: Sequence[Line]) -> None:
+        self.lines = lines
+        self.rank: dict[int, int] = {}
+        for r, ln in enumerate(ln for ln in lines if not ln.blank):
+            self.rank[ln.index] = r
+        self.count = len(self.rank)
+        self._last_prose: dict[int, int] = {}
+
+    def last_prose(self, min_words: int) -> int:
+        if min_words not in self._last_prose:
+            last = -1
+            for ln in reversed(self.lines):
+                if not ln.blank and is_prose(ln.content, min_words):
+                    last = ln.index
+                    break
+            self._last_prose[min_words] = last
+        return self._last_prose[min_words]
+
+
+def _conditions_hold(rule: Rule, first: Line, last: Line, content: str,
+                     pos: _Positions) -> bool:
+    w = rule.when
+    if w.max_chars is not None and len(content) > w.max_chars:
+        return False
+    if w.max_words is not None or w.min_words is not None:
+        n = word_count(content)
+        if w.max_words is not None and n > w.max_words:
+            return False
+        if w.min_words is not None and n < w.min_words:
+            return False
+    if w.first_lines is not None and pos.rank.get(first.index, 0) >= w.first_lines:
+        return False
+    if w.last_lines is not None and pos.count - 1 - pos.rank.get(last.index, 0) >= w.last_lines:
+        return False
+    if w.after_last_prose and first.index <= pos.last_prose(w.prose_min_words):
+        return False
+    return True
+
+
+def _candidates(cr: _CompiledRule, ctx: _Context, lines: Sequence[Line]) -> Iterable[Line]:
+    """Non-blank lines that may match CR: those containing one of its literals."""
+    lits = cr.pat.literals if cr.pat else None
+    if lits is None:
+        return (ln for ln in lines if not ln.blank)
+    return (ln for ln in lines if not ln.blank
+            and any(lit in ctx.fold_line(ln.index) for lit in lits))
+
+
+# ------------------------------------------------------------------ stages
+
+def _stage_line(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deletion]:
+    lines = ctx.draft.lines
+    pos = _Positions(lines)
+    taken: dict[int, Attribution] = {}
+    for cr in rules:
+        if cr.rule.id in ctx.timed_out or not cr.pat.may_match(ctx.fold()):
+            continue
+        try:
+            for ln in _candidates(cr, ctx, lines):
+                if ln.index in taken or not _conditions_hold(cr.rule, ln, ln, ln.content, pos):
+                    continue
+                if cr.pat.first_match(ln.content) is not None:
+                    taken[ln.index] = cr.who
+        except TimedOut:
+            ctx.timeout(cr.rule.id)
+    return [(lines[i].start, lines[i].next, who) for i, who in sorted(taken.items())]
+
+
+def _stage_block(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deletion]:
+    lines = ctx.draft.lines
+    pos = _Positions(lines)
+    paras = paragraphs(lines)
+    texts: list[str | None] = [None] * len(paras)
+    folded: list[str | None] = [None] * len(paras)
+    taken: dict[int, Attribution] = {}
+    for cr in rules:
+        if cr.rule.id in ctx.timed_out or not cr.pat.may_match(ctx.fold()):
+            continue
+        lits = cr.pat.literals
+        try:
+            for k, (a, b) in enumerate(paras):
+                if k in taken:
+                    continue
+                if texts[k] is None:
+                    texts[k] = "\n".join(ln.content for ln in lines[a:b + 1])
+                    folded[k] = texts[k].casefold()
+                if lits is not None and not any(lit in folded[k] for lit in lits):
+                    continue
+                if not _conditions_hold(cr.rule, lines[a], lines[b], texts[k], pos):
+                    continue
+                if cr.pat.first_match(texts[k]) is not None:
+                    taken[k] = cr.who
+        except TimedOut:
+            ctx.timeout(cr.rule.id)
+    return [(lines[paras[k][0]].start, lines[paras[k][1]].next, who)
+            for k, who in sorted(taken.items())]
+
+
+def _stage_inline(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deletion]:
+    text = ctx.draft.text
+    found: list[tuple[int, int, int, Attribution]] = []
+    for rank, cr in enumerate(rules):
+        if cr.rule.id in ctx.timed_out or not cr.pat.may_match(ctx.fold()):
+            continue
+        try:
+            for m in cr.pat.finditer(text):
+                a, b = m.span()
+                if a == b or "\n" in text[a:b]:
+                    continue
+                if cr.pat.unless:
+                    ls = text.rfind("\n", 0, a) + 1
+                    le = text.find("\n", b)
+                    if cr.pat.vetoed(text[ls:le if le >= 0 else len(text)]):
+                        continue
+                found.append((a, rank, b, cr.who))
+        except TimedOut:
+            ctx.timeout(cr.rule.id)
+    found.sort(key=lambda t: (t[0], t[1]))
+    out: list[Deletion] = []
+    end = -1
+    for a, _rank, b, who in found:
+        if a >= end:
+            out.append((a, b, who))
+            end = b
+    return out
+
+
+def _stage_section(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deletion]:
+    lines = ctx.draft.lines
+    pos = _Positions(lines)
+    covered = [False] * len(lines)
+    out: list[Deletion] = []
+    for cr in rules:
+        if cr.rule.id in ctx.timed_out or not cr.pat.may_match(ctx.fold()):
+            continue
+        spec = cr.rule.section
+        try:
+            for ln in list(_candidates(cr, ctx, lines)):
+                if covered[ln.index] or not _conditions_hold(cr.rule, ln, ln, ln.content, pos):
+                    continue
+                if cr.pat.first_match(ln.content) is None:
+                    continue
+                last = ln.index
+                count = 0
+                reached_end = True
+                for nxt in lines[ln.index + 1:]:
+                    if nxt.blank:
+                        continue
+                    c = nxt.content
+                    if (covered[nxt.index] or count >= spec.max_lines
+                            or (spec.stop_at_prose and is_prose(c, spec.prose_min_words))
+                            or (spec.line_max_words is not None
+                                and word_count(c) > spec.line_max_words)
+                            or (spec.line_max_chars is not None and len(c) > spec.line_max_chars)):
+                        reached_end = False
+                        break
+                    count += 1
+                    last = nxt.index
+                if count < spec.min_lines or (spec.require_end and not reached_end):
+                    continue
+                first = ln.index if spec.include_header else ln.index + 1
+                if first > last:
+                    continue
+                for i in range(first, last + 1):
+                    covered[i] = True
+                detail = f"header line {ln.index + 1}, {count} line(s) below"
+                out.append((lines[first].start, lines[last].next,
+                            Attribution(cr.rule.id, cr.rule.category, detail)))
+        except TimedOut:
+            ctx.timeout(cr.rule.id)
+    out.sort(key=lambda d: d[0])
+    return out
+
+
+def _stage_fragment(rules: Sequence[_CompiledRule], ctx: _Context, leading: bool,
+                    ) -> list[Deletion]:
+    lines = ctx.draft.lines
+    nonblank = [ln for ln in lines if not ln.blank]
+    if not nonblank:
+        return []
+    ln = nonblank[0] if leading else nonblank[-1]
+    pos = _Positions(lines)
+    for cr in rules:
+        if cr.rule.id in ctx.timed_out or not cr.pat.may_match(ctx.fold_line(ln.index)):
+            continue
+        if not _conditions_hold(cr.rule, ln, ln, ln.content, pos):
+            continue
+        try:
+            m = cr.pat.first_match(ln.content)
+        except TimedOut:
+            ctx.timeout(cr.rule.id)
+            continue
+        if m is None:
+            continue
+        if cr.rule.remove == "line":
+            return [(ln.start, ln.next, cr.who)]
+        offset = ctx.draft.text.find(ln.content, ln.start, ln.end)
+        a, b = m.span()
+        return [(offset + a, offset + b, cr.who)]
+    return []
+
+
+def _stage_normalisation(rules: Sequence[_CompiledRule], ctx: _Context) -> None:
+    from .normalise import ftfy_config, line_edits
+
+    for cr in rules:
+        config = ftfy_config(cr.rule.param_dict)
+        edits = [(a, b, new, cr.who) for a, b, new in line_edits(ctx.draft.text, config)]
+        if edits:
+            ctx.draft.replace(edits)
+            ctx.reset()
+
+
+#: Handlers of kinds implemented outside this module (the page profile).
+EXTRA_KINDS: dict[str, Callable[[Sequence[Rule], Draft], list[Deletion]]] = {}
+
+_STAGES: dict[str, Callable[[Sequence[_CompiledRule], _Context], list[Deletion]]] = {
+    "line": _stage_line,
+    "block": _stage_block,
+    "inline": _stage_inline,
+    "section": _stage_section,
+    "leading-fragment": lambda rules, ctx: _stage_fragment(rules, ctx, True),
+    "trailing-fragment": lambda rules, ctx: _stage_fragment(rules, ctx, False),
+}
+
+
+# ------------------------------------------------------------------ tidy
+
+_TIDY_BLANK = Attribution("core.tidy.blank-lines", "whitespace")
+_TIDY_EMPTIED = Attribution("core.tidy.emptied-line", "whitespace")
+_TIDY_SPACES = Attribution("core.tidy.spaces", "whitespace")
+_HSPACE = " \t\u00a0"
+
+
+def _tidy(draft: Draft) -> None:
+    """Remove the whitespace that removals left behind (recorded edits)."""
+    junctions = draft.junctions()
+    if not junctions:
+        return
+    text = draft.text
+    # 1. spaces doubled or dangling around an inline removal
+    dels: list[Deletion] = []
+    for p, removed in junctions:
+        if "\n" in removed:
+            continue
+        before = text[p - 1] if p > 0 else "\n"
+        after = text[p] if p < len(text) else "\n"
+        if before in _HSPACE and after in _HSPACE:
+            e = p
+            while e < len(text) and text[e] in _HSPACE:
+                e += 1
+            dels.append((p, e, _TIDY_SPACES))
+        elif before in _HSPACE and after in "\r\n":
+            s = p
+            while s > 0 and text[s - 1] in _HSPACE:
+                s -= 1
+            if s > 0 and text[s - 1] != "\n":
+                dels.append((s, p, _TIDY_SPACES))
+        elif before == "\n" and after in _HSPACE:
+            e = p
+            while e < len(text) and text[e] in _HSPACE:
+                e += 1
+            dels.append((p, e, _TIDY_SPACES))
+    if dels:
+        draft.delete(_merge(dels))
+        junctions = draft.junctions()
+        text = draft.text
+    # 2. lines emptied by inline removals go entirely
+    lines = draft.lines
+    jpos = [p for p, removed in junctions]
+    inline_j = {p for p, removed in junctions if "\n" not in removed and removed.strip()}
+    dels = []
+    if inline_j:
+        import bisect
+        for ln in lines:
+            if ln.blank:
+                i = bisect.bisect_left(jpos, ln.start)
+                if i < len(jpos) and jpos[i] <= ln.end and any(
+                        q in inline_j for q in jpos[i:bisect.bisect_right(jpos, ln.end)]):
+                    dels.append((ln.start, ln.next, _TIDY_EMPTIED))
+    if dels:
+        draft.delete(dels)
+        junctions = draft.junctions()
+    # 3. blank-line runs that touch a removal shrink to one (to none at either end)
+    lines = draft.lines
+    if not lines:
+        return
+    jset = sorted(p for p, _ in junctions)
+    import bisect
+    dels = []
+    i = 0
+    n = len(lines)
+    first_content = next((ln.index for ln in lines if not ln.blank), n)
+    last_content = next((ln.index for ln in reversed(lines) if not ln.blank), -1)
+    while i < n:
+        if not lines[i].blank:
+            i += 1
+            continue
+        j = i
+        while j < n and lines[j].blank:
+            j += 1
+        run = lines[i:j]
+        lo, hi = run[0].start, run[-1].next
+        k = bisect.bisect_left(jset, lo)
+        touches = k < len(jset) and jset[k] <= hi
+        if touches:
+            at_edge = i < first_content or i > last_content
+            keep = 0 if at_edge else 1
+            if len(run) > keep:
+                dels.append((run[keep].start, run[-1].next, _TIDY_BLANK))
+        i = j
+    if dels:
+        draft.delete(dels)
+
+
+def _merge(dels: list[Deletion]) -> list[Deletion]:
+    dels.sort(key=lambda d: d[0])
+    out: list[Deletion] = []
+    for d in dels:
+        if out and d[0] < out[-1][1]:
+            if d[1] > out[-1][1]:
+                out[-1] = (out[-1][0], d[1], out[-1][2])
+        else:
+            out.append(d)
+    return out
+
+
+# ------------------------------------------------------------------ cleaner
+
+class Cleaner:
+    """A compiled rule set, built once and reused for many texts.
+
+    Thread-safe (``clean`` keeps no state between calls) and picklable (it
+    pickles as its rules and options, and compiles again when unpickled).
+
+    :param profile: ``"article"`` (extractor output, the default) or ``"page"``
+        (the full visible text of a web page).
+    :param rules: extra rule files or folders to load.
+    :param default_rules: load the bundled rules.
+    :param ignore: rule ids, id prefixes (``en``, ``en.newsletter``) or
+        categories to disable.
+    :param select: when given, only rules named by these selectors run.
+    :param enable: selectors of disabled (opt-in) rules to switch on, e.g. ``headline``.
+    :param timeout: time limit of one regex call, in seconds.
+    :param max_removed_share: over-cleaning guard threshold (share of words);
+        ``None`` uses the profile's default.
+    :param allow_large_removals: turn the over-cleaning guard off.
+    """
+
+    def __init__(self, profile: str = "article", rules: Iterable[str | os.PathLike[str]] = (),
+                 *, default_rules: bool = True, ignore: Iterable[str] = (),
+                 select: Iterable[str] = (), enable: Iterable[str] = (),
+                 timeout: float | None = DEFAULT_TIMEOUT,
+                 max_removed_share: float | None = None,
+                 allow_large_removals: bool = False,
+                 extra_rules: Sequence[Rule] = ()) -> None:
+        if profile not in PROFILES:
+            raise ConfigError(f"unknown profile {profile!r} (one of: {', '.join(PROFILES)})")
+        self.profile = profile
+        self.rule_paths = tuple(str(p) for p in rules)
+        self.default_rules = default_rules
+        self.ignore = tuple(ignore)
+        self.select = tuple(select)
+        self.enable = tuple(enable)
+        self.timeout = timeout
+        share = (DEFAULT_MAX_REMOVED_SHARE[profile] if max_removed_share is None
+                 else max_removed_share)
+        if not 0.0 < share <= 1.0:
+            raise ConfigError("max_removed_share must be in (0, 1]")
+        self.max_removed_share = share
+        self.allow_large_removals = allow_large_removals
+        self._extra = tuple(extra_rules)
+        loaded: list[Rule] = []
+        if default_rules:
+            loaded.extend(_bundled_rules())
+        for p in self.rule_paths:
+            loaded.extend(load_rules(p))
+        loaded.extend(self._extra)
+        from .rules import check_unique
+        check_unique(loaded)
+        self.all_rules: tuple[Rule, ...] = tuple(sorted(loaded, key=Rule.sort_key))
+        self.rules: tuple[Rule, ...] = tuple(r for r in self.all_rules if self._active(r))
+        self._stages = self._build_stages()
+        self._lock = threading.Lock()
+
+    def _active(self, rule: Rule) -> bool:
+        if self.profile not in rule.profiles:
+            return False
+        if any(selector_matches(s, rule) for s in self.ignore):
+            return False
+        if self.select and not any(selector_matches(s, rule) for s in self.select):
+            return False
+        return rule.enabled or any(selector_matches(s, rule) for s in self.enable + self.select
+                                   if s != rule.pack)
+
+    def _build_stages(self) -> list[tuple[str, list]]:
+        stages: list[tuple[str, list]] = []
+        for rule in self.rules:
+            if rule.kind in EXTRA_KINDS or rule.kind == "page-region":
+                _load_extra_kinds()
+                item = rule
+            else:
+                item = _CompiledRule(rule, self.timeout)
+            if stages and stages[-1][0] == rule.kind:
+                stages[-1][1].append(item)
+            else:
+                stages.append((rule.kind, [item]))
+        for kind, items in stages:
+            if kind in EXTRA_KINDS:
+                validate = getattr(EXTRA_KINDS[kind], "validate", None)
+                if validate:
+                    for r in items:
+                        validate(r)
+        return stages
+
+    def __reduce__(self):
+        return (_rebuild_cleaner, (self.profile, self.rule_paths, self.default_rules,
+                                   self.ignore, self.select, self.enable, self.timeout,
+                                   self.max_removed_share, self.allow_large_removals,
+                                   self._extra))
+
+    # -------------------------------------------------------------- cleaning
+    def clean(self, text: str) -> Result:
+        """Clean TEXT and return the :class:`Result` (text plus report)."""
+        if not isinstance(text, str):
+            raise TypeError(f"clean() takes str, not {type(text).__name__}")
+        bom = text.startswith("\ufeff")
+        body = text[1:] if bom else text
+        draft = Draft(body)
+        ctx = _Context(draft, [], set())
+        for kind, items in self._stages:
+            if not draft.text:
+                break
+            if kind == "normalisation":
+                _stage_normalisation(items, ctx)
+                continue
+            if kind in EXTRA_KINDS:
+                dels = EXTRA_KINDS[kind](items, draft)
+            else:
+                dels = _STAGES[kind](items, ctx)
+            if dels:
+                draft.delete(dels)
+                ctx.reset()
+        _tidy(draft)
+        changes = draft.changes()
+        out = draft.text
+        if bom:
+            changes = [Change(c.start + 1, c.end + 1, c.text, c.replacement, c.rule, c.category,
+                              c.line, c.detail) for c in changes]
+            out = "\ufeff" + out
+        words_in = word_count(body)
+        share = 0.0
+        if words_in:
+            share = max(0.0, (words_in - word_count(draft.text)) / words_in)
+        if changes and share > self.max_removed_share and not self.allow_large_removals:
+            return Result(text, text, tuple(changes), "guarded", tuple(ctx.skipped),
+                          self.profile, share)
+        return Result(text, out, tuple(changes), "cleaned", tuple(ctx.skipped), self.profile,
+                      share)
+
+
+def _rebuild_cleaner(profile, rule_paths, default_rules, ignore, select, enable, timeout,
+                     share, allow, extra) -> Cleaner:
+    return Cleaner(profile, rule_paths, default_rules=default_rules, ignore=ignore,
+                   select=select, enable=enable, timeout=timeout, max_removed_share=share,
+                   allow_large_removals=allow, extra_rules=extra)
+
+
+_BUNDLED: tuple[Rule, ...] | None = None
+_BUNDLED_LOCK = threading.Lock()
+
+
+def _bundled_rules() -> tuple[Rule, ...]:
+    """The bundled rules, loaded once per process."""
+    global _BUNDLED
+    with _BUNDLED_LOCK:
+        if _BUNDLED is None:
+            d = bundled_rules_dir()
+            if not d.is_dir():
+                raise RuleError("bundled rules folder is missing", path=str(d))
+            _BUNDLED = tuple(load_rules(d))
+        return _BUNDLED
+
+
+def _load_extra_kinds() -> None:
+    if "page-region" not in EXTRA_KINDS:
+        try:
+            from . import page  # noqa: F401  (registers its kinds)
+        except ImportError as exc:  # pragma: no cover
+            raise RuleError(f"page-region rules need the page module: {exc}") from None
+
+
+def clean(text: str, **options) -> Result:
+    """Clean TEXT with a :class:`Cleaner` built from OPTIONS (cached per options).
+
+    For many texts, build one :class:`Cleaner` and call its ``clean``.
+    """
+    key = repr(sorted(options.items()))
+    cleaner = _CLEANERS.get(key)
+    if cleaner is None:
+        cleaner = Cleaner(**options)
+        _CLEANERS[key] = cleaner
+    return cleaner.clean(text)
+
+
+_CLEANERS: dict[str, Cleaner] = {}

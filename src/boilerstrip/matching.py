@@ -1,0 +1,210 @@
+"""Compiling rule patterns and matching them fast and safely.
+
+Three things make matching cheap and safe:
+
+* every pattern is compiled once per :class:`~boilerstrip.engine.Cleaner`;
+* each pattern gets a *required literal* set, computed from its parse tree: a
+  pattern can only match a text that contains one of those strings (compared
+  case-folded), so a plain substring test skips most rules on most documents
+  before any regular expression runs;
+* every regex call runs with a time limit (``regex``'s ``timeout=``): a pattern
+  that backtracks catastrophically on a document is stopped and reported.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Iterable, Sequence
+
+import regex
+
+_FLAG_BITS = {
+    "ignorecase": regex.IGNORECASE,
+    "verbose": regex.VERBOSE,
+    "dotall": regex.DOTALL,
+    "ascii": regex.ASCII,
+    "fullcase": regex.FULLCASE,
+}
+
+
+@functools.lru_cache(maxsize=4096)
+def _compile(pattern: str, flags: int) -> regex.Pattern[str]:
+    return regex.compile(pattern, flags | regex.VERSION0)
+
+
+def compile_pattern(pattern: str, flags: Iterable[str] = ("ignorecase",)) -> regex.Pattern[str]:
+    """Compile PATTERN (``regex`` module syntax) with rule FLAGS names."""
+    bits = 0
+    for f in flags:
+        bits |= _FLAG_BITS[f]
+    return _compile(pattern, bits)
+
+
+_NESTED_QUANTIFIER = regex.compile(r"\((?:[^()\\]|\\.)*[+*](?:[^()\\]|\\.)*\)[+*{]")
+
+
+def risky_pattern(pattern: str) -> str | None:
+    """A warning when PATTERN has a quantified group that itself contains a
+    quantifier (``(a+)+``, ``(\\w+\\s?)*``): such patterns can backtrack
+    catastrophically. ``None`` when nothing looks risky."""
+    if _NESTED_QUANTIFIER.search(pattern):
+        return (f"pattern {pattern!r} nests quantifiers and may backtrack catastrophically; "
+                "prefer possessive (`++`) or atomic (`(?>...)`) forms")
+    return None
+
+
+# --------------------------------------------------------------- literals
+
+def required_literals(pattern: str, flags: Iterable[str] = ()) -> frozenset[str] | None:
+    """Strings of which at least one occurs (case-folded) in any text PATTERN matches.
+
+    Returns ``None`` when no useful requirement can be proven (the caller must
+    then run the pattern on everything). Uses Python's own regex parser; a
+    pattern that only the ``regex`` module understands simply gets ``None``.
+    """
+    try:
+        import re._parser as sre_parse  # type: ignore[import-not-found]
+    except ImportError:  # Python < 3.11
+        import sre_parse  # type: ignore[no-redef]
+    bits = 0
+    flags = tuple(flags)
+    if "verbose" in flags:
+        bits |= 64  # re.VERBOSE
+    if "dotall" in flags:
+        bits |= 16  # re.DOTALL
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            # A FutureWarning ("possible nested set") means Python's parser reads
+            # the pattern differently from the regex module: give up, stay safe.
+            warnings.simplefilter("error")
+            parsed = sre_parse.parse(pattern, bits)
+    except Exception:
+        return None
+    best = _best(_requirements(list(parsed), sre_parse))
+    return best
+
+
+def _best(reqs: list[frozenset[str]]) -> frozenset[str] | None:
+    good = [r for r in reqs if r and min(len(s) for s in r) >= 3]
+    if not good:
+        return None
+    return max(good, key=lambda r: (min(len(s) for s in r), -len(r)))
+
+
+def _requirements(items: Sequence, sp) -> list[frozenset[str]]:
+    """Requirements of a sequence of parsed items: each a set of alternatives."""
+    c = sp  # the constants live on the parser module's namespace
+    LITERAL, SUBPATTERN, BRANCH = c.LITERAL, c.SUBPATTERN, c.BRANCH
+    MAX_REPEAT, MIN_REPEAT = c.MAX_REPEAT, c.MIN_REPEAT
+    POSSESSIVE_REPEAT = getattr(c, "POSSESSIVE_REPEAT", None)
+    ATOMIC_GROUP = getattr(c, "ATOMIC_GROUP", None)
+    reqs: list[frozenset[str]] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            reqs.append(frozenset({"".join(run).casefold()}))
+            run.clear()
+
+    for op, av in items:
+        if op is LITERAL:
+            run.append(chr(av))
+            continue
+        flush()
+        if op is SUBPATTERN:
+            reqs.extend(_requirements(list(av[-1]), sp))
+        elif ATOMIC_GROUP is not None and op is ATOMIC_GROUP:
+            reqs.extend(_requirements(list(av), sp))
+        elif op is BRANCH:
+            alts = []
+            for branch in av[1]:
+                b = _best(_requirements(list(branch), sp))
+                if b is None:
+                    alts = None
+                    break
+                alts.extend(b)
+            if alts:
+                reqs.append(frozenset(alts))
+        elif op in (MAX_REPEAT, MIN_REPEAT) or (POSSESSIVE_REPEAT is not None
+                                                and op is POSSESSIVE_REPEAT):
+            lo, _hi, sub = av
+            if lo >= 1:
+                reqs.extend(_requirements(list(sub), sp))
+    flush()
+    return reqs
+
+
+class TimedOut(Exception):
+    """A pattern exceeded its time limit on the current document."""
+
+    def __init__(self, rule_id: str) -> None:
+        super().__init__(rule_id)
+        self.rule_id = rule_id
+
+
+class RulePatterns:
+    """The compiled patterns of one rule, with prefilter and time limit.
+
+    ``matches(text)`` is the rule's test on one candidate (a stripped line, a
+    paragraph, a header): it honours ``match`` (full or search) and ``unless``.
+    """
+
+    __slots__ = ("rule_id", "patterns", "unless", "full", "literals", "timeout")
+
+    def __init__(self, rule_id: str, patterns: Sequence[str], unless: Sequence[str],
+                 flags: Sequence[str], full: bool, timeout: float | None) -> None:
+        self.rule_id = rule_id
+        self.patterns = tuple(compile_pattern(p, flags) for p in patterns)
+        self.unless = tuple(compile_pattern(p, flags) for p in unless)
+        self.full = full
+        self.timeout = timeout
+        lits: set[str] = set()
+        for p in patterns:
+            req = required_literals(p, flags)
+            if req is None:
+                lits = set()
+                break
+            lits |= req
+        self.literals: tuple[str, ...] | None = tuple(sorted(lits)) if lits else None
+
+    def may_match(self, folded: str) -> bool:
+        """Cheap prefilter on case-folded text: False means no pattern can match."""
+        lits = self.literals
+        if lits is None:
+            return True
+        for lit in lits:
+            if lit in folded:
+                return True
+        return False
+
+    def first_match(self, text: str) -> regex.Match[str] | None:
+        """The first pattern match on TEXT (full or search), unless an ``unless`` matches."""
+        try:
+            for p in self.patterns:
+                m = (p.fullmatch(text, timeout=self.timeout) if self.full
+                     else p.search(text, timeout=self.timeout))
+                if m is not None:
+                    for u in self.unless:
+                        if u.search(text, timeout=self.timeout):
+                            return None
+                    return m
+        except TimeoutError:
+            raise TimedOut(self.rule_id) from None
+        return None
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None):
+        """All non-overlapping matches of every pattern in TEXT[pos:endpos]."""
+        try:
+            for p in self.patterns:
+                yield from p.finditer(text, pos, endpos if endpos is not None else len(text),
+                                      timeout=self.timeout)
+        except TimeoutError:
+            raise TimedOut(self.rule_id) from None
+
+    def vetoed(self, text: str) -> bool:
+        try:
+            return any(u.search(text, timeout=self.timeout) for u in self.unless)
+        except TimeoutError:
+            raise TimedOut(self.rule_id) from None
