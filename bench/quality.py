@@ -168,6 +168,10 @@ def run_cli(command, profile, system, corpus, rendering, inputs, keep_dir, timeo
                                f"error: exit {proc.returncode}: {last[:200]}",
                                argv=argv)
         missing = [i for i in corpus.ids if not (out_dir / f"{i}.txt").is_file()]
+        if len(missing) == len(corpus.ids):
+            return _failed_row(corpus, rendering, system,
+                               f"error: exit {proc.returncode} but no output file written "
+                               f"(does it support `--output-dir`?)", argv=argv)
         outputs = scoring.read_texts(out_dir, corpus.ids)
         touched = sum(scoring.read_text(in_dir / f"{i}.txt") != inputs[i] for i in corpus.ids)
         row = _row(corpus, rendering, system, inputs, outputs, seconds,
