@@ -151,11 +151,13 @@ def run_cli(command, profile, system, corpus, rendering, inputs, keep_dir, timeo
             report = out_dir.with_name(out_dir.name + ".report.jsonl")
         else:
             out_dir, report = tmp / "output", tmp / "report.jsonl"
-        out_dir.mkdir(parents=True, exist_ok=True)
+        if out_dir.exists():  # files of an earlier run would hide missing outputs
+            shutil.rmtree(out_dir)
+        out_dir.mkdir(parents=True)
         argv = cli_argv(command, profile, out_dir, report, in_dir)
         t0 = time.perf_counter()
         try:
-            proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout,
+            proc = subprocess.run(argv, capture_output=True, text=True, errors="replace", timeout=timeout,
                                   stdin=subprocess.DEVNULL)
         except FileNotFoundError:
             return _failed_row(corpus, rendering, system, f"{exe} not installed")
