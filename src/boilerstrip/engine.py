@@ -196,7 +196,7 @@ def _stage_inline(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deletio
                 a, b = m.span()
                 if a == b or "\n" in text[a:b]:
                     continue
-                if cr.pat.unless:
+                if cr.pat.has_unless:
                     ls = text.rfind("\n", 0, a) + 1
                     le = text.find("\n", b)
                     if cr.pat.vetoed(text[ls:le if le >= 0 else len(text)]):

@@ -55,6 +55,23 @@ def risky_pattern(pattern: str) -> str | None:
 
 # --------------------------------------------------------------- literals
 
+_LITERALS: dict[tuple[str, tuple[str, ...]], frozenset[str] | None] = {}
+
+
+def literals_for(pattern: str, flags: Iterable[str] = ()) -> frozenset[str] | None:
+    """:func:`required_literals`, memoised (and seeded from the rule cache)."""
+    key = (pattern, tuple(flags))
+    if key not in _LITERALS:
+        _LITERALS[key] = required_literals(pattern, key[1])
+    return _LITERALS[key]
+
+
+def seed_literals(entries: Iterable) -> None:
+    """Fill the memo from the on-disk rule cache: ``[pattern, flags, literals|None]``."""
+    for pattern, flags, lits in entries:
+        _LITERALS[(pattern, tuple(flags))] = None if lits is None else frozenset(lits)
+
+
 def required_literals(pattern: str, flags: Iterable[str] = ()) -> frozenset[str] | None:
     """Strings of which at least one occurs (case-folded) in any text PATTERN matches.
 
@@ -151,23 +168,41 @@ class RulePatterns:
     paragraph, a header): it honours ``match`` (full or search) and ``unless``.
     """
 
-    __slots__ = ("rule_id", "patterns", "unless", "full", "literals", "timeout")
+    __slots__ = ("rule_id", "_sources", "_flags", "_patterns", "_unless", "full", "literals",
+                 "timeout", "has_unless")
 
     def __init__(self, rule_id: str, patterns: Sequence[str], unless: Sequence[str],
                  flags: Sequence[str], full: bool, timeout: float | None) -> None:
         self.rule_id = rule_id
-        self.patterns = tuple(compile_pattern(p, flags) for p in patterns)
-        self.unless = tuple(compile_pattern(p, flags) for p in unless)
+        self._sources = (tuple(patterns), tuple(unless))
+        self._flags = tuple(flags)
+        self._patterns: tuple[regex.Pattern[str], ...] | None = None
+        self._unless: tuple[regex.Pattern[str], ...] | None = None
+        self.has_unless = bool(unless)
         self.full = full
         self.timeout = timeout
         lits: set[str] = set()
         for p in patterns:
-            req = required_literals(p, flags)
+            req = literals_for(p, flags)
             if req is None:
                 lits = set()
                 break
             lits |= req
         self.literals: tuple[str, ...] | None = tuple(sorted(lits)) if lits else None
+
+    # Patterns compile on first use: most rules never pass the literal
+    # prefilter on a given run, so a short run never pays for compiling them.
+    @property
+    def patterns(self) -> tuple[regex.Pattern[str], ...]:
+        if self._patterns is None:
+            self._patterns = tuple(compile_pattern(p, self._flags) for p in self._sources[0])
+        return self._patterns
+
+    @property
+    def unless(self) -> tuple[regex.Pattern[str], ...]:
+        if self._unless is None:
+            self._unless = tuple(compile_pattern(p, self._flags) for p in self._sources[1])
+        return self._unless
 
     def may_match(self, folded: str) -> bool:
         """Cheap prefilter on case-folded text: False means no pattern can match."""

@@ -1,0 +1,113 @@
+"""On-disk cache of validated rules, so that start-up does not re-parse YAML
+and re-validate every pattern on each run (pre-commit calls us often).
+
+One JSON file per rule file, named by the hash of its absolute path, holding
+the SHA-256 of the file's bytes, the boilerstrip version and the validated
+rules (plus each pattern's required literals). A cache entry is used only when
+the content hash and the version match, so editing a rule file always
+invalidates it. JSON, not pickle: reading the cache can never run code.
+Location: ``$BOILERSTRIP_CACHE_DIR``, else ``$XDG_CACHE_HOME/boilerstrip``,
+else ``~/.cache/boilerstrip``; ``BOILERSTRIP_NO_CACHE=1`` turns it off. Any
+problem with the cache (read-only home, corrupt file) silently falls back to
+parsing the rule file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .rules import Conditions, Example, Rule, SectionSpec, _tuplify
+
+FORMAT = 1
+
+
+def cache_dir() -> Path | None:
+    if os.environ.get("BOILERSTRIP_NO_CACHE"):
+        return None
+    d = os.environ.get("BOILERSTRIP_CACHE_DIR")
+    if d:
+        return Path(d)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "boilerstrip"
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def _entry(path: Path) -> Path | None:
+    d = cache_dir()
+    if d is None:
+        return None
+    key = hashlib.sha1(str(path.resolve()).encode("utf-8", "surrogatepass")).hexdigest()
+    return d / f"rules-{key}.json"
+
+
+def _stamp(data: bytes, pack: str) -> str:
+    return f"{FORMAT}:{_version()}:{pack}:{hashlib.sha256(data).hexdigest()}"
+
+
+def get(path: Path, data: bytes, pack: str) -> list[Rule] | None:
+    """The cached rules of PATH if its content DATA is unchanged, else None."""
+    entry = _entry(path)
+    if entry is None:
+        return None
+    try:
+        with open(entry, encoding="utf-8") as fh:
+            blob = json.load(fh)
+        if blob.get("stamp") != _stamp(data, pack) or blob.get("source") != str(path):
+            return None
+        from .matching import seed_literals
+
+        seed_literals(blob.get("literals", []))
+        return [_rule_from_dict(d) for d in blob["rules"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def put(path: Path, data: bytes, pack: str, rules: list[Rule]) -> None:
+    """Store RULES for PATH (best effort: errors are ignored)."""
+    entry = _entry(path)
+    if entry is None:
+        return
+    try:
+        from .matching import literals_for
+
+        lits = [[p, list(r.flags), None if (v := literals_for(p, r.flags)) is None else sorted(v)]
+                for r in rules for p in r.patterns]
+        blob = {"stamp": _stamp(data, pack), "source": str(path),
+                "rules": [dataclasses.asdict(r) for r in rules], "literals": lits}
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=".json")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(blob, fh, ensure_ascii=False)
+            os.replace(tmp, entry)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+    except (OSError, TypeError, ValueError):
+        pass
+
+
+def _rule_from_dict(d: dict[str, Any]) -> Rule:
+    d = dict(d)
+    d["when"] = Conditions(**d["when"])
+    d["section"] = SectionSpec(**d["section"]) if d.get("section") else None
+    d["remove_examples"] = tuple(Example(**e) for e in d["remove_examples"])
+    d["keep_examples"] = tuple(Example(**e) for e in d["keep_examples"])
+    d["params"] = tuple((k, _tuplify(v)) for k, v in d["params"])
+    for key in ("patterns", "unless", "flags", "profiles"):
+        d[key] = tuple(d[key])
+    return Rule(**d)
