@@ -32,9 +32,9 @@ def main(argv=None) -> int:
     changed = 0
     with open(args.report, "w", encoding="utf-8") as rep:
         for f in sorted(args.input_dir.glob("*.txt")):
-            text = f.read_text(encoding="utf-8", newline="")
+            text = f.read_bytes().decode("utf-8")
             res = cleaner.clean(text)
-            (args.output_dir / f.name).write_text(res.text, encoding="utf-8", newline="")
+            (args.output_dir / f.name).write_bytes(res.text.encode("utf-8"))
             changed += res.changed
             for c in res.changes:
                 d = c.to_dict()
