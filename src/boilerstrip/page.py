@@ -1,0 +1,499 @@
+"""The page profile's ``page-region`` rule kind: find the article in the full
+visible text of a web page.
+
+Input is what a browser's innerText or ``inscriptis`` gives for a whole page:
+the article surrounded by menus, breadcrumbs, teaser lists, share bars and
+footers, one block per line. Nothing but the text is available, so each line
+is judged by text features that stand in for what an HTML-aware extractor
+(jusText, trafilatura) reads from the markup:
+
+1. **Line classes** (jusText's context-free pass, text-only): length, share of
+   function words of the document's language (the stopword list covering the
+   most tokens wins), sentence punctuation, list bullets, menu separators
+   (``Home | News``, ``Home > World``), copyright marks and title-like
+   capitalisation give each line the class ``good``, ``neargood``, ``short``
+   or ``bad``.
+2. **Context** (jusText's revision pass): short and near-good lines take the
+   class of their good/bad neighbours; a short heading just above good text
+   is kept.
+3. **Main region**: every line gets a weight (prose: its words; boilerplate: a
+   penalty, larger inside runs of short title-like lines, i.e. link lists),
+   and the run of lines with the largest total weight is the article
+   (Finn et al.'s body-text extraction, on lines). Other runs are added when
+   they weigh a good share of the main one (articles split by a teaser box).
+4. Inside the region, good lines and the short lines between them stay; the
+   headline/byline lines just above the first prose line stay when they look
+   like a headline block. Everything else is removed, each line with the class,
+   weight and reason that decided it.
+
+Every threshold, weight and word list is a ``params`` entry of the rule (see
+``rules/page/region.yml``); nothing tunable lives here.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import regex
+
+from .document import Attribution, Draft, Line
+from .engine import EXTRA_KINDS, Deletion
+from .rules import Rule
+
+# ------------------------------------------------------------------ params
+
+#: Every parameter a page-region rule accepts, with its type and default.
+#: Defaults make a rule with only ``stopwords`` usable; the bundled rule
+#: spells every value out.
+_NUMBER = (int, float)
+PARAMS: dict[str, tuple[type | tuple[type, ...], Any]] = {
+    "stopwords": (dict, None),             # language code -> list or space-separated string
+    "min_language_coverage": (_NUMBER, 0.08),  # below: language-independent mode
+    "length_low": (int, 70),               # chars: shorter lines are "short" (jusText 70)
+    "length_high": (int, 200),             # chars: longer prose lines are "good" (jusText 200)
+    "stopwords_low": (_NUMBER, 0.30),       # density for "neargood" (jusText 0.30)
+    "stopwords_high": (_NUMBER, 0.32),      # density for "good" (jusText 0.32)
+    "density_floor": (_NUMBER, 0.08),       # function-word share of a line that is not prose at all
+    "density_full": (_NUMBER, 0.25),        # ... and of a line that is fully prose
+    "unpunctuated_offset": (_NUMBER, 0.5),  # subtracted when a long line has no sentence end
+    "no_language_min_words": (int, 12),    # language-independent mode: words for "good"
+    "max_heading_distance": (int, 200),    # chars between a heading and good text
+    "menu_min_separators": (int, 2),       # "A | B | C": separators that make a menu line
+    "menu_max_words_per_item": (_NUMBER, 4.0),
+    "copyright_max_words": (int, 40),
+    "good_weight_cap": (int, 80),          # words of one line counted at most
+    "neargood_factor": (_NUMBER, 0.5),
+    "bad_penalty": (_NUMBER, 4.0),         # weight of a bad line: -(bad_penalty + words * bad_word_penalty)
+    "bad_word_penalty": (_NUMBER, 0.3),
+    "short_penalty": (_NUMBER, 1.0),       # weight of a short line that context made bad
+    "kept_short_weight": (_NUMBER, 0.5),
+    "short_sentence_factor": (_NUMBER, 0.3),  # weight per word of a short sentence   # weight of a short line that context made good
+    "link_run_min_lines": (int, 4),        # a run of this many short title-like lines is a link list
+    "link_run_max_words": (int, 12),
+    "link_run_penalty": (_NUMBER, 3.0),    # extra penalty per line of a link-list run
+    "secondary_region_share": (_NUMBER, 0.5),  # keep another region weighing this share of the main
+    "secondary_region_min_weight": (_NUMBER, 60.0),
+    "headline_lookback": (int, 6),         # non-blank lines above the region searched for a headline
+    "headline_max_words": (int, 25),
+    "barrier_patterns": ((list, tuple), ()),  # lines that end an article (comment headers...)
+    "barrier_penalty": (_NUMBER, 200.0),
+}
+
+
+class _Config:
+    """A page-region rule's params, checked and compiled once."""
+
+    def __init__(self, rule: Rule) -> None:
+        raw = rule.param_dict
+        unknown = sorted(set(raw) - set(PARAMS))
+        if unknown:
+            raise rule.error(f"unknown page-region param(s): {', '.join(unknown)} "
+                             f"(known: {', '.join(PARAMS)})")
+        for name, (typ, default) in PARAMS.items():
+            value = raw.get(name, default)
+            if name == "stopwords":
+                if not isinstance(value, dict) or not value:
+                    raise rule.error("page-region param 'stopwords' must be a non-empty mapping "
+                                     "of language code -> word list")
+            elif isinstance(value, bool) or not isinstance(value, typ):
+                want = "a number" if typ is _NUMBER else "a list" if name.endswith(
+                    "patterns") else typ.__name__
+                raise rule.error(f"page-region param {name!r} must be {want}, "
+                                 f"not {value!r}")
+            elif typ is not _NUMBER and typ is int and value < 0:
+                raise rule.error(f"page-region param {name!r} must not be negative")
+            elif typ is _NUMBER and value < 0:
+                raise rule.error(f"page-region param {name!r} must not be negative")
+            setattr(self, name, value)
+        self.languages: dict[str, frozenset[str]] = {}
+        for lang, words in raw["stopwords"].items():
+            if isinstance(words, str):
+                words = tuple(words.split())
+            if not isinstance(words, tuple) or not words or not all(
+                    isinstance(w, str) and w for w in words):
+                raise rule.error(f"page-region stopwords for {lang!r} must be a non-empty "
+                                 f"list of words or a space-separated string")
+            self.languages[str(lang)] = frozenset(w.casefold() for w in words)
+        if self.stopwords_low > self.stopwords_high:
+            raise rule.error("page-region param 'stopwords_low' must not exceed 'stopwords_high'")
+        if self.length_low > self.length_high:
+            raise rule.error("page-region param 'length_low' must not exceed 'length_high'")
+        barriers = []
+        for p in self.barrier_patterns:
+            if not isinstance(p, str):
+                raise rule.error(f"page-region barrier pattern {p!r} must be a string")
+            try:
+                barriers.append(regex.compile(p, regex.IGNORECASE | regex.V0))
+            except regex.error as exc:
+                raise rule.error(f"page-region barrier pattern {p!r}: {exc}") from None
+        self.barriers = tuple(barriers)
+
+
+_CONFIGS: dict[int, tuple[Rule, _Config]] = {}
+
+
+def _config(rule: Rule) -> _Config:
+    hit = _CONFIGS.get(id(rule))
+    if hit is not None and hit[0] is rule:
+        return hit[1]
+    cfg = _Config(rule)
+    _CONFIGS[id(rule)] = (rule, cfg)
+    return cfg
+
+
+# ------------------------------------------------------------------ features
+
+_TOKEN = regex.compile(r"\w+")
+_LETTER = regex.compile(r"\p{L}")
+# inscriptis list bullets (* + o -) and the usual typographic ones
+_BULLET = regex.compile(r"^(?:[*+\-•·▪►▸◦]|o(?= \S))\s+")
+# separators between menu items / breadcrumb steps
+_SEPARATOR = regex.compile(r"(?:^|\s)(?:\||•|·|»|›|>|/|::|–|—|\\)(?=\s|$)|\s\|\s?|\|")
+_COPYRIGHT = regex.compile(r"©|\(c\)\s*\d{4}|&copy|\ball rights reserved\b|\bcopyright\b",
+                           regex.IGNORECASE)
+_SENTENCE_END = tuple(".!?…\"'”’»)")
+_GOOD, _NEARGOOD, _SHORT, _BAD = "good", "neargood", "short", "bad"
+_HARD_BAD = ("no letters", "copyright line", "menu or breadcrumb separators")
+
+
+@dataclass
+class _Block:
+    """Features and classes of one non-blank line."""
+
+    line: Line
+    text: str          # without the bullet
+    chars: int
+    words: int
+    tokens: int
+    stops: int
+    bullet: bool
+    sentence: bool     # ends like a sentence
+    title_like: bool   # short, no sentence end: a menu item, headline or link
+    heading: bool      # could head the next text
+    cf: str = _BAD     # context-free class
+    cls: str = _BAD    # class after the context pass
+    reason: str = ""
+    weight: float = 0.0
+    link_run: bool = False
+    barrier: bool = False
+    toks: tuple[str, ...] = ()  # casefolded \w+ tokens
+    density: float = 0.0  # share of tokens in the stopword list
+    isolated: bool = False  # blank line (or text edge) above and below: a paragraph of its own
+
+
+def _features(lines: Sequence[Line]) -> list[_Block]:
+    out = []
+    last = len(lines) - 1
+    for ln in lines:
+        if ln.blank:
+            continue
+        # HTML-to-text converters put blank lines around paragraphs and headings,
+        # none between the items of a menu or list: the one layout trace left
+        isolated = ((ln.index == 0 or lines[ln.index - 1].blank)
+                    and (ln.index == last or lines[ln.index + 1].blank))
+        text = ln.content
+        m = _BULLET.match(text)
+        bullet = m is not None
+        if m:
+            text = text[m.end():]
+        toks = [t.casefold() for t in _TOKEN.findall(text)]
+        words = len(text.split())
+        sentence = text.endswith(_SENTENCE_END)
+        out.append(_Block(ln, text, len(text), words, len(toks), 0, bullet, sentence,
+                          False, False, toks=tuple(toks), isolated=isolated))
+    return out
+
+
+def _pick_language(blocks: list[_Block], cfg: _Config) -> tuple[str | None, frozenset[str]]:
+    """The stopword list covering the most tokens; none when coverage is too low."""
+    total = 0
+    hits = dict.fromkeys(cfg.languages, 0)
+    for b in blocks:
+        toks = b.toks
+        total += len(toks)
+        for lang, words in cfg.languages.items():
+            hits[lang] += sum(1 for t in toks if t in words)
+    if not total:
+        return None, frozenset()
+    lang = max(hits, key=lambda k: hits[k])
+    if hits[lang] / total < cfg.min_language_coverage:
+        return None, frozenset()
+    return lang, cfg.languages[lang]
+
+
+def _is_menu(text: str, words: int, cfg: _Config) -> bool:
+    seps = len(_SEPARATOR.findall(text))
+    if seps < cfg.menu_min_separators:
+        return False
+    return words / (seps + 1) <= cfg.menu_max_words_per_item
+
+
+def _classify(blocks: list[_Block], stops: frozenset[str], cfg: _Config) -> None:
+    """jusText's context-free classes, with text stand-ins for link density."""
+    for b in blocks:
+        b.stops = sum(1 for t in b.toks if t in stops) if stops else 0
+        density = b.stops / b.tokens if b.tokens else 0.0
+        b.density = density
+        b.title_like = not b.sentence and b.words <= cfg.link_run_max_words
+        b.heading = (not b.bullet and b.words <= cfg.headline_max_words
+                     and not b.text.endswith((".", ",", ";")) and b.tokens > 0)
+        if any(p.search(b.text) for p in cfg.barriers):
+            b.barrier = True
+        if not _LETTER.search(b.text):
+            b.cf, b.reason = _BAD, "no letters"
+        elif _COPYRIGHT.search(b.text) and b.words <= cfg.copyright_max_words:
+            b.cf, b.reason = _BAD, "copyright line"
+        elif _is_menu(b.text, b.words, cfg):
+            b.cf, b.reason = _BAD, "menu or breadcrumb separators"
+        elif b.chars < cfg.length_low:
+            if b.bullet and not b.sentence:
+                b.cf, b.reason = _BAD, "short list item"
+            else:
+                b.cf, b.reason = _SHORT, "short line"
+        elif not stops:
+            # language-independent mode: length and punctuation only
+            if b.words >= cfg.no_language_min_words and (b.sentence or b.chars > cfg.length_high):
+                b.cf, b.reason = _GOOD, "long line"
+            elif b.sentence:
+                b.cf, b.reason = _NEARGOOD, "sentence"
+            else:
+                b.cf, b.reason = _BAD, "no sentence end"
+        elif density >= cfg.stopwords_high:
+            if b.chars > cfg.length_high:
+                b.cf, b.reason = _GOOD, f"prose, function words {density:.2f}"
+            else:
+                b.cf, b.reason = _NEARGOOD, f"function words {density:.2f}"
+        elif density >= cfg.stopwords_low:
+            b.cf, b.reason = _NEARGOOD, f"function words {density:.2f}"
+        else:
+            b.cf, b.reason = _BAD, f"few function words ({density:.2f})"
+
+
+def _neighbour(blocks: list[_Block], i: int, step: int, ignore_neargood: bool) -> str:
+    i += step
+    while 0 <= i < len(blocks):
+        c = blocks[i].cls
+        if c in (_GOOD, _BAD):
+            return c
+        if c == _NEARGOOD and not ignore_neargood:
+            return c
+        i += step
+    return _BAD
+
+
+def _heading_before_good(blocks: list[_Block], i: int, max_distance: int) -> bool:
+    distance = 0
+    for b in blocks[i + 1:]:
+        if distance > max_distance:
+            return False
+        if b.cls == _GOOD:
+            return True
+        distance += b.chars
+    return False
+
+
+def _context(blocks: list[_Block], cfg: _Config) -> None:
+    """jusText's context-sensitive revision of short and near-good lines."""
+    for b in blocks:
+        b.cls = b.cf
+    for i, b in enumerate(blocks):
+        if b.heading and b.cls == _SHORT and _heading_before_good(blocks, i,
+                                                                  cfg.max_heading_distance):
+            b.cls = _NEARGOOD
+    new: dict[int, str] = {}
+    for i, b in enumerate(blocks):
+        if b.cls != _SHORT:
+            continue
+        prev = _neighbour(blocks, i, -1, True)
+        nxt = _neighbour(blocks, i, 1, True)
+        if prev == _GOOD and nxt == _GOOD:
+            new[i] = _GOOD
+        elif prev == _BAD and nxt == _BAD:
+            new[i] = _BAD
+        elif ((prev == _BAD and _neighbour(blocks, i, -1, False) == _NEARGOOD)
+              or (nxt == _BAD and _neighbour(blocks, i, 1, False) == _NEARGOOD)):
+            new[i] = _GOOD
+        else:
+            new[i] = _BAD
+    for i, c in new.items():
+        blocks[i].cls = c
+    new = {}
+    for i, b in enumerate(blocks):
+        if b.cls != _NEARGOOD:
+            continue
+        prev = _neighbour(blocks, i, -1, True)
+        nxt = _neighbour(blocks, i, 1, True)
+        new[i] = _BAD if (prev, nxt) == (_BAD, _BAD) else _GOOD
+    for i, c in new.items():
+        blocks[i].cls = c
+    for i, b in enumerate(blocks):
+        if b.heading and b.cls == _BAD and b.cf != _BAD and _heading_before_good(
+                blocks, i, cfg.max_heading_distance):
+            b.cls = _GOOD
+
+
+def _link_runs(blocks: list[_Block], cfg: _Config) -> None:
+    """Mark runs of short title-like lines (menus, teaser and link lists)."""
+    i = 0
+    n = len(blocks)
+    def listy(b: _Block) -> bool:
+        return b.title_like and (b.bullet or not b.isolated)
+
+    while i < n:
+        if not listy(blocks[i]):
+            i += 1
+            continue
+        j = i
+        while j < n and listy(blocks[j]):
+            j += 1
+        if j - i >= cfg.link_run_min_lines:
+            for b in blocks[i:j]:
+                b.link_run = True
+        i = j
+
+
+def _prose(b: _Block, has_language: bool, cfg: _Config) -> float:
+    """How much a line of at least ``length_low`` chars reads like running text:
+    its function-word share ramped from ``density_floor`` (0) to ``density_full``
+    (1), less ``unpunctuated_offset`` when it does not end like a sentence."""
+    if has_language:
+        span = max(cfg.density_full - cfg.density_floor, 1e-9)
+        q = min(1.0, max(0.0, (b.density - cfg.density_floor) / span))
+    else:
+        q = 1.0 if b.words >= cfg.no_language_min_words else 0.5
+    if not b.sentence:
+        q -= cfg.unpunctuated_offset
+    return q
+
+
+def _weights(blocks: list[_Block], has_language: bool, cfg: _Config) -> None:
+    """Each line's weight in the region search: prose counts its words (scaled
+    by how prose-like it is), short sentences a little, the rest is a penalty."""
+    for b in blocks:
+        words = min(b.words, cfg.good_weight_cap)
+        if b.cf == _BAD and b.chars < cfg.length_low or b.reason in _HARD_BAD:
+            b.weight = -(cfg.bad_penalty + b.words * cfg.bad_word_penalty)
+        elif b.chars >= cfg.length_low:
+            q = _prose(b, has_language, cfg)
+            b.weight = words * q if q >= 0 else q * (cfg.bad_penalty + words * cfg.bad_word_penalty)
+        elif b.sentence and (b.stops or not has_language):
+            b.weight = words * cfg.short_sentence_factor
+        elif b.cls == _GOOD:
+            b.weight = cfg.kept_short_weight
+        else:
+            b.weight = -cfg.short_penalty
+        if b.link_run and b.cf != _GOOD:
+            b.weight -= cfg.link_run_penalty
+        if b.barrier:
+            b.weight -= cfg.barrier_penalty
+
+
+def _best_run(weights: Sequence[float], lo: int, hi: int) -> tuple[float, int, int]:
+    """Maximum-sum run of WEIGHTS[lo:hi] (Kadane): (sum, first, last)."""
+    best = (0.0, -1, -1)
+    cur = 0.0
+    start = lo
+    for i in range(lo, hi):
+        if cur <= 0:
+            cur = 0.0
+            start = i
+        cur += weights[i]
+        if cur > best[0]:
+            best = (cur, start, i)
+    return best
+
+
+def _regions(blocks: list[_Block], cfg: _Config) -> list[tuple[int, int, float]]:
+    weights = [b.weight for b in blocks]
+    total, a, b = _best_run(weights, 0, len(blocks))
+    if a < 0:
+        return []
+    regions = [(a, b, total)]
+    # more regions on either side, when they weigh enough next to the main one
+    pending = [(0, a), (b + 1, len(blocks))]
+    floor = max(cfg.secondary_region_min_weight, total * cfg.secondary_region_share)
+    while pending:
+        lo, hi = pending.pop()
+        if hi - lo <= 0:
+            continue
+        s, x, y = _best_run(weights, lo, hi)
+        if x >= 0 and s >= floor:
+            regions.append((x, y, s))
+            pending.extend([(lo, x), (y + 1, hi)])
+    regions.sort()
+    return regions
+
+
+def _headline_start(blocks: list[_Block], first: int, cfg: _Config) -> int:
+    """Index of the first line of a headline block just above FIRST, or FIRST."""
+    start = first
+    for k in range(first - 1, max(-1, first - 1 - cfg.headline_lookback), -1):
+        b = blocks[k]
+        if b.cf == _BAD and b.reason != "short list item" or b.barrier or b.bullet:
+            break
+        if b.words > cfg.headline_max_words:
+            break
+        start = k
+    return start
+
+
+def page_region(rules: Sequence[Rule], draft: Draft) -> list[Deletion]:
+    """Deletions of every line outside the article region (first rule's params;
+    further page-region rules of the stage run in turn on what is kept)."""
+    lines = draft.lines
+    removed: dict[int, Attribution] = {}
+    for rule in rules:
+        cfg = _config(rule)
+        blocks = [b for b in _features(lines) if b.line.index not in removed]
+        if not blocks:
+            break
+        lang, stops = _pick_language(blocks, cfg)
+        _classify(blocks, stops, cfg)
+        _context(blocks, cfg)
+        if not any(b.cls == _GOOD for b in blocks):
+            # no long prose anywhere: let the near-good lines carry the article
+            for b in blocks:
+                if b.cf == _NEARGOOD:
+                    b.cf = _GOOD
+            _context(blocks, cfg)
+        _link_runs(blocks, cfg)
+        _weights(blocks, lang is not None, cfg)
+        regions = _regions(blocks, cfg)
+        keep = [False] * len(blocks)
+        why = [""] * len(blocks)
+        for a, z, total in regions:
+            start = _headline_start(blocks, a, cfg)
+            for k in range(start, a):
+                keep[k] = True
+            for k in range(a, z + 1):
+                b = blocks[k]
+                if b.weight >= 0 or (b.cf == _SHORT and not b.link_run and not b.barrier):
+                    keep[k] = True
+                else:
+                    why[k] = (f"inside the article region but {b.cls} "
+                              f"({b.reason}{', link-list run' if b.link_run else ''})")
+        span = (f"article region lines {blocks[regions[0][0]].line.index + 1}-"
+                f"{blocks[regions[-1][1]].line.index + 1}" if regions else "no article region")
+        for k, b in enumerate(blocks):
+            if keep[k]:
+                continue
+            detail = why[k] or (f"weight {b.weight:+.1f}, {b.cls}: {b.reason}"
+                                f"{', link-list run' if b.link_run else ''}"
+                                f"{', barrier' if b.barrier else ''}; outside the {span}")
+            removed[b.line.index] = Attribution(rule.id, rule.category, detail)
+    out: list[Deletion] = []
+    for i in sorted(removed):
+        ln = lines[i]
+        out.append((ln.start, ln.next, removed[i]))
+    return out
+
+
+def _validate(rule: Rule) -> None:
+    """Check a page-region rule's params (raises the rule's RuleError)."""
+    _config(rule)
+
+
+page_region.validate = _validate  # type: ignore[attr-defined]
+EXTRA_KINDS["page-region"] = page_region
