@@ -240,6 +240,8 @@ def _stage_section(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deleti
                             or (spec.stop_at_prose and is_prose(c, spec.prose_min_words))
                             or (spec.line_max_words is not None
                                 and word_count(c) > spec.line_max_words)
+                            or (spec.line_min_words is not None
+                                and word_count(c) < spec.line_min_words)
                             or (spec.line_max_chars is not None and len(c) > spec.line_max_chars)):
                         reached_end = False
                         break

@@ -67,7 +67,7 @@ _WHEN_INT_KEYS = ("max_words", "min_words", "max_chars", "first_lines", "last_li
                   "prose_min_words")
 _WHEN_KEYS = set(_WHEN_INT_KEYS) | {"after_last_prose"}
 _SECTION_INT_KEYS = ("max_lines", "line_max_words", "line_max_chars", "prose_min_words",
-                     "min_lines")
+                     "min_lines", "line_min_words")
 _SECTION_BOOL_KEYS = ("stop_at_prose", "require_end", "include_header")
 
 
@@ -96,6 +96,7 @@ class SectionSpec:
 
     max_lines: int = 40
     line_max_words: int | None = None
+    line_min_words: int | None = None  # a shorter line ends the region (e.g. a subheading)
     line_max_chars: int | None = None
     stop_at_prose: bool = True
     prose_min_words: int = 20
