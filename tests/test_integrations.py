@@ -131,3 +131,49 @@ def test_pandas_recipe_report_is_json():
     assert list(out["text"]) == [body, "Plain."]
     assert json.loads(out["boilerstrip"][0])["categories"]["login-prompt"] == 1
     assert list(out["n"]) == [1, 2]
+
+
+BODY = "The council approved the budget after a long debate on Tuesday night.\n"
+DIRTY = BODY + "\nAlready a subscriber? Log in.\n"
+
+
+def test_ray_map_batches_recipe():
+    ray = pytest.importorskip("ray")
+    from boilerstrip.integrations.batch import clean_pandas
+
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
+             ignore_reinit_error=True)
+    try:
+        ds = ray.data.from_items([{"id": i, "text": DIRTY if i % 2 else BODY} for i in range(40)])
+        rows = ds.map_batches(clean_pandas, batch_format="pandas",
+                              fn_kwargs={"text_field": "text"}).take_all()
+    finally:
+        ray.shutdown()
+    assert len(rows) == 40
+    assert all(r["text"] == BODY for r in rows)
+    reports = [json.loads(r["boilerstrip"]) for r in rows]
+    assert sum(1 for r in reports if r["categories"].get("login-prompt")) == 20
+
+
+def test_spark_map_in_pandas_recipe():
+    pytest.importorskip("pyspark")
+    if not shutil.which("java"):
+        pytest.skip("PySpark needs a Java runtime (apt-get install default-jre-headless)")
+    import functools
+
+    from pyspark.sql import SparkSession
+
+    from boilerstrip.integrations.batch import clean_pandas_iter
+
+    spark = (SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false")
+             .getOrCreate())
+    try:
+        df = spark.createDataFrame([(i, DIRTY if i % 2 else BODY) for i in range(30)],
+                                   "id long, text string")
+        rows = df.mapInPandas(functools.partial(clean_pandas_iter, text_field="text"),
+                              schema="id long, text string, boilerstrip string").collect()
+    finally:
+        spark.stop()
+    assert len(rows) == 30
+    assert all(r["text"] == BODY for r in rows)
+    assert sum(json.loads(r["boilerstrip"])["removals"] > 0 for r in rows) == 15
