@@ -1,0 +1,170 @@
+"""``[tool.boilerstrip]`` configuration, found the way black finds its own.
+
+Discovery starts at the common folder of the paths given on the command line
+(the current folder for stdin) and walks up until a folder holds ``.git``,
+``.hg`` or a ``pyproject.toml`` with a ``[tool.boilerstrip]`` table; the
+``pyproject.toml`` of that folder (if any) is the configuration. ``--config
+FILE`` names the file instead (a ``pyproject.toml``, or any TOML file whose
+top level holds the keys).
+
+Keys are the long option names without the dashes (``max-removed-share``;
+underscores are accepted too). Paths in ``rules`` are relative to the folder of
+the configuration file. Command-line flags always win over the file; a
+list-valued flag (``--ignore``) replaces the file's list, it does not extend it.
+Unknown keys and wrong types are errors, so a typo never goes unnoticed.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from .errors import ConfigError
+
+_LIST = "list of strings"
+_STR = "string"
+_BOOL = "boolean"
+_INT = "integer"
+_FLOAT = "number"
+
+#: key -> (type, allowed values or None). Keys are click parameter names.
+KEYS: dict[str, tuple[str, tuple[str, ...] | None]] = {
+    "rules": (_LIST, None),
+    "no_default_rules": (_BOOL, None),
+    "ignore": (_LIST, None),
+    "select": (_LIST, None),
+    "enable": (_LIST, None),
+    "profile": (_STR, ("article", "page")),
+    "include": (_LIST, None),
+    "exclude": (_LIST, None),
+    "force_exclude": (_BOOL, None),
+    "jobs": (_INT, None),
+    "timeout": (_FLOAT, None),
+    "max_removed_share": (_FLOAT, None),
+    "allow_large_removals": (_BOOL, None),
+    "on_invalid_utf8": (_STR, ("error", "skip")),
+    "report_format": (_STR, None),
+    "text_field": (_STR, None),
+    "report_field": (_STR, None),
+    "on_bad_record": (_STR, ("error", "skip")),
+}
+
+
+@dataclass
+class Config:
+    """Settings read from a configuration file (empty when there is none)."""
+
+    path: Path | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        try:
+            import tomli as tomllib  # type: ignore[no-redef]
+        except ImportError:
+            raise ConfigError(f"{path}: reading TOML needs Python 3.11+ or the 'tomli' "
+                              f"package") from None
+    try:
+        with open(path, "rb") as f:
+            return tomllib.load(f)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such configuration file") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+
+
+def find_project_root(paths: Iterable[str | os.PathLike[str]]) -> Path:
+    """The folder where configuration lookup stops (black's rule).
+
+    The common base of PATHS, walked up to the first folder holding ``.git``,
+    ``.hg`` or a ``pyproject.toml`` with ``[tool.boilerstrip]``; the filesystem
+    root when none does.
+    """
+    absolute = [Path(p).absolute() for p in paths if str(p) != "-"] or [Path.cwd()]
+    try:
+        base = Path(os.path.commonpath([str(p) for p in absolute]))
+    except ValueError:  # different drives
+        base = Path.cwd()
+    if not base.is_dir():
+        base = base.parent
+    for folder in (base, *base.parents):
+        if (folder / ".git").exists() or (folder / ".hg").is_dir():
+            return folder
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                data = _load_toml(pyproject)
+            except ConfigError:
+                return folder  # a broken file still marks the root; reading it reports it
+            if "boilerstrip" in data.get("tool", {}):
+                return folder
+    return Path(base.anchor or base)
+
+
+def find_config(paths: Iterable[str | os.PathLike[str]]) -> Path | None:
+    """The ``pyproject.toml`` holding the configuration for PATHS, if any."""
+    pyproject = find_project_root(paths) / "pyproject.toml"
+    return pyproject if pyproject.is_file() else None
+
+
+def load_config(path: str | os.PathLike[str] | None, explicit: bool = False) -> Config:
+    """Read and validate the configuration at PATH (``None``: no configuration).
+
+    With EXPLICIT (``--config``), a file without a ``[tool.boilerstrip]`` table
+    is read from its top level; otherwise such a file holds no configuration.
+    """
+    if path is None:
+        return Config()
+    p = Path(path)
+    data = _load_toml(p)
+    table = data.get("tool", {}).get("boilerstrip") if isinstance(data.get("tool"), dict) else None
+    if table is None:
+        if not explicit:
+            return Config(p, {})
+        table = data
+    if not isinstance(table, dict):
+        raise ConfigError(f"{p}: [tool.boilerstrip] must be a table")
+    return Config(p, _validate(table, p))
+
+
+def _validate(table: dict[str, Any], path: Path) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for raw_key, value in table.items():
+        key = raw_key.replace("-", "_")
+        if key not in KEYS:
+            known = ", ".join(k.replace("_", "-") for k in KEYS)
+            raise ConfigError(f"{path}: [tool.boilerstrip]: unknown key {raw_key!r} "
+                              f"(known keys: {known})")
+        kind, choices = KEYS[key]
+        where = f"{path}: [tool.boilerstrip] {raw_key}"
+        if kind == _LIST:
+            if isinstance(value, str):
+                value = [value]
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{where}: expected a {_LIST}")
+        elif kind == _BOOL:
+            if not isinstance(value, bool):
+                raise ConfigError(f"{where}: expected true or false")
+        elif kind == _INT:
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ConfigError(f"{where}: expected an {_INT}")
+        elif kind == _FLOAT:
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ConfigError(f"{where}: expected a {_FLOAT}")
+            value = float(value)
+        elif not isinstance(value, str):
+            raise ConfigError(f"{where}: expected a {_STR}")
+        if choices is not None and value not in choices:
+            raise ConfigError(f"{where}: {value!r} is not one of {', '.join(choices)}")
+        if key == "rules":
+            # Relative rule paths are relative to the configuration file.
+            value = [str((path.parent / v)) if not os.path.isabs(v) else v for v in value]
+        out[key] = value
+    return out

@@ -1,0 +1,421 @@
+"""Streaming JSON Lines corpora: ``boilerstrip clean --jsonl``.
+
+One record per line; the ``text_field`` of each record is cleaned and the
+record is written back in the same place of the output, every other field
+untouched. A record whose text does not change is written back byte for byte
+(same key order, spacing and escapes); a changed record is re-serialised with
+``json.dumps`` (key order kept).
+
+Input and output are compressed by file suffix: ``.gz`` (gzip) and ``.zst`` /
+``.zstd`` (Zstandard, when the ``zstandard`` package is installed). Compressed
+stdin is recognised by its magic bytes.
+
+Memory stays flat: records are read one line at a time; with ``jobs > 1``
+batches of lines go to a process pool with a bounded number in flight, and
+results are written in input order. An output file is written to a temporary
+file next to it and moved into place at the end, so a failed run never leaves
+a half-written output behind.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import sys
+import tempfile
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Callable, Iterable, Iterator
+
+from .errors import ConfigError, InputError
+from .report import RunStats
+from .reporting import FileReport
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+BATCH_LINES = 256
+BATCH_BYTES = 4 << 20
+
+
+def _zstd(path: str):
+    try:
+        import zstandard
+    except ImportError:
+        raise ConfigError(f"{path}: Zstandard files need the 'zstandard' package "
+                          f"(pip install zstandard)") from None
+    return zstandard
+
+
+def _compression(path: str) -> str | None:
+    low = path.lower()
+    if low.endswith(".gz"):
+        return "gzip"
+    if low.endswith((".zst", ".zstd")):
+        return "zstd"
+    return None
+
+
+class _Counting(io.RawIOBase):
+    """Counts the (compressed) bytes read, for the progress bar."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw = raw
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        n = self.raw.readinto(b)
+        self.count += n or 0
+        return n
+
+
+@dataclass
+class Source:
+    """An opened JSONL input."""
+
+    name: str
+    stream: IO[bytes]
+    counter: _Counting
+    size: int | None
+    closers: list = field(default_factory=list)
+
+    def close(self) -> None:
+        for c in reversed(self.closers):
+            try:
+                c.close()
+            except OSError:
+                pass
+
+
+def open_source(path: str) -> Source:
+    """Open PATH (``-``: stdin) for reading, decompressing by suffix or magic bytes."""
+    if path == "-":
+        raw = sys.stdin.buffer
+        name, size = "<stdin>", None
+    else:
+        name = path
+        try:
+            raw = open(path, "rb")
+            size = os.fstat(raw.fileno()).st_size
+        except FileNotFoundError:
+            raise InputError(f"{path}: no such file") from None
+        except IsADirectoryError:
+            raise InputError(f"{path}: is a folder") from None
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    counter = _Counting(raw)
+    buffered = io.BufferedReader(counter, 1 << 20)
+    kind = _compression(path) if path != "-" else None
+    if path == "-":
+        head = buffered.peek(4)[:4]
+        if head.startswith(_GZIP_MAGIC):
+            kind = "gzip"
+        elif head.startswith(_ZSTD_MAGIC):
+            kind = "zstd"
+    closers: list = [raw] if path != "-" else []
+    if kind == "gzip":
+        import gzip
+
+        stream: IO[bytes] = io.BufferedReader(gzip.GzipFile(fileobj=buffered, mode="rb"),
+                                              1 << 20)
+    elif kind == "zstd":
+        z = _zstd(path)
+        reader = z.ZstdDecompressor().stream_reader(buffered, read_across_frames=True)
+        stream = io.BufferedReader(reader, 1 << 20)
+    else:
+        stream = buffered
+    closers.append(stream)
+    return Source(name, stream, counter, size, closers)
+
+
+class Sink:
+    """Where cleaned records go: stdout, or a file replaced atomically on commit."""
+
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+        self.tmp: str | None = None
+        self.closers: list = []
+        if path is None or path == "-":
+            self.stream: IO[bytes] = sys.stdout.buffer
+            return
+        target = Path(path)
+        try:
+            fd, self.tmp = tempfile.mkstemp(dir=target.parent or ".",
+                                            prefix=f".{target.name}.", suffix=".boilerstrip-tmp")
+        except FileNotFoundError:
+            raise InputError(f"{path}: output folder does not exist") from None
+        except OSError as exc:
+            raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        raw = os.fdopen(fd, "wb")
+        self.raw = raw
+        kind = _compression(path)
+        if kind == "gzip":
+            import gzip
+
+            self.stream = gzip.GzipFile(filename=target.stem, fileobj=raw, mode="wb",
+                                        compresslevel=6, mtime=0)
+            self.closers = [self.stream]
+        elif kind == "zstd":
+            z = _zstd(path)
+            self.stream = z.ZstdCompressor(level=3).stream_writer(raw, closefd=False)
+            self.closers = [self.stream]
+        else:
+            self.stream = io.BufferedWriter(raw, 1 << 20)  # type: ignore[arg-type]
+            self.closers = [self.stream]
+
+    def write(self, data: bytes) -> None:
+        self.stream.write(data)
+
+    def commit(self) -> None:
+        """Finish the output (move the temporary file into place)."""
+        if self.tmp is None:
+            self.stream.flush()
+            return
+        try:
+            for c in self.closers:
+                c.flush()
+                c.close()
+            if not self.raw.closed:
+                self.raw.flush()
+                os.fsync(self.raw.fileno())
+                self.raw.close()
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(self.tmp, 0o666 & ~umask)
+            os.replace(self.tmp, self.path)
+            self.tmp = None
+        except OSError as exc:
+            self.abort()
+            raise InputError(f"{self.path}: cannot write: {exc.strerror or exc}") from None
+
+    def abort(self) -> None:
+        """Drop a half-written output file."""
+        if self.tmp is None:
+            return
+        for c in (*self.closers, self.raw):
+            try:
+                c.close()
+            except Exception:
+                pass
+        try:
+            os.unlink(self.tmp)
+        except OSError:
+            pass
+        self.tmp = None
+
+
+# ------------------------------------------------------------------ records
+
+@dataclass(frozen=True)
+class JsonlOptions:
+    """How records are cleaned (picklable, sent to workers)."""
+
+    text_field: str = "text"
+    report_field: str | None = None
+    name: str = "<stdin>"
+
+
+@dataclass
+class Done:
+    """One record processed: the line to write (None: drop it) and its outcome."""
+
+    lineno: int
+    line: bytes | None
+    report: FileReport | None = None
+    error: str = ""
+    changed: bool = False
+
+
+def _bad(name: str, lineno: int, what: str) -> Done:
+    return Done(lineno, None, error=f"{name}:{lineno}: {what}")
+
+
+def clean_record(line: bytes, lineno: int, cleaner, opts: JsonlOptions) -> Done:
+    """Clean one JSONL line. Blank lines pass through; bad records come back as errors."""
+    if not line.strip():
+        return Done(lineno, line)
+    body = line.rstrip(b"\r\n")
+    ending = line[len(body):]
+    try:
+        record = json.loads(body)
+    except UnicodeDecodeError as exc:
+        return _bad(opts.name, lineno, f"not valid UTF-8 (byte {exc.start} of the line)")
+    except ValueError as exc:
+        msg = getattr(exc, "msg", str(exc))
+        col = getattr(exc, "colno", None)
+        return _bad(opts.name, lineno, f"not valid JSON: {msg}"
+                    + (f" (column {col})" if col else ""))
+    if not isinstance(record, dict):
+        return _bad(opts.name, lineno, f"record is a JSON {type(record).__name__}, "
+                                       f"not an object")
+    if opts.text_field not in record:
+        return _bad(opts.name, lineno, f"record has no {opts.text_field!r} field "
+                                       f"(see --text-field)")
+    text = record[opts.text_field]
+    if not isinstance(text, str):
+        kind = "null" if text is None else type(text).__name__
+        return _bad(opts.name, lineno, f"field {opts.text_field!r} is {kind}, not a string")
+    result = cleaner.clean(text)
+    rep = FileReport(opts.name, "unchanged", result.changes, result.status,
+                     removed_share=result.removed_share, skipped_rules=result.skipped,
+                     record=lineno)
+    if result.status == "guarded":
+        rep.status = "guarded"
+        rep.message = (f"{opts.name}:{lineno}: guarded: the rules would remove "
+                       f"{result.removed_share:.0%} of the words; left unchanged")
+    elif result.changed:
+        rep.status = "cleaned"
+    if rep.status != "cleaned" and opts.report_field is None:
+        return Done(lineno, line, rep)
+    record[opts.text_field] = result.text
+    if opts.report_field is not None:
+        record[opts.report_field] = [{k: v for k, v in r.items() if k not in ("file", "record")}
+                                     for r in rep.removal_records()]
+    try:
+        out = json.dumps(record, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates from \\udcxx escapes: keep them escaped
+        out = json.dumps(record).encode("ascii")
+    return Done(lineno, out + (ending or b""), rep, changed=rep.status == "cleaned")
+
+
+_STATE: tuple | None = None
+
+
+def _init_worker(cleaner, opts: JsonlOptions) -> None:
+    global _STATE
+    _STATE = (cleaner, opts)
+
+
+def _clean_batch(batch: list[tuple[int, bytes]]) -> list[Done]:
+    cleaner, opts = _STATE
+    return [clean_record(line, n, cleaner, opts) for n, line in batch]
+
+
+def _batches(lines: Iterable[tuple[int, bytes]]) -> Iterator[list[tuple[int, bytes]]]:
+    batch: list[tuple[int, bytes]] = []
+    size = 0
+    for item in lines:
+        batch.append(item)
+        size += len(item[1])
+        if len(batch) >= BATCH_LINES or size >= BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def process(lines: Iterable[tuple[int, bytes]], cleaner, opts: JsonlOptions, jobs: int = 1,
+            ) -> Iterator[Done]:
+    """Clean numbered lines; yield :class:`Done` in input order.
+
+    With JOBS > 1, at most ``2 * JOBS`` batches are in flight, so memory is
+    bounded by the batch size whatever the input size. Closing the generator
+    early stops the pool.
+    """
+    if jobs <= 1:
+        for n, line in lines:
+            yield clean_record(line, n, cleaner, opts)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
+                               initargs=(cleaner, opts))
+    pending: deque = deque()
+    try:
+        for batch in _batches(lines):
+            pending.append(pool.submit(_clean_batch, batch))
+            if len(pending) >= 2 * jobs:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+    finally:
+        for f in pending:
+            f.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def numbered(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
+    """The lines of STREAM with their 1-based numbers."""
+    for n, line in enumerate(stream, 1):
+        yield n, line
+
+
+@dataclass
+class JsonlSummary:
+    """Counts of a JSONL run."""
+
+    records: int = 0
+    cleaned: int = 0
+    unchanged: int = 0
+    guarded: int = 0
+    skipped: int = 0
+    errors: int = 0
+    stats: RunStats = field(default_factory=RunStats)
+
+
+def run(source: Source, sink: Sink, cleaner, opts: JsonlOptions, jobs: int,
+        on_bad_record: str, message: Callable[[str, str], None],
+        on_report: Callable[[FileReport], None] | None = None,
+        progress=None) -> JsonlSummary:
+    """Stream SOURCE to SINK; bad records are skipped or stop the run (``error``).
+
+    MESSAGE(kind, text) receives notes, warnings and errors; ON_REPORT each
+    record's :class:`FileReport` (for ``--report``).
+    """
+    summary = JsonlSummary()
+    gen = process(numbered(source.stream), cleaner, opts, jobs)
+    last_count = 0
+    try:
+        for done in gen:
+            if progress is not None:
+                now = source.counter.count
+                progress.update(1, now - last_count)
+                last_count = now
+            if done.error:
+                if on_bad_record == "skip":
+                    summary.skipped += 1
+                    message("warning", f"{done.error}; record skipped")
+                    continue
+                summary.errors += 1
+                message("error", done.error)
+                break
+            if done.line is not None:
+                sink.write(done.line)
+            rep = done.report
+            if rep is None:
+                continue
+            summary.records += 1
+            if rep.status == "guarded":
+                summary.guarded += 1
+                message("detail", rep.message)
+            elif rep.status == "cleaned":
+                summary.cleaned += 1
+            else:
+                summary.unchanged += 1
+            _add_stats(summary.stats, rep)
+            for s in rep.skipped_rules:
+                message("warning", f"{opts.name}:{done.lineno}: rule {s.rule} skipped: "
+                                   f"{s.reason}")
+            if on_report is not None:
+                on_report(rep)
+    finally:
+        gen.close()
+    return summary
+
+
+def _add_stats(stats: RunStats, rep: FileReport) -> None:
+    """RunStats.add without the texts (workers send reports, not Results)."""
+    stats.documents += 1
+    if rep.status == "guarded":
+        stats.guarded += 1
+        return
+    if rep.status == "cleaned":
+        stats.changed += 1
+    stats.changes += len(rep.changes)
+    stats.chars_removed += sum(c.end - c.start - len(c.replacement) for c in rep.changes)
+    stats.categories.update(c.category for c in rep.changes)
+    stats.rules.update(c.rule for c in rep.changes)

@@ -1,0 +1,202 @@
+"""Run reports of ``boilerstrip clean --report FILE``, and the registry of their formats.
+
+Every change is written as one *removal record*::
+
+    {"file": ..., "rule": ..., "category": ..., "line": ..., "start": ..., "end": ...,
+     "text": ..., "replacement": ..., "status": ...}           (+ "detail", "record")
+
+``start``/``end`` are code-point offsets into the original text (half-open),
+``line`` is 1-based, ``status`` is the document's status (``cleaned``, or
+``guarded`` when the over-cleaning guard kept the document unchanged and the
+record shows what *would* have been removed) and ``record`` is the line number
+of the document in JSONL mode.
+
+Formats are looked up in :data:`REPORT_FORMATS`. A new format is one entry:
+a *writer factory* ``factory(stream) -> writer`` where the writer has
+``add(file_report)`` and ``close(summary)``; or, for a format that needs the
+whole run at once (an HTML audit page), a plain function wrapped by
+:func:`whole_run`::
+
+    def write_html(stream, reports: list[FileReport], summary: dict) -> None: ...
+    register_report_format("html", whole_run(write_html), suffixes=(".html",),
+                           needs_text=True)
+
+``factory`` may also be a ``"module:attribute"`` string, imported only when the
+format is used (start-up time matters). ``needs_text`` asks the runner to keep
+each document's original and cleaned text in :class:`FileReport`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import IO, Any, Callable, Protocol, Sequence
+
+from .report import Change, Skipped
+
+
+@dataclass
+class FileReport:
+    """What happened to one document (a file, stdin, or one JSONL record).
+
+    ``status`` is ``cleaned`` (changed, or would be with --check/--diff),
+    ``unchanged``, ``guarded``, ``skipped`` or ``error``; ``message`` says why
+    for the last three.
+    """
+
+    file: str
+    status: str
+    changes: tuple[Change, ...] = ()
+    result_status: str = ""
+    message: str = ""
+    removed_share: float = 0.0
+    skipped_rules: tuple[Skipped, ...] = ()
+    record: int | None = None
+    original: str | None = None
+    text: str | None = None
+
+    def removal_records(self) -> list[dict[str, Any]]:
+        """The removal records of this document (see the module docstring)."""
+        out = []
+        for c in self.changes:
+            d: dict[str, Any] = {"file": self.file}
+            if self.record is not None:
+                d["record"] = self.record
+            d.update(c.to_dict())
+            d["status"] = self.result_status or "cleaned"
+            out.append(d)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"file": self.file, "status": self.status}
+        if self.record is not None:
+            d["record"] = self.record
+        if self.message:
+            d["message"] = self.message
+        d["removed_share"] = round(self.removed_share, 4)
+        d["removals"] = self.removal_records()
+        if self.skipped_rules:
+            d["skipped_rules"] = [s.to_dict() for s in self.skipped_rules]
+        return d
+
+
+class ReportWriter(Protocol):
+    """What a report format's factory returns."""
+
+    def add(self, report: FileReport) -> None: ...
+
+    def close(self, summary: dict[str, Any]) -> None: ...
+
+
+@dataclass(frozen=True)
+class ReportFormat:
+    """A registered report format."""
+
+    name: str
+    factory: Callable[[IO[str]], ReportWriter] | str
+    suffixes: tuple[str, ...] = ()
+    needs_text: bool = False
+    description: str = ""
+
+    def open(self, stream: IO[str]) -> ReportWriter:
+        factory = self.factory
+        if isinstance(factory, str):
+            import importlib
+
+            module, _, attr = factory.partition(":")
+            factory = getattr(importlib.import_module(module), attr)
+        return factory(stream)
+
+
+def _dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False)
+
+
+class JsonlWriter:
+    """One removal record per line, streamed as the run goes."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+
+    def add(self, report: FileReport) -> None:
+        for rec in report.removal_records():
+            self.stream.write(_dumps(rec) + "\n")
+
+    def close(self, summary: dict[str, Any]) -> None:
+        self.stream.flush()
+
+
+class JsonWriter:
+    """One JSON document: ``{"summary": {...}, "files": [{..., "removals": [...]}]}``."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.files: list[dict[str, Any]] = []
+
+    def add(self, report: FileReport) -> None:
+        self.files.append(report.to_dict())
+
+    def close(self, summary: dict[str, Any]) -> None:
+        from . import __version__
+
+        doc = {"tool": "boilerstrip", "version": __version__, "summary": summary,
+               "files": self.files}
+        self.stream.write(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
+        self.stream.flush()
+
+
+class _WholeRun:
+    def __init__(self, fn: Callable[[IO[str], list[FileReport], dict[str, Any]], None],
+                 stream: IO[str]) -> None:
+        self.fn = fn
+        self.stream = stream
+        self.reports: list[FileReport] = []
+
+    def add(self, report: FileReport) -> None:
+        self.reports.append(report)
+
+    def close(self, summary: dict[str, Any]) -> None:
+        self.fn(self.stream, self.reports, summary)
+        self.stream.flush()
+
+
+def whole_run(fn: Callable[[IO[str], list[FileReport], dict[str, Any]], None]
+              ) -> Callable[[IO[str]], ReportWriter]:
+    """Turn ``fn(stream, reports, summary)`` into a writer factory (collects the run)."""
+    return lambda stream: _WholeRun(fn, stream)
+
+
+#: name -> format. Add an entry (or call :func:`register_report_format`) to plug one in.
+REPORT_FORMATS: dict[str, ReportFormat] = {
+    "json": ReportFormat("json", JsonWriter, (".json",),
+                         description="one JSON document: summary and per-file removals"),
+    "jsonl": ReportFormat("jsonl", JsonlWriter, (".jsonl", ".ndjson"),
+                          description="one removal record per line"),
+}
+
+
+def register_report_format(name: str, factory: Callable[[IO[str]], ReportWriter] | str,
+                           suffixes: Sequence[str] = (), needs_text: bool = False,
+                           description: str = "") -> None:
+    """Register (or replace) a report format under NAME."""
+    REPORT_FORMATS[name] = ReportFormat(name, factory, tuple(suffixes), needs_text, description)
+
+
+def format_for_path(path: str) -> str | None:
+    """The format whose suffix PATH ends with, if any."""
+    low = path.lower()
+    for fmt in REPORT_FORMATS.values():
+        if any(low.endswith(s) for s in fmt.suffixes):
+            return fmt.name
+    return None
+
+
+@dataclass
+class Tally:
+    """Counts of document outcomes over a run (beside :class:`RunStats`)."""
+
+    counts: dict[str, int] = field(default_factory=lambda: {
+        "cleaned": 0, "unchanged": 0, "guarded": 0, "skipped": 0, "error": 0})
+
+    def add(self, status: str) -> None:
+        self.counts[status] = self.counts.get(status, 0) + 1

@@ -1,0 +1,431 @@
+"""The file side of ``boilerstrip clean``: finding files, cleaning each one, writing back.
+
+:func:`collect` turns the PATH arguments into an ordered list of :class:`Task`
+(plus outcomes for paths that cannot be processed at all); :func:`run` cleans
+the tasks, in a process pool with ``jobs > 1``, and yields one
+:class:`~boilerstrip.reporting.FileReport` per task **in input order**, so that
+the output is the same whatever the number of jobs.
+
+Symlinks: while walking a folder, symlinks (to files or folders) are never
+followed, so nothing outside the tree is read or written and nothing is
+cleaned twice. A symlink named on the command line is followed only when its
+target lies inside the current folder; the target is then rewritten and the
+link stays a link.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import stat
+import sys
+import time
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import IO, Iterator, Sequence
+
+from .errors import InputError
+from .report import RunStats
+from .reporting import FileReport
+from .textio import BinaryFile, NotUTF8, atomic_write, decode, encode, inside, read_bytes
+
+DEFAULT_INCLUDE = ("*.txt", "*.md")
+#: Folders never entered while walking (tool and version-control state).
+DEFAULT_EXCLUDE = (".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules",
+                   "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".eggs",
+                   "*.egg-info", ".pre-commit-cache")
+
+
+@dataclass(frozen=True)
+class Options:
+    """What every worker needs to process a file (picklable)."""
+
+    write: bool = True           # rewrite changed files in place
+    diff: bool = False           # compute a unified diff
+    color: bool = False          # colour the diff
+    on_invalid_utf8: str = "error"
+    needs_text: bool = False     # keep original/cleaned text in the report
+
+
+@dataclass(frozen=True)
+class Task:
+    """One file to clean: where to read, what to call it, where to write."""
+
+    path: str
+    display: str
+    target: str | None = None    # real file to rewrite in place (symlink resolved)
+    out: str | None = None       # --output-dir destination
+    size: int = 0
+
+
+# ------------------------------------------------------------------ discovery
+
+def _matches(patterns: Sequence[str], rel: str) -> bool:
+    """Whether REL (a posix path relative to its folder argument) matches a glob.
+
+    A pattern without ``/`` matches any single component of the path (so
+    ``drafts`` excludes every ``drafts`` folder and ``*.md`` every markdown
+    file); a pattern with ``/`` matches the path from its start (``a/*.txt``),
+    or any path below a matching folder.
+    """
+    parts = rel.split("/")
+    for pat in patterns:
+        pat = pat.strip().rstrip("/")
+        if not pat:
+            continue
+        if "/" in pat:
+            pat = pat.lstrip("/")
+            if fnmatchcase(rel, pat) or any(fnmatchcase("/".join(parts[:i]), pat)
+                                           for i in range(1, len(parts))):
+                return True
+        elif any(fnmatchcase(p, pat) for p in parts):
+            return True
+    return False
+
+
+def _included(include: Sequence[str], name: str, rel: str) -> bool:
+    return any(fnmatchcase(name, p) if "/" not in p else fnmatchcase(rel, p.lstrip("/"))
+               for p in include)
+
+
+def collect(paths: Sequence[str], include: Sequence[str], exclude: Sequence[str],
+            force_exclude: bool = False, output_dir: str | None = None,
+            ) -> tuple[list[Task | FileReport], list[str]]:
+    """Expand PATHS into tasks, in order; also return verbose notes (excluded, links).
+
+    Items that cannot be processed at all (missing path, link out of the tree)
+    are :class:`FileReport` placed where the task would have been.
+    """
+    items: list[Task | FileReport] = []
+    notes: list[str] = []
+    excludes = tuple(DEFAULT_EXCLUDE) + tuple(exclude)
+    cwd = Path.cwd().resolve()
+    out_root = Path(output_dir).resolve() if output_dir else None
+    claimed: dict[str, str] = {}
+
+    def add(task: Task) -> None:
+        if task.out is not None:
+            key = os.path.normpath(os.path.abspath(task.out))
+            if key in claimed:
+                items.append(FileReport(task.display, "error", message=(
+                    f"{task.display}: output {task.out} would overwrite the copy of "
+                    f"{claimed[key]}")))
+                return
+            claimed[key] = task.display
+        items.append(task)
+
+    for arg in paths:
+        try:
+            lst = os.lstat(arg)
+        except FileNotFoundError:
+            items.append(FileReport(arg, "error", message=f"{arg}: no such file or folder"))
+            continue
+        except OSError as exc:
+            items.append(FileReport(arg, "error", message=f"{arg}: {exc.strerror or exc}"))
+            continue
+        is_link = stat.S_ISLNK(lst.st_mode)
+        try:
+            st = os.stat(arg)
+        except OSError:
+            items.append(FileReport(arg, "error", message=f"{arg}: dangling symlink"))
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            _walk(arg, include, excludes, out_root, add, notes, items)
+            continue
+        if not stat.S_ISREG(st.st_mode):
+            items.append(FileReport(arg, "skipped", message=f"{arg}: skipped: not a regular file"))
+            continue
+        if force_exclude:
+            rel = os.path.relpath(os.path.abspath(arg), cwd).replace(os.sep, "/")
+            if _matches(excludes, rel if not rel.startswith("..") else Path(arg).name):
+                notes.append(f"{arg}: excluded (matches --exclude)")
+                continue
+        target = arg
+        if is_link:
+            real = Path(os.path.realpath(arg))
+            if not inside(real, cwd):
+                items.append(FileReport(arg, "skipped", message=(
+                    f"{arg}: skipped: symlink to {real}, outside the current folder")))
+                continue
+            target = str(real)
+        out = str(Path(output_dir) / Path(arg).name) if output_dir else None
+        add(Task(arg, arg, target, out, st.st_size))
+    return items, notes
+
+
+def _walk(top: str, include: Sequence[str], excludes: Sequence[str], out_root: Path | None,
+          add, notes: list[str], items: list) -> None:
+    def onerror(exc: OSError) -> None:
+        where = exc.filename or top
+        items.append(FileReport(str(where), "error",
+                                message=f"{where}: cannot list folder: {exc.strerror or exc}"))
+
+    for folder, dirs, files in os.walk(top, onerror=onerror):
+        rel_folder = os.path.relpath(folder, top)
+        rel_folder = "" if rel_folder == "." else rel_folder.replace(os.sep, "/") + "/"
+        keep = []
+        for d in sorted(dirs):
+            full = os.path.join(folder, d)
+            rel = rel_folder + d
+            if os.path.islink(full):
+                items.append(FileReport(full, "skipped",
+                                        message=f"{full}: skipped: symlink (not followed)"))
+            elif _matches(excludes, rel):
+                notes.append(f"{full}: excluded")
+            elif out_root is not None and Path(full).resolve() == out_root:
+                notes.append(f"{full}: skipped: it is the --output-dir")
+            else:
+                keep.append(d)
+        dirs[:] = keep
+        for name in sorted(files):
+            full = os.path.join(folder, name)
+            rel = rel_folder + name
+            if not _included(include, name, rel):
+                continue
+            if _matches(excludes, rel):
+                notes.append(f"{full}: excluded")
+                continue
+            try:
+                lst = os.lstat(full)
+            except OSError as exc:
+                items.append(FileReport(full, "error", message=f"{full}: {exc.strerror or exc}"))
+                continue
+            if stat.S_ISLNK(lst.st_mode):
+                items.append(FileReport(full, "skipped",
+                                        message=f"{full}: skipped: symlink (not followed)"))
+                continue
+            if not stat.S_ISREG(lst.st_mode):
+                continue
+            out = str(out_root / rel) if out_root is not None else None
+            add(Task(full, full, full, out, lst.st_size))
+
+
+# ------------------------------------------------------------------ one file
+
+_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines with their own endings (only CR, LF and CRLF end a line, as in files)."""
+    return _LINES.findall(text)
+
+
+def unified_diff(before: str, after: str, name: str, color: bool = False) -> str:
+    """A unified diff of BEFORE and AFTER (``git apply``-able, colour optional)."""
+    out = []
+    for line in difflib.unified_diff(split_lines(before), split_lines(after),
+                                     fromfile=f"a/{name}", tofile=f"b/{name}", n=3):
+        if not line.endswith(("\n", "\r")):
+            line += "\n\\ No newline at end of file\n"
+        if color:
+            if line.startswith(("+++", "---")):
+                line = f"\x1b[1m{line.rstrip(chr(10))}\x1b[0m\n"
+            elif line.startswith("@@"):
+                line = f"\x1b[36m{line.rstrip(chr(10))}\x1b[0m\n"
+            elif line.startswith("+"):
+                line = f"\x1b[32m{line.rstrip(chr(10))}\x1b[0m\n"
+            elif line.startswith("-"):
+                line = f"\x1b[31m{line.rstrip(chr(10))}\x1b[0m\n"
+        out.append(line)
+    return "".join(out)
+
+
+@dataclass
+class Cleaned:
+    """The outcome of cleaning one document's bytes."""
+
+    report: FileReport
+    data: bytes | None = None    # bytes to write/emit (None: nothing to write)
+    changed: bool = False
+    stats: RunStats | None = None
+    diff: str = ""
+
+
+def clean_bytes(data: bytes, display: str, cleaner, opts: Options) -> Cleaned:
+    """Decode, clean and re-encode one document. Never raises on bad input."""
+    try:
+        dec = decode(data, display)
+    except BinaryFile as exc:
+        return Cleaned(FileReport(display, "skipped", message=str(exc)))
+    except NotUTF8 as exc:
+        if opts.on_invalid_utf8 == "skip":
+            return Cleaned(FileReport(display, "skipped", message=f"{exc}; skipped"))
+        return Cleaned(FileReport(display, "error", message=str(exc)))
+    except InputError as exc:
+        return Cleaned(FileReport(display, "error", message=str(exc)))
+    result = cleaner.clean(dec.text)
+    stats = RunStats()
+    stats.add(result)
+    rep = FileReport(display, "unchanged", result.changes, result.status,
+                     removed_share=result.removed_share, skipped_rules=result.skipped)
+    if opts.needs_text:
+        rep.original, rep.text = result.original, result.text
+    if result.status == "guarded":
+        rep.status = "guarded"
+        rep.message = (f"{display}: guarded: the rules would remove "
+                       f"{result.removed_share:.0%} of the words (limit "
+                       f"{cleaner.max_removed_share:.0%}); left unchanged "
+                       f"(--allow-large-removals to apply)")
+        return Cleaned(rep, data, False, stats)
+    new = encode(result.text)
+    if new == data:
+        return Cleaned(rep, data, False, stats)
+    rep.status = "cleaned"
+    diff = unified_diff(result.original, result.text, display, opts.color) if opts.diff else ""
+    return Cleaned(rep, new, True, stats, diff)
+
+
+@dataclass
+class Outcome:
+    """A task's report plus what the parent process prints."""
+
+    report: FileReport
+    stats: RunStats | None = None
+    diff: str = ""
+    size: int = 0
+
+
+def process(task: Task, cleaner, opts: Options) -> Outcome:
+    """Read, clean and (in place or under --output-dir) write one file."""
+    try:
+        data = read_bytes(task.path, task.display)
+    except InputError as exc:
+        return Outcome(FileReport(task.display, "error", message=str(exc)), size=task.size)
+    c = clean_bytes(data, task.display, cleaner, opts)
+    try:
+        if task.out is not None and c.data is not None:
+            out = Path(task.out)
+            same = out.exists() and os.path.samefile(out, task.path)
+            if not (same and not c.changed):
+                _mkdirs(out.parent, task.display)
+                atomic_write(out, c.data, str(out))
+        elif opts.write and c.changed and task.target is not None:
+            atomic_write(task.target, c.data, task.display)
+    except InputError as exc:
+        return Outcome(FileReport(task.display, "error", message=str(exc)), size=task.size)
+    return Outcome(c.report, c.stats, c.diff, task.size)
+
+
+def _mkdirs(folder: Path, display: str) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{display}: cannot create output folder {folder}: "
+                         f"{exc.strerror or exc}") from None
+
+
+# ------------------------------------------------------------------ the pool
+
+_STATE: tuple | None = None
+
+
+def _init_worker(cleaner, opts: Options) -> None:
+    global _STATE
+    _STATE = (cleaner, opts)
+
+
+def _work(task: Task) -> Outcome:
+    cleaner, opts = _STATE
+    try:
+        return process(task, cleaner, opts)
+    except Exception as exc:  # a bug must not take the other files down
+        return Outcome(FileReport(task.display, "error",
+                                  message=f"{task.display}: internal error: "
+                                          f"{type(exc).__name__}: {exc}"), size=task.size)
+
+
+def cpu_count() -> int:
+    """Cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover (not Linux)
+        return os.cpu_count() or 1
+
+
+def run(items: Sequence[Task | FileReport], cleaner, opts: Options, jobs: int = 1
+        ) -> Iterator[Outcome]:
+    """Process ITEMS and yield one :class:`Outcome` each, in input order."""
+    tasks = [t for t in items if isinstance(t, Task)]
+    workers = cpu_count() if jobs == 0 else jobs
+    workers = min(workers, len(tasks))
+    if workers <= 1:
+        _init_worker(cleaner, opts)
+        for item in items:
+            yield _work(item) if isinstance(item, Task) else Outcome(item)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunk = max(1, min(32, len(tasks) // (workers * 8)))
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+                             initargs=(cleaner, opts)) as pool:
+        results = pool.map(_work, tasks, chunksize=chunk)
+        for item in items:
+            yield next(results) if isinstance(item, Task) else Outcome(item)
+
+
+# ------------------------------------------------------------------ progress
+
+class Progress:
+    """A one-line progress bar on a terminal (files done, MB/s, ETA).
+
+    It appears only after DELAY seconds, so short runs print nothing, and it
+    is redrawn at most ten times a second.
+    """
+
+    def __init__(self, stream: IO[str], total_items: int, total_bytes: int | None,
+                 unit: str = "files", delay: float | None = None) -> None:
+        self.stream = stream
+        self.total_items = total_items
+        self.total_bytes = total_bytes
+        self.unit = unit
+        if delay is None:
+            delay = float(os.environ.get("BOILERSTRIP_PROGRESS_DELAY", "0.5"))
+        self.start = time.monotonic()
+        self.show_after = self.start + delay
+        self.last = 0.0
+        self.items = 0
+        self.bytes = 0
+        self.shown = False
+
+    def update(self, items: int = 1, nbytes: int = 0, force: bool = False) -> None:
+        self.items += items
+        self.bytes += nbytes
+        now = time.monotonic()
+        if now < self.show_after or (now - self.last < 0.1 and not force):
+            return
+        self.last = now
+        elapsed = max(now - self.start, 1e-6)
+        rate = self.bytes / elapsed / 1e6
+        parts = []
+        if self.total_bytes:
+            frac = min(1.0, self.bytes / self.total_bytes)
+            filled = int(frac * 24)
+            parts.append("[" + "#" * filled + "." * (24 - filled) + f"] {frac:4.0%}")
+        if self.total_items:
+            parts.append(f"{self.items}/{self.total_items} {self.unit}")
+        else:
+            parts.append(f"{self.items} {self.unit}")
+        parts.append(f"{rate:.1f} MB/s")
+        if self.total_bytes and self.bytes and rate > 0:
+            left = (self.total_bytes - self.bytes) / (rate * 1e6)
+            parts.append(f"ETA {int(left) // 60}:{int(left) % 60:02d}")
+        self.stream.write("\r\x1b[K" + "  ".join(parts))
+        self.stream.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        """Erase the bar (before a message is printed, and at the end)."""
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self.shown = False
+            self.last = 0.0
+
+
+def stderr_is_tty() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False

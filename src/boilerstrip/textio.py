@@ -1,0 +1,183 @@
+"""Reading and writing text files byte-exactly.
+
+boilerstrip reads bytes and decides itself what they are, so that a file comes
+back byte for byte as it was except for the removals:
+
+* UTF-8, with or without a byte-order mark (the BOM is kept: it is decoded as
+  U+FEFF, which the engine leaves in place, and encoded back);
+* line endings (LF, CRLF, CR, mixed) and the final-newline state are untouched
+  because the text is decoded without newline translation;
+* UTF-16/UTF-32 (recognised by their BOM) are refused with a clear message
+  rather than mangled;
+* a NUL byte in the first 8 KiB marks a binary file, which is skipped;
+* invalid UTF-8 is an error naming the byte and its offset.
+
+Rewrites are atomic: the new content goes to a temporary file in the same
+folder, is fsync'ed, gets the original permission bits and replaces the file
+with ``os.replace``, so a reader (or a crash) sees either the original or the
+fully cleaned text, never a mix.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError
+
+#: How much of a file is inspected for NUL bytes to call it binary (as git does).
+BINARY_SNIFF_BYTES = 8192
+
+_UTF8_BOM = b"\xef\xbb\xbf"
+# Longest first: the UTF-32-LE BOM starts with the UTF-16-LE one.
+_OTHER_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32-LE"),
+    (b"\x00\x00\xfe\xff", "UTF-32-BE"),
+    (b"\xff\xfe", "UTF-16-LE"),
+    (b"\xfe\xff", "UTF-16-BE"),
+)
+
+
+class BinaryFile(InputError):
+    """The bytes look like a binary file (a NUL byte near the start): skip it."""
+
+
+class NotUTF8(InputError):
+    """The bytes are not valid UTF-8; ``offset`` is the first bad byte."""
+
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.offset = offset
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """Text decoded from bytes, and what is needed to encode it back exactly."""
+
+    text: str
+    bom: bool
+
+
+def decode(data: bytes, name: str = "<stdin>") -> Decoded:
+    """Decode DATA as UTF-8, keeping a BOM as a leading U+FEFF.
+
+    Raises :class:`BinaryFile` for binary data, :class:`NotUTF8` for invalid
+    UTF-8 and :class:`InputError` for UTF-16/32 text; every message is one line
+    starting with NAME.
+    """
+    for bom, enc in _OTHER_BOMS:
+        if data.startswith(bom):
+            raise InputError(f"{name}: {enc} text (byte-order mark {bom.hex(' ').upper()}) "
+                             f"is not supported; convert it to UTF-8 first "
+                             f"(e.g. iconv -f {enc} -t UTF-8)")
+    nul = data.find(b"\x00", 0, BINARY_SNIFF_BYTES)
+    if nul >= 0:
+        raise BinaryFile(f"{name}: skipped: binary file (NUL byte at offset {nul})")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad = data[exc.start:exc.start + 1].hex().upper()
+        raise NotUTF8(f"{name}: not valid UTF-8 (byte 0x{bad} at offset {exc.start}: "
+                      f"{exc.reason})", exc.start) from None
+    return Decoded(text, data.startswith(_UTF8_BOM))
+
+
+def encode(text: str) -> bytes:
+    """Encode TEXT back to the bytes it came from (a leading U+FEFF becomes the BOM)."""
+    return text.encode("utf-8")
+
+
+def read_bytes(path: str | os.PathLike[str], name: str | None = None) -> bytes:
+    """Read a regular file, turning OS errors into one-line :class:`InputError`."""
+    name = str(path) if name is None else name
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except IsADirectoryError:
+        raise InputError(f"{name}: is a folder") from None
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except PermissionError:
+        raise InputError(f"{name}: cannot read: permission denied") from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from None
+
+
+def atomic_write(path: str | os.PathLike[str], data: bytes, name: str | None = None,
+                 mode: int | None = None) -> None:
+    """Replace the file at PATH with DATA atomically.
+
+    PATH must not be a symlink (resolve it first): replacing it would turn the
+    link into a regular file. The permission bits of the existing file are kept
+    (MODE, or 0o666 minus the umask, for a new file). On any failure the
+    temporary file is removed and the original is left as it was.
+    """
+    name = str(path) if name is None else name
+    target = Path(path)
+    try:
+        st = os.lstat(target)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot write: {exc.strerror or exc}") from None
+    if st is not None:
+        if stat.S_ISLNK(st.st_mode):
+            raise InputError(f"{name}: not rewritten: it is a symlink")
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(f"{name}: not rewritten: not a regular file")
+        mode = stat.S_IMODE(st.st_mode)
+    elif mode is None:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    folder = target.parent
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.",
+                                   suffix=".boilerstrip-tmp")
+    except PermissionError:
+        raise InputError(f"{name}: cannot write: permission denied on folder "
+                         f"{str(folder) or '.'} (the temporary file goes next to the file)"
+                         ) from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot write: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, mode)  # mkstemp creates 0600
+        os.replace(tmp, target)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise InputError(f"{name}: cannot write: {exc.strerror or exc}") from None
+        raise
+    _fsync_folder(folder)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename durable (best effort: not every platform allows it)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def inside(path: Path, root: Path) -> bool:
+    """Whether PATH (resolved) lies inside ROOT (resolved)."""
+    try:
+        path.relative_to(root)
+    except ValueError:
+        return False
+    return True
