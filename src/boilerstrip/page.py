@@ -62,14 +62,12 @@ PARAMS: dict[str, tuple[type | tuple[type, ...], Any]] = {
     "max_heading_distance": (int, 200),    # chars between a heading and good text
     "menu_min_separators": (int, 2),       # "A | B | C": separators that make a menu line
     "menu_max_words_per_item": (_NUMBER, 4.0),
-    "copyright_max_words": (int, 40),
+    "copyright_max_words": (int, 12),    # longer lines with a (c) mark are captions
     "good_weight_cap": (int, 80),          # words of one line counted at most
     "neargood_factor": (_NUMBER, 0.5),
-    "bad_penalty": (_NUMBER, 4.0),         # weight of a bad line: -(bad_penalty + words * bad_word_penalty)
-    "bad_word_penalty": (_NUMBER, 0.3),
-    "short_penalty": (_NUMBER, 1.0),       # weight of a short line that context made bad
-    "kept_short_weight": (_NUMBER, 0.5),
-    "short_sentence_factor": (_NUMBER, 0.3),  # weight per word of a short sentence   # weight of a short line that context made good
+    "line_cost": (_NUMBER, 6.0),           # weight of a line = words * prose-likeness - line_cost
+    "bad_word_penalty": (_NUMBER, 0.3),    # prose-likeness of a menu, copyright or no-letter line
+    "short_sentence_factor": (_NUMBER, 0.3),  # prose-likeness of a short line ending a sentence
     "link_run_min_lines": (int, 4),        # a run of this many short title-like lines is a link list
     "link_run_max_words": (int, 12),
     "link_run_penalty": (_NUMBER, 3.0),    # extra penalty per line of a link-list run
@@ -236,7 +234,10 @@ def _classify(blocks: list[_Block], stops: frozenset[str], cfg: _Config) -> None
         b.stops = sum(1 for t in b.toks if t in stops) if stops else 0
         density = b.stops / b.tokens if b.tokens else 0.0
         b.density = density
-        b.title_like = not b.sentence and b.words <= cfg.link_run_max_words
+        # menu items and headlines never end in a comma or colon; list items
+        # inside an article often do
+        b.title_like = (not b.sentence and not b.text.endswith((",", ";", ":"))
+                        and b.words <= cfg.link_run_max_words)
         b.heading = (not b.bullet and b.words <= cfg.headline_max_words
                      and not b.text.endswith((".", ",", ";")) and b.tokens > 0)
         if any(p.search(b.text) for p in cfg.barriers):
@@ -248,10 +249,7 @@ def _classify(blocks: list[_Block], stops: frozenset[str], cfg: _Config) -> None
         elif _is_menu(b.text, b.words, cfg):
             b.cf, b.reason = _BAD, "menu or breadcrumb separators"
         elif b.chars < cfg.length_low:
-            if b.bullet and not b.sentence:
-                b.cf, b.reason = _BAD, "short list item"
-            else:
-                b.cf, b.reason = _SHORT, "short line"
+            b.cf, b.reason = _SHORT, "short list item" if b.bullet else "short line"
         elif not stops:
             # language-independent mode: length and punctuation only
             if b.words >= cfg.no_language_min_words and (b.sentence or b.chars > cfg.length_high):
@@ -369,21 +367,21 @@ def _prose(b: _Block, has_language: bool, cfg: _Config) -> float:
 
 
 def _weights(blocks: list[_Block], has_language: bool, cfg: _Config) -> None:
-    """Each line's weight in the region search: prose counts its words (scaled
-    by how prose-like it is), short sentences a little, the rest is a penalty."""
+    """Each line's weight in the region search: its words times how prose-like
+    it is, less a fixed cost per line. Lines are cheap to add to a region only
+    when they carry many words of running text, so menus, teaser lists
+    (headline, one-line blurb, date) and footers weigh below zero."""
     for b in blocks:
         words = min(b.words, cfg.good_weight_cap)
-        if b.cf == _BAD and b.chars < cfg.length_low or b.reason in _HARD_BAD:
-            b.weight = -(cfg.bad_penalty + b.words * cfg.bad_word_penalty)
+        if b.reason in _HARD_BAD:
+            q = -cfg.bad_word_penalty
         elif b.chars >= cfg.length_low:
             q = _prose(b, has_language, cfg)
-            b.weight = words * q if q >= 0 else q * (cfg.bad_penalty + words * cfg.bad_word_penalty)
         elif b.sentence and (b.stops or not has_language):
-            b.weight = words * cfg.short_sentence_factor
-        elif b.cls == _GOOD:
-            b.weight = cfg.kept_short_weight
+            q = cfg.short_sentence_factor
         else:
-            b.weight = -cfg.short_penalty
+            q = 0.0
+        b.weight = words * q - cfg.line_cost
         if b.link_run and b.cf != _GOOD:
             b.weight -= cfg.link_run_penalty
         if b.barrier:
@@ -431,7 +429,7 @@ def _headline_start(blocks: list[_Block], first: int, cfg: _Config) -> int:
     start = first
     for k in range(first - 1, max(-1, first - 1 - cfg.headline_lookback), -1):
         b = blocks[k]
-        if b.cf == _BAD and b.reason != "short list item" or b.barrier or b.bullet:
+        if b.reason in _HARD_BAD or b.barrier or b.bullet or b.link_run:
             break
         if b.words > cfg.headline_max_words:
             break
@@ -469,7 +467,7 @@ def page_region(rules: Sequence[Rule], draft: Draft) -> list[Deletion]:
                 keep[k] = True
             for k in range(a, z + 1):
                 b = blocks[k]
-                if b.weight >= 0 or (b.cf == _SHORT and not b.link_run and not b.barrier):
+                if b.reason not in _HARD_BAD and not b.link_run and not b.barrier:
                     keep[k] = True
                 else:
                     why[k] = (f"inside the article region but {b.cls} "
