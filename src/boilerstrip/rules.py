@@ -286,6 +286,9 @@ _ID_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-_.")
 
 def _parse_rule(r: _Reader, node: yaml.Node, pack: str) -> Rule:
     r.rule_id = None
+    if isinstance(node, yaml.MappingNode):  # name the rule in errors found before its id
+        r.rule_id = next((v.value for k, v in node.value if isinstance(k, yaml.ScalarNode)
+                          and k.value == "id" and isinstance(v, yaml.ScalarNode)), None)
     raw = r.mapping(node, "a rule")
     if "id" not in raw:
         raise r.fail(node, "rule has no 'id'")
@@ -334,6 +337,8 @@ def _parse_rule(r: _Reader, node: yaml.Node, pack: str) -> Rule:
             raise r.fail(node, "give exactly one of 'pattern' or 'patterns'")
         pnode = raw.get("pattern") or raw["patterns"]
         kw["patterns"] = r.strings(pnode, "pattern")
+        if not kw["patterns"]:
+            raise r.fail(pnode, "pattern list is empty")
         if "unless" in raw:
             kw["unless"] = r.strings(raw["unless"], "unless")
         if "flags" in raw:
@@ -373,6 +378,13 @@ def _parse_rule(r: _Reader, node: yaml.Node, pack: str) -> Rule:
         params = r.plain(raw["params"], "params")
         if not isinstance(params, dict):
             raise r.fail(raw["params"], "params must be a mapping")
+        if kind == "normalisation":  # fail here, not in the middle of a clean() call
+            from .normalise import ftfy_config
+
+            try:
+                ftfy_config(params)
+            except (ValueError, TypeError) as exc:
+                raise r.fail(raw["params"], f"invalid params: {exc}") from None
         kw["params"] = _freeze(params)
 
     if "examples" not in raw:
