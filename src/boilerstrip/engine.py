@@ -119,6 +119,8 @@ def _conditions_hold(rule: Rule, first: Line, last: Line, content: str,
             return False
     if w.first_lines is not None and pos.rank.get(first.index, 0) >= w.first_lines:
         return False
+    if w.not_first_lines is not None and pos.rank.get(first.index, 0) < w.not_first_lines:
+        return False
     if w.last_lines is not None and pos.count - 1 - pos.rank.get(last.index, 0) >= w.last_lines:
         return False
     if w.after_last_prose and first.index <= pos.last_prose(w.prose_min_words):

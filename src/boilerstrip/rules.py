@@ -64,7 +64,7 @@ _KIND_KEYS: dict[str, set[str]] = {
     "trailing-fragment": _PATTERN_KEYS | {"match", "when", "remove"},
 }
 _WHEN_INT_KEYS = ("max_words", "min_words", "max_chars", "first_lines", "last_lines",
-                  "prose_min_words")
+                  "not_first_lines", "prose_min_words")
 _WHEN_KEYS = set(_WHEN_INT_KEYS) | {"after_last_prose"}
 _SECTION_INT_KEYS = ("max_lines", "line_max_words", "line_max_chars", "prose_min_words",
                      "min_lines", "line_min_words")
@@ -76,7 +76,8 @@ class Conditions:
     """When a line/block/section-header rule may fire (all given conditions must hold).
 
     Word counts are whitespace-separated tokens. ``first_lines``/``last_lines``
-    count non-blank lines of the text as the rule sees it; ``after_last_prose``
+    count non-blank lines of the text as the rule sees it (``not_first_lines``: not
+    within the first N of them); ``after_last_prose``
     requires the candidate to come after the last prose paragraph (a paragraph of
     at least ``prose_min_words`` words that ends like a sentence).
     """
@@ -86,6 +87,7 @@ class Conditions:
     max_chars: int | None = None
     first_lines: int | None = None
     last_lines: int | None = None
+    not_first_lines: int | None = None
     after_last_prose: bool = False
     prose_min_words: int = 25
 
