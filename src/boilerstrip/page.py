@@ -75,7 +75,8 @@ PARAMS: dict[str, tuple[type | tuple[type, ...], Any]] = {
     "secondary_region_min_weight": (_NUMBER, 60.0),
     "headline_lookback": (int, 6),         # non-blank lines above the region searched for a headline
     "headline_max_words": (int, 25),
-    "barrier_patterns": ((list, tuple), ()),  # lines that end an article (comment headers...)
+    "barrier_patterns": ((list, tuple), ()),  # whole lines that end an article (comment headers...)
+    "boilerplate_patterns": ((list, tuple), ()),  # lines that are never article (cookie notices...)
     "barrier_penalty": (_NUMBER, 200.0),
 }
 
@@ -118,15 +119,20 @@ class _Config:
             raise rule.error("page-region param 'stopwords_low' must not exceed 'stopwords_high'")
         if self.length_low > self.length_high:
             raise rule.error("page-region param 'length_low' must not exceed 'length_high'")
-        barriers = []
-        for p in self.barrier_patterns:
-            if not isinstance(p, str):
-                raise rule.error(f"page-region barrier pattern {p!r} must be a string")
-            try:
-                barriers.append(regex.compile(p, regex.IGNORECASE | regex.V0))
-            except regex.error as exc:
-                raise rule.error(f"page-region barrier pattern {p!r}: {exc}") from None
-        self.barriers = tuple(barriers)
+        self.barriers = _compile(rule, "barrier_patterns", self.barrier_patterns)
+        self.boilerplate = _compile(rule, "boilerplate_patterns", self.boilerplate_patterns)
+
+
+def _compile(rule: Rule, name: str, patterns: Sequence[Any]) -> tuple[regex.Pattern, ...]:
+    out = []
+    for p in patterns:
+        if not isinstance(p, str):
+            raise rule.error(f"page-region {name}: {p!r} must be a string")
+        try:
+            out.append(regex.compile(p, regex.IGNORECASE | regex.V0))
+        except regex.error as exc:
+            raise rule.error(f"page-region {name}: invalid pattern {p!r}: {exc}") from None
+    return tuple(out)
 
 
 _CONFIGS: dict[int, tuple[Rule, _Config]] = {}
@@ -153,7 +159,8 @@ _COPYRIGHT = regex.compile(r"©|\(c\)\s*\d{4}|&copy|\ball rights reserved\b|\bco
                            regex.IGNORECASE)
 _SENTENCE_END = tuple(".!?…\"'”’»)")
 _GOOD, _NEARGOOD, _SHORT, _BAD = "good", "neargood", "short", "bad"
-_HARD_BAD = ("no letters", "copyright line", "menu or breadcrumb separators")
+_HARD_BAD = ("no letters", "copyright line", "menu or breadcrumb separators",
+             "boilerplate phrase")
 
 
 @dataclass
@@ -240,7 +247,7 @@ def _classify(blocks: list[_Block], stops: frozenset[str], cfg: _Config) -> None
                         and b.words <= cfg.link_run_max_words)
         b.heading = (not b.bullet and b.words <= cfg.headline_max_words
                      and not b.text.endswith((".", ",", ";")) and b.tokens > 0)
-        if any(p.search(b.text) for p in cfg.barriers):
+        if any(p.fullmatch(b.text) for p in cfg.barriers):
             b.barrier = True
         if not _LETTER.search(b.text):
             b.cf, b.reason = _BAD, "no letters"
@@ -248,6 +255,8 @@ def _classify(blocks: list[_Block], stops: frozenset[str], cfg: _Config) -> None
             b.cf, b.reason = _BAD, "copyright line"
         elif _is_menu(b.text, b.words, cfg):
             b.cf, b.reason = _BAD, "menu or breadcrumb separators"
+        elif any(p.search(b.text) for p in cfg.boilerplate):
+            b.cf, b.reason = _BAD, "boilerplate phrase"
         elif b.chars < cfg.length_low:
             b.cf, b.reason = _SHORT, "short list item" if b.bullet else "short line"
         elif not stops:
