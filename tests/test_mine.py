@@ -1,0 +1,154 @@
+"""Corpus mining: recurring debris after cleaning is found and ranked; drafts are refused until reviewed."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+
+import pytest
+
+from boilerstrip import InputError, RuleError
+from boilerstrip.mine import format_findings, mine, normalise_line, suggest
+from boilerstrip.rules import parse_rule_text
+from boilerstrip.ruletest import check_rule
+
+WORDS = ("river market council budget school winter harbour station museum farmer "
+         "vote bridge doctor village engine garden storm courtroom ferry library "
+         "minister teacher orchard tunnel festival reporter province factory").split()
+
+
+def prose(rng: random.Random, sentences: int = 6) -> list[str]:
+    """Unique-looking paragraphs: no line recurs by chance."""
+    out = []
+    for _ in range(sentences):
+        n = rng.randint(12, 22)
+        words = [rng.choice(WORDS) for _ in range(n)]
+        out.append(" ".join(words).capitalize() + f" on day {rng.randint(1, 10**6)}.")
+    return out
+
+
+def write_corpus(root, *, planted: bool, sites: int = 6, per_site: int = 5, seed: int = 7):
+    rng = random.Random(seed)
+    for s in range(sites):
+        for d in range(per_site):
+            paras = prose(rng)
+            if planted:
+                # Cross-site debris, with varying digits and case.
+                paras.insert(2, f"Share this story: {rng.randint(2, 99)} comments")
+                if d % 2 == 1:
+                    paras.insert(1, "SHARE THIS STORY: 0 COMMENTS".lower().capitalize())
+                # A two-line block of one site's template, in every document of site 0.
+                if s == 0:
+                    paras += ["More from the desk", "Back to top"]
+            # Debris the bundled rules already remove: must not be reported.
+            paras.append("Already a subscriber? Log in.")
+            (root / f"site{s}").mkdir(parents=True, exist_ok=True)
+            (root / f"site{s}" / f"doc{d}.txt").write_text("\n\n".join(paras) + "\n",
+                                                          encoding="utf-8")
+
+
+def test_normalisation():
+    assert normalise_line("  Share   THIS\tstory: 12 comments ") == "share this story: 0 comments"
+    assert normalise_line("Page 3 of 10") == normalise_line("page 12 of 4")
+
+
+def test_planted_debris_is_found_and_ranked_first(tmp_path):
+    write_corpus(tmp_path, planted=True)
+    rep = mine([tmp_path], min_docs=3, top=10)
+    assert rep.documents == 30 and rep.sites == 6
+    first = rep.findings[0]
+    assert first.key == "share this story: 0 comments"
+    assert (first.documents, first.sites, first.lines) == (30, 6, 1)
+    assert first.example.endswith(".txt") and first.line >= 1 and first.before and first.after
+    assert len(first.spellings) >= 2  # different digits seen
+    # The one-site block comes next, as one block (its lines are not listed again).
+    second = rep.findings[1]
+    assert second.key == "more from the desk\nback to top"
+    assert (second.documents, second.sites, second.lines) == (5, 1, 2)
+    assert [f.key for f in rep.findings] == [first.key, second.key]
+    # Cleaning ran first: the log-in prompt in every document is not debris.
+    assert all("subscriber" not in f.key for f in rep.findings)
+    text = format_findings(rep)
+    assert "30 documents on 6 sites" in text and "share this story" in text.lower()
+
+
+def test_uncleaned_input_counts_what_the_rules_would_remove(tmp_path):
+    write_corpus(tmp_path, planted=False)
+    rep = mine([tmp_path], min_docs=3, clean=False)
+    assert [f.key for f in rep.findings] == ["already a subscriber? log in."]
+
+
+def test_clean_corpus_has_nothing_above_threshold(tmp_path):
+    write_corpus(tmp_path, planted=False)
+    rep = mine([tmp_path], min_docs=2, top=10)
+    assert rep.documents == 30 and rep.findings == []
+    assert "0 lines or blocks" in format_findings(rep)
+
+
+def test_min_docs_and_top(tmp_path):
+    write_corpus(tmp_path, planted=True)
+    assert [f.documents for f in mine([tmp_path], min_docs=6).findings] == [30]
+    assert len(mine([tmp_path], min_docs=3, top=1).findings) == 1
+    with pytest.raises(InputError, match="min-docs"):
+        mine([tmp_path], min_docs=1)
+
+
+def test_jsonl_sites_from_urls_and_duplicates(tmp_path):
+    rng = random.Random(3)
+    path = tmp_path / "docs.jsonl"
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(12):
+            body = "\n".join(prose(rng, 3) + ["Photo gallery: swipe for more"])
+            fh.write(json.dumps({"content": body, "url": f"https://www.site{i % 4}.example/a/{i}"}) + "\n")
+        fh.write(json.dumps({"content": body, "url": "https://site0.example/copy"}) + "\n")
+        fh.write(json.dumps({"other": 1}) + "\n")
+    rep = mine([path], text_field="content", min_docs=3)
+    assert rep.duplicates == 1 and rep.documents == 12 and rep.sites == 4
+    assert len(rep.skipped) == 1 and "no string field 'content'" in rep.skipped[0]
+    f = rep.findings[0]
+    assert (f.text, f.documents, f.sites) == ("Photo gallery: swipe for more", 12, 4)
+    assert f.example.startswith(str(path))
+    json.dumps(rep.to_dict())  # serialisable as --json prints it
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "x"}\n{oops\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"bad\.jsonl:2: invalid JSON"):
+        mine([bad])
+    with pytest.raises(InputError, match="no such file"):
+        mine([tmp_path / "missing"])
+
+
+def test_site_map_for_flat_folders(tmp_path):
+    rng = random.Random(5)
+    urls = {}
+    for i in range(6):
+        (tmp_path / f"p{i}.txt").write_text("\n".join(prose(rng, 3) + ["Listen to this article"]),
+                                            encoding="utf-8")
+        urls[f"p{i}"] = {"url": f"https://news{i % 3}.example/x"}
+    rep = mine([tmp_path], urls=urls, min_docs=3)
+    assert (rep.sites, rep.findings[0].sites, rep.findings[0].documents) == (3, 3, 6)
+    assert mine([tmp_path], min_docs=3).findings[0].sites is None  # flat folder: site unknown
+
+
+def test_suggest_writes_drafts_refused_until_reviewed(tmp_path):
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, planted=True)
+    rep = mine([corpus], min_docs=3)
+    files = suggest(rep.findings, tmp_path / "drafts")
+    assert len(files) == 2 and all(f.suffix == ".yml" for f in files)
+    again = suggest(rep.findings, tmp_path / "drafts")
+    assert not set(again) & set(files), "existing drafts are never overwritten"
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        with pytest.raises(RuleError, match="draft rule"):
+            parse_rule_text(text, str(path))
+        # What a reviewer does: drop the flag, write real keep examples.
+        reviewed = text.replace("    draft: true\n", "")
+        reviewed = re.sub(r'"TODO: a sentence[^"]*"', '"We share this story with readers who write in."', reviewed)
+        reviewed = re.sub(r'"TODO: another[^"]*"', '"The desk is at the back of the room."', reviewed)
+        (rule,) = parse_rule_text(reviewed, str(path))
+        assert rule.id.startswith("mined.") and len(rule.remove_examples) >= 2
+        assert check_rule(rule) == [], f"{path.name}: its own examples must pass"
+    line_rule = parse_rule_text(files[0].read_text().replace("    draft: true\n", ""), "x")[0]
+    assert line_rule.kind == "line" and line_rule.category == "social-share"
+    assert r"\d+" in line_rule.patterns[0]
