@@ -40,7 +40,7 @@ def write_corpus(root, *, planted: bool, sites: int = 6, per_site: int = 5, seed
                     paras.insert(1, "SHARE THIS STORY: 0 COMMENTS".lower().capitalize())
                 # A two-line block of one site's template, in every document of site 0.
                 if s == 0:
-                    paras += ["More from the desk", "Back to top"]
+                    paras += ["Harbour desk bulletin", "Filed for the weekly digest"]
             # Debris the bundled rules already remove: must not be reported.
             paras.append("Already a subscriber? Log in.")
             (root / f"site{s}").mkdir(parents=True, exist_ok=True)
@@ -64,7 +64,7 @@ def test_planted_debris_is_found_and_ranked_first(tmp_path):
     assert len(first.spellings) >= 2  # different digits seen
     # The one-site block comes next, as one block (its lines are not listed again).
     second = rep.findings[1]
-    assert second.key == "more from the desk\nback to top"
+    assert second.key == "harbour desk bulletin\nfiled for the weekly digest"
     assert (second.documents, second.sites, second.lines) == (5, 1, 2)
     assert [f.key for f in rep.findings] == [first.key, second.key]
     # Cleaning ran first: the log-in prompt in every document is not debris.
@@ -145,10 +145,44 @@ def test_suggest_writes_drafts_refused_until_reviewed(tmp_path):
         # What a reviewer does: drop the flag, write real keep examples.
         reviewed = text.replace("    draft: true\n", "")
         reviewed = re.sub(r'"TODO: a sentence[^"]*"', '"We share this story with readers who write in."', reviewed)
-        reviewed = re.sub(r'"TODO: another[^"]*"', '"The desk is at the back of the room."', reviewed)
+        reviewed = re.sub(r'"TODO: another[^"]*"', '"The harbour desk bulletin was filed late on Friday evening."', reviewed)
         (rule,) = parse_rule_text(reviewed, str(path))
         assert rule.id.startswith("mined.") and len(rule.remove_examples) >= 2
         assert check_rule(rule) == [], f"{path.name}: its own examples must pass"
     line_rule = parse_rule_text(files[0].read_text().replace("    draft: true\n", ""), "x")[0]
     assert line_rule.kind == "line" and line_rule.category == "social-share"
     assert r"\d+" in line_rule.patterns[0]
+
+
+def test_cli_mine_table_json_and_suggest(tmp_path, capsys):
+    from boilerstrip.cli import main
+
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, planted=True)
+    assert main(["mine", str(corpus), "--min-docs", "4", "--top", "5"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("30 documents on 6 sites; 2 lines or blocks in >= 4 documents")
+    assert re.search(r"^\s+1\s+30\s+6\s+Share this story: \d+ comments$", out, re.M)
+    assert main(["mine", str(corpus), "--json", "--top", "1"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["documents"] == 30 and [f["documents"] for f in data["findings"]] == [30]
+    drafts = tmp_path / "drafts"
+    assert main(["mine", str(corpus), "--suggest", str(drafts), "-q"]) == 0
+    capsys.readouterr()
+    assert len(list(drafts.glob("*.yml"))) == 2
+    assert main(["rules", "validate", str(drafts)]) == 2
+    err = capsys.readouterr()
+    assert "draft rule" in err.out + err.err
+
+
+def test_cli_mine_errors_are_one_line(tmp_path, capsys):
+    from boilerstrip.cli import main
+
+    assert main(["mine", str(tmp_path / "nope")]) == 2
+    err = capsys.readouterr().err
+    assert err.strip().count("\n") == 0 and "no such file or folder" in err
+    bad = tmp_path / "urls.json"
+    bad.write_text("[1, 2]", encoding="utf-8")
+    assert main(["mine", str(tmp_path), "--urls", str(bad)]) == 2
+    assert "expected a JSON object" in capsys.readouterr().err
+    assert main(["mine", str(tmp_path), "--min-docs", "1"]) == 2

@@ -945,6 +945,14 @@ def rules_categories() -> int:
 
 # ------------------------------------------------------------------ entry point
 
+# ------------------------------------------------------------------ mine
+
+# Defined in minecli.py (it uses the helpers above, hence the late import).
+from .minecli import mine as _mine_command  # noqa: E402
+
+cli.add_command(_mine_command)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ARGV (default ``sys.argv[1:]``); return the exit code."""
     try:

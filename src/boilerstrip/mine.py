@@ -485,7 +485,7 @@ def suggest(findings: Iterable[Finding], folder: str | os.PathLike[str], *,
     written: list[Path] = []
     used: set[str] = set()
     for f in findings:
-        slug = _slug(f.text)
+        slug = _slug(f.key.replace("0", " "))
         name, n = slug, 2
         while name in used or (out_dir / f"{name}.yml").exists():
             name, n = f"{slug}-{n}", n + 1
@@ -498,7 +498,7 @@ def suggest(findings: Iterable[Finding], folder: str | os.PathLike[str], *,
             # A second example: the same text in its document's context.
             ctx = "\n".join(x for x in (f.before, f.text) if x)
             removes.append(ctx + "\n" if ctx != f.text else f.text + "\n")
-        sites = f", {f.sites} sites" if f.sites is not None else ""
+        sites = (f", {f.sites} site{'' if f.sites == 1 else 's'}" if f.sites is not None else "")
         category = _guess_category(f.text)
         lines = [
             f"# Draft mined by `boilerstrip mine`: {f.documents} documents{sites}",
