@@ -66,8 +66,10 @@ PARAMS: dict[str, tuple[type | tuple[type, ...], Any]] = {
     "good_weight_cap": (int, 80),          # words of one line counted at most
     "neargood_factor": (_NUMBER, 0.5),
     "line_cost": (_NUMBER, 6.0),           # weight of a line = words * prose-likeness - line_cost
+    "isolated_line_cost": (_NUMBER, 6.0),  # ... for a line with blank lines around it
     "bad_word_penalty": (_NUMBER, 0.3),    # prose-likeness of a menu, copyright or no-letter line
     "short_sentence_factor": (_NUMBER, 0.3),  # prose-likeness of a short line ending a sentence
+    "bullet_factor": (_NUMBER, 0.5),       # prose-likeness of a long list item, scaled
     "link_run_min_lines": (int, 4),        # a run of this many short title-like lines is a link list
     "link_run_max_words": (int, 12),
     "link_run_penalty": (_NUMBER, 3.0),    # extra penalty per line of a link-list run
@@ -185,7 +187,8 @@ class _Block:
     barrier: bool = False
     toks: tuple[str, ...] = ()  # casefolded \w+ tokens
     density: float = 0.0  # share of tokens in the stopword list
-    isolated: bool = False  # blank line (or text edge) above and below: a paragraph of its own
+    isolated: bool = False
+    duplicate: bool = False  # the same text is on another line of the page  # blank line (or text edge) above and below: a paragraph of its own
 
 
 def _features(lines: Sequence[Line]) -> list[_Block]:
@@ -209,6 +212,16 @@ def _features(lines: Sequence[Line]) -> list[_Block]:
         out.append(_Block(ln, text, len(text), words, len(toks), 0, bullet, sentence,
                           False, False, toks=tuple(toks), isolated=isolated))
     return out
+
+
+def _mark_duplicates(blocks: list[_Block], cfg: _Config) -> None:
+    seen: dict[str, int] = {}
+    for b in blocks:
+        if b.chars >= cfg.length_low:
+            seen[b.text] = seen.get(b.text, 0) + 1
+    for b in blocks:
+        if seen.get(b.text, 0) > 1:
+            b.duplicate = True
 
 
 def _pick_language(blocks: list[_Block], cfg: _Config) -> tuple[str | None, frozenset[str]]:
@@ -386,11 +399,17 @@ def _weights(blocks: list[_Block], has_language: bool, cfg: _Config) -> None:
             q = -cfg.bad_word_penalty
         elif b.chars >= cfg.length_low:
             q = _prose(b, has_language, cfg)
+            if b.duplicate:
+                q = min(q, 0.0)  # a repeated teaser or footer: no credit as prose
+            elif b.bullet:
+                q *= cfg.bullet_factor
         elif b.sentence and (b.stops or not has_language):
             q = cfg.short_sentence_factor
         else:
             q = 0.0
-        b.weight = words * q - cfg.line_cost
+        # a paragraph of its own (blank lines around it) costs less than a line
+        # packed among others like the items of a menu
+        b.weight = words * q - (cfg.isolated_line_cost if b.isolated else cfg.line_cost)
         if b.link_run and b.cf != _GOOD:
             b.weight -= cfg.link_run_penalty
         if b.barrier:
@@ -457,6 +476,7 @@ def page_region(rules: Sequence[Rule], draft: Draft) -> list[Deletion]:
         if not blocks:
             break
         lang, stops = _pick_language(blocks, cfg)
+        _mark_duplicates(blocks, cfg)
         _classify(blocks, stops, cfg)
         _context(blocks, cfg)
         if not any(b.cls == _GOOD for b in blocks):
