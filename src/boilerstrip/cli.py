@@ -211,6 +211,23 @@ def _build_cleaner(p: dict[str, Any], **extra):
                    allow_large_removals=p["allow_large_removals"], **extra)
 
 
+def _exits(f):
+    """Make a command's return value its exit code, also under click's standalone mode
+    (CliRunner, ``cli()``), and turn boilerstrip errors into one-line messages + exit 2."""
+    import functools
+
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            rv = f(*args, **kwargs)
+        except BoilerstripError as exc:
+            sys.stderr.write(f"error: {exc}\n")
+            rv = 2
+        click.get_current_context().exit(rv if isinstance(rv, int) else 0)
+
+    return wrapper
+
+
 # ------------------------------------------------------------------ the group
 
 @click.group(context_settings=CONTEXT)
@@ -245,7 +262,7 @@ def cli() -> None:
               help="Write every removal (file, rule, category, line, offsets, text) to FILE; "
                    "'-' is stdout when the text goes elsewhere.")
 @click.option("--report-format", metavar="FORMAT",
-              help="json or jsonl (default: from the --report suffix, else json).")
+              help="json, jsonl or html (default: from the --report suffix, else json).")
 @click.option("--include", multiple=True, metavar="GLOB",
               help="Files to clean inside folders (repeatable; default *.txt and *.md).")
 @click.option("--exclude", multiple=True, metavar="GLOB",
@@ -275,6 +292,7 @@ def cli() -> None:
               help="JSONL: write records to FILE (.gz/.zst compress) instead of stdout.")
 @_rule_options
 @click.pass_context
+@_exits
 def clean(ctx: click.Context, **p: Any) -> int:
     """Clean text: a stdin-to-stdout filter, or files and folders in place.
 
@@ -306,17 +324,21 @@ def clean(ctx: click.Context, **p: Any) -> int:
         msg.detail(f"rule warning: {w}")
     msg.detail(f"rules: {len(cleaner.rules)} active of {len(cleaner.all_rules)} "
                f"(profile {cleaner.profile})")
+    if not p["jsonl"] and not paths and _stdin_is_tty():
+        raise click.UsageError("no PATH given and stdin is a terminal: name files or "
+                               "folders, or pipe text in")
     out = Stdout()
     report = _open_report(p["report"], report_format, out)
     try:
         if p["jsonl"]:
             return _clean_jsonl(p, cleaner, msg, out, report)
         if not paths or paths == ("-",):
-            if not paths and _stdin_is_tty():
-                raise click.UsageError("no PATH given and stdin is a terminal: name files or "
-                                       "folders, or pipe text in")
             return _clean_stdin(p, cleaner, msg, out, report)
         return _clean_files(p, cleaner, msg, out, report)
+    except BaseException:
+        if report is not None:
+            report.abort()
+        raise
     finally:
         out.flush()
 
@@ -362,6 +384,11 @@ def _open_report(path: str | None, fmt: str | None, out: Stdout):
         return None
     from .reporting import REPORT_FORMATS
 
+    spec = REPORT_FORMATS[fmt]
+    if spec.path_based:
+        if path == "-":
+            raise click.UsageError(f"the {fmt} report needs a FILE, not '-'")
+        return _Report(spec.open(path), None, spec.needs_text)
     if path == "-":
         stream = _TextToStdout(out)
     else:
@@ -370,8 +397,7 @@ def _open_report(path: str | None, fmt: str | None, out: Stdout):
         except OSError as exc:
             raise BoilerstripError(f"{path}: cannot write the report: "
                                    f"{exc.strerror or exc}") from None
-    writer = REPORT_FORMATS[fmt].open(stream)
-    return _Report(writer, stream if path != "-" else None, REPORT_FORMATS[fmt].needs_text)
+    return _Report(spec.open(stream), stream if path != "-" else None, spec.needs_text)
 
 
 class _Report:
@@ -384,7 +410,19 @@ class _Report:
         self.writer.add(rep)
 
     def close(self, summary: dict[str, Any]) -> None:
+        self.closed = True
         self.writer.close(summary)
+        if self.stream is not None:
+            self.stream.close()
+
+    def abort(self) -> None:
+        """The run failed: drop what the writer can drop, close the file."""
+        if getattr(self, "closed", False):
+            return
+        abort = getattr(self.writer, "abort", None) or getattr(
+            getattr(self.writer, "writer", None), "abort", None)
+        if abort is not None:
+            abort()
         if self.stream is not None:
             self.stream.close()
 
@@ -541,7 +579,8 @@ def _clean_jsonl(p, cleaner, msg: Messages, out: Stdout, report) -> int:
         sink = jsonl.Sink(p["output"])
     else:
         sink = _StdoutSink(out)
-    opts = jsonl.JsonlOptions(p["text_field"], p["report_field"], name)
+    opts = jsonl.JsonlOptions(p["text_field"], p["report_field"], name,
+                              bool(report and report.needs_text))
     jobs = cpu_count() if p["jobs"] == 0 else p["jobs"]
     progress = None
     if not p["quiet"] and stderr_is_tty():
@@ -606,6 +645,7 @@ class _StdoutSink(_NullSink):
 @click.option("--stdin-filename", metavar="NAME", help="Name of stdin in the output.")
 @_rule_options
 @click.pass_context
+@_exits
 def explain(ctx: click.Context, **p: Any) -> int:
     """Show each removal in place, with its rule id and category, then a summary.
 
@@ -698,6 +738,7 @@ def _listing_options(f):
               show_default=True)
 @_listing_options
 @click.pass_context
+@_exits
 def rules_list(ctx: click.Context, **p: Any) -> int:
     """List rules: id, category, kind, pack (opt-in rules are marked)."""
     rules_ = sorted(_load_for_listing(ctx, p), key=lambda r: r.sort_key())
@@ -735,6 +776,7 @@ def rules_list(ctx: click.Context, **p: Any) -> int:
 @click.argument("rule_id", metavar="ID")
 @_listing_options
 @click.pass_context
+@_exits
 def rules_show(ctx: click.Context, rule_id: str, **p: Any) -> int:
     """Show one rule: what it matches, where it is defined, and its examples."""
     import dataclasses
@@ -791,6 +833,7 @@ def rules_show(ctx: click.Context, rule_id: str, **p: Any) -> int:
               help="Test only these rules (repeatable).")
 @click.option("-q", "--quiet", is_flag=True, help="Only print failures.")
 @click.pass_context
+@_exits
 def rules_test(ctx: click.Context, paths: tuple[str, ...], select: tuple[str, ...],
                quiet: bool) -> int:
     """Run the examples of the bundled rules, or of the rules in PATH.
@@ -858,6 +901,7 @@ def _failure_diff(f) -> str:
 @rules.command("validate", context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, metavar="[PATH...]")
 @click.option("-q", "--quiet", is_flag=True, help="Only print errors.")
+@_exits
 def rules_validate(paths: tuple[str, ...], quiet: bool) -> int:
     """Check rule files (no text needed): exit 2 with 'file:line: rule-id: message'.
 
@@ -924,6 +968,7 @@ def rules_validate(paths: tuple[str, ...], quiet: bool) -> int:
 
 
 @rules.command("categories", context_settings=CONTEXT)
+@_exits
 def rules_categories() -> int:
     """List the rule categories (for --ignore/--select/--enable) with the bundled rule counts."""
     from collections import Counter
@@ -958,7 +1003,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         rv = cli.main(args=list(argv) if argv is not None else None, prog_name="boilerstrip",
                       standalone_mode=False)
-    except click.exceptions.Exit as exc:
+    except click.exceptions.Exit as exc:  # pragma: no cover (click returns it)
         return exc.exit_code
     except click.ClickException as exc:
         exc.show()

@@ -217,6 +217,7 @@ class JsonlOptions:
     text_field: str = "text"
     report_field: str | None = None
     name: str = "<stdin>"
+    keep_text: bool = False   # put the texts in the reports (HTML report)
 
 
 @dataclass
@@ -263,6 +264,8 @@ def clean_record(line: bytes, lineno: int, cleaner, opts: JsonlOptions) -> Done:
     rep = FileReport(opts.name, "unchanged", result.changes, result.status,
                      removed_share=result.removed_share, skipped_rules=result.skipped,
                      record=lineno)
+    if opts.keep_text:
+        rep.original, rep.text = result.original, result.text
     if result.status == "guarded":
         rep.status = "guarded"
         rep.message = (f"{opts.name}:{lineno}: guarded: the rules would remove "

@@ -14,22 +14,22 @@ of the document in JSONL mode.
 Formats are looked up in :data:`REPORT_FORMATS`. A new format is one entry:
 a *writer factory* ``factory(stream) -> writer`` where the writer has
 ``add(file_report)`` and ``close(summary)``; or, for a format that needs the
-whole run at once (an HTML audit page), a plain function wrapped by
-:func:`whole_run`::
+whole run at once, a plain function wrapped by :func:`whole_run`::
 
-    def write_html(stream, reports: list[FileReport], summary: dict) -> None: ...
-    register_report_format("html", whole_run(write_html), suffixes=(".html",),
-                           needs_text=True)
+    def write_xml(stream, reports: list[FileReport], summary: dict) -> None: ...
+    register_report_format("xml", whole_run(write_xml), suffixes=(".xml",))
 
 ``factory`` may also be a ``"module:attribute"`` string, imported only when the
 format is used (start-up time matters). ``needs_text`` asks the runner to keep
-each document's original and cleaned text in :class:`FileReport`.
+each document's original and cleaned text in :class:`FileReport`;
+``path_based`` gives the factory the report's path instead of a stream (the
+``html`` format writes its file atomically itself).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import IO, Any, Callable, Protocol, Sequence
 
 from .report import Change, Skipped
@@ -90,22 +90,28 @@ class ReportWriter(Protocol):
 
 @dataclass(frozen=True)
 class ReportFormat:
-    """A registered report format."""
+    """A registered report format.
+
+    The factory gets an open text stream, or with ``path_based`` the report's
+    file path (for writers that manage their own file, e.g. to write it
+    atomically; such formats cannot go to stdout).
+    """
 
     name: str
-    factory: Callable[[IO[str]], ReportWriter] | str
+    factory: Callable[[Any], ReportWriter] | str
     suffixes: tuple[str, ...] = ()
     needs_text: bool = False
     description: str = ""
+    path_based: bool = False
 
-    def open(self, stream: IO[str]) -> ReportWriter:
+    def open(self, target: Any) -> ReportWriter:
         factory = self.factory
         if isinstance(factory, str):
             import importlib
 
             module, _, attr = factory.partition(":")
             factory = getattr(importlib.import_module(module), attr)
-        return factory(stream)
+        return factory(target)
 
 
 def _dumps(obj: Any) -> str:
@@ -166,20 +172,45 @@ def whole_run(fn: Callable[[IO[str], list[FileReport], dict[str, Any]], None]
     return lambda stream: _WholeRun(fn, stream)
 
 
+class HtmlWriter:
+    """The HTML audit page (:mod:`boilerstrip.htmlreport`), fed document by document."""
+
+    def __init__(self, path: str) -> None:
+        from .htmlreport import HtmlReportWriter
+
+        self.writer = HtmlReportWriter(path)
+
+    def add(self, report: FileReport) -> None:
+        if report.original is None:  # skipped or failed: nothing to show
+            return
+        self.writer.add({"file": report.file if report.record is None
+                         else f"{report.file}:{report.record}",
+                         "original": report.original, "text": report.text,
+                         "status": report.result_status or "cleaned",
+                         "changes": report.changes})
+
+    def close(self, summary: dict[str, Any]) -> None:
+        self.writer.close()
+
+
 #: name -> format. Add an entry (or call :func:`register_report_format`) to plug one in.
 REPORT_FORMATS: dict[str, ReportFormat] = {
     "json": ReportFormat("json", JsonWriter, (".json",),
                          description="one JSON document: summary and per-file removals"),
     "jsonl": ReportFormat("jsonl", JsonlWriter, (".jsonl", ".ndjson"),
                           description="one removal record per line"),
+    "html": ReportFormat("html", HtmlWriter, (".html", ".htm"), needs_text=True,
+                         path_based=True,
+                         description="a self-contained HTML audit page (open it in a browser)"),
 }
 
 
-def register_report_format(name: str, factory: Callable[[IO[str]], ReportWriter] | str,
+def register_report_format(name: str, factory: Callable[[Any], ReportWriter] | str,
                            suffixes: Sequence[str] = (), needs_text: bool = False,
-                           description: str = "") -> None:
+                           description: str = "", path_based: bool = False) -> None:
     """Register (or replace) a report format under NAME."""
-    REPORT_FORMATS[name] = ReportFormat(name, factory, tuple(suffixes), needs_text, description)
+    REPORT_FORMATS[name] = ReportFormat(name, factory, tuple(suffixes), needs_text, description,
+                                        path_based)
 
 
 def format_for_path(path: str) -> str | None:
@@ -189,14 +220,3 @@ def format_for_path(path: str) -> str | None:
         if any(low.endswith(s) for s in fmt.suffixes):
             return fmt.name
     return None
-
-
-@dataclass
-class Tally:
-    """Counts of document outcomes over a run (beside :class:`RunStats`)."""
-
-    counts: dict[str, int] = field(default_factory=lambda: {
-        "cleaned": 0, "unchanged": 0, "guarded": 0, "skipped": 0, "error": 0})
-
-    def add(self, status: str) -> None:
-        self.counts[status] = self.counts.get(status, 0) + 1

@@ -214,21 +214,22 @@ def split_lines(text: str) -> list[str]:
 
 def unified_diff(before: str, after: str, name: str, color: bool = False) -> str:
     """A unified diff of BEFORE and AFTER (``git apply``-able, colour optional)."""
+    label = name.lstrip("/")
     out = []
     for line in difflib.unified_diff(split_lines(before), split_lines(after),
-                                     fromfile=f"a/{name}", tofile=f"b/{name}", n=3):
-        if not line.endswith(("\n", "\r")):
-            line += "\n\\ No newline at end of file\n"
+                                     fromfile=f"a/{label}", tofile=f"b/{label}", n=3):
+        eol = line[len(line.rstrip("\r\n")):]
+        body = line[:len(line) - len(eol)]
         if color:
-            if line.startswith(("+++", "---")):
-                line = f"\x1b[1m{line.rstrip(chr(10))}\x1b[0m\n"
-            elif line.startswith("@@"):
-                line = f"\x1b[36m{line.rstrip(chr(10))}\x1b[0m\n"
-            elif line.startswith("+"):
-                line = f"\x1b[32m{line.rstrip(chr(10))}\x1b[0m\n"
-            elif line.startswith("-"):
-                line = f"\x1b[31m{line.rstrip(chr(10))}\x1b[0m\n"
-        out.append(line)
+            style = ("\x1b[1m" if line.startswith(("+++", "---")) else
+                     "\x1b[36m" if line.startswith("@@") else
+                     "\x1b[32m" if line.startswith("+") else
+                     "\x1b[31m" if line.startswith("-") else "")
+            if style:
+                body = f"{style}{body}\x1b[0m"
+        if not eol:
+            eol = "\n\\ No newline at end of file\n"
+        out.append(body + eol)
     return "".join(out)
 
 
