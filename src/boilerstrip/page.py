@@ -80,6 +80,7 @@ PARAMS: dict[str, tuple[type | tuple[type, ...], Any]] = {
     "barrier_patterns": ((list, tuple), ()),  # whole lines that end an article (comment headers...)
     "boilerplate_patterns": ((list, tuple), ()),  # lines that are never article (cookie notices...)
     "barrier_penalty": (_NUMBER, 200.0),
+    "max_rounds": (int, 4),                # selection passes until nothing more goes
 }
 
 
@@ -191,16 +192,26 @@ class _Block:
     duplicate: bool = False  # the same text is on another line of the page  # blank line (or text edge) above and below: a paragraph of its own
 
 
-def _features(lines: Sequence[Line]) -> list[_Block]:
+def _features(lines: Sequence[Line], gone: set[int] | frozenset[int] = frozenset(),
+              ) -> list[_Block]:
+    """Blocks of the non-blank lines not in GONE. Isolation is judged as if GONE
+    lines were already cut out (the tidy pass leaves one blank line where a
+    removed run touched one), so a second cleaning sees the same layout."""
     out = []
-    last = len(lines) - 1
+    kept = [ln for ln in lines if not ln.blank and ln.index not in gone]
+    blank_before = [False] * (len(lines) + 1)  # a blank line between kept neighbours
+    seen_blank = True  # text start counts as blank
     for ln in lines:
         if ln.blank:
-            continue
+            seen_blank = True
+        elif ln.index not in gone:
+            blank_before[ln.index] = seen_blank
+            seen_blank = False
+    for pos, ln in enumerate(kept):
         # HTML-to-text converters put blank lines around paragraphs and headings,
         # none between the items of a menu or list: the one layout trace left
-        isolated = ((ln.index == 0 or lines[ln.index - 1].blank)
-                    and (ln.index == last or lines[ln.index + 1].blank))
+        after = blank_before[kept[pos + 1].index] if pos + 1 < len(kept) else True
+        isolated = blank_before[ln.index] and after
         text = ln.content
         m = _BULLET.match(text)
         bullet = m is not None
@@ -472,49 +483,62 @@ def page_region(rules: Sequence[Rule], draft: Draft) -> list[Deletion]:
     removed: dict[int, Attribution] = {}
     for rule in rules:
         cfg = _config(rule)
-        blocks = [b for b in _features(lines) if b.line.index not in removed]
-        if not blocks:
-            break
-        lang, stops = _pick_language(blocks, cfg)
-        _mark_duplicates(blocks, cfg)
-        _classify(blocks, stops, cfg)
-        _context(blocks, cfg)
-        if not any(b.cls == _GOOD for b in blocks):
-            # no long prose anywhere: let the near-good lines carry the article
-            for b in blocks:
-                if b.cf == _NEARGOOD:
-                    b.cf = _GOOD
-            _context(blocks, cfg)
-        _link_runs(blocks, cfg)
-        _weights(blocks, lang is not None, cfg)
-        regions = _regions(blocks, cfg)
-        keep = [False] * len(blocks)
-        why = [""] * len(blocks)
-        for a, z, total in regions:
-            start = _headline_start(blocks, a, cfg)
-            for k in range(start, a):
-                keep[k] = True
-            for k in range(a, z + 1):
-                b = blocks[k]
-                if b.reason not in _HARD_BAD and not b.link_run and not b.barrier:
-                    keep[k] = True
-                else:
-                    why[k] = (f"inside the article region but {b.cls} "
-                              f"({b.reason}{', link-list run' if b.link_run else ''})")
-        span = (f"article region lines {blocks[regions[0][0]].line.index + 1}-"
-                f"{blocks[regions[-1][1]].line.index + 1}" if regions else "no article region")
-        for k, b in enumerate(blocks):
-            if keep[k]:
-                continue
-            detail = why[k] or (f"weight {b.weight:+.1f}, {b.cls}: {b.reason}"
-                                f"{', link-list run' if b.link_run else ''}"
-                                f"{', barrier' if b.barrier else ''}; outside the {span}")
-            removed[b.line.index] = Attribution(rule.id, rule.category, detail)
+        # run to a fixed point, so that cleaning the output again changes nothing
+        for _round in range(cfg.max_rounds):
+            if not _select(rule, cfg, lines, removed):
+                break
     out: list[Deletion] = []
     for i in sorted(removed):
         ln = lines[i]
         out.append((ln.start, ln.next, removed[i]))
     return out
+
+
+def _select(rule: Rule, cfg: _Config, lines: Sequence[Line],
+            removed: dict[int, Attribution]) -> bool:
+    """One pass of RULE over the lines not yet REMOVED; adds to REMOVED and
+    tells whether it removed anything."""
+    blocks = _features(lines, set(removed))
+    if not blocks:
+        return False
+    lang, stops = _pick_language(blocks, cfg)
+    _mark_duplicates(blocks, cfg)
+    _classify(blocks, stops, cfg)
+    _context(blocks, cfg)
+    if not any(b.cls == _GOOD for b in blocks):
+        # no long prose anywhere: let the near-good lines carry the article
+        for b in blocks:
+            if b.cf == _NEARGOOD:
+                b.cf = _GOOD
+        _context(blocks, cfg)
+    _link_runs(blocks, cfg)
+    _weights(blocks, lang is not None, cfg)
+    regions = _regions(blocks, cfg)
+    keep = [False] * len(blocks)
+    why = [""] * len(blocks)
+    changed = False
+    for a, z, total in regions:
+        start = _headline_start(blocks, a, cfg)
+        for k in range(start, a):
+            keep[k] = True
+        for k in range(a, z + 1):
+            b = blocks[k]
+            if b.reason not in _HARD_BAD and not b.link_run and not b.barrier:
+                keep[k] = True
+            else:
+                why[k] = (f"inside the article region but {b.cls} "
+                          f"({b.reason}{', link-list run' if b.link_run else ''})")
+    span = (f"article region lines {blocks[regions[0][0]].line.index + 1}-"
+            f"{blocks[regions[-1][1]].line.index + 1}" if regions else "no article region")
+    for k, b in enumerate(blocks):
+        if keep[k]:
+            continue
+        detail = why[k] or (f"weight {b.weight:+.1f}, {b.cls}: {b.reason}"
+                            f"{', link-list run' if b.link_run else ''}"
+                            f"{', barrier' if b.barrier else ''}; outside the {span}")
+        removed[b.line.index] = Attribution(rule.id, rule.category, detail)
+        changed = True
+    return changed
 
 
 def _validate(rule: Rule) -> None:
