@@ -535,6 +535,7 @@ def _clean_files(p, cleaner, msg: Messages, out: Stdout, report) -> int:
     counts = {"cleaned": 0, "unchanged": 0, "guarded": 0, "skipped": 0, "error": 0}
     stats = RunStats()
     check = p["check"] or p["diff"]
+    stopped = False
     if len(tasks) > 1 and not p["quiet"] and stderr_is_tty():
         msg.progress = Progress(sys.stderr, len(tasks), sum(t.size for t in tasks))
     try:
@@ -546,6 +547,9 @@ def _clean_files(p, cleaner, msg: Messages, out: Stdout, report) -> int:
             _file_message(msg, rep, check, len(rep.changes))
             if outcome.diff:
                 out.write(outcome.diff.encode("utf-8"))
+                if out.closed:  # `--diff | head`: nobody reads the rest
+                    stopped = True
+                    break
             if report is not None and rep.status != "error":
                 report.add(rep)
             if msg.progress is not None:
@@ -556,6 +560,8 @@ def _clean_files(p, cleaner, msg: Messages, out: Stdout, report) -> int:
             msg.progress = None
     if report is not None:
         report.close(_summary_dict(counts, stats, "check" if check else "files"))
+    if stopped:
+        return _exit_code(counts, p["exit_zero"])
     if not items:
         msg.info("no files to clean")
     else:
@@ -604,6 +610,8 @@ def _clean_jsonl(p, cleaner, msg: Messages, out: Stdout, report) -> int:
               "guarded": summary.guarded, "skipped": summary.skipped, "error": summary.errors}
     if report is not None:
         report.close(_summary_dict(counts, summary.stats, "jsonl"))
+    if summary.stopped:
+        return _exit_code(counts, p["exit_zero"])
     line = _summary_line(counts, summary.stats.changes, p["check"], "record")
     if summary.errors:
         msg.error(f"{name}: stopped at the first bad record (--on-bad-record skip to skip "
@@ -627,6 +635,10 @@ class _NullSink:
 class _StdoutSink(_NullSink):
     def __init__(self, out: Stdout) -> None:
         self.out = out
+
+    @property
+    def closed(self) -> bool:
+        return self.out.closed
 
     def write(self, data: bytes) -> None:
         self.out.write(data)

@@ -357,6 +357,7 @@ class JsonlSummary:
     guarded: int = 0
     skipped: int = 0
     errors: int = 0
+    stopped: bool = False     # the reader of stdout went away
     stats: RunStats = field(default_factory=RunStats)
 
 
@@ -388,6 +389,9 @@ def run(source: Source, sink: Sink, cleaner, opts: JsonlOptions, jobs: int,
                 break
             if done.line is not None:
                 sink.write(done.line)
+                if getattr(sink, "closed", False):  # stdout closed (`| head`): stop quietly
+                    summary.stopped = True
+                    break
             rep = done.report
             if rep is None:
                 continue
