@@ -741,7 +741,8 @@ def _listing_options(f):
 
 
 @rules.command("list", context_settings=CONTEXT)
-@click.option("--pack", multiple=True, help="Only rules of this pack (repeatable).")
+@click.option("--pack", multiple=True,
+              help="Only rules of this pack: folder or first part of the id (repeatable).")
 @click.option("--category", multiple=True, help="Only rules of this category (repeatable).")
 @click.option("--kind", multiple=True, help="Only rules of this kind (repeatable).")
 @click.option("--profile", type=click.Choice(["article", "page"]), default=None,
@@ -755,7 +756,7 @@ def rules_list(ctx: click.Context, **p: Any) -> int:
     """List rules: id, category, kind, pack (opt-in rules are marked)."""
     rules_ = sorted(_load_for_listing(ctx, p), key=lambda r: r.sort_key())
     sel = [r for r in rules_
-           if (not p["pack"] or r.pack in p["pack"])
+           if (not p["pack"] or r.pack in p["pack"] or r.id.split(".")[0] in p["pack"])
            and (not p["category"] or r.category in p["category"])
            and (not p["kind"] or r.kind in p["kind"])
            and (not p["profile"] or p["profile"] in r.profiles)]

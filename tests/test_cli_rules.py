@@ -1,0 +1,172 @@
+"""``boilerstrip rules ...`` and ``boilerstrip explain`` through the installed CLI."""
+
+from __future__ import annotations
+
+import json
+
+from _cli_helpers import PLAIN, SEED_B, err, no_traceback, run
+
+import boilerstrip
+from boilerstrip.engine import _bundled_rules
+
+GOOD = """\
+rules:
+  - id: my.note.wire
+    category: source-credit
+    kind: line
+    order: 560
+    description: Wire-service notes.
+    pattern: 'wire note: .*'
+    examples:
+      remove: ["Wire note: filed late", "wire note: none"]
+      keep: ["The wire was cut.", "No note here."]
+"""
+
+
+# ------------------------------------------------------------------ rules list/show
+
+def test_rules_list_shows_every_bundled_rule():
+    proc = run("rules", "list")
+    assert proc.returncode == 0
+    lines = proc.stdout.decode().splitlines()
+    assert lines[0].split() == ["ID", "CATEGORY", "KIND", "PACK", "ORDER"]
+    ids = [ln.split()[0] for ln in lines[1:]]
+    bundled = sorted(_bundled_rules(), key=lambda r: r.sort_key())
+    assert ids == [r.id for r in bundled]
+    row = next(ln for ln in lines if ln.startswith("en.login.already-subscriber "))
+    assert row.split()[1:4] == ["login-prompt", "line", "en"]
+    opt_in = [r.id for r in bundled if not r.enabled]
+    for rid in opt_in:
+        assert next(ln for ln in lines if ln.startswith(rid + " ")).endswith("opt-in")
+
+
+def test_rules_list_filters_and_json(tmp_path):
+    proc = run("rules", "list", "--category", "login-prompt", "--format", "json")
+    data = json.loads(proc.stdout)
+    assert data and {d["category"] for d in data} == {"login-prompt"}
+    assert {"id", "kind", "pack", "order", "enabled", "source", "line"} <= set(data[0])
+    proc = run("rules", "list", "--pack", "core")
+    assert all(ln.split()[3] == "core" for ln in proc.stdout.decode().splitlines()[1:])
+    f = tmp_path / "my.yml"
+    f.write_text(GOOD)
+    proc = run("rules", "list", "--rules", str(f), "--pack", "my", "--format", "json")
+    assert [d["id"] for d in json.loads(proc.stdout)] == ["my.note.wire"]
+
+
+def test_rules_show():
+    proc = run("rules", "show", "en.login.already-subscriber")
+    assert proc.returncode == 0
+    out = proc.stdout.decode()
+    assert "category:    login-prompt" in out and "patterns:" in out
+    assert "examples, removed:" in out and "examples, kept:" in out
+    proc = run("rules", "show", "en.login.already-subscribr")
+    assert proc.returncode == 2
+    assert "did you mean en.login.already-subscriber" in err(proc)
+
+
+def test_rules_categories():
+    proc = run("rules", "categories")
+    assert proc.returncode == 0
+    lines = proc.stdout.decode().splitlines()
+    assert [ln.split()[0] for ln in lines] == list(boilerstrip.CATEGORIES)
+    assert any(ln.startswith("headline") and ln.endswith("(opt-in)") for ln in lines)
+
+
+# ------------------------------------------------------------------ rules test/validate
+
+def test_rules_test_bundled_pass():
+    proc = run("rules", "test", "--select", "en.login")
+    assert proc.returncode == 0, proc.stdout.decode() + err(proc)
+    assert "all passed" in err(proc)
+
+
+def test_rules_test_user_rules_failure_shows_a_diff(tmp_path):
+    f = tmp_path / "my.yml"
+    f.write_text(GOOD)
+    assert run("rules", "test", str(f)).returncode == 0
+    bad = GOOD.replace('keep: ["The wire was cut.", "No note here."]',
+                       'keep: ["Wire note: kept?", "No note here."]').replace(
+        'remove: ["Wire note: filed late", "wire note: none"]',
+        'remove: ["Wire note: filed late", {text: "Body.\\n\\nwire note: x\\n", '
+        'output: "Body!\\n"}]')
+    f.write_text(bad)
+    proc = run("rules", "test", str(f))
+    assert proc.returncode == 1
+    out = proc.stdout.decode()
+    assert f"FAIL {f}:" in out and "my.note.wire: keep example 'Wire note: kept?'" in out
+    assert "-Body!" in out and "+Body." in out  # the readable diff
+    assert "2 of 4 examples failed (1 of 1 rule)" in err(proc)
+
+
+def test_rules_validate_reports_file_line_rule(tmp_path):
+    good = tmp_path / "good.yml"
+    good.write_text(GOOD)
+    proc = run("rules", "validate", str(good))
+    assert proc.returncode == 0 and "ok: 1 rule in 1 file" in err(proc)
+    folder = tmp_path / "pack"
+    folder.mkdir()
+    (folder / "a.yml").write_text(GOOD.replace("kind: line", "kind: lien"))
+    (folder / "b.yml").write_text(GOOD.replace("pattern: 'wire note: .*'", "pattern: '(unclosed'")
+                                  .replace("my.note.wire", "my.note.other"))
+    proc = run("rules", "validate", str(folder))
+    assert proc.returncode == 2
+    lines = err(proc).splitlines()
+    assert lines[0].startswith(f"{folder / 'a.yml'}:") and ": my.note.wire: " in lines[0]
+    assert lines[1].startswith(f"{folder / 'b.yml'}:") and ": my.note.other: " in lines[1]
+    assert lines[-1] == "2 errors in 2 files"
+    no_traceback(proc)
+    assert run("rules", "validate").returncode == 0  # the bundled rules
+    proc = run("rules", "validate", str(tmp_path / "missing.yml"))
+    assert proc.returncode == 2 and "no such rule file or folder" in err(proc)
+
+
+def test_rules_validate_duplicate_ids_across_files(tmp_path):
+    (tmp_path / "a.yml").write_text(GOOD)
+    (tmp_path / "b.yml").write_text(GOOD)
+    proc = run("rules", "validate", str(tmp_path))
+    assert proc.returncode == 2 and "duplicate rule id" in err(proc)
+
+
+# ------------------------------------------------------------------ explain
+
+def test_explain_marks_removals_in_place_with_rule_and_category():
+    proc = run("explain", "examples/article.txt", cwd=boilerstrip.bundled_rules_dir().parent
+               if (boilerstrip.bundled_rules_dir().parent / "examples").is_dir() else None)
+    if proc.returncode == 2:  # installed elsewhere: use stdin
+        proc = run("explain", input=SEED_B)
+    assert proc.returncode == 1
+    out = proc.stdout.decode()
+    assert ("[-Please enable JavaScript in your browser settings.-]"
+            "{en.javascript.enable: javascript-notice}") in out
+    assert "[-in-]{" in out.splitlines()[0]
+    result = boilerstrip.clean(SEED_B.decode())
+    summary = out[out.index(f"{len(result.changes)} changes in"):]
+    for cat, s in result.summary().items():
+        assert any(ln.split()[:2] == [cat, str(s["changes"])] for ln in summary.splitlines())
+    assert b"\x1b[" not in proc.stdout
+
+
+def test_explain_colour_and_stdin_and_page_profile():
+    proc = run("explain", "--color", "-", input=SEED_B)
+    assert b"\x1b[31m" in proc.stdout and proc.returncode == 1
+    assert run("explain", input=PLAIN.encode()).stdout.decode().strip() == \
+        PLAIN.strip() + "\n\nnothing to remove"
+    proc = run("explain", "--profile", "page", input=SEED_B)
+    assert proc.returncode in (0, 1)
+    no_traceback(proc)
+
+
+def test_explain_guarded_and_errors(tmp_path):
+    proc = run("explain", input=b"Hello.\n\nAlready a subscriber? Log in.\n")
+    assert "guarded" in proc.stdout.decode()
+    proc = run("explain", str(tmp_path / "nope.txt"))
+    assert proc.returncode == 2 and "no such file" in err(proc)
+    proc = run("explain", input=b"\xff\xfeh\x00")
+    assert proc.returncode == 2 and "UTF-16-LE" in err(proc)
+
+
+def test_explain_whitespace_marks_are_opt_in():
+    plain = run("explain", input=SEED_B).stdout.decode()
+    shown = run("explain", "--show-whitespace", input=SEED_B).stdout.decode()
+    assert "core.tidy.blank-lines" not in plain.split("\n\n")[0]
+    assert "[-↵-]{core.tidy.blank-lines: whitespace}" in shown
