@@ -464,6 +464,10 @@ def parse_rule_text(text: str, path: str = "<string>", pack: str = "") -> list[R
         raise RuleError(f"invalid YAML: {exc}", path=path) from None
     except RecursionError:
         raise RuleError("invalid YAML: nesting too deep", path=path) from None
+    except UnicodeError as exc:  # libyaml cannot encode a lone surrogate
+        line = text.count("\n", 0, getattr(exc, "start", 0)) + 1
+        raise RuleError("invalid YAML: not valid Unicode (lone surrogate)", path=path,
+                        line=line) from None
     if root is None:
         raise RuleError("empty rule file (expected a mapping with a 'rules' list)", path=path,
                         line=1)
