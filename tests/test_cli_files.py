@@ -7,10 +7,9 @@ import os
 import subprocess
 import threading
 import time
-from pathlib import Path
 
 import pytest
-from _cli_helpers import (EXPECTED, EXPECTED_B, PLAIN, SEED, SEED_B, err, no_traceback, run,
+from _cli_helpers import (EXPECTED_B, SEED, SEED_B, err, no_traceback, run,
                           without_privileges)
 
 import boilerstrip

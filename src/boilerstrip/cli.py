@@ -500,13 +500,14 @@ def _clean_stdin(p, cleaner, msg: Messages, out: Stdout, report) -> int:
             out.write(c.data if c.data is not None else data)
     counts = {"cleaned": 0, "unchanged": 0, "guarded": 0, "skipped": 0, "error": 0}
     counts[rep.status] += 1
-    if rep.status == "cleaned":
-        msg.detail(f"{'would clean' if p['check'] else 'cleaned'} {name} "
-                   f"({_plural(len(rep.changes), 'removal')})")
-    elif rep.status != "unchanged":
+    if rep.status in ("cleaned", "unchanged"):  # a filter says nothing unless asked
+        verb = {"cleaned": "would clean" if p["check"] else "cleaned",
+                "unchanged": "unchanged"}[rep.status]
+        msg.detail(f"{verb} {name} ({_plural(len(rep.changes), 'removal')})")
+        for s in rep.skipped_rules:
+            msg.warning(f"{name}: rule {s.rule} skipped: {s.reason}")
+    else:
         _file_message(msg, rep, p["check"], len(rep.changes))
-    for s in rep.skipped_rules if rep.status == "cleaned" else ():
-        msg.warning(f"{name}: rule {s.rule} skipped: {s.reason}")
     stats = c.stats or RunStats()
     if report is not None:
         if rep.status != "error":
