@@ -291,6 +291,10 @@ class Outcome:
 def process(task: Task, cleaner, opts: Options) -> Outcome:
     """Read, clean and (in place or under --output-dir) write one file."""
     try:
+        before = os.stat(task.path)  # to notice a change while we clean it
+    except OSError:
+        before = None
+    try:
         data = read_bytes(task.path, task.display)
     except InputError as exc:
         return Outcome(FileReport(task.display, "error", message=str(exc)), size=task.size)
@@ -303,7 +307,7 @@ def process(task: Task, cleaner, opts: Options) -> Outcome:
                 _mkdirs(out.parent, task.display)
                 atomic_write(out, c.data, str(out))
         elif opts.write and c.changed and task.target is not None:
-            atomic_write(task.target, c.data, task.display)
+            atomic_write(task.target, c.data, task.display, expect=before)
     except InputError as exc:
         return Outcome(FileReport(task.display, "error", message=str(exc)), size=task.size)
     return Outcome(c.report, c.stats, c.diff, task.size)

@@ -21,6 +21,7 @@ fully cleaned text, never a mix.
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import stat
 import tempfile
@@ -107,14 +108,37 @@ def read_bytes(path: str | os.PathLike[str], name: str | None = None) -> bytes:
         raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from None
 
 
+def same_file_state(a: os.stat_result, b: os.stat_result) -> bool:
+    """Whether two stats show the same file with the same content stamp."""
+    return (a.st_dev, a.st_ino, a.st_size, a.st_mtime_ns) == \
+        (b.st_dev, b.st_ino, b.st_size, b.st_mtime_ns)
+
+
+def remove_stale_temps(target: Path) -> None:
+    """Remove temporary files a killed run left next to TARGET (best effort)."""
+    try:
+        stale = list(target.parent.glob(f".{glob.escape(target.name)}.*{_TMP_SUFFIX}"))
+    except OSError:
+        return
+    for p in stale:
+        with contextlib.suppress(OSError):
+            p.unlink()
+
+
+_TMP_SUFFIX = ".boilerstrip-tmp"
+
+
 def atomic_write(path: str | os.PathLike[str], data: bytes, name: str | None = None,
-                 mode: int | None = None) -> None:
+                 mode: int | None = None, expect: os.stat_result | None = None) -> None:
     """Replace the file at PATH with DATA atomically.
 
     PATH must not be a symlink (resolve it first): replacing it would turn the
     link into a regular file. The permission bits of the existing file are kept
     (MODE, or 0o666 minus the umask, for a new file). On any failure the
-    temporary file is removed and the original is left as it was.
+    temporary file is removed and the original is left as it was. With EXPECT
+    (the file's stat when it was read), a file deleted, rewritten or replaced
+    since then is left alone and reported: its new content is not ours to clean.
+    Temporary files that a killed earlier run left for PATH are removed.
     """
     name = str(path) if name is None else name
     target = Path(path)
@@ -134,10 +158,15 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, name: str | None = N
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
+    changed = InputError(f"{name}: not rewritten: it changed while being cleaned "
+                         f"(left as it is)")
+    if expect is not None and (st is None or not same_file_state(st, expect)):
+        raise changed
     folder = target.parent
+    remove_stale_temps(target)
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.",
-                                   suffix=".boilerstrip-tmp")
+                                   suffix=_TMP_SUFFIX)
     except PermissionError:
         raise InputError(f"{name}: cannot write: permission denied on folder "
                          f"{str(folder) or '.'} (the temporary file goes next to the file)"
@@ -150,6 +179,13 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, name: str | None = N
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, mode)  # mkstemp creates 0600
+        if expect is not None:  # last look, as close to the rename as we can get
+            try:
+                now = os.lstat(target)
+            except FileNotFoundError:
+                raise changed from None
+            if not same_file_state(now, expect):
+                raise changed
         os.replace(tmp, target)
     except BaseException as exc:
         with contextlib.suppress(OSError):

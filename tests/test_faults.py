@@ -1,0 +1,307 @@
+"""Faults during in-place cleaning: the CLI never damages a file.
+
+* SIGKILL at random moments of a batch run: every file is byte-identical to its
+  original or exactly the cleaned output, never truncated or mixed, and the
+  next run leaves no temporary file behind;
+* disk full (ENOSPC on write), permission denied, a file deleted or replaced
+  while it is being cleaned: that file is reported and left as it was, the
+  other files are cleaned;
+* the API, the stdin filter and the batch mode give the same text, with
+  ``--jobs 1`` and ``--jobs 2`` alike.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import boilerstrip
+from boilerstrip import cli, runner, textio
+
+ROOT = Path(__file__).resolve().parent.parent
+CMD = [sys.executable, "-m", "boilerstrip"]
+TMP_SUFFIX = ".boilerstrip-tmp"
+
+NAGS = ["Already a subscriber? Log in.", "Please enable JavaScript in your browser settings.",
+        "Thank you for your patience while we verify access."]
+
+
+def _documents(n: int) -> list[bytes]:
+    """N varied documents: corpus extracts with debris added (most change when cleaned)."""
+    files = sorted((ROOT / "bench" / "data").glob("*/extract-*/*.txt"))
+    rng = random.Random(8)
+    out = []
+    for i in range(n):
+        text = files[i % len(files)].read_text(encoding="utf-8")[:1200]
+        if i % 5:
+            paras = text.split("\n\n")
+            paras.insert(rng.randrange(len(paras) + 1), NAGS[i % len(NAGS)])
+            text = "\n\n".join(paras)
+        out.append(text.encode("utf-8"))
+    return out
+
+
+def _expected(docs: list[bytes]) -> list[bytes]:
+    c = boilerstrip.Cleaner()
+    return [c.clean(d.decode("utf-8")).text.encode("utf-8") for d in docs]
+
+
+def _write_tree(folder: Path, docs: list[bytes]) -> list[Path]:
+    paths = []
+    for i, d in enumerate(docs):
+        p = folder / f"sub{i % 4}" / f"doc{i:04d}.txt"
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(d)
+        paths.append(p)
+    return paths
+
+
+def _temp_files(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.name.endswith(TMP_SUFFIX)]
+
+
+def _run(*args: str, stdin: bytes | None = None, cwd: Path | None = None):
+    env = dict(os.environ, BOILERSTRIP_NO_CACHE="1")
+    return subprocess.run(CMD + list(args), input=stdin, capture_output=True, cwd=cwd, env=env,
+                          timeout=600)
+
+
+# ------------------------------------------------------------------ SIGKILL
+
+def _kill_rounds(tmp_path: Path, n_files: int, rounds: int) -> None:
+    docs = _documents(n_files)
+    expected = _expected(docs)
+    assert sum(e != d for e, d in zip(expected, docs)) > n_files // 2
+    folder = tmp_path / "corpus"
+    paths = _write_tree(folder, docs)
+    env = dict(os.environ, BOILERSTRIP_NO_CACHE="1")
+    # how long a full run takes, to spread the kills over it
+    t = time.perf_counter()
+    full = _run("clean", str(folder), "--exit-zero")
+    duration = time.perf_counter() - t
+    assert full.returncode == 0, full.stderr
+    assert [p.read_bytes() for p in paths] == expected
+    rng = random.Random(20)
+    states = {"original": 0, "cleaned": 0}
+    for r in range(rounds):
+        for p, d in zip(paths, docs):
+            p.write_bytes(d)
+        proc = subprocess.Popen(CMD + ["clean", str(folder)], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.05, duration))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        for p, d, e in zip(paths, docs, expected):
+            got = p.read_bytes()
+            assert got in (d, e), f"round {r}: {p.name} is neither original nor cleaned"
+            states["original" if got == d and d != e else "cleaned"] += 1
+    # the kills fell at different moments: some files were done, some not
+    assert states["original"] and states["cleaned"], states
+    # the next complete run finishes the job and leaves no temporary file behind
+    final = _run("clean", str(folder), "--exit-zero")
+    assert final.returncode == 0, final.stderr
+    assert [p.read_bytes() for p in paths] == expected
+    assert not _temp_files(folder), _temp_files(folder)
+
+
+def test_sigkill_never_leaves_a_damaged_file(tmp_path):
+    _kill_rounds(tmp_path, n_files=200, rounds=8)
+
+
+@pytest.mark.slow
+def test_sigkill_never_leaves_a_damaged_file_full(tmp_path):
+    _kill_rounds(tmp_path, n_files=400, rounds=30)
+
+
+def test_stale_temp_file_is_removed_by_the_next_run(tmp_path):
+    """What a kill between writing the temporary file and renaming it leaves behind."""
+    docs = _documents(3)
+    paths = _write_tree(tmp_path, docs)
+    stale = paths[1].parent / f".{paths[1].name}.abc123{TMP_SUFFIX}"
+    stale.write_bytes(docs[1][:100])
+    assert _run("clean", str(tmp_path), "--exit-zero").returncode == 0
+    assert not stale.exists()
+    assert [p.read_bytes() for p in paths] == _expected(docs)
+
+
+# ------------------------------------------------------------------ in-process faults
+
+def _cli(monkeypatch, capsys, *args: str) -> tuple[int, str]:
+    monkeypatch.setenv("BOILERSTRIP_NO_CACHE", "1")
+    code = cli.main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+@pytest.fixture
+def tree(tmp_path):
+    docs = _documents(6)
+    docs = [d for d, e in zip(docs, _expected(docs)) if d != e][:4]
+    assert len(docs) == 4
+    paths = _write_tree(tmp_path, docs)
+    return tmp_path, paths, docs, _expected(docs)
+
+
+def _assert_one_failed(folder, paths, docs, expected, bad: int, code: int, out: str,
+                       words: str) -> None:
+    assert code == 2, out
+    assert paths[bad].name in out and words in out.lower(), out
+    for i, (p, d, e) in enumerate(zip(paths, docs, expected)):
+        if i != bad:
+            assert p.read_bytes() == e, f"{p.name} was not cleaned"
+    assert not _temp_files(folder)
+
+
+def test_disk_full_on_write(monkeypatch, capsys, tree):
+    folder, paths, docs, expected = tree
+    real_fdopen = os.fdopen
+    victim = paths[1].name
+
+    class Full:
+        def __init__(self, f):
+            self.f = f
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.f.close()
+
+        def write(self, data):
+            self.f.write(data[: len(data) // 2])
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        def __getattr__(self, name):
+            return getattr(self.f, name)
+
+    def fdopen(fd, *a, **k):
+        f = real_fdopen(fd, *a, **k)
+        if victim in os.readlink(f"/proc/self/fd/{fd}"):
+            return Full(f)
+        return f
+
+    monkeypatch.setattr(textio.os, "fdopen", fdopen)
+    code, out = _cli(monkeypatch, capsys, "clean", str(folder))
+    assert paths[1].read_bytes() == docs[1]
+    _assert_one_failed(folder, paths, docs, expected, 1, code, out, "no space left")
+
+
+def test_permission_denied_on_folder(monkeypatch, capsys, tree):
+    folder, paths, docs, expected = tree
+    real_mkstemp = textio.tempfile.mkstemp
+    victim_dir = str(paths[2].parent)
+
+    def mkstemp(*a, dir=None, **k):
+        if str(dir) == victim_dir:
+            raise PermissionError(errno.EACCES, "Permission denied")
+        return real_mkstemp(*a, dir=dir, **k)
+
+    monkeypatch.setattr(textio.tempfile, "mkstemp", mkstemp)
+    code, out = _cli(monkeypatch, capsys, "clean", str(folder))
+    # every file of that folder failed; the others were cleaned
+    for i, (p, d, e) in enumerate(zip(paths, docs, expected)):
+        assert p.read_bytes() == (d if str(p.parent) == victim_dir else e)
+    assert code == 2 and "permission denied" in out.lower() and paths[2].name in out
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores file permissions")
+def test_permission_denied_real(tmp_path):
+    docs = _documents(6)
+    paths = _write_tree(tmp_path, docs)
+    os.chmod(paths[0].parent, 0o555)
+    try:
+        r = _run("clean", str(tmp_path))
+    finally:
+        os.chmod(paths[0].parent, 0o755)
+    assert r.returncode == 2 and "permission denied" in r.stderr.lower()
+    assert paths[0].read_bytes() == docs[0]
+
+
+def _during_clean(monkeypatch, victim: Path, action) -> None:
+    """Run ACTION on VICTIM after it was read, while it is being cleaned."""
+    real = runner.clean_bytes
+
+    def clean_bytes(data, display, cleaner, opts):
+        if display.endswith(victim.name):
+            action(victim)
+        return real(data, display, cleaner, opts)
+
+    monkeypatch.setattr(runner, "clean_bytes", clean_bytes)
+
+
+def test_file_deleted_mid_run(monkeypatch, capsys, tree):
+    folder, paths, docs, expected = tree
+    _during_clean(monkeypatch, paths[0], lambda p: p.unlink())
+    code, out = _cli(monkeypatch, capsys, "clean", str(folder))
+    assert not paths[0].exists(), "a file deleted during the run was written back"
+    _assert_one_failed(folder, paths, docs, expected, 0, code, out, "changed")
+
+
+def test_file_replaced_mid_run(monkeypatch, capsys, tree):
+    folder, paths, docs, expected = tree
+    new = b"Someone else wrote this while we were cleaning.\n"
+    _during_clean(monkeypatch, paths[3], lambda p: p.write_bytes(new))
+    code, out = _cli(monkeypatch, capsys, "clean", str(folder))
+    assert paths[3].read_bytes() == new, "a concurrent edit was overwritten"
+    _assert_one_failed(folder, paths, docs, expected, 3, code, out, "changed")
+
+
+def test_file_renamed_over_mid_run(monkeypatch, capsys, tree):
+    folder, paths, docs, expected = tree
+    new = b"A new file moved into place.\n"
+
+    def swap(p: Path) -> None:
+        other = p.with_name("incoming.tmp")
+        other.write_bytes(new)
+        os.replace(other, p)
+
+    _during_clean(monkeypatch, paths[2], swap)
+    code, out = _cli(monkeypatch, capsys, "clean", str(folder))
+    assert paths[2].read_bytes() == new
+    _assert_one_failed(folder, paths, docs, expected, 2, code, out, "changed")
+
+
+# ------------------------------------------------------------------ same result everywhere
+
+def test_api_filter_batch_and_jobs_agree(tmp_path):
+    docs = _documents(40)
+    expected = _expected(docs)
+    # filter
+    for d, e in list(zip(docs, expected))[:8]:
+        r = _run("clean", "-", stdin=d)
+        assert r.stdout == e
+    # batch into another folder, 1 and 2 jobs, with reports
+    src = tmp_path / "src"
+    paths = _write_tree(src, docs)
+    reports = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out{jobs}"
+        rep = tmp_path / f"report{jobs}.json"
+        r = _run("clean", str(src), "--output-dir", str(out), "--jobs", jobs, "--exit-zero",
+                 "--report", str(rep))
+        assert r.returncode == 0, r.stderr
+        for p, e in zip(paths, expected):
+            assert (out / p.relative_to(src)).read_bytes() == e, (jobs, p)
+        reports[jobs] = json.loads(rep.read_text(encoding="utf-8"))
+    assert reports["1"] == reports["2"]
+    # in place, 2 jobs
+    r = _run("clean", str(src), "--jobs", "2", "--exit-zero")
+    assert r.returncode == 0, r.stderr
+    assert [p.read_bytes() for p in paths] == expected
+    # the report's changes are the API's
+    c = boilerstrip.Cleaner()
+    api = {p.name: [ch.to_dict() for ch in c.clean(d.decode()).changes]
+           for p, d in zip(paths, docs)}
+    flat = json.dumps(reports["1"])
+    for name, changes in api.items():
+        for ch in changes:
+            assert json.dumps(ch["text"])[1:-1] in flat, (name, ch["rule"])
