@@ -329,6 +329,8 @@ def clean(ctx: click.Context, **p: Any) -> int:
                                "folders, or pipe text in")
     out = Stdout()
     report = _open_report(p["report"], report_format, out)
+    if report is not None:
+        report.msg = msg
     try:
         if p["jsonl"]:
             return _clean_jsonl(p, cleaner, msg, out, report)
@@ -414,6 +416,9 @@ class _Report:
         self.writer.close(summary)
         if self.stream is not None:
             self.stream.close()
+        note = getattr(self.writer, "note", "")  # e.g. the HTML report's size
+        if note and getattr(self, "msg", None) is not None:
+            self.msg.info(note)
 
     def abort(self) -> None:
         """The run failed: drop what the writer can drop, close the file."""

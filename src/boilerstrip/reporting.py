@@ -190,7 +190,12 @@ class HtmlWriter:
                          "changes": report.changes})
 
     def close(self, summary: dict[str, Any]) -> None:
-        self.writer.close()
+        from .htmlreport import format_size
+
+        size = self.writer.close()
+        # The CLI prints this: people want to know what they are about to open.
+        self.note = (f"wrote {self.writer.path} ({format_size(size)}, "
+                     f"{self.writer.stats.documents:,} documents)")
 
 
 #: name -> format. Add an entry (or call :func:`register_report_format`) to plug one in.
