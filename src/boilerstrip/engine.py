@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import os
 import threading
+from bisect import bisect_right
+from itertools import accumulate
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
@@ -36,15 +38,39 @@ _TERMINAL = tuple(".!?…:;\"'”’»)]")
 Deletion = tuple[int, int, Attribution]
 
 
+#: Word-count ceilings of the scan texts: a rule limited to ``max_words: N``
+#: only looks for its literals among the lines of the smallest ceiling >= N, so
+#: most rules never scan the long prose lines that make up most of the bytes.
+_WORD_BUCKETS = (8, 16, 32, 64, 128)
+
+
+def _bucket(max_words: int | None) -> int | None:
+    if max_words is None:
+        return None
+    for b in _WORD_BUCKETS:
+        if max_words <= b:
+            return b
+    return None
+
+
 @dataclass
 class _Context:
-    """Per-document scratch state shared by the stages of one ``clean`` call."""
+    """Per-document scratch state shared by the stages of one ``clean`` call.
+
+    Everything here is derived from ``draft.text`` and dropped by ``reset``
+    whenever a stage changes the text.
+    """
 
     draft: Draft
     skipped: list[Skipped]
     timed_out: set[str]
     folded: str | None = None
     folded_lines: list[str] | None = None
+    line_words: list[int] | None = None
+    # word ceiling (None: every line) -> (case-folded lines joined by "\n",
+    # offset where each line starts in it); see ``lines_with``
+    scans: dict | None = None
+    hits: dict | None = None  # (literal, ceiling) -> line indices (memo)
 
     def fold(self) -> str:
         if self.folded is None:
@@ -53,12 +79,63 @@ class _Context:
 
     def fold_line(self, i: int) -> str:
         if self.folded_lines is None:
-            self.folded_lines = [ln.content.casefold() for ln in self.draft.lines]
+            self.folded_lines = "\n".join(ln.content for ln in self.draft.lines
+                                          ).casefold().split("\n")
         return self.folded_lines[i]
+
+    def words(self) -> list[int]:
+        """Word count of each line (``word_count`` of its content)."""
+        if self.line_words is None:
+            self.line_words = [len(ln.content.split()) for ln in self.draft.lines]
+        return self.line_words
+
+    def _scan_text(self, ceiling: int | None) -> tuple[str, list[int]]:
+        if self.scans is None:
+            self.scans = {}
+        got = self.scans.get(ceiling)
+        if got is None:
+            self.fold_line(0) if self.draft.lines else None
+            folded = self.folded_lines or []
+            if ceiling is not None:
+                words = self.words()
+                folded = [f if words[i] <= ceiling else "" for i, f in enumerate(folded)]
+            starts = list(accumulate([len(f) + 1 for f in folded], initial=0))
+            got = self.scans[ceiling] = ("\n".join(folded), starts)
+        return got
+
+    def lines_with(self, literals: Sequence[str], ceiling: int | None) -> list[int]:
+        """Indices of the non-blank lines (of at most CEILING words) whose
+        case-folded content contains one of LITERALS, ascending.
+
+        One ``str.find`` scan of the folded text per literal (memoised per
+        stage), each hit mapped to its line by bisection: no per-line loop.
+        """
+        if self.hits is None:
+            self.hits = {}
+        lines = self.draft.lines
+        found: set[int] = set()
+        for lit in literals:
+            key = (lit, ceiling)
+            idx = self.hits.get(key)
+            if idx is None:
+                text, starts = self._scan_text(ceiling)
+                idx = []
+                find = text.find
+                p = find(lit)
+                while p >= 0:
+                    i = bisect_right(starts, p) - 1
+                    idx.append(i)
+                    p = find(lit, starts[i + 1])  # the next line: one hit per line is enough
+                self.hits[key] = idx
+            found.update(idx)
+        return sorted(i for i in found if not lines[i].blank)
 
     def reset(self) -> None:
         self.folded = None
         self.folded_lines = None
+        self.line_words = None
+        self.scans = None
+        self.hits = None
 
     def timeout(self, rule_id: str) -> None:
         if rule_id not in self.timed_out:
@@ -72,13 +149,14 @@ def is_prose(content: str, min_words: int) -> bool:
 
 
 class _CompiledRule:
-    __slots__ = ("rule", "pat", "who")
+    __slots__ = ("rule", "pat", "who", "ceiling")
 
     def __init__(self, rule: Rule, timeout: float | None) -> None:
         self.rule = rule
         self.pat = (RulePatterns(rule.id, rule.patterns, rule.unless, rule.flags,
                                  rule.match == "full", timeout) if rule.patterns else None)
         self.who = Attribution(rule.id, rule.category)
+        self.ceiling = _bucket(rule.when.max_words)
 
 
 # ------------------------------------------------------------------ helpers
@@ -107,12 +185,14 @@ class _Positions:
 
 
 def _conditions_hold(rule: Rule, first: Line, last: Line, content: str,
-                     pos: _Positions) -> bool:
+                     pos: _Positions, n_words: int | None = None) -> bool:
+    """Whether RULE's ``when`` holds for CONTENT spanning lines FIRST..LAST
+    (N_WORDS: ``word_count(content)`` when the caller knows it)."""
     w = rule.when
     if w.max_chars is not None and len(content) > w.max_chars:
         return False
     if w.max_words is not None or w.min_words is not None:
-        n = word_count(content)
+        n = word_count(content) if n_words is None else n_words
         if w.max_words is not None and n > w.max_words:
             return False
         if w.min_words is not None and n < w.min_words:
@@ -128,13 +208,19 @@ def _conditions_hold(rule: Rule, first: Line, last: Line, content: str,
     return True
 
 
-def _candidates(cr: _CompiledRule, ctx: _Context, lines: Sequence[Line]) -> Iterable[Line]:
-    """Non-blank lines that may match CR: those containing one of its literals."""
+def _candidates(cr: _CompiledRule, ctx: _Context) -> list[int]:
+    """Indices of the non-blank lines that may match CR, ascending: those
+    containing one of its literals (all when it has none), among the lines
+    short enough for its ``max_words``."""
     lits = cr.pat.literals if cr.pat else None
-    if lits is None:
-        return (ln for ln in lines if not ln.blank)
-    return (ln for ln in lines if not ln.blank
-            and any(lit in ctx.fold_line(ln.index) for lit in lits))
+    if lits is not None:
+        return ctx.lines_with(lits, cr.ceiling)
+    lines = ctx.draft.lines
+    if cr.ceiling is None:
+        return [ln.index for ln in lines if not ln.blank]
+    words = ctx.words()
+    ceiling = cr.ceiling
+    return [ln.index for ln in lines if not ln.blank and words[ln.index] <= ceiling]
 
 
 # ------------------------------------------------------------------ stages
@@ -142,16 +228,20 @@ def _candidates(cr: _CompiledRule, ctx: _Context, lines: Sequence[Line]) -> Iter
 def _stage_line(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deletion]:
     lines = ctx.draft.lines
     pos = _Positions(lines)
+    words = ctx.words()
     taken: dict[int, Attribution] = {}
     for cr in rules:
-        if cr.rule.id in ctx.timed_out or not cr.pat.may_match(ctx.fold()):
+        if cr.rule.id in ctx.timed_out:
             continue
         try:
-            for ln in _candidates(cr, ctx, lines):
-                if ln.index in taken or not _conditions_hold(cr.rule, ln, ln, ln.content, pos):
+            for i in _candidates(cr, ctx):
+                if i in taken:
+                    continue
+                ln = lines[i]
+                if not _conditions_hold(cr.rule, ln, ln, ln.content, pos, words[i]):
                     continue
                 if cr.pat.first_match(ln.content) is not None:
-                    taken[ln.index] = cr.who
+                    taken[i] = cr.who
         except TimedOut:
             ctx.timeout(cr.rule.id)
     return [(lines[i].start, lines[i].next, who) for i, who in sorted(taken.items())]
@@ -219,31 +309,36 @@ def _stage_inline(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deletio
 def _stage_section(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deletion]:
     lines = ctx.draft.lines
     pos = _Positions(lines)
-    covered = [False] * len(lines)
+    words = ctx.words()
+    n_lines = len(lines)
+    covered = [False] * n_lines
     out: list[Deletion] = []
     for cr in rules:
-        if cr.rule.id in ctx.timed_out or not cr.pat.may_match(ctx.fold()):
+        if cr.rule.id in ctx.timed_out:
             continue
         spec = cr.rule.section
         try:
-            for ln in list(_candidates(cr, ctx, lines)):
-                if covered[ln.index] or not _conditions_hold(cr.rule, ln, ln, ln.content, pos):
+            for h in _candidates(cr, ctx):
+                ln = lines[h]
+                if covered[h] or not _conditions_hold(cr.rule, ln, ln, ln.content, pos, words[h]):
                     continue
                 if cr.pat.first_match(ln.content) is None:
                     continue
                 last = ln.index
                 count = 0
                 reached_end = True
-                for nxt in lines[ln.index + 1:]:
+                # an index loop, not a slice: no copy of the rest of the text per header
+                for j in range(h + 1, n_lines):
+                    nxt = lines[j]
                     if nxt.blank:
                         continue
                     c = nxt.content
                     if (covered[nxt.index] or count >= spec.max_lines
                             or (spec.stop_at_prose and is_prose(c, spec.prose_min_words))
                             or (spec.line_max_words is not None
-                                and word_count(c) > spec.line_max_words)
+                                and words[j] > spec.line_max_words)
                             or (spec.line_min_words is not None
-                                and word_count(c) < spec.line_min_words)
+                                and words[j] < spec.line_min_words)
                             or (spec.line_max_chars is not None and len(c) > spec.line_max_chars)):
                         reached_end = False
                         break

@@ -4,7 +4,7 @@ ftfy runs line by line (it fixes text segment by segment anyway), and only on
 lines that could change: an ASCII line without an escape character cannot, and
 a non-ASCII line can only change when ftfy's own mojibake detector, a C1
 control character, a surrogate or an escape is present. That pre-check gives
-the same output as running ftfy on every line (``tests/test_normalise.py``
+the same output as running ftfy on every line (``tests/test_speed_safety.py``
 proves it) at a fraction of the cost. Each repaired line is diffed against the
 original so the report holds small replacements (``"Ã©" -> "é"``), never a
 silent rewrite.
@@ -13,7 +13,8 @@ silent rewrite.
 from __future__ import annotations
 
 import difflib
-from typing import Any, Iterator
+import re
+from typing import Any, Iterable, Iterator
 
 import ftfy
 import regex
@@ -60,10 +61,155 @@ def may_need_fixing(line: str, config: ftfy.TextFixerConfig) -> bool:
     """Cheap test: False guarantees that ftfy leaves LINE unchanged under CONFIG."""
     if line.isascii():
         return "\x1b" in line
-    if config.unescape_html or config.fix_latin_ligatures or config.fix_character_width \
-            or config.uncurl_quotes or config.remove_control_chars or config.normalization:
+    if _touches_ordinary(config):
         return True  # options that touch ordinary characters: no shortcut
     return bool(_SUSPECT.search(line)) or badness.is_bad(line)
+
+
+def _touches_ordinary(config: ftfy.TextFixerConfig) -> bool:
+    return bool(config.unescape_html or config.fix_latin_ligatures
+                or config.fix_character_width or config.uncurl_quotes
+                or config.remove_control_chars or config.normalization)
+
+
+# --------------------------------------------------------------- fast pre-check
+#
+# ftfy's mojibake detector (``badness.is_bad``) is one large regex alternation;
+# running it over every non-ASCII line costs more than all the rules together.
+# Its shape makes a much cheaper exact test possible. Every branch of that
+# regex either
+#   * needs one character of a small set of rare ones ("Ã", "Â", "œ", C1
+#     controls: the *solo* characters), or
+#   * needs two adjacent non-ASCII characters from known sets (a *pair*, like
+#     "Ã" then "©").
+# So a line can only be "bad" around a solo character or a pair, found for the
+# whole text by one scan of a plain regex; the detector then runs only in a
+# window around each hit (a match is at most ``_BAD_WIDTH`` characters long).
+# The outcome is exactly ``badness.is_bad``'s, never an approximation. Both
+# the sets and the width are derived from ftfy's regex at import time; when it
+# has a shape this analysis does not understand, the plain per-line test runs.
+
+def _badness_shape() -> tuple[frozenset[str], frozenset[str], frozenset[str], int] | None:
+    """(solo characters, first and second characters of pairs, longest match)."""
+    try:
+        import re._constants as c  # type: ignore[import-not-found]
+        import re._parser as sre_parse  # type: ignore[import-not-found]
+    except ImportError:  # Python < 3.11
+        import sre_constants as c  # type: ignore[no-redef]
+        import sre_parse  # type: ignore[no-redef]
+    pattern = badness.BADNESS_RE
+    try:
+        parsed = sre_parse.parse(pattern.pattern, pattern.flags)
+        _lo, width = parsed.getwidth()
+    except Exception:
+        return None
+    if width >= 100:  # unbounded repeat: no window
+        return None
+    items = list(parsed)
+    branches = items[0][1][1] if len(items) == 1 and items[0][0] is c.BRANCH else [items]
+    allowed = {c.LITERAL, c.NOT_LITERAL, c.IN, c.ANY, c.AT, c.CATEGORY, c.MAX_REPEAT,
+               c.MIN_REPEAT}
+
+    def understood(seq) -> bool:
+        for op, av in seq:
+            if op not in allowed:
+                return False  # lookarounds, groups, backreferences...
+            if op in (c.MAX_REPEAT, c.MIN_REPEAT) and not understood(av[2]):
+                return False
+        return True
+
+    def non_ascii_set(op, av) -> frozenset[str] | None:
+        """The characters of a one-character item when none is ASCII, else None."""
+        out: set[str] = set()
+        if op is c.LITERAL:
+            out.add(chr(av))
+        elif op is c.IN:
+            for o, a in av:
+                if o is c.LITERAL:
+                    out.add(chr(a))
+                elif o is c.RANGE:
+                    out.update(chr(x) for x in range(a[0], a[1] + 1))
+                else:  # NEGATE, CATEGORY: not a finite set
+                    return None
+        else:
+            return None
+        return None if any(ch.isascii() for ch in out) else frozenset(out)
+
+    solo: set[str] = set()
+    first: set[str] = set()
+    second: set[str] = set()
+    for branch in branches:
+        branch = list(branch)
+        if not understood(branch):
+            return None
+        # items every match of the branch contains (top level, not repeated)
+        sets = [non_ascii_set(op, av) for op, av in branch]
+        pair = next(((sets[i], sets[i + 1]) for i in range(len(sets) - 1)
+                     if sets[i] is not None and sets[i + 1] is not None), None)
+        if pair is not None:
+            first |= pair[0]
+            second |= pair[1]
+            continue
+        candidates = [cs for cs in sets if cs is not None]
+        if not candidates:
+            return None  # a branch that may match pure ASCII
+        solo |= min(candidates, key=len)
+    return frozenset(solo), frozenset(first), frozenset(second), width
+
+
+def _charset(chars: Iterable[str]) -> str:
+    return "[" + "".join(re.escape(ch) for ch in sorted(chars)) + "]"
+
+
+_SHAPE = _badness_shape()
+if _SHAPE is not None:
+    _BAD_WIDTH = _SHAPE[3]
+    # ``re``, not ``regex``: its scan for a plain character class is much
+    # faster. Two simple scans beat one alternation (which loses re's fast
+    # character-class prefix search). The lookahead also finds overlapping pairs.
+    _SOLO_RE = re.compile("[" + "".join(re.escape(ch) for ch in sorted(_SHAPE[0]))
+                          + "\x80-\x9f\ud800-\udfff\x1b]")
+    _PAIR_RE = re.compile(_charset(_SHAPE[1]) + "(?=" + _charset(_SHAPE[2]) + ")")
+
+
+def _lines_to_fix(text: str, config: ftfy.TextFixerConfig) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of the lines of TEXT that ``may_need_fixing`` selects."""
+    if _SHAPE is None or _touches_ordinary(config):
+        pos = 0
+        n = len(text)
+        while pos <= n:
+            nl = text.find("\n", pos)
+            end = n if nl < 0 else nl
+            if end > pos and may_need_fixing(text[pos:end], config):
+                yield pos, end
+            if nl < 0:
+                break
+            pos = nl + 1
+        return
+    if text.isascii() and "\x1b" not in text:
+        return
+    line_end = -1  # end of the line last looked at
+    selected = False
+    is_bad_at = badness.BADNESS_RE.search
+    hits = [m.start() for m in _SOLO_RE.finditer(text)]
+    hits.extend(m.start() for m in _PAIR_RE.finditer(text))
+    hits.sort()
+    for q in hits:
+        if q > line_end:
+            start = text.rfind("\n", 0, q) + 1
+            nl = text.find("\n", q)
+            line_end = len(text) if nl < 0 else nl
+            line = text[start:line_end]
+            selected = False
+        elif selected:
+            continue
+        ch = text[q]
+        k = q - start
+        # C1 controls, surrogates and escapes are fixed even where not "bad"
+        if (ch == "\x1b" or "\x80" <= ch <= "\x9f" or "\ud800" <= ch <= "\udfff"
+                or is_bad_at(line, max(0, k - _BAD_WIDTH), k + _BAD_WIDTH + 1)):
+            selected = True
+            yield start, line_end
 
 
 def fix_line(line: str, config: ftfy.TextFixerConfig) -> str:
@@ -74,19 +220,11 @@ def fix_line(line: str, config: ftfy.TextFixerConfig) -> str:
 def line_edits(text: str, config: ftfy.TextFixerConfig,
                ) -> Iterator[tuple[int, int, str]]:
     """Replacements ``(start, end, new)`` that ftfy makes to TEXT, line by line."""
-    pos = 0
-    n = len(text)
-    while pos <= n:
-        nl = text.find("\n", pos)
-        end = n if nl < 0 else nl
-        line = text[pos:end]
-        if line and may_need_fixing(line, config):
-            fixed = fix_line(line, config)
-            if fixed != line:
-                for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(
-                        None, line, fixed, autojunk=False).get_opcodes():
-                    if tag != "equal":
-                        yield pos + i1, pos + i2, fixed[j1:j2]
-        if nl < 0:
-            break
-        pos = nl + 1
+    for start, end in _lines_to_fix(text, config):
+        line = text[start:end]
+        fixed = fix_line(line, config)
+        if fixed != line:
+            for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(
+                    None, line, fixed, autojunk=False).get_opcodes():
+                if tag != "equal":
+                    yield start + i1, start + i2, fixed[j1:j2]

@@ -1,0 +1,517 @@
+"""Speed bench: every speed target of boilerstrip, measured in one run.
+
+    python bench/speed.py             # the full table (a few minutes on 2 cores)
+    python bench/speed.py --quick     # smaller inputs, one repeat: a smoke run
+    python bench/speed.py --profile   # where the time goes (cProfile, by function)
+    python bench/speed.py --digest    # hash of every output and report (before/after checks)
+
+Each row prints what was measured, the figures, the ratio and the target side
+by side. In-process timings are the best of ``--repeat`` runs (the least
+disturbed by other processes on a shared machine); CLI timings are wall times
+of whole subprocesses. The C4 comparison needs datatrove (``pip install
+-e '.[bench]'``); without it the row says so and uses the equivalent
+re-implementation in ``bench/baselines.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import gc
+import hashlib
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable, Sequence
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data"
+sys.path.insert(0, str(HERE.parent))  # bench.baselines, when run as a script
+
+from boilerstrip import Cleaner  # noqa: E402
+from boilerstrip.rules import Rule  # noqa: E402
+
+
+# ------------------------------------------------------------------ inputs
+
+def read_texts(rendering_glob: str) -> list[str]:
+    """Texts of the bundled corpora for RENDERING_GLOB (``extract-*``, ``page``)."""
+    files = sorted(DATA.glob(f"*/{rendering_glob}/*.txt"))
+    if not files:
+        sys.exit(f"speed.py: no files under {DATA}/*/{rendering_glob}/")
+    return [f.read_bytes().decode("utf-8") for f in files]
+
+
+def megabytes(texts: Sequence[str]) -> float:
+    return sum(len(t.encode("utf-8")) for t in texts) / 1e6
+
+
+def best_time(fn: Callable[[], object], repeat: int) -> float:
+    """Best wall time of REPEAT calls of FN (seconds)."""
+    best = float("inf")
+    for _ in range(repeat):
+        gc.collect()
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def clean_all(cleaner: Cleaner, texts: Sequence[str]) -> Callable[[], None]:
+    def run() -> None:
+        clean = cleaner.clean
+        for t in texts:
+            clean(t)
+    return run
+
+
+# ------------------------------------------------------------------ C4
+
+def c4_runner(texts: Sequence[str]) -> tuple[str, Callable[[], None]]:
+    """datatrove's C4QualityFilter, line rules only, on TEXTS (or our re-implementation)."""
+    try:
+        from datatrove.data import Document
+        from datatrove.pipeline.filters import C4QualityFilter
+    except ImportError:
+        from bench.baselines import c4
+        return "bench/baselines.py c4 (datatrove not installed)", lambda: [c4(t) for t in texts]
+    # Document-level filters off: min_num_sentences=-1 (no sentence count),
+    # lorem ipsum and curly brackets would drop the whole document.
+    filt = C4QualityFilter(min_num_sentences=-1, filter_lorem_ipsum=False,
+                           filter_curly_bracket=False)
+
+    def run() -> None:
+        for i, t in enumerate(texts):
+            filt.filter(Document(text=t, id=str(i)))
+    import datatrove
+    version = getattr(datatrove, "__version__", None)
+    if version is None:
+        from importlib.metadata import version as _v
+        version = _v("datatrove")
+    return f"datatrove {version} C4QualityFilter", run
+
+
+# ------------------------------------------------------------------ generated rules
+
+_WORDS = re.compile(r"[a-z]{4,}")
+
+
+def _pattern_words(pattern: str) -> list[tuple[int, int]]:
+    """Spans of plain lowercase words (4+ letters) in PATTERN, outside escapes and classes."""
+    spans = []
+    i, n = 0, len(pattern)
+    in_class = False
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+            i += 1
+            continue
+        if ch == "[":
+            in_class = True
+            i += 1
+            continue
+        if ch == "(" and pattern.startswith("(?P<", i):
+            i = pattern.find(">", i) + 1 or n
+            continue
+        m = _WORDS.match(pattern, i)
+        if m and (i == 0 or not pattern[i - 1].isalpha()):
+            spans.append(m.span())
+            i = m.end()
+            continue
+        i += 1
+    return spans
+
+
+def vocabulary(texts: Sequence[str], size: int = 4000) -> list[str]:
+    """Frequent lowercase words of the corpus: replacement words for generated rules."""
+    from collections import Counter
+    counts: Counter[str] = Counter()
+    for t in texts[:400]:
+        counts.update(w for w in re.findall(r"[a-z]{4,12}", t.lower()))
+    return [w for w, _ in counts.most_common(size)]
+
+
+def generated_rules(base: Sequence[Rule], copies: int, vocab: Sequence[str]) -> list[Rule]:
+    """COPIES distinct variants of each pattern rule of BASE.
+
+    Each copy gets a new id and its patterns' literal words replaced by other
+    frequent corpus words (deterministically), so the copies are realistic
+    phrase rules that sometimes match, not clones the prefilter would share.
+    """
+    from boilerstrip.matching import compile_pattern
+
+    by_letter: dict[str, list[str]] = {}
+    for w in vocab:
+        by_letter.setdefault(w[0], []).append(w)
+    out = []
+    for k in range(1, copies + 1):
+        for rule in base:
+            if rule.kind not in ("line", "inline", "block", "section") or not rule.patterns:
+                continue
+
+            def swap(p: str) -> str:
+                parts, last = [], 0
+                for a, b in _pattern_words(p):
+                    word = p[a:b]
+                    pool = by_letter.get(word[0]) or vocab
+                    h = int(hashlib.md5(f"{k}:{word}".encode()).hexdigest(), 16)
+                    parts.append(p[last:a])
+                    parts.append(pool[h % len(pool)])
+                    last = b
+                parts.append(p[last:])
+                new = "".join(parts)
+                try:
+                    compile_pattern(new, rule.flags)
+                except Exception:
+                    return p
+                return new
+
+            out.append(dataclasses.replace(
+                rule, id=f"bench.copy{k}.{rule.id}", pack="bench",
+                patterns=tuple(swap(p) for p in rule.patterns),
+                unless=tuple(swap(p) for p in rule.unless)))
+    return out
+
+
+# ------------------------------------------------------------------ CLI helpers
+
+def cli_command() -> list[str] | None:
+    exe = shutil.which("boilerstrip")
+    return [exe] if exe else None
+
+
+def cli_has(option: str, sub: str = "clean") -> bool:
+    cmd = cli_command()
+    if not cmd:
+        return False
+    r = subprocess.run(cmd + [sub, "--help"], capture_output=True, text=True)
+    return r.returncode == 0 and option in r.stdout
+
+
+def run_measured(cmd: list[str], stdin=None, stdout=subprocess.DEVNULL,
+                 ) -> tuple[float, int, int]:
+    """Run CMD; return (wall seconds, exit code, peak RSS in MB of that process)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdin=stdin, stdout=stdout, stderr=subprocess.PIPE)
+    err = proc.stderr.read() if proc.stderr else b""
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 1):
+        raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}: "
+                           f"{err.decode('utf-8', 'replace').strip()[-300:]}")
+    return wall, proc.returncode, usage.ru_maxrss // 1024
+
+
+# ------------------------------------------------------------------ the table
+
+@dataclasses.dataclass
+class Row:
+    what: str
+    figures: str
+    ratio: str
+    target: str
+    ok: bool | None  # None: pending / not measured
+
+    def status(self) -> str:
+        return {True: "met", False: "MISSED", None: "pending"}[self.ok]
+
+
+def print_table(rows: Sequence[Row]) -> None:
+    cols = [("what", 30), ("figures", 58), ("ratio", 14), ("target", 18), ("", 7)]
+    head = " | ".join(name.ljust(w) for name, w in cols)
+    print(head)
+    print("-+-".join("-" * w for _, w in cols))
+    for r in rows:
+        cells = [r.what, r.figures, r.ratio, r.target, r.status()]
+        print(" | ".join(c.ljust(w) for c, (_, w) in zip(cells, cols)))
+
+
+# ------------------------------------------------------------------ measurements
+
+def row_throughput(texts, repeat, cleaner) -> tuple[Row, float]:
+    mb = megabytes(texts)
+    ours = best_time(clean_all(cleaner, texts), repeat)
+    name, c4 = c4_runner(texts)
+    theirs = best_time(c4, repeat)
+    ratio = theirs / ours
+    row = Row("1 throughput (article)",
+              f"boilerstrip {mb / ours:.1f} MB/s ({len(cleaner.rules)} rules); "
+              f"{name} {mb / theirs:.1f} MB/s; {mb:.1f} MB",
+              f"{ratio:.2f}x C4", ">= 1.0x (aim 2x)", ratio >= 1.0)
+    return row, ours / mb
+
+
+def row_page(page_texts, repeat, default_s_per_mb) -> Row:
+    cleaner = Cleaner(profile="page")
+    mb = megabytes(page_texts)
+    t = best_time(clean_all(cleaner, page_texts), repeat)
+    spm = t / mb
+    ratio = spm / default_s_per_mb
+    kinds = {r.kind for r in cleaner.rules}
+    note = "" if "page-region" in kinds else " (no page-region rules yet)"
+    return Row("2 page profile",
+               f"{mb / t:.1f} MB/s on page renderings ({mb:.1f} MB, {len(cleaner.rules)} rules)"
+               + note, f"{ratio:.2f}x s/MB", "<= 3x default", ratio <= 3.0)
+
+
+def row_normalisation(texts, repeat, cleaner) -> list[Row]:
+    plain = Cleaner(ignore=["normalisation"])
+    rows = []
+    ascii_texts = [t for t in texts if t.isascii()]
+    for label, sample in (("clean UTF-8 corpus", texts), ("ASCII documents", ascii_texts)):
+        if not sample:
+            continue
+        with_n = best_time(clean_all(cleaner, sample), repeat)
+        without = best_time(clean_all(plain, sample), repeat)
+        extra = with_n / without - 1
+        rows.append(Row(f"3 normalisation, {label}",
+                        f"{with_n:.3f} s with vs {without:.3f} s without "
+                        f"({len(sample)} docs, {megabytes(sample):.1f} MB)",
+                        f"{extra:+.1%}", "< 5%", extra < 0.05))
+    return rows
+
+
+def row_rule_count(texts, repeat, vocab) -> Row:
+    from boilerstrip.engine import _bundled_rules
+
+    base = [r for r in _bundled_rules()]
+    one = Cleaner()
+    n_pattern = sum(1 for r in one.rules if r.kind in ("line", "inline", "block", "section"))
+    extra1 = generated_rules(base, 1, vocab)
+    extra3 = generated_rules(base, 3, vocab)
+    two = Cleaner(extra_rules=extra1)
+    four = Cleaner(extra_rules=extra3)
+    t1 = best_time(clean_all(one, texts), repeat)
+    t2 = best_time(clean_all(two, texts), repeat)
+    t4 = best_time(clean_all(four, texts), repeat)
+    return Row("4 rule count",
+               f"{len(one.rules)}/{len(two.rules)}/{len(four.rules)} rules "
+               f"({n_pattern} pattern rules x1/x2/x4): {t1:.2f}/{t2:.2f}/{t4:.2f} s",
+               f"x2 {t2 / t1:.2f}, x4 {t4 / t1:.2f}", "x2 < 1.3", t2 / t1 < 1.3)
+
+
+def row_doc_size(texts, repeat, cleaner, total_mb: float, pieces: int) -> Row:
+    corpus = "\n\n".join(texts)
+    reps = max(1, int(total_mb * 1e6 / len(corpus.encode("utf-8"))) + 1)
+    big = "\n\n".join([corpus] * reps)
+    target_chars = int(len(big) * total_mb * 1e6 / len(big.encode("utf-8")))
+    big = big[:target_chars]
+    # the same text cut into PIECES documents, at line ends
+    size = len(big) // pieces
+    small, start = [], 0
+    for _ in range(pieces - 1):
+        end = big.find("\n", start + size)
+        if end < 0:
+            break
+        small.append(big[start:end + 1])
+        start = end + 1
+    small.append(big[start:])
+    mb = megabytes([big])
+    t_big = best_time(lambda: cleaner.clean(big), max(1, repeat - 1))
+    t_small = best_time(clean_all(cleaner, small), max(1, repeat - 1))
+    ratio = t_big / t_small
+    return Row("5 document size",
+               f"one {mb:.0f} MB doc {mb / t_big:.1f} MB/s; {len(small)} docs {mb / t_small:.1f} MB/s",
+               f"{ratio:.2f}x s/MB", "<= 1.3x", ratio <= 1.3)
+
+
+def row_jobs(texts, n_files: int) -> Row:
+    if not cli_has("--jobs"):
+        return Row("6 batch --jobs 2 vs 1", "boilerstrip clean --jobs not available yet", "-",
+                   ">= 1.7x", None)
+    cmd = cli_command()
+    with tempfile.TemporaryDirectory(prefix="bs-speed-") as tmp:
+        src = Path(tmp, "in")
+        src.mkdir()
+        for i in range(n_files):
+            Path(src, f"{i:05d}.txt").write_bytes(texts[i % len(texts)].encode("utf-8"))
+        times = {}
+        for jobs in (1, 2):
+            out = Path(tmp, f"out{jobs}")
+            times[jobs] = run_measured(cmd + ["clean", "--jobs", str(jobs), "--exit-zero",
+                                              "--output-dir", str(out), str(src)])[0]
+        ratio = times[1] / times[2]
+        cores = os.cpu_count() or 1
+    return Row("6 batch --jobs 2 vs 1",
+               f"{n_files} files: {times[1]:.2f} s (1 job), {times[2]:.2f} s (2 jobs); "
+               f"{cores} cores", f"{ratio:.2f}x", ">= 1.7x", ratio >= 1.7)
+
+
+def row_jsonl(texts, size_mb: float, cleaner) -> Row:
+    if not cli_has("--jsonl"):
+        return Row("7 JSONL stream", "boilerstrip clean --jsonl not available yet", "-",
+                   "RSS<300MB, >=85%", None)
+    cmd = cli_command()
+    with tempfile.TemporaryDirectory(prefix="bs-speed-") as tmp:
+        path = Path(tmp, "in.jsonl")
+        written = 0
+        i = 0
+        with open(path, "w", encoding="utf-8") as f:
+            while written < size_mb * 1e6:
+                line = json.dumps({"id": i, "text": texts[i % len(texts)]}, ensure_ascii=False)
+                f.write(line + "\n")
+                written += len(line.encode("utf-8")) + 1
+                i += 1
+        # in-memory reference: the same texts cleaned in this process
+        sample = [texts[j % len(texts)] for j in range(i)]
+        mb = megabytes(sample)
+        t_mem = best_time(clean_all(cleaner, sample), 1)
+        wall, _code, rss = run_measured(cmd + ["clean", "--jsonl", "--exit-zero", str(path)])
+    file_mb = written / 1e6
+    ratio = t_mem / wall
+    ok = rss < 300 and ratio >= 0.85
+    return Row("7 JSONL stream",
+               f"{file_mb:.0f} MB file, {i} records: CLI {mb / wall:.1f} MB/s of text, "
+               f"peak RSS {rss} MB; in-memory {mb / t_mem:.1f} MB/s",
+               f"{ratio:.0%} of API", "RSS<300MB, >=85%", ok)
+
+
+def row_startup(runs: int) -> Row:
+    cmd = cli_command()
+    if not cmd:
+        return Row("8 start-up", "boilerstrip CLI not installed", "-", "<= 0.3 s", None)
+    run_measured(cmd + ["clean"], stdin=subprocess.DEVNULL)  # warm the rule cache
+    times = []
+    for _ in range(runs):
+        r, w = os.pipe()
+        os.write(w, b"x\n")
+        os.close(w)
+        try:
+            times.append(run_measured(cmd + ["clean"], stdin=r)[0])
+        finally:
+            os.close(r)
+    med = statistics.median(times)
+    return Row("8 start-up", f"echo x | boilerstrip clean: median of {runs} "
+               f"{med:.3f} s (min {min(times):.3f})", f"{med / 0.3:.2f}x budget", "<= 0.3 s",
+               med <= 0.3)
+
+
+# ------------------------------------------------------------------ profile / digest
+
+def profile(texts: Sequence[str], top: int) -> None:
+    import cProfile
+    import pstats
+
+    cleaner = Cleaner()
+    cleaner.clean(texts[0])
+    prof = cProfile.Profile()
+    prof.enable()
+    clean_all(cleaner, texts)()
+    prof.disable()
+    stats = pstats.Stats(prof, stream=sys.stdout)
+    print(f"cProfile of Cleaner().clean over {len(texts)} documents "
+          f"({megabytes(texts):.1f} MB); the profiler itself slows pure-Python code most.\n")
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
+
+
+def digest() -> None:
+    """SHA-256 of every output and report of the corpora (both profiles)."""
+    for profile_name, glob in (("article", "extract-*"), ("article", "page"),
+                               ("page", "page")):
+        cleaner = Cleaner(profile=profile_name)
+        h = hashlib.sha256()
+        files = sorted(DATA.glob(f"*/{glob}/*.txt"))
+        for f in files:
+            r = cleaner.clean(f.read_bytes().decode("utf-8"))
+            h.update(f.name.encode() + b"\0" + r.text.encode("utf-8", "surrogatepass") + b"\0")
+            for c in r.changes:
+                h.update(repr((c.start, c.end, c.text, c.replacement, c.rule, c.category,
+                               c.line, c.detail)).encode("utf-8", "surrogatepass"))
+            h.update(repr((r.status, r.skipped)).encode())
+        print(f"{profile_name:8s} {glob:10s} {len(files):5d} files  {h.hexdigest()}")
+
+
+# ------------------------------------------------------------------ main
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="small inputs, one repeat")
+    ap.add_argument("--profile", action="store_true", help="print a cProfile breakdown instead")
+    ap.add_argument("--top", type=int, default=25, help="functions shown by --profile")
+    ap.add_argument("--digest", action="store_true",
+                    help="print a hash of every output and report, then exit")
+    ap.add_argument("--repeat", type=int, default=None, help="timing repeats (default 3)")
+    ap.add_argument("--jsonl-mb", type=float, default=None,
+                    help="size of the generated JSONL file (default 200; 1000 = the 1 GB target)")
+    ap.add_argument("--full", action="store_true", help="JSONL file of 1 GB")
+    ap.add_argument("--only", default="", help="comma-separated row numbers to run (e.g. 1,4)")
+    args = ap.parse_args(argv)
+
+    if args.digest:
+        digest()
+        return 0
+    texts = read_texts("extract-*")
+    if args.profile:
+        profile(texts, args.top)
+        return 0
+    quick = args.quick
+    repeat = args.repeat or (1 if quick else 3)
+    only = {int(x) for x in args.only.split(",") if x.strip()} or set(range(1, 9))
+    page_texts = read_texts("page")
+    if quick:
+        random.Random(0).shuffle(texts)
+        texts = texts[:300]
+        page_texts = page_texts[:150]
+    jsonl_mb = args.jsonl_mb or (1000 if args.full else 20 if quick else 200)
+
+    print(f"boilerstrip speed bench: {platform.python_implementation()} "
+          f"{platform.python_version()}, {os.cpu_count()} cores ({platform.machine()}), "
+          f"load average {os.getloadavg()[0]:.1f}; best of {repeat} "
+          f"{'(quick)' if quick else ''}", flush=True)
+    cleaner = Cleaner()
+    cleaner.clean(texts[0])  # compile what is compiled lazily
+    rows: list[Row] = []
+    default_spm = None
+
+    def step(label: str) -> None:
+        print(f"  measuring {label}...", file=sys.stderr, flush=True)
+
+    if only & {1, 2}:
+        step("1 throughput")
+        row, default_spm = row_throughput(texts, repeat, cleaner)
+        rows.append(row)
+    if 2 in only:
+        step("2 page profile")
+        rows.append(row_page(page_texts, repeat, default_spm))
+    if 3 in only:
+        step("3 normalisation")
+        rows.extend(row_normalisation(texts, repeat, cleaner))
+    if 4 in only:
+        step("4 rule count")
+        rows.append(row_rule_count(texts, repeat, vocabulary(texts)))
+    if 5 in only:
+        step("5 document size")
+        rows.append(row_doc_size(texts, repeat, cleaner, 2 if quick else 20,
+                                 2000 if quick else 20000))
+    if 6 in only:
+        step("6 batch --jobs")
+        rows.append(row_jobs(texts, 2000))
+    if 7 in only:
+        step("7 JSONL")
+        rows.append(row_jsonl(texts, jsonl_mb, cleaner))
+    if 8 in only:
+        step("8 start-up")
+        rows.append(row_startup(10))
+    print()
+    print_table([r for r in rows if int(r.what.split()[0]) in only])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
