@@ -32,6 +32,7 @@ from .rules import PROFILES, Rule, bundled_rules_dir, load_rules, selector_match
 #: Chosen from the benchmarks (bench/quality.py prints what the guard changes).
 DEFAULT_MAX_REMOVED_SHARE = {"article": 0.6, "page": 0.97}
 DEFAULT_TIMEOUT = 0.5  # seconds per regex call
+MAX_PASSES = 4  # passes over the stages before giving up on reaching a fixed point
 
 _TERMINAL = tuple(".!?…:;\"'”’»)]")
 
@@ -616,20 +617,32 @@ class Cleaner:
         body = text[1:] if bom else text
         draft = Draft(body)
         ctx = _Context(draft, [], set())
-        for kind, items in self._stages:
-            if not draft.text:
+        # Run the stages until a pass removes nothing, so that cleaning is
+        # idempotent: a removal can expose new debris to a rule that ran
+        # earlier (an inline cut turns a line into a bare "Share this", a
+        # removed tail makes a new last line). Most documents need one pass
+        # plus a cheap confirming one; MAX_PASSES bounds the rest.
+        for pass_no in range(MAX_PASSES):
+            removed = False
+            for kind, items in self._stages:
+                if not draft.text:
+                    break
+                if kind == "normalisation":
+                    if pass_no == 0:  # repairs are idempotent: once is enough
+                        _stage_normalisation(items, ctx)
+                    continue
+                if kind in EXTRA_KINDS:
+                    dels = EXTRA_KINDS[kind](items, draft)
+                else:
+                    dels = _STAGES[kind](items, ctx)
+                if dels:
+                    draft.delete(dels)
+                    ctx.reset()
+                    removed = True
+            _tidy(draft)
+            ctx.reset()
+            if not removed:
                 break
-            if kind == "normalisation":
-                _stage_normalisation(items, ctx)
-                continue
-            if kind in EXTRA_KINDS:
-                dels = EXTRA_KINDS[kind](items, draft)
-            else:
-                dels = _STAGES[kind](items, ctx)
-            if dels:
-                draft.delete(dels)
-                ctx.reset()
-        _tidy(draft)
         changes = draft.changes()
         out = draft.text
         if bom:
