@@ -30,7 +30,7 @@ from .rules import PROFILES, Rule, bundled_rules_dir, load_rules, selector_match
 #: Over-cleaning guard: the largest share of a document's words a profile may
 #: remove before the document is left unchanged and reported as ``guarded``.
 #: Chosen from the benchmarks (bench/quality.py prints what the guard changes).
-DEFAULT_MAX_REMOVED_SHARE = {"article": 0.6, "page": 0.97}
+DEFAULT_MAX_REMOVED_SHARE = {"article": 0.8, "page": 0.97}
 DEFAULT_TIMEOUT = 0.5  # seconds per regex call
 MAX_PASSES = 4  # passes over the stages before giving up on reaching a fixed point
 
