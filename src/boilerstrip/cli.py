@@ -165,7 +165,7 @@ def _rule_options(f):
         click.option("--max-removed-share", type=click.FloatRange(0, 1, min_open=True),
                      default=None, metavar="SHARE",
                      help="Over-cleaning guard: largest share of a document's words the "
-                          "rules may remove (default: article 0.6, page 0.97)."),
+                          "rules may remove (default: article 0.8, page 0.97)."),
         click.option("--allow-large-removals", is_flag=True,
                      help="Turn the over-cleaning guard off."),
         click.option("--config", "config", type=click.Path(dir_okay=False), default=None,
@@ -515,8 +515,7 @@ def _clean_stdin(p, cleaner, msg: Messages, out: Stdout, report) -> int:
         _file_message(msg, rep, p["check"], len(rep.changes))
     stats = c.stats or RunStats()
     if report is not None:
-        if rep.status != "error":
-            report.add(rep)
+        report.add(rep)
         report.close(_summary_dict(counts, stats, "stdin"))
     return _exit_code(counts, p["exit_zero"])
 
@@ -556,7 +555,7 @@ def _clean_files(p, cleaner, msg: Messages, out: Stdout, report) -> int:
                 if out.closed:  # `--diff | head`: nobody reads the rest
                     stopped = True
                     break
-            if report is not None and rep.status != "error":
+            if report is not None:
                 report.add(rep)
             if msg.progress is not None:
                 msg.progress.update(1, outcome.size)
@@ -737,7 +736,7 @@ def _load_for_listing(ctx, p: dict[str, Any]):
 def _listing_options(f):
     for d in reversed([
         click.option("--rules", "rules", multiple=True, metavar="PATH",
-                     help="Also list the rules of this file or folder (repeatable)."),
+                     help="Also load the rules of this file or folder (repeatable)."),
         click.option("--no-default-rules", is_flag=True, help="Leave the bundled rules out."),
         click.option("--config", "config", type=click.Path(dir_okay=False), default=None,
                      metavar="FILE", help="Configuration file."),
