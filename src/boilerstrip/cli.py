@@ -22,6 +22,7 @@ from typing import Any, Sequence
 
 import click
 
+from .engine import DEFAULT_MAX_REMOVED_SHARE  # the package imports the engine anyway
 from .errors import BoilerstripError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -165,7 +166,8 @@ def _rule_options(f):
         click.option("--max-removed-share", type=click.FloatRange(0, 1, min_open=True),
                      default=None, metavar="SHARE",
                      help="Over-cleaning guard: largest share of a document's words the "
-                          "rules may remove (default: article 0.8, page 0.97)."),
+                          "rules may remove (default: " + ", ".join(
+                              f"{k} {v}" for k, v in DEFAULT_MAX_REMOVED_SHARE.items()) + ")."),
         click.option("--allow-large-removals", is_flag=True,
                      help="Turn the over-cleaning guard off."),
         click.option("--config", "config", type=click.Path(dir_okay=False), default=None,
