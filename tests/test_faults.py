@@ -114,7 +114,7 @@ def _kill_rounds(tmp_path: Path, n_files: int, rounds: int) -> None:
 
 
 def test_sigkill_never_leaves_a_damaged_file(tmp_path):
-    _kill_rounds(tmp_path, n_files=200, rounds=8)
+    _kill_rounds(tmp_path, n_files=200, rounds=6)
 
 
 @pytest.mark.slow
