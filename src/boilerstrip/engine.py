@@ -54,6 +54,74 @@ def _bucket(max_words: int | None) -> int | None:
     return None
 
 
+#: Documents shorter than this (characters) look their literals up one by one
+#: until a stage's combined regex has been compiled: a one-line ``echo x |
+#: boilerstrip clean`` should not pay for compiling it.
+_INDEX_MIN_CHARS = 2000
+
+
+class _LiteralIndex:
+    """All literals of one stage's rules as a single trie-shaped regex.
+
+    One scan of the case-folded text finds, at every position, the longest
+    literal starting there; every literal that is a prefix of it is present
+    too (``closure``). So finding which lines hold which literals costs one
+    pass over the text however many rules the stage has, instead of one
+    ``str.find`` pass per literal.
+    """
+
+    def __init__(self, literals: Iterable[str]) -> None:
+        lits = set(literals)
+        self.closure = {lit: tuple(lit[:k] for k in range(1, len(lit) + 1) if lit[:k] in lits)
+                        for lit in lits}
+        self._literals = sorted(lits)
+        self._regex = None
+        self._lock = threading.Lock()
+
+    @property
+    def compiled(self) -> bool:
+        return self._regex is not None
+
+    def regex(self):
+        if self._regex is None:
+            import re
+
+            trie: dict = {}
+            for lit in self._literals:
+                node = trie
+                for ch in lit:
+                    node = node.setdefault(ch, {})
+                node[""] = True
+
+            def emit(node: dict) -> str:
+                alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+                if not alts:
+                    return ""
+                body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+                # greedy: the longest literal on the path wins, shorter ones are its prefixes
+                return f"(?:{body})?" if "" in node else body
+
+            with self._lock:
+                if self._regex is None:
+                    self._regex = re.compile("(?=(" + emit(trie) + "))", re.DOTALL)
+        return self._regex
+
+
+_INDEXES: dict[tuple, _LiteralIndex] = {}
+
+
+def _stage_index(rules: Sequence[_CompiledRule]) -> _LiteralIndex | None:
+    """The literal index of a stage (built once per rule list)."""
+    key = tuple(rules)
+    index = _INDEXES.get(key)
+    if index is None:
+        lits = [lit for cr in rules if cr.pat and cr.pat.literals for lit in cr.pat.literals]
+        if not lits:
+            return None
+        index = _INDEXES[key] = _LiteralIndex(lits)
+    return index
+
+
 @dataclass
 class _Context:
     """Per-document scratch state shared by the stages of one ``clean`` call.
@@ -72,6 +140,7 @@ class _Context:
     # offset where each line starts in it); see ``lines_with``
     scans: dict | None = None
     hits: dict | None = None  # (literal, ceiling) -> line indices (memo)
+    index_hits: dict | None = None  # literal -> line indices, from the stage's index
 
     def fold(self) -> str:
         if self.folded is None:
@@ -104,17 +173,42 @@ class _Context:
             got = self.scans[ceiling] = ("\n".join(folded), starts)
         return got
 
-    def lines_with(self, literals: Sequence[str], ceiling: int | None) -> list[int]:
+    def _indexed(self, index: _LiteralIndex) -> dict[str, list[int]]:
+        if self.index_hits is None:
+            text, starts = self._scan_text(None)
+            hits: dict[str, list[int]] = {}
+            closure = index.closure
+            last: dict[str, int] = {}
+            for m in index.regex().finditer(text):
+                p = m.start()
+                i = bisect_right(starts, p) - 1
+                for lit in closure[m.group(1)]:
+                    if last.get(lit) != i:
+                        last[lit] = i
+                        hits.setdefault(lit, []).append(i)
+            self.index_hits = hits
+        return self.index_hits
+
+    def lines_with(self, literals: Sequence[str], ceiling: int | None,
+                   index: _LiteralIndex | None = None) -> list[int]:
         """Indices of the non-blank lines (of at most CEILING words) whose
         case-folded content contains one of LITERALS, ascending.
 
         One ``str.find`` scan of the folded text per literal (memoised per
         stage), each hit mapped to its line by bisection: no per-line loop.
         """
-        if self.hits is None:
-            self.hits = {}
         lines = self.draft.lines
         found: set[int] = set()
+        if index is not None and (index.compiled or len(self.draft.text) >= _INDEX_MIN_CHARS):
+            hits = self._indexed(index)
+            for lit in literals:
+                found.update(hits.get(lit, ()))
+            if ceiling is None:
+                return sorted(i for i in found if not lines[i].blank)
+            words = self.words()
+            return sorted(i for i in found if words[i] <= ceiling and not lines[i].blank)
+        if self.hits is None:
+            self.hits = {}
         for lit in literals:
             key = (lit, ceiling)
             idx = self.hits.get(key)
@@ -137,6 +231,7 @@ class _Context:
         self.line_words = None
         self.scans = None
         self.hits = None
+        self.index_hits = None
 
     def timeout(self, rule_id: str) -> None:
         if rule_id not in self.timed_out:
@@ -209,13 +304,14 @@ def _conditions_hold(rule: Rule, first: Line, last: Line, content: str,
     return True
 
 
-def _candidates(cr: _CompiledRule, ctx: _Context) -> list[int]:
+def _candidates(cr: _CompiledRule, ctx: _Context,
+                index: _LiteralIndex | None = None) -> list[int]:
     """Indices of the non-blank lines that may match CR, ascending: those
     containing one of its literals (all when it has none), among the lines
     short enough for its ``max_words``."""
     lits = cr.pat.literals if cr.pat else None
     if lits is not None:
-        return ctx.lines_with(lits, cr.ceiling)
+        return ctx.lines_with(lits, cr.ceiling, index)
     lines = ctx.draft.lines
     if cr.ceiling is None:
         return [ln.index for ln in lines if not ln.blank]
@@ -230,16 +326,20 @@ def _stage_line(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deletion]
     lines = ctx.draft.lines
     pos = _Positions(lines)
     words = ctx.words()
+    index = _stage_index(rules)
+    ctx.index_hits = None  # hits belong to one stage's index
     taken: dict[int, Attribution] = {}
     for cr in rules:
         if cr.rule.id in ctx.timed_out:
             continue
         try:
-            for i in _candidates(cr, ctx):
+            for i in _candidates(cr, ctx, index):
                 if i in taken:
                     continue
                 ln = lines[i]
                 if not _conditions_hold(cr.rule, ln, ln, ln.content, pos, words[i]):
+                    continue
+                if not cr.pat.could_match(ctx.fold_line(i)):
                     continue
                 if cr.pat.first_match(ln.content) is not None:
                     taken[i] = cr.who
@@ -313,15 +413,19 @@ def _stage_section(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deleti
     words = ctx.words()
     n_lines = len(lines)
     covered = [False] * n_lines
+    index = _stage_index(rules)
+    ctx.index_hits = None  # hits belong to one stage's index
     out: list[Deletion] = []
     for cr in rules:
         if cr.rule.id in ctx.timed_out:
             continue
         spec = cr.rule.section
         try:
-            for h in _candidates(cr, ctx):
+            for h in _candidates(cr, ctx, index):
                 ln = lines[h]
                 if covered[h] or not _conditions_hold(cr.rule, ln, ln, ln.content, pos, words[h]):
+                    continue
+                if not cr.pat.could_match(ctx.fold_line(h)):
                     continue
                 if cr.pat.first_match(ln.content) is None:
                     continue

@@ -79,6 +79,14 @@ def required_literals(pattern: str, flags: Iterable[str] = ()) -> frozenset[str]
     then run the pattern on everything). Uses Python's own regex parser; a
     pattern that only the ``regex`` module understands simply gets ``None``.
     """
+    reqs = requirements(pattern, flags)
+    return None if reqs is None else _best(list(reqs))
+
+
+def requirements(pattern: str, flags: Iterable[str] = ()) -> tuple[frozenset[str], ...] | None:
+    """Every requirement PATTERN's matches meet: sets of strings, one of each
+    set occurs (case-folded) in any text the pattern matches. ``None`` when
+    the pattern cannot be analysed (nothing is then known)."""
     try:
         import re._parser as sre_parse  # type: ignore[import-not-found]
     except ImportError:  # Python < 3.11
@@ -99,8 +107,7 @@ def required_literals(pattern: str, flags: Iterable[str] = ()) -> frozenset[str]
             parsed = sre_parse.parse(pattern, bits)
     except Exception:
         return None
-    best = _best(_requirements(list(parsed), sre_parse))
-    return best
+    return tuple(r for r in _requirements(list(parsed), sre_parse) if r)
 
 
 def _best(reqs: list[frozenset[str]]) -> frozenset[str] | None:
@@ -169,7 +176,7 @@ class RulePatterns:
     """
 
     __slots__ = ("rule_id", "_sources", "_flags", "_patterns", "_unless", "full", "literals",
-                 "timeout", "has_unless")
+                 "timeout", "has_unless", "_requires")
 
     def __init__(self, rule_id: str, patterns: Sequence[str], unless: Sequence[str],
                  flags: Sequence[str], full: bool, timeout: float | None) -> None:
@@ -189,6 +196,7 @@ class RulePatterns:
                 break
             lits |= req
         self.literals: tuple[str, ...] | None = tuple(sorted(lits)) if lits else None
+        self._requires: tuple | None = None
 
     # Patterns compile on first use: most rules never pass the literal
     # prefilter on a given run, so a short run never pays for compiling them.
@@ -203,6 +211,40 @@ class RulePatterns:
         if self._unless is None:
             self._unless = tuple(compile_pattern(p, self._flags) for p in self._sources[1])
         return self._unless
+
+    def could_match(self, folded: str) -> bool:
+        """Exact cheap test on one case-folded candidate: False means no
+        pattern can match it, because each pattern has a literal requirement
+        (all of them, not only the one the prefilter used) that it fails.
+
+        A regex call with a time limit costs microseconds, a substring test
+        tens of nanoseconds: this spares most calls on lines that merely
+        contain a common literal.
+        """
+        reqs = self._requires
+        if reqs is None:
+            # per pattern: its requirements, longest alternatives first (most selective)
+            per = []
+            for p in self._sources[0]:
+                r = requirements(p, self._flags)
+                if not r:
+                    per = None
+                    break
+                per.append(tuple(sorted((tuple(sorted(alts)) for alts in r),
+                                        key=lambda a: -min(map(len, a)))))
+            reqs = self._requires = tuple(per) if per else ()
+        if not reqs:
+            return True
+        for pattern_reqs in reqs:
+            for alts in pattern_reqs:
+                for alt in alts:
+                    if alt in folded:
+                        break
+                else:
+                    break  # this requirement fails: the pattern cannot match
+            else:
+                return True
+        return False
 
     def may_match(self, folded: str) -> bool:
         """Cheap prefilter on case-folded text: False means no pattern can match."""
