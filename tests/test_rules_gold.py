@@ -63,10 +63,7 @@ RULE_BUDGET = {
 #: Keep examples eaten by another rule, known and reported to the en/core author
 #: (eater rule, owner of the keep example). Anything else that eats a keep
 #: example fails test_keep_examples_survive_the_whole_rule_set.
-KNOWN_EATERS = {
-    ("en.media.credit-line", "core.legal.copyright-line"),  # 'Copyright law changed in 2019.'
-    ("en.subscribe.offer", "en.subscribe.want-more"),  # '... can subscribe to the print edition ...'
-}
+KNOWN_EATERS: set[tuple[str, str]] = set()  # (eater rule, owner rule) pairs tolerated by name
 
 #: Gold documents known to lose more than DOC_WORD_SHARE, by an en rule.
 KNOWN_HEAVY_DOCS = {
@@ -201,13 +198,3 @@ def test_keep_examples_survive_the_whole_rule_set():
     assert not eaten, "keep examples removed by other rules:\n" + "\n".join(
         f"  {eater} removed {text[:80]!r} (a keep example of {owner})"
         for eater, owner, text in eaten)
-
-
-@pytest.mark.xfail(strict=True, reason=(
-    "en/core rules eat other rules' keep examples: en.media.credit-line removes "
-    "'Copyright law changed in 2019.' (core.legal.copyright-line); en.subscribe.offer "
-    "removes 'Readers who want more local coverage can subscribe to the print edition...' "
-    "(en.subscribe.want-more)"))
-def test_keep_examples_known_en_core_eaters_are_fixed():
-    known = [e for e in _eaten() if (e[0], e[1]) in KNOWN_EATERS]
-    assert not known, known
