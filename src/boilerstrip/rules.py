@@ -58,7 +58,7 @@ _KIND_KEYS: dict[str, set[str]] = {
     "page-region": {"params"},
     "line": _PATTERN_KEYS | {"match", "when"},
     "block": _PATTERN_KEYS | {"match", "when"},
-    "inline": _PATTERN_KEYS | {"when"},
+    "inline": _PATTERN_KEYS,  # spans inside a line: no line-level conditions
     "section": _PATTERN_KEYS | {"match", "when", "section"},
     "leading-fragment": _PATTERN_KEYS | {"match", "when", "remove"},
     "trailing-fragment": _PATTERN_KEYS | {"match", "when", "remove"},
