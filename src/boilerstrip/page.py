@@ -81,6 +81,12 @@ PARAMS: dict[str, tuple[type | tuple[type, ...], Any]] = {
     "boilerplate_patterns": ((list, tuple), ()),  # lines that are never article (cookie notices...)
     "barrier_penalty": (_NUMBER, 200.0),
     "max_rounds": (int, 4),                # selection passes until nothing more goes
+    "cjk_chars_per_word": (_NUMBER, 2.0),  # Chinese/Japanese text has no spaces: chars per word
+    "cjk_char_weight": (_NUMBER, 2.0),     # ... and one of its chars counts as this many for lengths
+    "comment_patterns": ((list, tuple), ()),  # comment-section headers: barriers too, and
+    "after_comments_factor": (_NUMBER, 1.0),  # ... prose below them counts this much
+    "extend_max_lines": (int, 0),          # lines a region may grow by past its heaviest run
+    "extend_budget": (_NUMBER, 0.0),       # ... while their summed weight stays above -budget
 }
 
 
@@ -124,6 +130,7 @@ class _Config:
             raise rule.error("page-region param 'length_low' must not exceed 'length_high'")
         self.barriers = _compile(rule, "barrier_patterns", self.barrier_patterns)
         self.boilerplate = _compile(rule, "boilerplate_patterns", self.boilerplate_patterns)
+        self.comments = _compile(rule, "comment_patterns", self.comment_patterns)
 
 
 def _compile(rule: Rule, name: str, patterns: Sequence[Any]) -> tuple[regex.Pattern, ...]:
@@ -160,7 +167,9 @@ _BULLET = regex.compile(r"^(?:[*+\-•·▪►▸◦]|o(?= \S))\s+")
 _SEPARATOR = regex.compile(r"(?:^|\s)(?:\||•|·|»|›|>|/|::|–|—|\\)(?=\s|$)|\s\|\s?|\|")
 _COPYRIGHT = regex.compile(r"©|\(c\)\s*\d{4}|&copy|\ball rights reserved\b|\bcopyright\b",
                            regex.IGNORECASE)
-_SENTENCE_END = tuple(".!?…\"'”’»)")
+_SENTENCE_END = tuple(".!?…\"'”’»)。！？」』")
+# scripts written without spaces between words (Han, kana)
+_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 _GOOD, _NEARGOOD, _SHORT, _BAD = "good", "neargood", "short", "bad"
 _HARD_BAD = ("no letters", "copyright line", "menu or breadcrumb separators",
              "boilerplate phrase")
@@ -189,11 +198,12 @@ class _Block:
     toks: tuple[str, ...] = ()  # casefolded \w+ tokens
     density: float = 0.0  # share of tokens in the stopword list
     isolated: bool = False
+    comments: bool = False  # a comment-section header (also a barrier)
     duplicate: bool = False  # the same text is on another line of the page  # blank line (or text edge) above and below: a paragraph of its own
 
 
-def _features(lines: Sequence[Line], gone: set[int] | frozenset[int] = frozenset(),
-              ) -> list[_Block]:
+def _features(lines: Sequence[Line], cfg: _Config,
+              gone: set[int] | frozenset[int] = frozenset()) -> list[_Block]:
     """Blocks of the non-blank lines not in GONE. Isolation is judged as if GONE
     lines were already cut out (the tidy pass leaves one blank line where a
     removed run touched one), so a second cleaning sees the same layout."""
@@ -218,9 +228,16 @@ def _features(lines: Sequence[Line], gone: set[int] | frozenset[int] = frozenset
         if m:
             text = text[m.end():]
         toks = [t.casefold() for t in _TOKEN.findall(text)]
-        words = len(text.split())
+        chars = len(text)
+        cjk = len(_CJK.findall(text))
+        if cjk:
+            # count Chinese/Japanese runs by characters, not by spaces
+            words = len(_CJK.sub(" ", text).split()) + round(cjk / cfg.cjk_chars_per_word)
+            chars += round(cjk * (cfg.cjk_char_weight - 1))
+        else:
+            words = len(text.split())
         sentence = text.endswith(_SENTENCE_END)
-        out.append(_Block(ln, text, len(text), words, len(toks), 0, bullet, sentence,
+        out.append(_Block(ln, text, chars, words, len(toks), 0, bullet, sentence,
                           False, False, toks=tuple(toks), isolated=isolated))
     return out
 
@@ -271,7 +288,9 @@ def _classify(blocks: list[_Block], stops: frozenset[str], cfg: _Config) -> None
                         and b.words <= cfg.link_run_max_words)
         b.heading = (not b.bullet and b.words <= cfg.headline_max_words
                      and not b.text.endswith((".", ",", ";")) and b.tokens > 0)
-        if any(p.fullmatch(b.text) for p in cfg.barriers):
+        if any(p.fullmatch(b.text) for p in cfg.comments):
+            b.barrier = b.comments = True
+        elif any(p.fullmatch(b.text) for p in cfg.barriers):
             b.barrier = True
         if not _LETTER.search(b.text):
             b.cf, b.reason = _BAD, "no letters"
@@ -425,6 +444,14 @@ def _weights(blocks: list[_Block], has_language: bool, cfg: _Config) -> None:
             b.weight -= cfg.link_run_penalty
         if b.barrier:
             b.weight -= cfg.barrier_penalty
+    # below a comment-section header that follows some prose, prose is more
+    # likely a reader's comment than the article: it must weigh more to win
+    below = seen_prose = False
+    for b in blocks:
+        if below and b.weight > 0:
+            b.weight *= cfg.after_comments_factor
+        below = below or (b.comments and seen_prose)
+        seen_prose = seen_prose or b.cls == _GOOD and b.weight > 0
 
 
 def _best_run(weights: Sequence[float], lo: int, hi: int) -> tuple[float, int, int]:
@@ -463,6 +490,40 @@ def _regions(blocks: list[_Block], cfg: _Config) -> list[tuple[int, int, float]]
     return regions
 
 
+def _extendable(b: _Block) -> bool:
+    return not (b.reason in _HARD_BAD or b.barrier or b.link_run or b.duplicate)
+
+
+def _extend(blocks: list[_Block], regions: list[tuple[int, int, float]], cfg: _Config,
+            ) -> list[tuple[int, int, float]]:
+    """Grow each region over the article-like lines right after it (short
+    paragraphs, list items, subheads: lines that weigh below zero one by one),
+    up to the first line that cannot be article text (menu, barrier, link-list
+    run, repeated text), while their summed weight stays above
+    ``-extend_budget``."""
+    if cfg.extend_max_lines <= 0:
+        return regions
+    out = []
+    n = len(blocks)
+    for a, z, total in regions:
+        cum = 0.0
+        end = z
+        for j in range(z + 1, min(n, z + 1 + cfg.extend_max_lines)):
+            b = blocks[j]
+            if not _extendable(b):
+                break
+            if not (b.sentence or b.text.endswith(":")) and not (
+                    j + 1 < n and _extendable(blocks[j + 1]) and blocks[j + 1].sentence
+                    and not b.bullet):
+                break
+            cum += b.weight
+            if cum < -cfg.extend_budget:
+                break
+            end = j
+        out.append((a, end, total))
+    return out
+
+
 def _headline_start(blocks: list[_Block], first: int, cfg: _Config) -> int:
     """Index of the first line of a headline block just above FIRST, or FIRST."""
     start = first
@@ -498,7 +559,7 @@ def _select(rule: Rule, cfg: _Config, lines: Sequence[Line],
             removed: dict[int, Attribution]) -> bool:
     """One pass of RULE over the lines not yet REMOVED; adds to REMOVED and
     tells whether it removed anything."""
-    blocks = _features(lines, set(removed))
+    blocks = _features(lines, cfg, set(removed))
     if not blocks:
         return False
     lang, stops = _pick_language(blocks, cfg)
@@ -513,7 +574,7 @@ def _select(rule: Rule, cfg: _Config, lines: Sequence[Line],
         _context(blocks, cfg)
     _link_runs(blocks, cfg)
     _weights(blocks, lang is not None, cfg)
-    regions = _regions(blocks, cfg)
+    regions = _extend(blocks, _regions(blocks, cfg), cfg)
     keep = [False] * len(blocks)
     why = [""] * len(blocks)
     changed = False
