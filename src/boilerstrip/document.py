@@ -134,6 +134,17 @@ class Draft:
         for cur, o_start, o_end, rep in segs:
             length = (o_end - o_start) if rep is None else len(rep)
             seg_end = cur + length
+            if rep == "":
+                # An empty repair (ftfy dropped characters) has no extent: it goes,
+                # recorded once as a removal of its original text, when a
+                # deletion covers its point; otherwise it stays.
+                while si < len(spans) and spans[si][1] <= cur:
+                    si += 1
+                if si < len(spans) and spans[si][0] < cur < spans[si][1]:
+                    self._record_deletion(cur, o_start, o_end, rep, cur, cur, spans[si][2])
+                else:
+                    new_segs.append((cur, o_start, o_end, rep))
+                continue
             # deletions overlapping this segment
             pieces: list[tuple[int, int]] = []  # kept current sub-ranges of this segment
             pos = cur
