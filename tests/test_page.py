@@ -176,3 +176,46 @@ def test_corpus_pages_restore_and_region_rule_is_idempotent(page, request):
         if res.status == "cleaned":
             again = region_only.clean(res.text)
             assert again.text == res.text, f"{f.name}: cleaning the output again changed it"
+
+
+def test_japanese_article_is_counted_by_characters(page):
+    # no spaces between words: each line used to count as one word and lose to the menu
+    para = ("京都市は月曜日、冬の間に二本の支柱にひびが見つかったため、古い橋を車両通行止めにすると発表した。"
+            "多くの通勤者にとって移動時間が二十分ほど長くなる見込みだという。")
+    para2 = ("市長によると、修理には少なくとも一年かかり、その間は川の向こう側で働く人々のために"
+             "渡し船を運航する予定である。住民の意見は分かれている。")
+    menu = "\n".join(f"  * メニュー項目{i}" for i in range(8))
+    text = f"{menu}\n\n{para}\n\n{para2}\n\nAbout us | Contact | Privacy | Terms\n"
+    out = page.clean(text).text
+    assert para in out and para2 in out
+    assert "メニュー項目3" not in out and "About us" not in out
+
+
+def test_comment_thread_does_not_outweigh_a_short_post(page):
+    said = [PARA2, PARA3,
+            "I live on the other side of the river and I can tell you that the ferry was "
+            "the best thing that happened to us the last time they closed the bridge.",
+            "Does anyone know whether the buses will run more often while the works go on, "
+            "because the ones we have are already full in the morning and in the evening?"]
+    comments = "\n\n".join(
+        f"  * Reader {i} on May {i}, 2024 said:\n\n{c}" for i, c in enumerate(said, 1))
+    text = (f"  * Home\n  * Blog\n  * About\n  * Contact\n\nOpen thread for May\n\n{PARA1}\n\n"
+            f"4 Comments\n\n{comments}\n\n© 2024 Example Blog\n")
+    out = page.clean(text).text
+    assert PARA1 in out
+    assert "Reader 3" not in out and PARA2 not in out
+
+
+def test_table_of_contents_keeps_the_lead_above_it(page):
+    lead = ("Heat pumps draw the energy for heating from the air or the ground, and many owners of "
+            "old houses want to know whether they can replace an oil boiler with one of them.")
+    body = "\n\n".join(f"{head}\n\n{para}" for head, para in (
+        ("What a heat pump needs", PARA1), ("Heat pumps and old radiators", PARA2),
+        ("Grants for old houses", PARA3)))
+    toc = "Contents\n  1. What a heat pump needs\n  2. Heat pumps and old radiators\n  3. Grants for old houses\n  4. Conclusion"
+    text = (f"  * Home\n  * Energy\n  * Heating\n  * Contact\n\n{lead}\n\n{toc}\n\n{body}\n\n"
+            f"Conclusion\n\nIt depends on the house.\n\nAbout us | Contact | Privacy\n")
+    out = page.clean(text).text
+    assert lead in out and PARA1 in out and PARA3 in out
+    # a menu whose items do not come back as headings is still a link list
+    assert "* Energy" not in out and "About us" not in out

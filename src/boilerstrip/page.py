@@ -83,10 +83,12 @@ PARAMS: dict[str, tuple[type | tuple[type, ...], Any]] = {
     "max_rounds": (int, 4),                # selection passes until nothing more goes
     "cjk_chars_per_word": (_NUMBER, 2.0),  # Chinese/Japanese text has no spaces: chars per word
     "cjk_char_weight": (_NUMBER, 2.0),     # ... and one of its chars counts as this many for lengths
+    "toc_min_share": (_NUMBER, 1.01),      # a link-list run whose items come back as headings
+    "toc_item_overlap": (_NUMBER, 0.6),    # ... (this share of an item's words) is a table of contents
     "comment_patterns": ((list, tuple), ()),  # comment-section headers: barriers too, and
     "after_comments_factor": (_NUMBER, 1.0),  # ... prose below them counts this much
-    "extend_max_lines": (int, 0),          # lines a region may grow by past its heaviest run
-    "extend_budget": (_NUMBER, 0.0),       # ... while their summed weight stays above -budget
+    "near_region_lines": (int, 0),         # another region this close (lines) to the main one
+    "near_region_min_weight": (_NUMBER, 60.0),  # ... is kept when it weighs this much
 }
 
 
@@ -199,6 +201,7 @@ class _Block:
     density: float = 0.0  # share of tokens in the stopword list
     isolated: bool = False
     comments: bool = False  # a comment-section header (also a barrier)
+    toc: bool = False  # an item of the article's table of contents
     duplicate: bool = False  # the same text is on another line of the page  # blank line (or text edge) above and below: a paragraph of its own
 
 
@@ -258,7 +261,8 @@ def _pick_language(blocks: list[_Block], cfg: _Config) -> tuple[str | None, froz
     hits = dict.fromkeys(cfg.languages, 0)
     for b in blocks:
         toks = b.toks
-        total += len(toks)
+        # a run of Chinese/Japanese is one \w+ token but many words
+        total += max(len(toks), b.words)
         for lang, words in cfg.languages.items():
             hits[lang] += sum(1 for t in toks if t in words)
     if not total:
@@ -399,9 +403,28 @@ def _link_runs(blocks: list[_Block], cfg: _Config) -> None:
         while j < n and listy(blocks[j]):
             j += 1
         if j - i >= cfg.link_run_min_lines:
+            toc = _is_toc(blocks, i, j, cfg)
             for b in blocks[i:j]:
-                b.link_run = True
+                b.link_run = not toc
+                b.toc = toc
         i = j
+
+
+def _is_toc(blocks: list[_Block], i: int, j: int, cfg: _Config) -> bool:
+    """Whether the run BLOCKS[i:j] is a table of contents: most of its items
+    come back further down as headings (short lines that are not in a list),
+    so it belongs to the article; a menu or teaser list names other pages."""
+    if cfg.toc_min_share > 1:
+        return False
+    heads = [set(b.toks) for b in blocks[j:] if b.heading and not b.bullet and b.isolated]
+    if not heads:
+        return False
+    found = 0
+    for b in blocks[i:j]:
+        toks = set(b.toks) - {t for t in b.toks if t.isdigit()}
+        if toks and any(len(toks & h) >= cfg.toc_item_overlap * len(toks) for h in heads):
+            found += 1
+    return found >= cfg.toc_min_share * (j - i)
 
 
 def _prose(b: _Block, has_language: bool, cfg: _Config) -> float:
@@ -440,6 +463,8 @@ def _weights(blocks: list[_Block], has_language: bool, cfg: _Config) -> None:
         # a paragraph of its own (blank lines around it) costs less than a line
         # packed among others like the items of a menu
         b.weight = words * q - (cfg.isolated_line_cost if b.isolated else cfg.line_cost)
+        if b.toc:
+            b.weight = 0.0  # part of the article, but no prose: neither for nor against
         if b.link_run and b.cf != _GOOD:
             b.weight -= cfg.link_run_penalty
         if b.barrier:
@@ -483,45 +508,18 @@ def _regions(blocks: list[_Block], cfg: _Config) -> list[tuple[int, int, float]]
         if hi - lo <= 0:
             continue
         s, x, y = _best_run(weights, lo, hi)
-        if x >= 0 and s >= floor:
+        # a lead paragraph cut off from the body by a caption, share bar or
+        # table of contents: just above the main region, no barrier between
+        near = x >= 0 and y < a and a - y <= cfg.near_region_lines
+        if near and not any(blocks[k].barrier for k in range(min(y, a), max(x, b))):
+            need = min(floor, cfg.near_region_min_weight)
+        else:
+            need = floor
+        if x >= 0 and s >= need:
             regions.append((x, y, s))
             pending.extend([(lo, x), (y + 1, hi)])
     regions.sort()
     return regions
-
-
-def _extendable(b: _Block) -> bool:
-    return not (b.reason in _HARD_BAD or b.barrier or b.link_run or b.duplicate)
-
-
-def _extend(blocks: list[_Block], regions: list[tuple[int, int, float]], cfg: _Config,
-            ) -> list[tuple[int, int, float]]:
-    """Grow each region over the article-like lines right after it (short
-    paragraphs, list items, subheads: lines that weigh below zero one by one),
-    up to the first line that cannot be article text (menu, barrier, link-list
-    run, repeated text), while their summed weight stays above
-    ``-extend_budget``."""
-    if cfg.extend_max_lines <= 0:
-        return regions
-    out = []
-    n = len(blocks)
-    for a, z, total in regions:
-        cum = 0.0
-        end = z
-        for j in range(z + 1, min(n, z + 1 + cfg.extend_max_lines)):
-            b = blocks[j]
-            if not _extendable(b):
-                break
-            if not (b.sentence or b.text.endswith(":")) and not (
-                    j + 1 < n and _extendable(blocks[j + 1]) and blocks[j + 1].sentence
-                    and not b.bullet):
-                break
-            cum += b.weight
-            if cum < -cfg.extend_budget:
-                break
-            end = j
-        out.append((a, end, total))
-    return out
 
 
 def _headline_start(blocks: list[_Block], first: int, cfg: _Config) -> int:
@@ -574,7 +572,7 @@ def _select(rule: Rule, cfg: _Config, lines: Sequence[Line],
         _context(blocks, cfg)
     _link_runs(blocks, cfg)
     _weights(blocks, lang is not None, cfg)
-    regions = _extend(blocks, _regions(blocks, cfg), cfg)
+    regions = _regions(blocks, cfg)
     keep = [False] * len(blocks)
     why = [""] * len(blocks)
     changed = False
@@ -590,13 +588,14 @@ def _select(rule: Rule, cfg: _Config, lines: Sequence[Line],
                 why[k] = (f"inside the article region but {b.cls} "
                           f"({b.reason}{', link-list run' if b.link_run else ''})")
     span = (f"article region lines {blocks[regions[0][0]].line.index + 1}-"
-            f"{blocks[regions[-1][1]].line.index + 1}" if regions else "no article region")
+            f"{blocks[regions[-1][1]].line.index + 1}" if regions else "")
     for k, b in enumerate(blocks):
         if keep[k]:
             continue
         detail = why[k] or (f"weight {b.weight:+.1f}, {b.cls}: {b.reason}"
                             f"{', link-list run' if b.link_run else ''}"
-                            f"{', barrier' if b.barrier else ''}; outside the {span}")
+                            f"{', barrier' if b.barrier else ''}; "
+                            f"{'outside the ' + span if span else 'no article region found'}")
         removed[b.line.index] = Attribution(rule.id, rule.category, detail)
         changed = True
     return changed
