@@ -75,6 +75,7 @@ class _LiteralIndex:
         self.closure = {lit: tuple(lit[:k] for k in range(1, len(lit) + 1) if lit[:k] in lits)
                         for lit in lits}
         self._literals = sorted(lits)
+        self.rules_by_literal: dict[str, list[int]] = {}
         self._regex = None
         self._lock = threading.Lock()
 
@@ -118,7 +119,14 @@ def _stage_index(rules: Sequence[_CompiledRule]) -> _LiteralIndex | None:
         lits = [lit for cr in rules if cr.pat and cr.pat.literals for lit in cr.pat.literals]
         if not lits:
             return None
-        index = _INDEXES[key] = _LiteralIndex(lits)
+        index = _LiteralIndex(lits)
+        # literal -> positions (in RULES) of the rules that require it
+        by_literal: dict[str, list[int]] = {}
+        for k, cr in enumerate(rules):
+            for lit in (cr.pat.literals or ()) if cr.pat else ():
+                by_literal.setdefault(lit, []).append(k)
+        index.rules_by_literal = by_literal
+        _INDEXES[key] = index
     return index
 
 
@@ -322,6 +330,25 @@ def _candidates(cr: _CompiledRule, ctx: _Context,
 
 # ------------------------------------------------------------------ stages
 
+def _present_rules(rules: Sequence[_CompiledRule], ctx: _Context,
+                   index: _LiteralIndex | None) -> Sequence[_CompiledRule]:
+    """The rules of a stage that can match somewhere in the text, in order.
+
+    One scan of the stage's literal index tells which literals occur; a rule
+    all of whose literals are absent is dropped without any per-rule work
+    (with ~200 rules, visiting each one per document was most of the time).
+    Rules without literals are always kept.
+    """
+    if index is None or not (index.compiled or len(ctx.draft.text) >= _INDEX_MIN_CHARS):
+        return rules
+    present = ctx._indexed(index).keys()
+    by_literal = index.rules_by_literal
+    keep: set[int] = set()
+    for lit in present:
+        keep.update(by_literal.get(lit, ()))
+    return [cr for k, cr in enumerate(rules) if cr.pat.literals is None or k in keep]
+
+
 def _stage_line(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deletion]:
     lines = ctx.draft.lines
     pos = _Positions(lines)
@@ -329,7 +356,7 @@ def _stage_line(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deletion]
     index = _stage_index(rules)
     ctx.index_hits = None  # hits belong to one stage's index
     taken: dict[int, Attribution] = {}
-    for cr in rules:
+    for cr in _present_rules(rules, ctx, index):
         if cr.rule.id in ctx.timed_out:
             continue
         try:
