@@ -148,7 +148,7 @@ class _Context:
     # offset where each line starts in it); see ``lines_with``
     scans: dict | None = None
     hits: dict | None = None  # (literal, ceiling) -> line indices (memo)
-    index_hits: dict | None = None  # literal -> line indices, from the stage's index
+    index_hits: set | None = None  # literals of the stage's index present in the text
 
     def fold(self) -> str:
         if self.folded is None:
@@ -181,20 +181,18 @@ class _Context:
             got = self.scans[ceiling] = ("\n".join(folded), starts)
         return got
 
-    def _indexed(self, index: _LiteralIndex) -> dict[str, list[int]]:
+    def present(self, index: _LiteralIndex) -> set[str]:
+        """The literals of INDEX that occur in the (case-folded) lines.
+
+        One ``findall`` of the stage's trie regex, in C, gives the longest
+        literal at each position; the literals that are its prefixes occur
+        there too (``closure``).
+        """
         if self.index_hits is None:
-            text, starts = self._scan_text(None)
-            hits: dict[str, list[int]] = {}
+            text, _starts = self._scan_text(None)
             closure = index.closure
-            last: dict[str, int] = {}
-            for m in index.regex().finditer(text):
-                p = m.start()
-                i = bisect_right(starts, p) - 1
-                for lit in closure[m.group(1)]:
-                    if last.get(lit) != i:
-                        last[lit] = i
-                        hits.setdefault(lit, []).append(i)
-            self.index_hits = hits
+            self.index_hits = {p for lit in set(index.regex().findall(text))
+                               for p in closure[lit]}
         return self.index_hits
 
     def lines_with(self, literals: Sequence[str], ceiling: int | None,
@@ -202,19 +200,15 @@ class _Context:
         """Indices of the non-blank lines (of at most CEILING words) whose
         case-folded content contains one of LITERALS, ascending.
 
-        One ``str.find`` scan of the folded text per literal (memoised per
-        stage), each hit mapped to its line by bisection: no per-line loop.
+        Literals the stage's INDEX did not find are skipped at once; for the
+        others, one ``str.find`` scan of the folded text per literal (memoised
+        per stage), each hit mapped to its line by bisection: no per-line loop.
         """
         lines = self.draft.lines
-        found: set[int] = set()
         if index is not None and (index.compiled or len(self.draft.text) >= _INDEX_MIN_CHARS):
-            hits = self._indexed(index)
-            for lit in literals:
-                found.update(hits.get(lit, ()))
-            if ceiling is None:
-                return sorted(i for i in found if not lines[i].blank)
-            words = self.words()
-            return sorted(i for i in found if words[i] <= ceiling and not lines[i].blank)
+            present = self.present(index)
+            literals = [lit for lit in literals if lit in present]
+        found: set[int] = set()
         if self.hits is None:
             self.hits = {}
         for lit in literals:
@@ -341,7 +335,7 @@ def _present_rules(rules: Sequence[_CompiledRule], ctx: _Context,
     """
     if index is None or not (index.compiled or len(ctx.draft.text) >= _INDEX_MIN_CHARS):
         return rules
-    present = ctx._indexed(index).keys()
+    present = ctx.present(index)
     by_literal = index.rules_by_literal
     keep: set[int] = set()
     for lit in present:
@@ -443,7 +437,7 @@ def _stage_section(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deleti
     index = _stage_index(rules)
     ctx.index_hits = None  # hits belong to one stage's index
     out: list[Deletion] = []
-    for cr in rules:
+    for cr in _present_rules(rules, ctx, index):
         if cr.rule.id in ctx.timed_out:
             continue
         spec = cr.rule.section
