@@ -404,7 +404,11 @@ def test_million_empty_lines():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("profile", ["article", pytest.param("page", marks=PAGE_QUADRATIC)])
+@pytest.mark.parametrize("profile", [
+    "article",
+    # not run: quadratic today, a 12 MB line would take hours
+    pytest.param("page", marks=pytest.mark.xfail(reason=PAGE_QUADRATIC.kwargs["reason"],
+                                                 run=False))])
 def test_single_long_line_is_linear_full_size(profile):
     _assert_linear(Cleaner(profile), lambda n: PROSE * n, 40_000)  # 3 MB vs 12 MB
 
