@@ -25,14 +25,8 @@ from invariants import check_line_endings, check_result, rule_ids
 
 ROOT = Path(__file__).resolve().parent.parent
 PROFILES = ("article", "page")
-# Idempotence does not hold yet in either profile (see NOT_IDEMPOTENT): the
-# property tests check every other invariant strictly, test_idempotent the rest.
-IDEMPOTENT = {"article": False, "page": False}
-NOT_IDEMPOTENT = pytest.mark.xfail(
-    reason="single pass: a positional rule (last_lines, after_last_prose, a require_end "
-           "section) can fire only once a later stage removed the lines below it, and the "
-           "page region is chosen again on the shorter text; fix: run the stages to a "
-           "fixed point in Cleaner.clean", strict=False)
+# Idempotence holds in both profiles: the engine runs its stages to a fixed point.
+IDEMPOTENT = {"article": True, "page": True}
 
 # Guard off for the generated inputs: short texts are often mostly debris, and
 # the invariants must hold for applied changes too (the guard has its own tests).
@@ -141,7 +135,6 @@ def test_article_with_debris(profile, text):
     check_all(profile, text, idempotent=IDEMPOTENT[profile])
 
 
-@NOT_IDEMPOTENT
 @pytest.mark.parametrize("profile", PROFILES)
 @given(text=article())
 @settings(suppress_health_check=[HealthCheck.too_slow])
@@ -190,7 +183,6 @@ def test_corpus(folder, profile, request):
 
 
 @pytest.mark.slow
-@NOT_IDEMPOTENT
 @pytest.mark.parametrize("profile", PROFILES)
 @CORPUS
 def test_corpus_idempotent(folder, profile, request):
