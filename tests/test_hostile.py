@@ -357,13 +357,8 @@ def _assert_linear(cleaner: Cleaner, make, small: int, factor: int = 4,
     assert t4 < bound * max(t1, 0.01), f"{small}x{factor}: {t1:.2f}s -> {t4:.2f}s"
 
 
-PAGE_QUADRATIC = pytest.mark.xfail(
-    reason="page profile: page.py searches its boilerplate_patterns (the cookie pattern "
-           "'^(?=.*...)') over whole lines without a time limit: superlinear on long lines",
-    strict=False)
 
-
-@pytest.mark.parametrize("profile", ["article", pytest.param("page", marks=PAGE_QUADRATIC)])
+@pytest.mark.parametrize("profile", ["article", "page"])
 def test_single_long_line_is_linear(profile):
     c = Cleaner(profile)
     _assert_linear(c, lambda n: PROSE * n, 1_500)  # ~110 KB vs ~450 KB
@@ -374,15 +369,11 @@ def test_many_empty_lines_are_linear(profile):
     _assert_linear(Cleaner(profile), lambda n: "Start.\n" + "\n" * n + "End.\n", 60_000)
 
 
-PAGE_NEIGHBOURS = pytest.mark.xfail(
-    reason="page profile: page.py _neighbour scans the block list from each block, "
-           "quadratic in the number of blocks (3,000 short blocks: 17 s)", strict=False)
 
-
-@pytest.mark.parametrize("profile", ["article", pytest.param("page", marks=PAGE_NEIGHBOURS)])
+@pytest.mark.parametrize("profile", ["article", "page"])
 def test_many_debris_lines_are_linear(profile):
     c = Cleaner(profile, allow_large_removals=True)
-    small = 1_500 if profile == "article" else 300
+    small = 1_500
     _assert_linear(c, lambda n: (PROSE + "\n\nAlready a subscriber? Log in.\n\n") * n, small)
 
 
@@ -404,11 +395,7 @@ def test_million_empty_lines():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("profile", [
-    "article",
-    # not run: quadratic today, a 12 MB line would take hours
-    pytest.param("page", marks=pytest.mark.xfail(reason=PAGE_QUADRATIC.kwargs["reason"],
-                                                 run=False))])
+@pytest.mark.parametrize("profile", ["article", "page"])
 def test_single_long_line_is_linear_full_size(profile):
     _assert_linear(Cleaner(profile), lambda n: PROSE * n, 40_000)  # 3 MB vs 12 MB
 

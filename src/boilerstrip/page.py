@@ -325,16 +325,28 @@ def _classify(blocks: list[_Block], stops: frozenset[str], cfg: _Config) -> None
             b.cf, b.reason = _BAD, f"few function words ({density:.2f})"
 
 
-def _neighbour(blocks: list[_Block], i: int, step: int, ignore_neargood: bool) -> str:
-    i += step
-    while 0 <= i < len(blocks):
-        c = blocks[i].cls
-        if c in (_GOOD, _BAD):
-            return c
-        if c == _NEARGOOD and not ignore_neargood:
-            return c
-        i += step
-    return _BAD
+def _nearest(blocks: list[_Block], ignore_neargood: bool) -> tuple[list[str], list[str]]:
+    """For each block, the class of the nearest decided block before and after it.
+
+    Decided means good or bad (or near-good when IGNORE_NEARGOOD is false);
+    the text's edges count as bad (jusText's convention). Two linear sweeps
+    instead of a scan from every block (which was quadratic on pages made of
+    thousands of short lines).
+    """
+    decided = (_GOOD, _BAD) if ignore_neargood else (_GOOD, _BAD, _NEARGOOD)
+    n = len(blocks)
+    before, after = [_BAD] * n, [_BAD] * n
+    last = _BAD
+    for i in range(n):
+        before[i] = last
+        if blocks[i].cls in decided:
+            last = blocks[i].cls
+    last = _BAD
+    for i in range(n - 1, -1, -1):
+        after[i] = last
+        if blocks[i].cls in decided:
+            last = blocks[i].cls
+    return before, after
 
 
 def _heading_before_good(blocks: list[_Block], i: int, max_distance: int) -> bool:
@@ -357,29 +369,29 @@ def _context(blocks: list[_Block], cfg: _Config) -> None:
                                                                   cfg.max_heading_distance):
             b.cls = _NEARGOOD
     new: dict[int, str] = {}
+    before, after = _nearest(blocks, True)
+    before_ng, after_ng = _nearest(blocks, False)
     for i, b in enumerate(blocks):
         if b.cls != _SHORT:
             continue
-        prev = _neighbour(blocks, i, -1, True)
-        nxt = _neighbour(blocks, i, 1, True)
+        prev, nxt = before[i], after[i]
         if prev == _GOOD and nxt == _GOOD:
             new[i] = _GOOD
         elif prev == _BAD and nxt == _BAD:
             new[i] = _BAD
-        elif ((prev == _BAD and _neighbour(blocks, i, -1, False) == _NEARGOOD)
-              or (nxt == _BAD and _neighbour(blocks, i, 1, False) == _NEARGOOD)):
+        elif ((prev == _BAD and before_ng[i] == _NEARGOOD)
+              or (nxt == _BAD and after_ng[i] == _NEARGOOD)):
             new[i] = _GOOD
         else:
             new[i] = _BAD
     for i, c in new.items():
         blocks[i].cls = c
     new = {}
+    before, after = _nearest(blocks, True)
     for i, b in enumerate(blocks):
         if b.cls != _NEARGOOD:
             continue
-        prev = _neighbour(blocks, i, -1, True)
-        nxt = _neighbour(blocks, i, 1, True)
-        new[i] = _BAD if (prev, nxt) == (_BAD, _BAD) else _GOOD
+        new[i] = _BAD if (before[i], after[i]) == (_BAD, _BAD) else _GOOD
     for i, c in new.items():
         blocks[i].cls = c
     for i, b in enumerate(blocks):
