@@ -219,3 +219,26 @@ def test_table_of_contents_keeps_the_lead_above_it(page):
     assert lead in out and PARA1 in out and PARA3 in out
     # a menu whose items do not come back as headings is still a link list
     assert "* Energy" not in out and "About us" not in out
+
+
+def test_hostile_page_pattern_is_time_limited(monkeypatch):
+    """A catastrophic pattern in a page-region rule costs at most the limit per line."""
+    import dataclasses
+    import time
+
+    from boilerstrip import page
+
+    monkeypatch.setattr(page, "PATTERN_TIMEOUT", 0.05)
+    bundled = [r for r in boilerstrip.load_rules(boilerstrip.bundled_rules_dir())
+               if r.kind == "page-region"][0]
+    params = dict(bundled.params)
+    params["boilerplate_patterns"] = ("(a|aa)+$",)
+    hostile = dataclasses.replace(bundled, id="test.page.hostile",
+                                  params=tuple(params.items()))
+    cleaner = boilerstrip.Cleaner("page", default_rules=False, extra_rules=[hostile])
+    text = "\n\n".join(["a" * 40 + "b"] * 5 + ["The council approved the budget after a "
+                                              "long debate on Tuesday night."] * 3) + "\n"
+    t = time.perf_counter()
+    result = cleaner.clean(text)
+    assert time.perf_counter() - t < 5  # 5 hostile lines x 0.05 s, generously bounded
+    assert result.restore() == text

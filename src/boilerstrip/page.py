@@ -135,13 +135,42 @@ class _Config:
         self.comments = _compile(rule, "comment_patterns", self.comment_patterns)
 
 
-def _compile(rule: Rule, name: str, patterns: Sequence[Any]) -> tuple[regex.Pattern, ...]:
+#: Time limit of one page-pattern call, in seconds (like every rule pattern).
+PATTERN_TIMEOUT = 0.5
+
+
+class _Limited:
+    """A page-region pattern whose calls run with a time limit.
+
+    A call that exceeds it counts as no match: a hostile or unlucky pattern in
+    a page-region rule can cost at most the limit per line, never hang a run.
+    """
+
+    __slots__ = ("rx",)
+
+    def __init__(self, rx: regex.Pattern) -> None:
+        self.rx = rx
+
+    def search(self, text: str):
+        try:
+            return self.rx.search(text, timeout=PATTERN_TIMEOUT)
+        except TimeoutError:
+            return None
+
+    def fullmatch(self, text: str):
+        try:
+            return self.rx.fullmatch(text, timeout=PATTERN_TIMEOUT)
+        except TimeoutError:
+            return None
+
+
+def _compile(rule: Rule, name: str, patterns: Sequence[Any]) -> tuple[_Limited, ...]:
     out = []
     for p in patterns:
         if not isinstance(p, str):
             raise rule.error(f"page-region {name}: {p!r} must be a string")
         try:
-            out.append(regex.compile(p, regex.IGNORECASE | regex.V0))
+            out.append(_Limited(regex.compile(p, regex.IGNORECASE | regex.V0)))
         except regex.error as exc:
             raise rule.error(f"page-region {name}: invalid pattern {p!r}: {exc}") from None
     return tuple(out)
