@@ -247,8 +247,6 @@ def test_nested_quantifier_warns_on_load(tmp_path, monkeypatch):
     assert take_warnings() == []
 
 
-@pytest.mark.xfail(strict=True, reason="rule cache hit drops load-time warnings (reported, "
-                   "rules.py/rulecache.py belong to the engine author)")
 def test_warning_survives_the_rule_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("BOILERSTRIP_CACHE_DIR", str(tmp_path / "cache"))
     f = tmp_path / "risky.yml"

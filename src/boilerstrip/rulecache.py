@@ -51,8 +51,27 @@ def _entry(path: Path) -> Path | None:
     return d / f"rules-{key}.json"
 
 
+_CODE_HASH: str | None = None
+
+
+def _code_hash() -> str:
+    """Hash of the code that validates rules: a change to it (even within one
+    version, in a development checkout) invalidates every cached entry."""
+    global _CODE_HASH
+    if _CODE_HASH is None:
+        h = hashlib.sha256()
+        here = Path(__file__).resolve().parent
+        for name in ("rules.py", "rulecache.py", "matching.py", "categories.py"):
+            try:
+                h.update((here / name).read_bytes())
+            except OSError:
+                h.update(name.encode())
+        _CODE_HASH = h.hexdigest()[:16]
+    return _CODE_HASH
+
+
 def _stamp(data: bytes, pack: str) -> str:
-    return f"{FORMAT}:{_version()}:{pack}:{hashlib.sha256(data).hexdigest()}"
+    return f"{FORMAT}:{_version()}:{_code_hash()}:{pack}:{hashlib.sha256(data).hexdigest()}"
 
 
 def get(path: Path, data: bytes, pack: str) -> list[Rule] | None:
@@ -65,16 +84,23 @@ def get(path: Path, data: bytes, pack: str) -> list[Rule] | None:
             blob = json.load(fh)
         if blob.get("stamp") != _stamp(data, pack) or blob.get("source") != str(path):
             return None
+        from .errors import RuleError
         from .matching import seed_literals
+        from .rules import _WARNINGS
 
+        rules = [_rule_from_dict(d) for d in blob["rules"]]
         seed_literals(blob.get("literals", []))
-        return [_rule_from_dict(d) for d in blob["rules"]]
+        # the load-time warnings (risky patterns) come back with the rules
+        _WARNINGS.extend(RuleError(w["message"], path=w["path"], line=w["line"],
+                                   rule_id=w["rule_id"]) for w in blob.get("warnings", []))
+        return rules
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
-def put(path: Path, data: bytes, pack: str, rules: list[Rule]) -> None:
-    """Store RULES for PATH (best effort: errors are ignored)."""
+def put(path: Path, data: bytes, pack: str, rules: list[Rule], warnings=()) -> None:
+    """Store RULES (and the WARNINGS their loading raised) for PATH (best
+    effort: errors are ignored)."""
     entry = _entry(path)
     if entry is None:
         return
@@ -84,7 +110,9 @@ def put(path: Path, data: bytes, pack: str, rules: list[Rule]) -> None:
         lits = [[p, list(r.flags), None if (v := literals_for(p, r.flags)) is None else sorted(v)]
                 for r in rules for p in r.patterns]
         blob = {"stamp": _stamp(data, pack), "source": str(path),
-                "rules": [dataclasses.asdict(r) for r in rules], "literals": lits}
+                "rules": [dataclasses.asdict(r) for r in rules], "literals": lits,
+                "warnings": [{"message": w.message, "path": w.path, "line": w.line,
+                              "rule_id": w.rule_id} for w in warnings]}
         entry.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=".json")
         try:

@@ -529,9 +529,10 @@ def load_rules(path: str | os.PathLike[str], *, cache: bool = True) -> list[Rule
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise RuleError(f"rule file is not UTF-8 (byte {exc.start})", path=str(f)) from None
+        before = len(_WARNINGS)
         parsed = parse_rule_text(text, str(f), pack)
         if cache:
-            rulecache.put(f, data, pack, parsed)
+            rulecache.put(f, data, pack, parsed, _WARNINGS[before:])
         rules.extend(parsed)
     check_unique(rules)
     return rules
