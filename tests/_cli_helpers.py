@@ -18,6 +18,20 @@ EXPECTED_B = EXPECTED.encode("utf-8")
 PLAIN = ("The committee met on Tuesday to discuss the budget for the coming year, and "
          "members agreed to publish the full minutes next week.\n")
 
+#: A small valid user rule file, shared by the CLI tests.
+RULE_FILE = """\
+rules:
+  - id: my.note.wire
+    category: source-credit
+    kind: line
+    order: 560
+    description: Wire-service notes.
+    pattern: 'wire note: .*'
+    examples:
+      remove: ["Wire note: filed late", "wire note: none"]
+      keep: ["The wire was cut.", "No note here."]
+"""
+
 EXE = shutil.which("boilerstrip")
 
 

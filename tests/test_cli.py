@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
-from _cli_helpers import (EXPECTED, EXPECTED_B, PLAIN, ROOT, SEED, SEED_B, err, no_traceback,
-                          run)
+from _cli_helpers import (EXPECTED, EXPECTED_B, PLAIN, ROOT, RULE_FILE, SEED, SEED_B, err,
+                          no_traceback, run)
 from click.testing import CliRunner
 
 import boilerstrip
@@ -401,18 +401,6 @@ def test_filter_report_to_stdout_with_check():
 
 # ------------------------------------------------------------------ rules and options
 
-RULE_FILE = """\
-rules:
-  - id: my.note.wire
-    category: source-credit
-    kind: line
-    order: 560
-    description: Wire-service notes.
-    pattern: 'wire note: .*'
-    examples:
-      remove: ["Wire note: filed late", "wire note: none"]
-      keep: ["The wire was cut.", "No note here."]
-"""
 
 
 def test_rules_options(tmp_path):

@@ -4,23 +4,11 @@ from __future__ import annotations
 
 import json
 
-from _cli_helpers import PLAIN, ROOT, SEED_B, err, no_traceback, run
+from _cli_helpers import PLAIN, ROOT, RULE_FILE, SEED_B, err, no_traceback, run
 
 import boilerstrip
 from boilerstrip.engine import _bundled_rules
 
-GOOD = """\
-rules:
-  - id: my.note.wire
-    category: source-credit
-    kind: line
-    order: 560
-    description: Wire-service notes.
-    pattern: 'wire note: .*'
-    examples:
-      remove: ["Wire note: filed late", "wire note: none"]
-      keep: ["The wire was cut.", "No note here."]
-"""
 
 
 # ------------------------------------------------------------------ rules list/show
@@ -48,7 +36,7 @@ def test_rules_list_filters_and_json(tmp_path):
     proc = run("rules", "list", "--pack", "core")
     assert all(ln.split()[3] == "core" for ln in proc.stdout.decode().splitlines()[1:])
     f = tmp_path / "my.yml"
-    f.write_text(GOOD)
+    f.write_text(RULE_FILE)
     proc = run("rules", "list", "--rules", str(f), "--pack", "my", "--format", "json")
     assert [d["id"] for d in json.loads(proc.stdout)] == ["my.note.wire"]
 
@@ -82,9 +70,9 @@ def test_rules_test_bundled_pass():
 
 def test_rules_test_user_rules_failure_shows_a_diff(tmp_path):
     f = tmp_path / "my.yml"
-    f.write_text(GOOD)
+    f.write_text(RULE_FILE)
     assert run("rules", "test", str(f)).returncode == 0
-    bad = GOOD.replace('keep: ["The wire was cut.", "No note here."]',
+    bad = RULE_FILE.replace('keep: ["The wire was cut.", "No note here."]',
                        'keep: ["Wire note: kept?", "No note here."]').replace(
         'remove: ["Wire note: filed late", "wire note: none"]',
         'remove: ["Wire note: filed late", {text: "Body.\\n\\nwire note: x\\n", '
@@ -100,13 +88,13 @@ def test_rules_test_user_rules_failure_shows_a_diff(tmp_path):
 
 def test_rules_validate_reports_file_line_rule(tmp_path):
     good = tmp_path / "good.yml"
-    good.write_text(GOOD)
+    good.write_text(RULE_FILE)
     proc = run("rules", "validate", str(good))
     assert proc.returncode == 0 and "ok: 1 rule in 1 file" in err(proc)
     folder = tmp_path / "pack"
     folder.mkdir()
-    (folder / "a.yml").write_text(GOOD.replace("kind: line", "kind: lien"))
-    (folder / "b.yml").write_text(GOOD.replace("pattern: 'wire note: .*'", "pattern: '(unclosed'")
+    (folder / "a.yml").write_text(RULE_FILE.replace("kind: line", "kind: lien"))
+    (folder / "b.yml").write_text(RULE_FILE.replace("pattern: 'wire note: .*'", "pattern: '(unclosed'")
                                   .replace("my.note.wire", "my.note.other"))
     proc = run("rules", "validate", str(folder))
     assert proc.returncode == 2
@@ -121,8 +109,8 @@ def test_rules_validate_reports_file_line_rule(tmp_path):
 
 
 def test_rules_validate_duplicate_ids_across_files(tmp_path):
-    (tmp_path / "a.yml").write_text(GOOD)
-    (tmp_path / "b.yml").write_text(GOOD)
+    (tmp_path / "a.yml").write_text(RULE_FILE)
+    (tmp_path / "b.yml").write_text(RULE_FILE)
     proc = run("rules", "validate", str(tmp_path))
     assert proc.returncode == 2 and "duplicate rule id" in err(proc)
 
