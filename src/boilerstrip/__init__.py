@@ -4,8 +4,8 @@
     >>> result = boilerstrip.clean("A paragraph of the article.\\n\\nAlready a subscriber? Log in.\\n")
     >>> result.text
     'A paragraph of the article.\\n'
-    >>> [(c.rule, c.category) for c in result.removals][0]
-    ('en.login.already-subscriber', 'login-prompt')
+    >>> [(c.rule, c.category) for c in result.removals]
+    [('core.tidy.blank-lines', 'whitespace'), ('en.login.already-subscriber', 'login-prompt')]
     >>> result.restore() == result.original
     True
 
