@@ -423,6 +423,9 @@ def parse_args(argv):
                     help="keep every system's outputs (and boilerstrip's reports) under DIR")
     ap.add_argument("--no-baselines", action="store_true", help="only the boilerstrip rows")
     ap.add_argument("--timeout", type=float, default=900, help="seconds per CLI run (default 900)")
+    ap.add_argument("--guard", type=float, action="append", default=[], metavar="SHARE",
+                    help="also run boilerstrip with --max-removed-share SHARE (repeatable; "
+                         "1.0 turns the over-cleaning guard off): what the guard costs and saves")
     ap.add_argument("--data", type=Path, default=DATA_DIR, help=argparse.SUPPRESS)
     return ap.parse_args(argv)
 
@@ -455,6 +458,13 @@ def main(argv=None) -> int:
             for system, profile in runs:
                 rows.append(run_cli(args.command, profile, system, corpus, rendering, inputs,
                                     args.keep_outputs, args.timeout, args.by_rule))
+                # what the over-cleaning guard costs and saves: the same run with
+                # other thresholds (1.0 = guard off) side by side
+                for share in args.guard:
+                    rows.append(run_cli(
+                        f"{args.command} --max-removed-share {share}", profile,
+                        f"{system} (guard {share})", corpus, rendering, inputs,
+                        args.keep_outputs, args.timeout, False))
     if args.json:
         meta["metrics"] = METRICS_NOTE
         if args.by_rule:
