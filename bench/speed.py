@@ -414,6 +414,56 @@ def row_startup(runs: int) -> Row:
                med <= 0.3)
 
 
+_DATATROVE_RUN = """
+import sys
+from datatrove.executor import LocalPipelineExecutor
+from datatrove.pipeline.readers import JsonlReader
+from datatrove.pipeline.writers import JsonlWriter
+from boilerstrip.integrations.datatrove import BoilerstripCleaner
+src, out, logs = sys.argv[1:4]
+LocalPipelineExecutor(pipeline=[
+    JsonlReader(src, compression=None, doc_progress=False),
+    BoilerstripCleaner(report="summary"),
+    JsonlWriter(out, compression=None),
+], tasks=2, workers=2, logging_dir=logs).run()
+"""
+
+
+def row_datatrove(texts, n_docs: int) -> Row:
+    """Documents per second through a datatrove pipeline (2 tasks, 2 workers)
+    vs. `boilerstrip clean --jsonl --jobs 2` on the same records."""
+    what = "9 datatrove step"
+    cmd = cli_command()
+    try:
+        import datatrove  # noqa: F401
+    except ImportError:
+        return Row(what, "datatrove not installed (pip install -e '.[bench]')", "-",
+                   "overhead < 20%", None)
+    if not cmd:
+        return Row(what, "boilerstrip CLI not installed", "-", "overhead < 20%", None)
+    with tempfile.TemporaryDirectory(prefix="bs-speed-") as tmp:
+        src = Path(tmp, "in")
+        src.mkdir()
+        # two shards, one per datatrove task
+        for k in range(2):
+            with open(src / f"shard{k}.jsonl", "w", encoding="utf-8") as f:
+                for i in range(k, n_docs, 2):
+                    f.write(json.dumps({"id": str(i), "text": texts[i % len(texts)]},
+                                       ensure_ascii=False) + "\n")
+        both = Path(tmp, "all.jsonl")
+        with open(both, "w", encoding="utf-8") as f:
+            for k in range(2):
+                f.write((src / f"shard{k}.jsonl").read_text(encoding="utf-8"))
+        t_cli = run_measured(cmd + ["clean", "--jsonl", "--jobs", "2", "--exit-zero",
+                                    "-o", str(Path(tmp, "cli.jsonl")), str(both)])[0]
+        t_dt = run_measured([sys.executable, "-c", _DATATROVE_RUN, str(src),
+                             str(Path(tmp, "dt")), str(Path(tmp, "logs"))])[0]
+    overhead = t_dt / t_cli - 1
+    return Row(what, f"{n_docs} documents: datatrove 2 workers {n_docs / t_dt:.0f} docs/s, "
+               f"CLI --jsonl --jobs 2 {n_docs / t_cli:.0f} docs/s", f"{overhead:+.0%}",
+               "overhead < 20%", overhead < 0.20)
+
+
 # ------------------------------------------------------------------ profile / digest
 
 def profile(texts: Sequence[str], top: int) -> None:
@@ -476,7 +526,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     quick = args.quick
     repeat = args.repeat or (1 if quick else 3)
-    only = {int(x) for x in args.only.split(",") if x.strip()} or set(range(1, 9))
+    only = {int(x) for x in args.only.split(",") if x.strip()} or set(range(1, 10))
     page_texts = read_texts("page")
     if quick:
         random.Random(0).shuffle(texts)
@@ -522,6 +572,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if 8 in only:
         step("8 start-up")
         rows.append(row_startup(10))
+    if 9 in only:
+        step("9 datatrove step")
+        rows.append(row_datatrove(texts, 400 if quick else 2000))
     print()
     print_table([r for r in rows if int(r.what.split()[0]) in only])
     return 0
