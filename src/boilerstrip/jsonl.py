@@ -32,6 +32,7 @@ from typing import IO, Callable, Iterable, Iterator
 from .errors import ConfigError, InputError
 from .report import RunStats
 from .reporting import FileReport
+from .textio import open_binary
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
@@ -98,15 +99,8 @@ def open_source(path: str) -> Source:
         name, size = "<stdin>", None
     else:
         name = path
-        try:
-            raw = open(path, "rb")
-            size = os.fstat(raw.fileno()).st_size
-        except FileNotFoundError:
-            raise InputError(f"{path}: no such file") from None
-        except IsADirectoryError:
-            raise InputError(f"{path}: is a folder") from None
-        except OSError as exc:
-            raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raw = open_binary(path)
+        size = os.fstat(raw.fileno()).st_size
     counter = _Counting(raw)
     buffered = io.BufferedReader(counter, 1 << 20)
     kind = _compression(path) if path != "-" else None

@@ -92,12 +92,11 @@ def encode(text: str) -> bytes:
     return text.encode("utf-8")
 
 
-def read_bytes(path: str | os.PathLike[str], name: str | None = None) -> bytes:
-    """Read a regular file, turning OS errors into one-line :class:`InputError`."""
+def open_binary(path: str | os.PathLike[str], name: str | None = None):
+    """Open PATH for reading bytes, turning OS errors into one-line :class:`InputError`."""
     name = str(path) if name is None else name
     try:
-        with open(path, "rb") as f:
-            return f.read()
+        return open(path, "rb")
     except IsADirectoryError:
         raise InputError(f"{name}: is a folder") from None
     except FileNotFoundError:
@@ -106,6 +105,18 @@ def read_bytes(path: str | os.PathLike[str], name: str | None = None) -> bytes:
         raise InputError(f"{name}: cannot read: permission denied") from None
     except OSError as exc:
         raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from None
+
+
+def read_bytes(path: str | os.PathLike[str], name: str | None = None) -> bytes:
+    """Read a regular file, turning OS errors into one-line :class:`InputError`."""
+    name = str(path) if name is None else name
+    with open_binary(path, name) as f:
+        try:
+            return f.read()
+        except IsADirectoryError:
+            raise InputError(f"{name}: is a folder") from None
+        except OSError as exc:
+            raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from None
 
 
 def same_file_state(a: os.stat_result, b: os.stat_result) -> bool:
