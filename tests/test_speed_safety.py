@@ -216,6 +216,31 @@ def test_literal_formed_by_a_removal_is_found():
     assert "scribe" not in result.text and result.restore() == text
 
 
+LINE_END = """rules:
+  - id: user.tail-credit
+    kind: inline
+    category: media-credit
+    order: 10
+    description: a credit at the end of a line
+    pattern: ' \\(Photo: [^()]+\\)$'
+    examples:
+      remove: ["Text. (Photo: Jane Doe)", "A (Photo: AP)"]
+      keep: ["(Photo: Jane Doe) opens the line", "A (Photo: AP) b"]
+"""
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r\n"])
+def test_inline_rules_see_one_line_at_a_time(eol):
+    """An inline pattern's ``$`` is the end of each line, with LF or CRLF, and
+    lines without the rule's literal are never searched."""
+    rules = parse_rule_text(LINE_END, "line-end.yml", "user")
+    cleaner = boilerstrip.Cleaner(default_rules=False, extra_rules=rules)
+    text = eol.join(["One. (Photo: A)", "Two (Photo: B) stays.", "Three. (Photo: C)", ""])
+    result = cleaner.clean(text)
+    assert result.text == eol.join(["One.", "Two (Photo: B) stays.", "Three.", ""])
+    assert [c.text for c in result.changes] == [" (Photo: A)", " (Photo: C)"]
+
+
 def test_first_characters_of_patterns():
     from boilerstrip.matching import first_chars
 

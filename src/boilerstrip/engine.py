@@ -18,7 +18,7 @@ import os
 import threading
 from bisect import bisect_right
 from itertools import accumulate
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
 
 from .document import Attribution, Draft, Line, paragraphs, word_count
@@ -58,6 +58,9 @@ def _bucket(max_words: int | None) -> int | None:
 #: until a stage's combined regex has been compiled: a one-line ``echo x |
 #: boilerstrip clean`` should not pay for compiling it.
 _INDEX_MIN_CHARS = 2000
+
+#: ``ceiling`` of the scan text made of whole lines rather than their stripped content.
+_RAW = -1
 
 
 class _LiteralIndex:
@@ -153,6 +156,8 @@ class _Context:
     # do, kept across removals (see ``present``); None when not computed.
     present_set: set[str] | None = None
     present_text: str | None = None  # the text PRESENT_SET was last brought up to date for
+    # stage -> keys of the lines it left alone (see ``_stage_line``); kept across passes
+    rejected: dict = field(default_factory=dict)
 
     def fold(self) -> str:
         if self.folded is None:
@@ -178,7 +183,11 @@ class _Context:
         if got is None:
             self.fold_line(0) if self.draft.lines else None
             folded = self.folded_lines or []
-            if ceiling is not None:
+            if ceiling == _RAW:
+                # whole lines, surrounding whitespace included (what inline rules see)
+                text = self.draft.text
+                folded = [text[ln.start:ln.end].casefold() for ln in self.draft.lines]
+            elif ceiling is not None:
                 words = self.words()
                 folded = [f if words[i] <= ceiling else "" for i, f in enumerate(folded)]
             starts = list(accumulate([len(f) + 1 for f in folded], initial=0))
@@ -213,7 +222,8 @@ class _Context:
 
     def lines_with(self, literals: Sequence[str], ceiling: int | None) -> list[int]:
         """Indices of the non-blank lines (of at most CEILING words) whose
-        case-folded content contains one of LITERALS, ascending.
+        case-folded content contains one of LITERALS, ascending (CEILING
+        ``_RAW``: the whole line, surrounding whitespace included).
 
         Literals the stage's INDEX did not find are skipped at once; for the
         others, one ``str.find`` scan of the folded text per literal (memoised
@@ -371,16 +381,76 @@ def _may_occur(cr: _CompiledRule, ctx: _Context) -> bool:
     return any(lit in present for lit in lits)
 
 
+_POSITION_NEEDS: dict[tuple, tuple[int, int, tuple[int, ...]]] = {}
+
+
+def _position_needs(rules: Sequence[_CompiledRule]) -> tuple[int, int, tuple[int, ...]]:
+    """How much of a line's position the ``when`` of RULES can see: ranks from
+    the start up to F, ranks from the end up to L, and the ``prose_min_words``
+    of the rules that look at the last prose line."""
+    key = tuple(rules)
+    got = _POSITION_NEEDS.get(key)
+    if got is None:
+        first = last = 0
+        mins: set[int] = set()
+        for cr in rules:
+            w = cr.rule.when
+            first = max(first, w.first_lines or 0, w.not_first_lines or 0)
+            last = max(last, w.last_lines or 0)
+            if w.after_last_prose:
+                mins.add(w.prose_min_words)
+        got = _POSITION_NEEDS[key] = (first, last, tuple(sorted(mins)))
+    return got
+
+
+def _line_keys(rules: Sequence[_CompiledRule], lines: Sequence[Line],
+               pos: _Positions) -> dict[int, tuple]:
+    """For each non-blank line, everything the line stage's decision on it
+    depends on: its content and the parts of its position the rules can see."""
+    first, last, mins = _position_needs(rules)
+    last_prose = [pos.last_prose(m) for m in mins]
+    top = pos.count - 1
+    keys = {}
+    for ln in lines:
+        if not ln.blank:
+            r = pos.rank[ln.index]
+            keys[ln.index] = (ln.content, min(r, first), min(top - r, last),
+                              tuple(ln.index <= lp for lp in last_prose))
+    return keys
+
+
+def _fresh_candidates(cr: _CompiledRule, ctx: _Context, fresh: Sequence[int]) -> list[int]:
+    """``_candidates`` restricted to FRESH, tested line by line (for few lines)."""
+    lits = cr.pat.literals if cr.pat else None
+    ceiling = cr.ceiling
+    words = ctx.words()
+    return [i for i in fresh
+            if (ceiling is None or words[i] <= ceiling)
+            and (lits is None or any(lit in ctx.fold_line(i) for lit in lits))]
+
+
 def _stage_line(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deletion]:
     lines = ctx.draft.lines
     pos = _Positions(lines)
     words = ctx.words()
+    # A line no rule took keeps that verdict while its content and visible
+    # position stay the same: the passes after the first (see Cleaner.clean)
+    # only look at lines that changed, moved into view or are new.
+    keys = _line_keys(rules, lines, pos)
+    rejected = ctx.rejected.setdefault(id(rules), set())
+    fresh = [i for i, key in keys.items() if key not in rejected]
+    if not fresh:
+        return []
+    few = len(fresh) * 4 < len(keys)
+    fresh_set = set(fresh)
     taken: dict[int, Attribution] = {}
     for cr in _present_rules(rules, ctx):
         if cr.rule.id in ctx.timed_out:
             continue
         try:
-            for i in _candidates(cr, ctx):
+            candidates = (_fresh_candidates(cr, ctx, fresh) if few else
+                          [i for i in _candidates(cr, ctx) if i in fresh_set])
+            for i in candidates:
                 if i in taken:
                     continue
                 ln = lines[i]
@@ -392,6 +462,7 @@ def _stage_line(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deletion]
                     taken[i] = cr.who
         except TimedOut:
             ctx.timeout(cr.rule.id)
+    rejected.update(keys[i] for i in fresh if i not in taken)
     return [(lines[i].start, lines[i].next, who) for i, who in sorted(taken.items())]
 
 
@@ -426,22 +497,29 @@ def _stage_block(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deletion
 
 
 def _stage_inline(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deletion]:
+    """Inline rules match inside one line at a time: the line without its
+    ending is the whole subject (``^``/``$`` are its ends, lookarounds stop
+    there). A rule with literals only looks at the lines that contain one."""
     text = ctx.draft.text
+    lines = ctx.draft.lines
     found: list[tuple[int, int, int, Attribution]] = []
     for rank, cr in enumerate(rules):
         if cr.rule.id in ctx.timed_out or not _may_occur(cr, ctx):
             continue
+        lits = cr.pat.literals
+        candidates = (ctx.lines_with(lits, _RAW) if lits is not None
+                      else [ln.index for ln in lines if not ln.blank])
         try:
-            for m in cr.pat.finditer(text):
-                a, b = m.span()
-                if a == b or "\n" in text[a:b]:
-                    continue
-                if cr.pat.has_unless:
-                    ls = text.rfind("\n", 0, a) + 1
-                    le = text.find("\n", b)
-                    if cr.pat.vetoed(text[ls:le if le >= 0 else len(text)]):
+            for i in candidates:
+                ln = lines[i]
+                start, end = ln.start, ln.end
+                if end > start and text[end - 1] == "\r":
+                    end -= 1
+                subject = text[start:end]
+                for a, b in cr.pat.spans(subject):
+                    if a == b or (cr.pat.has_unless and cr.pat.vetoed(subject)):
                         continue
-                found.append((a, rank, b, cr.who))
+                    found.append((start + a, rank, start + b, cr.who))
         except TimedOut:
             ctx.timeout(cr.rule.id)
     found.sort(key=lambda t: (t[0], t[1]))

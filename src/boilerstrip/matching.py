@@ -324,6 +324,9 @@ def _requirements(items: Sequence, sp) -> list[frozenset[str]]:
             lo, _hi, sub = av
             if lo >= 1:
                 reqs.extend(_requirements(list(sub), sp))
+        elif op is c.IN and 0 < len(av) <= 8 and all(kind is LITERAL for kind, _v in av):
+            # a small set of single characters, such as (?:©|ⓒ): one of them occurs
+            reqs.append(frozenset(chr(v).casefold() for _kind, v in av))
     flush()
     return reqs
 
@@ -461,6 +464,18 @@ class RulePatterns:
         except TimeoutError:
             raise TimedOut(self.rule_id) from None
         return None
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Spans of the non-overlapping matches of each pattern in TEXT, pattern by pattern."""
+        out: list[tuple[int, int]] = []
+        timeout = self.timeout
+        try:
+            for p in self.patterns:
+                for m in p.finditer(text, timeout=timeout):
+                    out.append(m.span())
+        except TimeoutError:
+            raise TimedOut(self.rule_id) from None
+        return out
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None):
         """All non-overlapping matches of every pattern in TEXT[pos:endpos]."""
