@@ -6,8 +6,9 @@ that the shortcuts taken for speed change nothing:
 * the ftfy pre-check (``normalise._lines_to_fix``) selects exactly the lines
   the plain per-line test selects, and the edits equal running ftfy on every
   line, on the bundled corpora and on generated mojibake;
-* the literal prefilter of the line and section stages gives the same result
-  as trying every rule on every line;
+* the literal prefilters (one scan per document, kept up to date around
+  removals; per line; first characters) give the same result as trying every
+  rule on every line;
 * a catastrophically backtracking user rule is stopped by the time limit,
   skipped and reported, and the run does not hang;
 * risky patterns warn on load, also when the rules come from the cache;
@@ -128,11 +129,15 @@ def test_precheck_finds_a_repair_anywhere_in_a_long_line():
 
 def _brute_force(monkeypatch):
     """Make every non-blank line a candidate of every rule, and run every
-    pattern on it (no literal prefilter, no per-line requirement test)."""
-    def all_lines(self, literals, ceiling, index=None):
+    pattern on it (no document literal scan, no literal prefilter, no
+    first-character or per-line requirement test)."""
+    def all_lines(self, literals, ceiling):
         return [ln.index for ln in self.draft.lines if not ln.blank]
     monkeypatch.setattr(engine._Context, "lines_with", all_lines)
+    monkeypatch.setattr(engine._Context, "present", lambda self: None)
+    monkeypatch.setattr(RulePatterns, "may_match", lambda self, folded: True)
     monkeypatch.setattr(RulePatterns, "could_match", lambda self, folded: True)
+    monkeypatch.setattr(RulePatterns, "could_start", lambda self, text: True)
 
 
 @pytest.mark.skipif(not CORPUS, reason="bench corpora not present")
@@ -172,6 +177,99 @@ def test_literal_prefilter_exact_on_generated_documents(lines):
         _brute_force(m)
         slow = cleaner.clean(text)
     assert fast.text == slow.text and fast.changes == slow.changes
+
+
+JOINING = """rules:
+  - id: user.cut-marker
+    kind: inline
+    category: advertisement
+    order: 10
+    description: an inline marker whose removal joins the text around it
+    pattern: '\\[cut\\]'
+    examples:
+      remove: ["a [cut] b", "[cut]"]
+      keep: ["a cut b", "[cutting]"]
+  - id: user.subscribe-line
+    kind: line
+    category: paywall
+    order: 20
+    description: a whole-line subscription prompt
+    pattern: 'subscribe now'
+    examples:
+      remove: ["Subscribe now", "subscribe now"]
+      keep: ["We subscribe now and then.", "Subscribers"]
+"""
+
+
+def test_literal_formed_by_a_removal_is_found():
+    """The document's literal scan runs once; text joined by a removal is
+    scanned again around the cut, so a literal formed there is not missed."""
+    rules = parse_rule_text(JOINING, "joining.yml", "user")
+    cleaner = boilerstrip.Cleaner(default_rules=False, extra_rules=rules)
+    filler = "The council met on Tuesday and agreed the budget after a long debate.\n" * 40
+    text = filler + "Sub[cut]scribe now\n" + filler  # long enough for the document scan
+    assert len(text) > engine._INDEX_MIN_CHARS
+    result = cleaner.clean(text)
+    # "Sub" and "scribe now" go as two pieces of one line removal, around the cut
+    assert [c.rule for c in result.changes] == ["user.subscribe-line", "user.cut-marker",
+                                                "user.subscribe-line"]
+    assert "scribe" not in result.text and result.restore() == text
+
+
+LINE_END = """rules:
+  - id: user.tail-credit
+    kind: inline
+    category: media-credit
+    order: 10
+    description: a credit at the end of a line
+    pattern: ' \\(Photo: [^()]+\\)$'
+    examples:
+      remove: ["Text. (Photo: Jane Doe)", "A (Photo: AP)"]
+      keep: ["(Photo: Jane Doe) opens the line", "A (Photo: AP) b"]
+"""
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r\n"])
+def test_inline_rules_see_one_line_at_a_time(eol):
+    """An inline pattern's ``$`` is the end of each line, with LF or CRLF, and
+    lines without the rule's literal are never searched."""
+    rules = parse_rule_text(LINE_END, "line-end.yml", "user")
+    cleaner = boilerstrip.Cleaner(default_rules=False, extra_rules=rules)
+    text = eol.join(["One. (Photo: A)", "Two (Photo: B) stays.", "Three. (Photo: C)", ""])
+    result = cleaner.clean(text)
+    assert result.text == eol.join(["One.", "Two (Photo: B) stays.", "Three.", ""])
+    assert [c.text for c in result.changes] == [" (Photo: A)", " (Photo: C)"]
+
+
+def test_first_characters_of_patterns():
+    from boilerstrip.matching import first_chars
+
+    assert first_chars("share (?:this|on)") == frozenset("s")
+    assert first_chars("(?:Photo|image)s?: .+") == frozenset("pi")
+    assert first_chars(r"[(\[]?\s*read more") == frozenset("([r \t\n\r\f\v")
+    assert first_chars(r"(?=x)ab|c?d") == frozenset("acd")
+    assert first_chars(r"(?-i:\p{Lu})bc") is None  # any letter: no test
+    assert first_chars(r"\P{L}x") is None  # not modelled: no test
+    assert first_chars(r"(a)?\1b") is None  # a back-reference: not modelled
+
+
+_FULL_RULES = [r for r in load_rules(engine.bundled_rules_dir())
+               if r.patterns and r.match == "full"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_FULL_RULES), st.data())
+def test_first_character_test_never_rules_out_a_match(rule, data):
+    """Whatever the case and leading punctuation, a line a full-match rule
+    matches always passes its first-character test."""
+    pats = RulePatterns(rule.id, rule.patterns, (), rule.flags, True, None)
+    example = data.draw(st.sampled_from([e.text for e in rule.remove_examples] or ["x"]))
+    variant = data.draw(st.sampled_from([str.upper, str.lower, str.swapcase, str.title,
+                                         lambda s: s]))
+    prefix = data.draw(st.sampled_from(["", "(", "[", "- ", "• ", "» ", "1. ", "K", "ſ"]))
+    line = (prefix + variant(example)).strip()
+    if any(p.fullmatch(line) for p in pats.patterns):
+        assert pats.could_start(line)
 
 
 # ------------------------------------------------------------------ time limits

@@ -18,7 +18,7 @@ import os
 import threading
 from bisect import bisect_right
 from itertools import accumulate
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
 
 from .document import Attribution, Draft, Line, paragraphs, word_count
@@ -59,6 +59,9 @@ def _bucket(max_words: int | None) -> int | None:
 #: boilerstrip clean`` should not pay for compiling it.
 _INDEX_MIN_CHARS = 2000
 
+#: ``ceiling`` of the scan text made of whole lines rather than their stripped content.
+_RAW = -1
+
 
 class _LiteralIndex:
     """All literals of one stage's rules as a single trie-shaped regex.
@@ -75,7 +78,7 @@ class _LiteralIndex:
         self.closure = {lit: tuple(lit[:k] for k in range(1, len(lit) + 1) if lit[:k] in lits)
                         for lit in lits}
         self._literals = sorted(lits)
-        self.rules_by_literal: dict[str, list[int]] = {}
+        self.max_len = max((len(lit) for lit in lits), default=0)
         self._regex = None
         self._lock = threading.Lock()
 
@@ -108,26 +111,26 @@ class _LiteralIndex:
         return self._regex
 
 
-_INDEXES: dict[tuple, _LiteralIndex] = {}
+    def scan(self, text: str) -> set[str]:
+        """The literals occurring in TEXT (case-folded by the caller)."""
+        closure = self.closure
+        return {p for lit in set(self.regex().findall(text)) for p in closure[lit]}
 
 
-def _stage_index(rules: Sequence[_CompiledRule]) -> _LiteralIndex | None:
-    """The literal index of a stage (built once per rule list)."""
+_BY_LITERAL: dict[tuple, dict[str, list[int]]] = {}
+
+
+def _rules_by_literal(rules: Sequence[_CompiledRule]) -> dict[str, list[int]]:
+    """literal -> positions (in RULES) of the rules of a stage that require it."""
     key = tuple(rules)
-    index = _INDEXES.get(key)
-    if index is None:
-        lits = [lit for cr in rules if cr.pat and cr.pat.literals for lit in cr.pat.literals]
-        if not lits:
-            return None
-        index = _LiteralIndex(lits)
-        # literal -> positions (in RULES) of the rules that require it
-        by_literal: dict[str, list[int]] = {}
+    by_literal = _BY_LITERAL.get(key)
+    if by_literal is None:
+        by_literal = {}
         for k, cr in enumerate(rules):
             for lit in (cr.pat.literals or ()) if cr.pat else ():
                 by_literal.setdefault(lit, []).append(k)
-        index.rules_by_literal = by_literal
-        _INDEXES[key] = index
-    return index
+        _BY_LITERAL[key] = by_literal
+    return by_literal
 
 
 @dataclass
@@ -141,6 +144,7 @@ class _Context:
     draft: Draft
     skipped: list[Skipped]
     timed_out: set[str]
+    index: _LiteralIndex | None = None  # every literal of the cleaner's rules
     folded: str | None = None
     folded_lines: list[str] | None = None
     line_words: list[int] | None = None
@@ -148,7 +152,12 @@ class _Context:
     # offset where each line starts in it); see ``lines_with``
     scans: dict | None = None
     hits: dict | None = None  # (literal, ceiling) -> line indices (memo)
-    index_hits: set | None = None  # literals of the stage's index present in the text
+    # Literals of INDEX that may occur in the text: a superset of those that
+    # do, kept across removals (see ``present``); None when not computed.
+    present_set: set[str] | None = None
+    present_text: str | None = None  # the text PRESENT_SET was last brought up to date for
+    # stage -> keys of the lines it left alone (see ``_stage_line``); kept across passes
+    rejected: dict = field(default_factory=dict)
 
     def fold(self) -> str:
         if self.folded is None:
@@ -174,39 +183,55 @@ class _Context:
         if got is None:
             self.fold_line(0) if self.draft.lines else None
             folded = self.folded_lines or []
-            if ceiling is not None:
+            if ceiling == _RAW:
+                # whole lines, surrounding whitespace included (what inline rules see)
+                text = self.draft.text
+                folded = [text[ln.start:ln.end].casefold() for ln in self.draft.lines]
+            elif ceiling is not None:
                 words = self.words()
                 folded = [f if words[i] <= ceiling else "" for i, f in enumerate(folded)]
             starts = list(accumulate([len(f) + 1 for f in folded], initial=0))
             got = self.scans[ceiling] = ("\n".join(folded), starts)
         return got
 
-    def present(self, index: _LiteralIndex) -> set[str]:
-        """The literals of INDEX that occur in the (case-folded) lines.
+    def present(self) -> set[str] | None:
+        """The literals of the cleaner's index that may occur in the text
+        (case-folded), or None when the index is not worth using yet.
 
-        One ``findall`` of the stage's trie regex, in C, gives the longest
-        literal at each position; the literals that are its prefixes occur
-        there too (``closure``).
+        The whole text is scanned once per document: one ``findall`` of the
+        trie regex, in C, gives the longest literal at each position, and the
+        literals that are its prefixes occur there too (``closure``). A
+        removal only joins what was already there, so afterwards only the
+        windows around the points where text was cut out are scanned again:
+        the set stays a superset of the literals present, which is all a
+        prefilter needs.
         """
-        if self.index_hits is None:
-            text, _starts = self._scan_text(None)
-            closure = index.closure
-            self.index_hits = {p for lit in set(index.regex().findall(text))
-                               for p in closure[lit]}
-        return self.index_hits
+        index = self.index
+        if index is None or not (index.compiled or len(self.draft.text) >= _INDEX_MIN_CHARS):
+            return None
+        text = self.draft.text
+        if self.present_set is None:
+            self.present_set = index.scan(text.casefold())
+        elif self.present_text is not text:
+            reach = index.max_len
+            windows = [text[max(0, p - reach):p + reach] for p, _removed in self.draft.junctions()]
+            if windows:
+                self.present_set |= index.scan("\0".join(windows).casefold())
+        self.present_text = text
+        return self.present_set
 
-    def lines_with(self, literals: Sequence[str], ceiling: int | None,
-                   index: _LiteralIndex | None = None) -> list[int]:
+    def lines_with(self, literals: Sequence[str], ceiling: int | None) -> list[int]:
         """Indices of the non-blank lines (of at most CEILING words) whose
-        case-folded content contains one of LITERALS, ascending.
+        case-folded content contains one of LITERALS, ascending (CEILING
+        ``_RAW``: the whole line, surrounding whitespace included).
 
         Literals the stage's INDEX did not find are skipped at once; for the
         others, one ``str.find`` scan of the folded text per literal (memoised
         per stage), each hit mapped to its line by bisection: no per-line loop.
         """
         lines = self.draft.lines
-        if index is not None and (index.compiled or len(self.draft.text) >= _INDEX_MIN_CHARS):
-            present = self.present(index)
+        present = self.present()
+        if present is not None:
             literals = [lit for lit in literals if lit in present]
         found: set[int] = set()
         if self.hits is None:
@@ -233,7 +258,11 @@ class _Context:
         self.line_words = None
         self.scans = None
         self.hits = None
-        self.index_hits = None
+
+    def forget_literals(self) -> None:
+        """Drop the present-literal set (after a repair, which is not a removal)."""
+        self.present_set = None
+        self.present_text = None
 
     def timeout(self, rule_id: str) -> None:
         if rule_id not in self.timed_out:
@@ -306,14 +335,13 @@ def _conditions_hold(rule: Rule, first: Line, last: Line, content: str,
     return True
 
 
-def _candidates(cr: _CompiledRule, ctx: _Context,
-                index: _LiteralIndex | None = None) -> list[int]:
+def _candidates(cr: _CompiledRule, ctx: _Context) -> list[int]:
     """Indices of the non-blank lines that may match CR, ascending: those
     containing one of its literals (all when it has none), among the lines
     short enough for its ``max_words``."""
     lits = cr.pat.literals if cr.pat else None
     if lits is not None:
-        return ctx.lines_with(lits, cr.ceiling, index)
+        return ctx.lines_with(lits, cr.ceiling)
     lines = ctx.draft.lines
     if cr.ceiling is None:
         return [ln.index for ln in lines if not ln.blank]
@@ -324,48 +352,117 @@ def _candidates(cr: _CompiledRule, ctx: _Context,
 
 # ------------------------------------------------------------------ stages
 
-def _present_rules(rules: Sequence[_CompiledRule], ctx: _Context,
-                   index: _LiteralIndex | None) -> Sequence[_CompiledRule]:
+def _present_rules(rules: Sequence[_CompiledRule], ctx: _Context) -> Sequence[_CompiledRule]:
     """The rules of a stage that can match somewhere in the text, in order.
 
-    One scan of the stage's literal index tells which literals occur; a rule
-    all of whose literals are absent is dropped without any per-rule work
-    (with ~200 rules, visiting each one per document was most of the time).
-    Rules without literals are always kept.
+    The document's literal scan (``_Context.present``) tells which literals
+    occur; a rule all of whose literals are absent is dropped without any
+    per-rule work (with ~200 rules, visiting each one per document was most
+    of the time). Rules without literals are always kept.
     """
-    if index is None or not (index.compiled or len(ctx.draft.text) >= _INDEX_MIN_CHARS):
+    present = ctx.present()
+    if present is None:
         return rules
-    present = ctx.present(index)
-    by_literal = index.rules_by_literal
+    by_literal = _rules_by_literal(rules)
     keep: set[int] = set()
     for lit in present:
         keep.update(by_literal.get(lit, ()))
     return [cr for k, cr in enumerate(rules) if cr.pat.literals is None or k in keep]
 
 
+def _may_occur(cr: _CompiledRule, ctx: _Context) -> bool:
+    """Whether CR's literals may occur in the text (True when it has none)."""
+    lits = cr.pat.literals
+    if lits is None:
+        return True
+    present = ctx.present()
+    if present is None:
+        return cr.pat.may_match(ctx.fold())
+    return any(lit in present for lit in lits)
+
+
+_POSITION_NEEDS: dict[tuple, tuple[int, int, tuple[int, ...]]] = {}
+
+
+def _position_needs(rules: Sequence[_CompiledRule]) -> tuple[int, int, tuple[int, ...]]:
+    """How much of a line's position the ``when`` of RULES can see: ranks from
+    the start up to F, ranks from the end up to L, and the ``prose_min_words``
+    of the rules that look at the last prose line."""
+    key = tuple(rules)
+    got = _POSITION_NEEDS.get(key)
+    if got is None:
+        first = last = 0
+        mins: set[int] = set()
+        for cr in rules:
+            w = cr.rule.when
+            first = max(first, w.first_lines or 0, w.not_first_lines or 0)
+            last = max(last, w.last_lines or 0)
+            if w.after_last_prose:
+                mins.add(w.prose_min_words)
+        got = _POSITION_NEEDS[key] = (first, last, tuple(sorted(mins)))
+    return got
+
+
+def _line_keys(rules: Sequence[_CompiledRule], lines: Sequence[Line],
+               pos: _Positions) -> dict[int, tuple]:
+    """For each non-blank line, everything the line stage's decision on it
+    depends on: its content and the parts of its position the rules can see."""
+    first, last, mins = _position_needs(rules)
+    last_prose = [pos.last_prose(m) for m in mins]
+    top = pos.count - 1
+    keys = {}
+    for ln in lines:
+        if not ln.blank:
+            r = pos.rank[ln.index]
+            keys[ln.index] = (ln.content, min(r, first), min(top - r, last),
+                              tuple(ln.index <= lp for lp in last_prose))
+    return keys
+
+
+def _fresh_candidates(cr: _CompiledRule, ctx: _Context, fresh: Sequence[int]) -> list[int]:
+    """``_candidates`` restricted to FRESH, tested line by line (for few lines)."""
+    lits = cr.pat.literals if cr.pat else None
+    ceiling = cr.ceiling
+    words = ctx.words()
+    return [i for i in fresh
+            if (ceiling is None or words[i] <= ceiling)
+            and (lits is None or any(lit in ctx.fold_line(i) for lit in lits))]
+
+
 def _stage_line(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deletion]:
     lines = ctx.draft.lines
     pos = _Positions(lines)
     words = ctx.words()
-    index = _stage_index(rules)
-    ctx.index_hits = None  # hits belong to one stage's index
+    # A line no rule took keeps that verdict while its content and visible
+    # position stay the same: the passes after the first (see Cleaner.clean)
+    # only look at lines that changed, moved into view or are new.
+    keys = _line_keys(rules, lines, pos)
+    rejected = ctx.rejected.setdefault(id(rules), set())
+    fresh = [i for i, key in keys.items() if key not in rejected]
+    if not fresh:
+        return []
+    few = len(fresh) * 4 < len(keys)
+    fresh_set = set(fresh)
     taken: dict[int, Attribution] = {}
-    for cr in _present_rules(rules, ctx, index):
+    for cr in _present_rules(rules, ctx):
         if cr.rule.id in ctx.timed_out:
             continue
         try:
-            for i in _candidates(cr, ctx, index):
+            candidates = (_fresh_candidates(cr, ctx, fresh) if few else
+                          [i for i in _candidates(cr, ctx) if i in fresh_set])
+            for i in candidates:
                 if i in taken:
                     continue
                 ln = lines[i]
                 if not _conditions_hold(cr.rule, ln, ln, ln.content, pos, words[i]):
                     continue
-                if not cr.pat.could_match(ctx.fold_line(i)):
+                if not cr.pat.could_start(ln.content) or not cr.pat.could_match(ctx.fold_line(i)):
                     continue
                 if cr.pat.first_match(ln.content) is not None:
                     taken[i] = cr.who
         except TimedOut:
             ctx.timeout(cr.rule.id)
+    rejected.update(keys[i] for i in fresh if i not in taken)
     return [(lines[i].start, lines[i].next, who) for i, who in sorted(taken.items())]
 
 
@@ -377,7 +474,7 @@ def _stage_block(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deletion
     folded: list[str | None] = [None] * len(paras)
     taken: dict[int, Attribution] = {}
     for cr in rules:
-        if cr.rule.id in ctx.timed_out or not cr.pat.may_match(ctx.fold()):
+        if cr.rule.id in ctx.timed_out or not _may_occur(cr, ctx):
             continue
         lits = cr.pat.literals
         try:
@@ -400,22 +497,29 @@ def _stage_block(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deletion
 
 
 def _stage_inline(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deletion]:
+    """Inline rules match inside one line at a time: the line without its
+    ending is the whole subject (``^``/``$`` are its ends, lookarounds stop
+    there). A rule with literals only looks at the lines that contain one."""
     text = ctx.draft.text
+    lines = ctx.draft.lines
     found: list[tuple[int, int, int, Attribution]] = []
     for rank, cr in enumerate(rules):
-        if cr.rule.id in ctx.timed_out or not cr.pat.may_match(ctx.fold()):
+        if cr.rule.id in ctx.timed_out or not _may_occur(cr, ctx):
             continue
+        lits = cr.pat.literals
+        candidates = (ctx.lines_with(lits, _RAW) if lits is not None
+                      else [ln.index for ln in lines if not ln.blank])
         try:
-            for m in cr.pat.finditer(text):
-                a, b = m.span()
-                if a == b or "\n" in text[a:b]:
-                    continue
-                if cr.pat.has_unless:
-                    ls = text.rfind("\n", 0, a) + 1
-                    le = text.find("\n", b)
-                    if cr.pat.vetoed(text[ls:le if le >= 0 else len(text)]):
+            for i in candidates:
+                ln = lines[i]
+                start, end = ln.start, ln.end
+                if end > start and text[end - 1] == "\r":
+                    end -= 1
+                subject = text[start:end]
+                for a, b in cr.pat.spans(subject):
+                    if a == b or (cr.pat.has_unless and cr.pat.vetoed(subject)):
                         continue
-                found.append((a, rank, b, cr.who))
+                    found.append((start + a, rank, start + b, cr.who))
         except TimedOut:
             ctx.timeout(cr.rule.id)
     found.sort(key=lambda t: (t[0], t[1]))
@@ -434,19 +538,17 @@ def _stage_section(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deleti
     words = ctx.words()
     n_lines = len(lines)
     covered = [False] * n_lines
-    index = _stage_index(rules)
-    ctx.index_hits = None  # hits belong to one stage's index
     out: list[Deletion] = []
-    for cr in _present_rules(rules, ctx, index):
+    for cr in _present_rules(rules, ctx):
         if cr.rule.id in ctx.timed_out:
             continue
         spec = cr.rule.section
         try:
-            for h in _candidates(cr, ctx, index):
+            for h in _candidates(cr, ctx):
                 ln = lines[h]
                 if covered[h] or not _conditions_hold(cr.rule, ln, ln, ln.content, pos, words[h]):
                     continue
-                if not cr.pat.could_match(ctx.fold_line(h)):
+                if not cr.pat.could_start(ln.content) or not cr.pat.could_match(ctx.fold_line(h)):
                     continue
                 if cr.pat.first_match(ln.content) is None:
                     continue
@@ -523,6 +625,7 @@ def _stage_normalisation(rules: Sequence[_CompiledRule], ctx: _Context) -> None:
         if edits:
             ctx.draft.replace(edits)
             ctx.reset()
+            ctx.forget_literals()
 
 
 #: Handlers of kinds implemented outside this module (the page profile).
@@ -695,6 +798,10 @@ class Cleaner:
         self.all_rules: tuple[Rule, ...] = tuple(sorted(loaded, key=Rule.sort_key))
         self.rules: tuple[Rule, ...] = tuple(r for r in self.all_rules if self._active(r))
         self._stages = self._build_stages()
+        lits = [lit for _kind, items in self._stages for cr in items
+                if isinstance(cr, _CompiledRule) and cr.pat and cr.pat.literals
+                for lit in cr.pat.literals]
+        self._index = _LiteralIndex(lits) if lits else None
         self._lock = threading.Lock()
 
     def _active(self, rule: Rule) -> bool:
@@ -741,7 +848,7 @@ class Cleaner:
         bom = text.startswith("\ufeff")
         body = text[1:] if bom else text
         draft = Draft(body)
-        ctx = _Context(draft, [], set())
+        ctx = _Context(draft, [], set(), self._index)
         # Run the stages until a pass removes nothing, so that cleaning is
         # idempotent: a removal can expose new debris to a rule that ran
         # earlier (an inline cut turns a line into a bare "Share this", a

@@ -97,21 +97,189 @@ def requirements(pattern: str, flags: Iterable[str] = ()) -> tuple[frozenset[str
         bits |= 64  # re.VERBOSE
     if "dotall" in flags:
         bits |= 16  # re.DOTALL
+    parsed = _parse(pattern, bits)
+    if parsed is None:
+        return None
+    return tuple(r for r in _requirements(list(parsed), sre_parse) if r)
+
+
+#: Unicode properties that, for the analyses here, can stand in for ``\w``:
+#: letters, marks and numbers are word characters, and a ``\w`` contributes
+#: no literal and only word characters as a first character (a superset of
+#: what the property admits among ASCII characters, which is all we use).
+_WORDLIKE_PROPERTIES = {"l", "lu", "ll", "lt", "lm", "lo", "m", "mn", "mc", "me", "n", "nd",
+                        "letter", "uppercase_letter", "lowercase_letter", "mark", "number",
+                        "decimal_number", "alpha", "alphabetic", "alnum"}
+_PROPERTY = regex.compile(r"\\(?:(?P<prop>p)(?:\{(?P<name>[^}]*)\}|(?P<short>\w))|.)", regex.DOTALL)
+
+
+def _python_syntax(pattern: str) -> str | None:
+    r"""PATTERN with the ``regex``-only property escapes Python's parser rejects
+    (``\p{Lu}``, ``\p{L}``...) replaced by ``\w``, or None when it has one that
+    ``\w`` does not cover (``\P{...}``, ``\p{P}``...)."""
+    if "\\p" not in pattern and "\\P" not in pattern:
+        return pattern
+    out = []
+    last = 0
+    for m in _PROPERTY.finditer(pattern):
+        if m.group(0) in ("\\P",) or m.group(0).startswith("\\P"):
+            return None
+        if m.group("prop"):
+            name = (m.group("name") or m.group("short") or "").lower().replace(" ", "_")
+            if name.startswith("is"):
+                name = name[2:]
+            if name not in _WORDLIKE_PROPERTIES:
+                return None
+            out.append(pattern[last:m.start()])
+            out.append("\\w")
+            last = m.end()
+    out.append(pattern[last:])
+    return "".join(out)
+
+
+def _parse(pattern: str, bits: int):
+    """Python's parse tree of PATTERN, or None when Python's parser cannot
+    read it the way the ``regex`` module does."""
+    try:
+        import re._parser as sre_parse  # type: ignore[import-not-found]
+    except ImportError:  # Python < 3.11
+        import sre_parse  # type: ignore[no-redef]
     import warnings
 
+    source = _python_syntax(pattern)
+    if source is None:
+        return None
     try:
         with warnings.catch_warnings():
             # A FutureWarning ("possible nested set") means Python's parser reads
             # the pattern differently from the regex module: give up, stay safe.
             warnings.simplefilter("error")
-            parsed = sre_parse.parse(pattern, bits)
+            return sre_parse.parse(source, bits)
     except Exception:
         return None
-    return tuple(r for r in _requirements(list(parsed), sre_parse) if r)
+
+
+# --------------------------------------------------------------- first characters
+
+_ASCII = frozenset(chr(i) for i in range(128))
+_ASCII_WORD = frozenset(c for c in _ASCII if c.isalnum() or c == "_")
+_ASCII_DIGIT = frozenset("0123456789")
+_ASCII_SPACE = frozenset(" \t\n\r\f\v")
+_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
+
+
+class _Unknown(Exception):
+    """The pattern uses something the first-character analysis does not model."""
+
+
+def _folded(ch: str) -> set[str]:
+    """CH and its case variants, each case-folded to one character (only the
+    ASCII ones matter: ``K`` the Kelvin sign folds to ``k``, ``ſ`` to ``s``)."""
+    return {v.casefold()[:1] for v in (ch, ch.lower(), ch.upper()) if v}
+
+
+def first_chars(pattern: str, flags: Iterable[str] = ()) -> frozenset[str] | None:
+    """The ASCII characters (case-folded) a non-empty match of PATTERN can start with.
+
+    A line whose first character is ASCII and not in the set cannot be
+    matched by PATTERN from its start (``fullmatch``), whatever the case
+    flags: case variants are always included. ``None`` when every ASCII
+    character is possible or the pattern cannot be analysed. Lookarounds are
+    ignored (they can only narrow the set) and non-ASCII first characters are
+    never ruled out, so the test errs only towards trying the pattern.
+    """
+    try:
+        import re._parser as sre_parse  # type: ignore[import-not-found]
+    except ImportError:  # Python < 3.11
+        import sre_parse  # type: ignore[no-redef]
+    flags = tuple(flags)
+    bits = (64 if "verbose" in flags else 0) | (16 if "dotall" in flags else 0)
+    parsed = _parse(pattern, bits)
+    if parsed is None:
+        return None
+    try:
+        chars, _nullable = _first(list(parsed), sre_parse)
+    except _Unknown:
+        return None
+    folded = frozenset(ch.casefold()[:1] for ch in chars) & _ASCII
+    # a set holding every letter rules out almost no line: not worth a test
+    return None if folded >= _LOWER else folded
+
+
+def _first(items: Sequence, sp) -> tuple[set[str], bool]:
+    """First characters of a parsed sequence, and whether it can match empty."""
+    acc: set[str] = set()
+    for op, av in items:
+        chars, nullable = _first_item(op, av, sp)
+        acc |= chars
+        if not nullable:
+            return acc, False
+    return acc, True
+
+
+def _first_item(op, av, sp) -> tuple[set[str], bool]:
+    c = sp
+    if op is c.LITERAL:
+        return _folded(chr(av)), False
+    if op in (c.NOT_LITERAL, c.ANY):
+        return set(_ASCII), False
+    if op is c.IN:
+        out: set[str] = set()
+        for kind, val in av:
+            if kind is c.NEGATE:
+                return set(_ASCII), False
+            if kind is c.LITERAL:
+                out |= _folded(chr(val))
+            elif kind is c.RANGE:
+                lo, hi = val
+                if hi - lo > 512:
+                    return set(_ASCII), False
+                for code in range(lo, hi + 1):
+                    out |= _folded(chr(code))
+            elif kind is c.CATEGORY:
+                name = str(val)
+                if name.endswith("CATEGORY_DIGIT"):
+                    out |= _ASCII_DIGIT
+                elif name.endswith("CATEGORY_WORD"):
+                    out |= _ASCII_WORD
+                elif name.endswith("CATEGORY_SPACE"):
+                    out |= _ASCII_SPACE
+                else:
+                    return set(_ASCII), False
+            else:
+                raise _Unknown(kind)
+        return out, False
+    if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+        return set(), True
+    if op is c.SUBPATTERN:
+        return _first(list(av[-1]), sp)
+    if getattr(c, "ATOMIC_GROUP", None) is not None and op is c.ATOMIC_GROUP:
+        return _first(list(av), sp)
+    if op is c.BRANCH:
+        out, nullable = set(), False
+        for branch in av[1]:
+            chars, n = _first(list(branch), sp)
+            out |= chars
+            nullable = nullable or n
+        return out, nullable
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT) or op is getattr(c, "POSSESSIVE_REPEAT", None):
+        lo, _hi, sub = av
+        chars, n = _first(list(sub), sp)
+        return chars, lo == 0 or n
+    raise _Unknown(op)
+
+
+def _selective(s: str) -> bool:
+    """A literal worth looking for: 3+ characters, or symbols only (``©``, ``®``)."""
+    if len(s) >= 3:
+        return True
+    import unicodedata
+
+    return all(not ch.isascii() and unicodedata.category(ch).startswith("S") for ch in s)
 
 
 def _best(reqs: list[frozenset[str]]) -> frozenset[str] | None:
-    good = [r for r in reqs if r and min(len(s) for s in r) >= 3]
+    good = [r for r in reqs if r and all(_selective(s) for s in r)]
     if not good:
         return None
     return max(good, key=lambda r: (min(len(s) for s in r), -len(r)))
@@ -156,6 +324,9 @@ def _requirements(items: Sequence, sp) -> list[frozenset[str]]:
             lo, _hi, sub = av
             if lo >= 1:
                 reqs.extend(_requirements(list(sub), sp))
+        elif op is c.IN and 0 < len(av) <= 8 and all(kind is LITERAL for kind, _v in av):
+            # a small set of single characters, such as (?:©|ⓒ): one of them occurs
+            reqs.append(frozenset(chr(v).casefold() for _kind, v in av))
     flush()
     return reqs
 
@@ -176,7 +347,7 @@ class RulePatterns:
     """
 
     __slots__ = ("rule_id", "_sources", "_flags", "_patterns", "_unless", "full", "literals",
-                 "timeout", "has_unless", "_requires")
+                 "timeout", "has_unless", "_requires", "_starts")
 
     def __init__(self, rule_id: str, patterns: Sequence[str], unless: Sequence[str],
                  flags: Sequence[str], full: bool, timeout: float | None) -> None:
@@ -195,8 +366,11 @@ class RulePatterns:
                 lits = set()
                 break
             lits |= req
+        if any(ch in lit for lit in lits for ch in "\n\r\0"):
+            lits = set()  # the literal scans work line by line and join windows with NUL
         self.literals: tuple[str, ...] | None = tuple(sorted(lits)) if lits else None
         self._requires: tuple | None = None
+        self._starts: frozenset[str] | None | bool = False  # False: not computed yet
 
     # Patterns compile on first use: most rules never pass the literal
     # prefilter on a given run, so a short run never pays for compiling them.
@@ -246,6 +420,24 @@ class RulePatterns:
                 return True
         return False
 
+    def could_start(self, text: str) -> bool:
+        """Exact cheap test for a full match on TEXT: False when TEXT starts
+        with an ASCII character none of the patterns can start with (see
+        :func:`first_chars`). Most prose lines that merely contain a rule's
+        literal are ruled out here, before any regex call."""
+        starts = self._starts
+        if starts is False:
+            starts = None
+            if self.full:
+                sets = [first_chars(p, self._flags) for p in self._sources[0]]
+                if all(x is not None for x in sets):
+                    starts = frozenset().union(*sets)
+            self._starts = starts
+        if starts is None or not text:
+            return True
+        ch = text[0]
+        return ch >= "\x80" or ch.lower() in starts
+
     def may_match(self, folded: str) -> bool:
         """Cheap prefilter on case-folded text: False means no pattern can match."""
         lits = self.literals
@@ -258,6 +450,8 @@ class RulePatterns:
 
     def first_match(self, text: str) -> regex.Match[str] | None:
         """The first pattern match on TEXT (full or search), unless an ``unless`` matches."""
+        if self.full and not self.could_start(text):
+            return None
         try:
             for p in self.patterns:
                 m = (p.fullmatch(text, timeout=self.timeout) if self.full
@@ -270,6 +464,18 @@ class RulePatterns:
         except TimeoutError:
             raise TimedOut(self.rule_id) from None
         return None
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Spans of the non-overlapping matches of each pattern in TEXT, pattern by pattern."""
+        out: list[tuple[int, int]] = []
+        timeout = self.timeout
+        try:
+            for p in self.patterns:
+                for m in p.finditer(text, timeout=timeout):
+                    out.append(m.span())
+        except TimeoutError:
+            raise TimedOut(self.rule_id) from None
+        return out
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None):
         """All non-overlapping matches of every pattern in TEXT[pos:endpos]."""
