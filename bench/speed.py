@@ -135,27 +135,35 @@ def _pattern_words(pattern: str) -> list[tuple[int, int]]:
     return spans
 
 
-def vocabulary(texts: Sequence[str], size: int = 4000) -> list[str]:
-    """Frequent lowercase words of the corpus: replacement words for generated rules."""
+def vocabulary(texts: Sequence[str]) -> dict[str, int]:
+    """Lowercase words (4-12 letters) of the corpus with their counts: the
+    replacement words of generated rules."""
     from collections import Counter
     counts: Counter[str] = Counter()
-    for t in texts[:400]:
-        counts.update(w for w in re.findall(r"[a-z]{4,12}", t.lower()))
-    return [w for w, _ in counts.most_common(size)]
+    for t in texts:
+        counts.update(re.findall(r"[a-z]{4,12}", t.lower()))
+    return dict(counts)
 
 
-def generated_rules(base: Sequence[Rule], copies: int, vocab: Sequence[str]) -> list[Rule]:
+def _band(count: int) -> int:
+    """Frequency band of a word count (powers of two; unseen words join the rarest)."""
+    return max(count, 1).bit_length()
+
+
+def generated_rules(base: Sequence[Rule], copies: int, vocab: dict[str, int]) -> list[Rule]:
     """COPIES distinct variants of each pattern rule of BASE.
 
     Each copy gets a new id and its patterns' literal words replaced by other
-    frequent corpus words (deterministically), so the copies are realistic
-    phrase rules that sometimes match, not clones the prefilter would share.
+    corpus words (deterministically) of the same first letter and the same
+    frequency band in the corpus, so a copy is as selective as the rule it
+    copies: a realistic phrase rule that sometimes matches, not a clone the
+    prefilter would share, nor a rule made of the commonest words.
     """
     from boilerstrip.matching import compile_pattern
 
-    by_letter: dict[str, list[str]] = {}
-    for w in vocab:
-        by_letter.setdefault(w[0], []).append(w)
+    pools: dict[tuple[str, int], list[str]] = {}
+    for w, n in sorted(vocab.items()):
+        pools.setdefault((w[0], _band(n)), []).append(w)
     out = []
     for k in range(1, copies + 1):
         for rule in base:
@@ -166,7 +174,11 @@ def generated_rules(base: Sequence[Rule], copies: int, vocab: Sequence[str]) -> 
                 parts, last = [], 0
                 for a, b in _pattern_words(p):
                     word = p[a:b]
-                    pool = by_letter.get(word[0]) or vocab
+                    band = _band(vocab.get(word, 0))
+                    pool = (pools.get((word[0], band))
+                            or min((v for (c, bd), v in pools.items() if c == word[0]),
+                                   key=lambda v: abs(_band(vocab[v[0]]) - band), default=None)
+                            or [word])
                     h = int(hashlib.md5(f"{k}:{word}".encode()).hexdigest(), 16)
                     parts.append(p[last:a])
                     parts.append(pool[h % len(pool)])
