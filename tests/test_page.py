@@ -242,3 +242,87 @@ def test_hostile_page_pattern_is_time_limited(monkeypatch):
     result = cleaner.clean(text)
     assert time.perf_counter() - t < 5  # 5 hostile lines x 0.05 s, generously bounded
     assert result.restore() == text
+
+
+def _without(**params):
+    """The bundled page rule with PARAMS overridden (e.g. a behaviour switched off)."""
+    base = _page_rule()
+    pd = base.param_dict
+    pd.update(params)
+    rule = dataclasses.replace(base, id="page.region.variant", params=_freeze(pd))
+    return boilerstrip.Cleaner("page", ignore=[base.id], extra_rules=[rule])
+
+
+RECIPE_MENU = "  * Home\n  * Recipes\n  * Baking\n  * Desserts\n  * Contact\n"
+INGREDIENTS = ["300 g flour", "1 tsp baking powder", "100 g ground almonds", "200 g butter",
+               "200 g sugar", "1 pinch of salt", "1 egg", "2 tsp cinnamon"]
+
+
+def test_data_rows_without_prose_are_the_article_not_a_menu(page):
+    # a page whose article is a list of quantities (no prose paragraph at all)
+    # next to a sidebar with a little prose: the rows used to lose as a link list
+    rows = "\n".join(INGREDIENTS)
+    sidebar = ("About me\n\nI bake on weekends and write down what worked, so that I can make "
+               "it again and so that you can too.\n")
+    text = f"{RECIPE_MENU}\nAlmond biscuits\n\nIngredients:\n{rows}\n\n{sidebar}\n© 2024 Example Blog\n"
+    out = page.clean(text).text
+    for item in INGREDIENTS:
+        assert item in out
+    assert "* Recipes" not in out and "© 2024" not in out
+    # with the data-row rule off, the same rows go as a link list
+    off = _without(data_run_min_share=1.01).clean(text).text
+    assert "200 g sugar" not in off
+
+
+def test_fixture_table_inside_an_article_is_kept_and_teaser_titles_are_not_data(page):
+    table = "\n".join(f"{d} March  Rovers {a} - {b} United" for d, a, b in
+                      ((3, 2, 1), (10, 0, 0), (17, 1, 3), (24, 2, 2), (31, 4, 0)))
+    teasers = "Most read\n" + "\n".join(f"  * {t}" for t in (
+        "Why the coach was sacked", "Five things we learned", "The best goals of the year",
+        "Fans react to the new stadium"))
+    text = f"{RECIPE_MENU}\n{PARA1}\n\n{table}\n\n{PARA2}\n\n{teasers}\n"
+    res = page.clean(text)
+    assert "17 March  Rovers 1 - 3 United" in res.text and PARA2 in res.text
+    assert "Why the coach was sacked" not in res.text
+    teaser = next(c for c in res.changes if "Five things" in c.text)
+    assert "link-list run" in teaser.detail and "data-row run" not in teaser.detail
+
+
+def test_list_between_prose_paragraphs_is_kept_and_switch_off_loses_it(page):
+    # a run of short title-like items between two paragraphs: a link list by
+    # its shape, but bounded by prose on both sides it belongs to the article
+    items = ["Heat pumps", "Solar panels", "Wood stoves", "District heating", "Oil boilers"]
+    lst = "\n".join(f"  * {i}" for i in items)
+    # both neighbours are full paragraphs (over length_high characters)
+    para2 = PARA2 + " The works will cost more than the town spent on its roads in ten years."
+    text = f"{RECIPE_MENU}\n{PARA1}\n\n{lst}\n\n{para2}\n\n{PARA3}\n\nAbout us | Contact | Privacy\n"
+    out = page.clean(text).text
+    for i in items:
+        assert f"* {i}" in out
+    assert "* Recipes" not in out and "About us" not in out
+    off = _without(bounded_run_max_lines=0).clean(text).text
+    assert "* Wood stoves" not in off and para2 in off
+
+
+def test_run_between_comment_paragraphs_does_not_join_the_thread(page):
+    comments = "\n\n".join(
+        f"  * Reader {i} on May {i}, 2024 at 6:34 am said:\n\n{c}"
+        for i, c in enumerate([PARA2, PARA3, PARA2.replace("mayor", "minister")], 1))
+    text = (f"{RECIPE_MENU}\nOpen thread\n\n{PARA1}\n\nComments\n\n{comments}\n")
+    out = page.clean(text).text
+    assert PARA1 in out and "Reader 2" not in out and PARA3 not in out
+
+
+def test_thread_counter_with_the_post_title_is_a_comment_header(page):
+    post = PARA1 + " " + PARA3
+    said = [PARA2, "I live on the other side of the river and I can tell you that the ferry was "
+                   "the best thing that happened to us the last time they closed the bridge, "
+                   "and I hope they bring it back this time as well because we need it."] * 2
+    comments = "\n\n".join(f"  {i}. Reader{i} says:\n     22. Juli 2019 at 16:25\n\n     {c}"
+                           for i, c in enumerate(said, 1))
+    text = (f"{RECIPE_MENU}\nThe bridge, again\n\n{post}\n\n"
+            f"4 Responses to The bridge, again\n\n{comments}\n")
+    res = page.clean(text)
+    assert post in res.text and "the ferry was the best" not in res.text
+    header = next(c for c in res.changes if "Responses to" in c.text)
+    assert "barrier" in header.detail

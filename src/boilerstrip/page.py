@@ -21,6 +21,11 @@ is judged by text features that stand in for what an HTML-aware extractor
    and the run of lines with the largest total weight is the article
    (Finn et al.'s body-text extraction, on lines). Other runs are added when
    they weigh a good share of the main one (articles split by a teaser box).
+   Two exceptions to the link-list penalty: a run of data rows (table rows,
+   ingredients, a calendar: most lines match ``data_line_patterns``) weighs
+   a little per word, so a page whose article is such a list is found; and a
+   short run between two prose paragraphs (a list or table inside the
+   article) costs only ``bounded_run_line_cost`` per line.
 4. Inside the region, good lines and the short lines between them stay; the
    headline/byline lines just above the first prose line stay when they look
    like a headline block. Everything else is removed, each line with the class,
@@ -89,6 +94,14 @@ PARAMS: dict[str, tuple[type | tuple[type, ...], Any]] = {
     "after_comments_factor": (_NUMBER, 1.0),  # ... prose below them counts this much
     "near_region_lines": (int, 0),         # another region this close (lines) to the main one
     "near_region_min_weight": (_NUMBER, 60.0),  # ... is kept when it weighs this much
+    "data_line_patterns": ((list, tuple), ()),  # a list item that is a data row (quantity, date...)
+    "data_run_min_share": (_NUMBER, 1.01),  # a link-list run with this share of data rows is
+    "data_run_line_cost": (_NUMBER, 1.0),   # ... a table/list of data: this cost per line
+    "data_run_word_weight": (_NUMBER, 0.0),  # ... and this weight per word, instead of a penalty
+    "bounded_run_max_lines": (int, 0),      # a run of lines this long between two prose lines
+    "bounded_run_line_cost": (_NUMBER, 1.0),  # ... belongs to the article: this cost per line
+    "bounded_run_min_prose_weight": (_NUMBER, 10.0),  # ... when both prose lines weigh this much
+    "bounded_run_link_lists": (int, 1),   # ... 0: not when it holds a link-list run
 }
 
 
@@ -133,6 +146,7 @@ class _Config:
         self.barriers = _compile(rule, "barrier_patterns", self.barrier_patterns)
         self.boilerplate = _compile(rule, "boilerplate_patterns", self.boilerplate_patterns)
         self.comments = _compile(rule, "comment_patterns", self.comment_patterns)
+        self.data_lines = _compile(rule, "data_line_patterns", self.data_line_patterns)
 
 
 #: Time limit of one page-pattern call, in seconds (like every rule pattern).
@@ -231,6 +245,9 @@ class _Block:
     isolated: bool = False
     comments: bool = False  # a comment-section header (also a barrier)
     toc: bool = False  # an item of the article's table of contents
+    data_run: bool = False  # a row of a run of data lines (a table, ingredients, a calendar)
+    bounded: bool = False  # in a short run between two prose lines (a list inside the article)
+    after_comments: bool = False  # below a comment-section header that follows prose
     duplicate: bool = False  # the same text is on another line of the page  # blank line (or text edge) above and below: a paragraph of its own
 
 
@@ -445,10 +462,22 @@ def _link_runs(blocks: list[_Block], cfg: _Config) -> None:
             j += 1
         if j - i >= cfg.link_run_min_lines:
             toc = _is_toc(blocks, i, j, cfg)
+            data = not toc and _is_data_run(blocks, i, j, cfg)
             for b in blocks[i:j]:
-                b.link_run = not toc
+                b.link_run = not (toc or data)
                 b.toc = toc
+                b.data_run = data
         i = j
+
+
+def _is_data_run(blocks: list[_Block], i: int, j: int, cfg: _Config) -> bool:
+    """Whether the run BLOCKS[i:j] of short lines is data (table rows,
+    ingredients, dates of a calendar): most of its lines match a
+    ``data_line_patterns`` entry. Menus and teaser lists are made of titles."""
+    if cfg.data_run_min_share > 1 or not cfg.data_lines:
+        return False
+    found = sum(1 for b in blocks[i:j] if any(p.search(b.text) for p in cfg.data_lines))
+    return found >= cfg.data_run_min_share * (j - i)
 
 
 def _is_toc(blocks: list[_Block], i: int, j: int, cfg: _Config) -> bool:
@@ -506,6 +535,9 @@ def _weights(blocks: list[_Block], has_language: bool, cfg: _Config) -> None:
         b.weight = words * q - (cfg.isolated_line_cost if b.isolated else cfg.line_cost)
         if b.toc:
             b.weight = 0.0  # part of the article, but no prose: neither for nor against
+        elif b.data_run:
+            b.weight = (min(b.words, cfg.good_weight_cap) * cfg.data_run_word_weight
+                        - cfg.data_run_line_cost)
         if b.link_run and b.cf != _GOOD:
             b.weight -= cfg.link_run_penalty
         if b.barrier:
@@ -514,10 +546,42 @@ def _weights(blocks: list[_Block], has_language: bool, cfg: _Config) -> None:
     # likely a reader's comment than the article: it must weigh more to win
     below = seen_prose = False
     for b in blocks:
+        b.after_comments = below
         if below and b.weight > 0:
             b.weight *= cfg.after_comments_factor
         below = below or (b.comments and seen_prose)
         seen_prose = seen_prose or b.cls == _GOOD and b.weight > 0
+    _bounded_runs(blocks, cfg)
+
+
+def _bounded_runs(blocks: list[_Block], cfg: _Config) -> None:
+    """A short run of lines that weigh nothing (list items, table rows, a
+    subhead) between two prose lines is part of the article: each of its
+    lines costs ``bounded_run_line_cost`` instead of its penalty. A run that
+    holds a barrier or a menu/copyright/boilerplate line is left alone."""
+    if cfg.bounded_run_max_lines <= 0:
+        return
+    def prose(b: _Block) -> bool:
+        return (b.cf == _GOOD and b.weight >= cfg.bounded_run_min_prose_weight
+                and not b.bullet and not b.link_run and not b.after_comments)
+    n = len(blocks)
+    last = -1  # index of the last prose line seen
+    for k in range(n):
+        b = blocks[k]
+        if not prose(b):
+            if (b.barrier or b.reason in _HARD_BAD and b.reason != "no letters"
+                    or b.link_run and not cfg.bounded_run_link_lists):
+                last = -1
+            continue
+        if last >= 0 and 0 < k - last - 1 <= cfg.bounded_run_max_lines:
+            for m in range(last + 1, k):
+                r = blocks[m]
+                if r.weight > 0:
+                    continue
+                r.weight = -cfg.bounded_run_line_cost
+                r.bounded = True
+                r.link_run = False
+        last = k
 
 
 def _best_run(weights: Sequence[float], lo: int, hi: int) -> tuple[float, int, int]:
@@ -635,6 +699,8 @@ def _select(rule: Rule, cfg: _Config, lines: Sequence[Line],
             continue
         detail = why[k] or (f"weight {b.weight:+.1f}, {b.cls}: {b.reason}"
                             f"{', link-list run' if b.link_run else ''}"
+                            f"{', data-row run' if b.data_run else ''}"
+                            f"{', run between prose lines' if b.bounded else ''}"
                             f"{', barrier' if b.barrier else ''}; "
                             f"{'outside the ' + span if span else 'no article region found'}")
         removed[b.line.index] = Attribution(rule.id, rule.category, detail)
