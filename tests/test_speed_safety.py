@@ -131,7 +131,7 @@ def _brute_force(monkeypatch):
     """Make every non-blank line a candidate of every rule, and run every
     pattern on it (no document literal scan, no literal prefilter, no
     first-character or per-line requirement test)."""
-    def all_lines(self, literals, ceiling):
+    def all_lines(self, literals, ceiling, indexed=True):
         return [ln.index for ln in self.draft.lines if not ln.blank]
     monkeypatch.setattr(engine._Context, "lines_with", all_lines)
     monkeypatch.setattr(engine._Context, "present", lambda self: None)
@@ -239,6 +239,18 @@ def test_inline_rules_see_one_line_at_a_time(eol):
     result = cleaner.clean(text)
     assert result.text == eol.join(["One.", "Two (Photo: B) stays.", "Three.", ""])
     assert [c.text for c in result.changes] == [" (Photo: A)", " (Photo: C)"]
+
+
+def test_short_literals_only_where_nothing_better_is_known():
+    from boilerstrip.matching import required_literals, short_literals
+
+    pattern = r"(?-i:(?:REUTERS|AFP|AP))[ \t]*/[ \t]*\p{Lu}\w+"
+    assert required_literals(pattern) is None  # "ap": too common for the document scan
+    assert short_literals(pattern) == frozenset({"reuters", "afp", "ap"})
+    pats = RulePatterns("x", [pattern, "photo: .+"], (), ("ignorecase",), False, None)
+    assert pats.literals is None
+    assert pats.line_literals == ("afp", "ap", "photo: ", "reuters")
+    assert required_literals(r"(?:©|ⓒ)\s*\w+") == frozenset({"©", "ⓒ"})
 
 
 def test_first_characters_of_patterns():

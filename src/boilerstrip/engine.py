@@ -220,7 +220,8 @@ class _Context:
         self.present_text = text
         return self.present_set
 
-    def lines_with(self, literals: Sequence[str], ceiling: int | None) -> list[int]:
+    def lines_with(self, literals: Sequence[str], ceiling: int | None,
+                   indexed: bool = True) -> list[int]:
         """Indices of the non-blank lines (of at most CEILING words) whose
         case-folded content contains one of LITERALS, ascending (CEILING
         ``_RAW``: the whole line, surrounding whitespace included).
@@ -230,7 +231,7 @@ class _Context:
         per stage), each hit mapped to its line by bisection: no per-line loop.
         """
         lines = self.draft.lines
-        present = self.present()
+        present = self.present() if indexed else None  # short literals are not in the index
         if present is not None:
             literals = [lit for lit in literals if lit in present]
         found: set[int] = set()
@@ -342,6 +343,9 @@ def _candidates(cr: _CompiledRule, ctx: _Context) -> list[int]:
     lits = cr.pat.literals if cr.pat else None
     if lits is not None:
         return ctx.lines_with(lits, cr.ceiling)
+    short = cr.pat.line_literals if cr.pat else None
+    if short is not None:
+        return ctx.lines_with(short, cr.ceiling, indexed=False)
     lines = ctx.draft.lines
     if cr.ceiling is None:
         return [ln.index for ln in lines if not ln.blank]
@@ -421,7 +425,7 @@ def _line_keys(rules: Sequence[_CompiledRule], lines: Sequence[Line],
 
 def _fresh_candidates(cr: _CompiledRule, ctx: _Context, fresh: Sequence[int]) -> list[int]:
     """``_candidates`` restricted to FRESH, tested line by line (for few lines)."""
-    lits = cr.pat.literals if cr.pat else None
+    lits = cr.pat.line_literals if cr.pat else None
     ceiling = cr.ceiling
     words = ctx.words()
     return [i for i in fresh
@@ -507,7 +511,9 @@ def _stage_inline(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deletio
         if cr.rule.id in ctx.timed_out or not _may_occur(cr, ctx):
             continue
         lits = cr.pat.literals
+        short = cr.pat.line_literals
         candidates = (ctx.lines_with(lits, _RAW) if lits is not None
+                      else ctx.lines_with(short, _RAW, indexed=False) if short is not None
                       else [ln.index for ln in lines if not ln.blank])
         try:
             for i in candidates:

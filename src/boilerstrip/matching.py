@@ -83,7 +83,16 @@ def required_literals(pattern: str, flags: Iterable[str] = ()) -> frozenset[str]
     return None if reqs is None else _best(list(reqs))
 
 
-def requirements(pattern: str, flags: Iterable[str] = ()) -> tuple[frozenset[str], ...] | None:
+def short_literals(pattern: str, flags: Iterable[str] = ()) -> frozenset[str] | None:
+    """Like :func:`required_literals`, but two-character strings count: too
+    common to be looked up in a whole document (``"ap"`` of ``AP``), still
+    worth testing line by line for a pattern that has nothing better."""
+    reqs = requirements(pattern, flags, short=True)
+    return None if reqs is None else _best(list(reqs), short=True)
+
+
+def requirements(pattern: str, flags: Iterable[str] = (),
+                 short: bool = False) -> tuple[frozenset[str], ...] | None:
     """Every requirement PATTERN's matches meet: sets of strings, one of each
     set occurs (case-folded) in any text the pattern matches. ``None`` when
     the pattern cannot be analysed (nothing is then known)."""
@@ -100,7 +109,7 @@ def requirements(pattern: str, flags: Iterable[str] = ()) -> tuple[frozenset[str
     parsed = _parse(pattern, bits)
     if parsed is None:
         return None
-    return tuple(r for r in _requirements(list(parsed), sre_parse) if r)
+    return tuple(r for r in _requirements(list(parsed), sre_parse, short) if r)
 
 
 #: Unicode properties that, for the analyses here, can stand in for ``\w``:
@@ -269,23 +278,24 @@ def _first_item(op, av, sp) -> tuple[set[str], bool]:
     raise _Unknown(op)
 
 
-def _selective(s: str) -> bool:
-    """A literal worth looking for: 3+ characters, or symbols only (``©``, ``®``)."""
-    if len(s) >= 3:
+def _selective(s: str, short: bool = False) -> bool:
+    """A literal worth looking for: 3+ characters (2+ when SHORT), or symbols
+    only (``©``, ``®``)."""
+    if len(s) >= (2 if short else 3):
         return True
     import unicodedata
 
     return all(not ch.isascii() and unicodedata.category(ch).startswith("S") for ch in s)
 
 
-def _best(reqs: list[frozenset[str]]) -> frozenset[str] | None:
-    good = [r for r in reqs if r and all(_selective(s) for s in r)]
+def _best(reqs: list[frozenset[str]], short: bool = False) -> frozenset[str] | None:
+    good = [r for r in reqs if r and all(_selective(s, short) for s in r)]
     if not good:
         return None
     return max(good, key=lambda r: (min(len(s) for s in r), -len(r)))
 
 
-def _requirements(items: Sequence, sp) -> list[frozenset[str]]:
+def _requirements(items: Sequence, sp, short: bool = False) -> list[frozenset[str]]:
     """Requirements of a sequence of parsed items: each a set of alternatives."""
     c = sp  # the constants live on the parser module's namespace
     LITERAL, SUBPATTERN, BRANCH = c.LITERAL, c.SUBPATTERN, c.BRANCH
@@ -306,13 +316,13 @@ def _requirements(items: Sequence, sp) -> list[frozenset[str]]:
             continue
         flush()
         if op is SUBPATTERN:
-            reqs.extend(_requirements(list(av[-1]), sp))
+            reqs.extend(_requirements(list(av[-1]), sp, short))
         elif ATOMIC_GROUP is not None and op is ATOMIC_GROUP:
-            reqs.extend(_requirements(list(av), sp))
+            reqs.extend(_requirements(list(av), sp, short))
         elif op is BRANCH:
             alts = []
             for branch in av[1]:
-                b = _best(_requirements(list(branch), sp))
+                b = _best(_requirements(list(branch), sp, short), short)
                 if b is None:
                     alts = None
                     break
@@ -323,7 +333,7 @@ def _requirements(items: Sequence, sp) -> list[frozenset[str]]:
                                                 and op is POSSESSIVE_REPEAT):
             lo, _hi, sub = av
             if lo >= 1:
-                reqs.extend(_requirements(list(sub), sp))
+                reqs.extend(_requirements(list(sub), sp, short))
         elif op is c.IN and 0 < len(av) <= 8 and all(kind is LITERAL for kind, _v in av):
             # a small set of single characters, such as (?:©|ⓒ): one of them occurs
             reqs.append(frozenset(chr(v).casefold() for _kind, v in av))
@@ -347,7 +357,7 @@ class RulePatterns:
     """
 
     __slots__ = ("rule_id", "_sources", "_flags", "_patterns", "_unless", "full", "literals",
-                 "timeout", "has_unless", "_requires", "_starts")
+                 "timeout", "has_unless", "_requires", "_starts", "_short")
 
     def __init__(self, rule_id: str, patterns: Sequence[str], unless: Sequence[str],
                  flags: Sequence[str], full: bool, timeout: float | None) -> None:
@@ -371,6 +381,7 @@ class RulePatterns:
         self.literals: tuple[str, ...] | None = tuple(sorted(lits)) if lits else None
         self._requires: tuple | None = None
         self._starts: frozenset[str] | None | bool = False  # False: not computed yet
+        self._short: tuple[str, ...] | None | bool = False  # likewise
 
     # Patterns compile on first use: most rules never pass the literal
     # prefilter on a given run, so a short run never pays for compiling them.
@@ -419,6 +430,27 @@ class RulePatterns:
             else:
                 return True
         return False
+
+    @property
+    def line_literals(self) -> tuple[str, ...] | None:
+        """Strings one of which any matched line contains (case-folded): the
+        literals, or for a pattern without any, its two-character ones
+        (:func:`short_literals`); None when nothing is known."""
+        if self.literals is not None:
+            return self.literals
+        short = self._short
+        if short is False:
+            lits: set[str] = set()
+            for p in self._sources[0]:
+                req = short_literals(p, self._flags)
+                if req is None:
+                    lits = set()
+                    break
+                lits |= req
+            if any(ch in lit for lit in lits for ch in "\n\r\0"):
+                lits = set()
+            short = self._short = tuple(sorted(lits)) if lits else None
+        return short
 
     def could_start(self, text: str) -> bool:
         """Exact cheap test for a full match on TEXT: False when TEXT starts
