@@ -38,8 +38,9 @@ Every threshold, weight and word list is a ``params`` entry of the rule (see
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, NamedTuple, Sequence
 
 import regex
 
@@ -147,6 +148,16 @@ class _Config:
         self.boilerplate = _compile(rule, "boilerplate_patterns", self.boilerplate_patterns)
         self.comments = _compile(rule, "comment_patterns", self.comment_patterns)
         self.data_lines = _compile(rule, "data_line_patterns", self.data_line_patterns)
+        self.intrinsic: dict[str, _Intrinsic] = {}  # see _intrinsic
+        self.any_comment = _AnyOf(self.comments)
+        self.any_barrier = _AnyOf(self.barriers)
+        self.any_boilerplate = _AnyOf(self.boilerplate)
+        self.any_data_line = _AnyOf(self.data_lines)
+        # stopword -> positions (in ``languages``) of the lists that hold it
+        self.stop_langs: dict[str, tuple[int, ...]] = {}
+        for k, words in enumerate(self.languages.values()):
+            for w in words:
+                self.stop_langs[w] = self.stop_langs.get(w, ()) + (k,)
 
 
 #: Time limit of one page-pattern call, in seconds (like every rule pattern).
@@ -176,6 +187,49 @@ class _Limited:
             return self.rx.fullmatch(text, timeout=PATTERN_TIMEOUT)
         except TimeoutError:
             return None
+
+
+class _AnyOf:
+    """A list of page patterns asked one question: does any of them match?
+
+    One combined alternation answers it in one regex call; when that call
+    runs out of time, each pattern is asked on its own (each with its own
+    limit, a timeout counting as no match), so the answer is always the one
+    the patterns give one by one.
+    """
+
+    __slots__ = ("patterns", "combined")
+
+    def __init__(self, patterns: tuple[_Limited, ...]) -> None:
+        self.patterns = patterns
+        self.combined: regex.Pattern | None = None
+        if len(patterns) == 1:
+            self.combined = patterns[0].rx
+        elif patterns:
+            try:
+                self.combined = regex.compile(
+                    "|".join(f"(?:{p.rx.pattern})" for p in patterns), regex.IGNORECASE | regex.V0)
+            except regex.error:  # e.g. group names repeated across patterns
+                self.combined = None
+
+    def __bool__(self) -> bool:
+        return bool(self.patterns)
+
+    def search(self, text: str) -> bool:
+        if self.combined is not None:
+            try:
+                return self.combined.search(text, timeout=PATTERN_TIMEOUT) is not None
+            except TimeoutError:
+                pass
+        return any(p.search(text) for p in self.patterns)
+
+    def fullmatch(self, text: str) -> bool:
+        if self.combined is not None:
+            try:
+                return self.combined.fullmatch(text, timeout=PATTERN_TIMEOUT) is not None
+            except TimeoutError:
+                pass
+        return any(p.fullmatch(text) for p in self.patterns)
 
 
 def _compile(rule: Rule, name: str, patterns: Sequence[Any]) -> tuple[_Limited, ...]:
@@ -248,7 +302,74 @@ class _Block:
     data_run: bool = False  # a row of a run of data lines (a table, ingredients, a calendar)
     bounded: bool = False  # in a short run between two prose lines (a list inside the article)
     after_comments: bool = False  # below a comment-section header that follows prose
+    intrinsic: _Intrinsic | None = None  # what the content alone says
     duplicate: bool = False  # the same text is on another line of the page  # blank line (or text edge) above and below: a paragraph of its own
+
+
+class _Intrinsic(NamedTuple):
+    """What a line's content alone says (the same on every page and pass)."""
+
+    text: str                   # without the bullet
+    bullet: bool
+    toks: tuple[str, ...]       # casefolded \w+ tokens
+    chars: int
+    words: int
+    sentence: bool
+    lang_hits: tuple[int, ...]  # tokens in each language's stopword list (cfg order)
+    comments: bool              # a comment_patterns header
+    barrier: bool               # a barrier_patterns line
+    bad_reason: str             # a hard "bad" verdict that does not depend on the page ("" if none)
+
+
+#: Intrinsic features by line content, per config: navigation, footers and
+#: teaser lines recur across the pages of a site and across the passes over
+#: one page. Bounded; cleared when full.
+_INTRINSIC_MAX = 50_000
+
+
+def _intrinsic(content: str, cfg: _Config) -> _Intrinsic:
+    cache = cfg.intrinsic
+    got = cache.get(content)
+    if got is not None:
+        return got
+    text = content
+    m = _BULLET.match(text)
+    bullet = m is not None
+    if m:
+        text = text[m.end():]
+    toks = tuple(t.casefold() for t in _TOKEN.findall(text))
+    chars = len(text)
+    cjk = len(_CJK.findall(text))
+    if cjk:
+        # count Chinese/Japanese runs by characters, not by spaces
+        words = len(_CJK.sub(" ", text).split()) + round(cjk / cfg.cjk_chars_per_word)
+        chars += round(cjk * (cfg.cjk_char_weight - 1))
+    else:
+        words = len(text.split())
+    counts = [0] * len(cfg.languages)
+    stop_langs = cfg.stop_langs
+    for t in toks:
+        for k in stop_langs.get(t, ()):
+            counts[k] += 1
+    hits = tuple(counts)
+    comments = cfg.any_comment.fullmatch(text)
+    barrier = comments or cfg.any_barrier.fullmatch(text)
+    if not _LETTER.search(text):
+        bad = "no letters"
+    elif _COPYRIGHT.search(text) and words <= cfg.copyright_max_words:
+        bad = "copyright line"
+    elif _is_menu(text, words, cfg):
+        bad = "menu or breadcrumb separators"
+    elif cfg.any_boilerplate.search(text):
+        bad = "boilerplate phrase"
+    else:
+        bad = ""
+    got = _Intrinsic(text, bullet, toks, chars, words, text.endswith(_SENTENCE_END), hits,
+                     comments, barrier, bad)
+    if len(cache) >= _INTRINSIC_MAX:
+        cache.clear()
+    cache[content] = got
+    return got
 
 
 def _features(lines: Sequence[Line], cfg: _Config,
@@ -271,23 +392,9 @@ def _features(lines: Sequence[Line], cfg: _Config,
         # none between the items of a menu or list: the one layout trace left
         after = blank_before[kept[pos + 1].index] if pos + 1 < len(kept) else True
         isolated = blank_before[ln.index] and after
-        text = ln.content
-        m = _BULLET.match(text)
-        bullet = m is not None
-        if m:
-            text = text[m.end():]
-        toks = [t.casefold() for t in _TOKEN.findall(text)]
-        chars = len(text)
-        cjk = len(_CJK.findall(text))
-        if cjk:
-            # count Chinese/Japanese runs by characters, not by spaces
-            words = len(_CJK.sub(" ", text).split()) + round(cjk / cfg.cjk_chars_per_word)
-            chars += round(cjk * (cfg.cjk_char_weight - 1))
-        else:
-            words = len(text.split())
-        sentence = text.endswith(_SENTENCE_END)
-        out.append(_Block(ln, text, chars, words, len(toks), 0, bullet, sentence,
-                          False, False, toks=tuple(toks), isolated=isolated))
+        f = _intrinsic(ln.content, cfg)
+        out.append(_Block(ln, f.text, f.chars, f.words, len(f.toks), 0, f.bullet, f.sentence,
+                          False, False, toks=f.toks, isolated=isolated, intrinsic=f))
     return out
 
 
@@ -304,15 +411,14 @@ def _mark_duplicates(blocks: list[_Block], cfg: _Config) -> None:
 def _pick_language(blocks: list[_Block], cfg: _Config) -> tuple[str | None, frozenset[str]]:
     """The stopword list covering the most tokens; none when coverage is too low."""
     total = 0
-    hits = dict.fromkeys(cfg.languages, 0)
+    counts = [0] * len(cfg.languages)
     for b in blocks:
-        toks = b.toks
         # a run of Chinese/Japanese is one \w+ token but many words
-        total += max(len(toks), b.words)
-        for lang, words in cfg.languages.items():
-            hits[lang] += sum(1 for t in toks if t in words)
+        total += max(b.tokens, b.words)
+        counts = [a + h for a, h in zip(counts, b.intrinsic.lang_hits)]
     if not total:
         return None, frozenset()
+    hits = dict(zip(cfg.languages, counts))
     lang = max(hits, key=lambda k: hits[k])
     if hits[lang] / total < cfg.min_language_coverage:
         return None, frozenset()
@@ -328,8 +434,14 @@ def _is_menu(text: str, words: int, cfg: _Config) -> bool:
 
 def _classify(blocks: list[_Block], stops: frozenset[str], cfg: _Config) -> None:
     """jusText's context-free classes, with text stand-ins for link density."""
+    which = next((k for k, words in enumerate(cfg.languages.values()) if words is stops), None)
     for b in blocks:
-        b.stops = sum(1 for t in b.toks if t in stops) if stops else 0
+        if not stops:
+            b.stops = 0
+        elif which is not None:
+            b.stops = b.intrinsic.lang_hits[which]
+        else:
+            b.stops = sum(1 for t in b.toks if t in stops)
         density = b.stops / b.tokens if b.tokens else 0.0
         b.density = density
         # menu items and headlines never end in a comma or colon; list items
@@ -338,18 +450,13 @@ def _classify(blocks: list[_Block], stops: frozenset[str], cfg: _Config) -> None
                         and b.words <= cfg.link_run_max_words)
         b.heading = (not b.bullet and b.words <= cfg.headline_max_words
                      and not b.text.endswith((".", ",", ";")) and b.tokens > 0)
-        if any(p.fullmatch(b.text) for p in cfg.comments):
+        f = b.intrinsic
+        if f.comments:
             b.barrier = b.comments = True
-        elif any(p.fullmatch(b.text) for p in cfg.barriers):
+        elif f.barrier:
             b.barrier = True
-        if not _LETTER.search(b.text):
-            b.cf, b.reason = _BAD, "no letters"
-        elif _COPYRIGHT.search(b.text) and b.words <= cfg.copyright_max_words:
-            b.cf, b.reason = _BAD, "copyright line"
-        elif _is_menu(b.text, b.words, cfg):
-            b.cf, b.reason = _BAD, "menu or breadcrumb separators"
-        elif any(p.search(b.text) for p in cfg.boilerplate):
-            b.cf, b.reason = _BAD, "boilerplate phrase"
+        if f.bad_reason:
+            b.cf, b.reason = _BAD, f.bad_reason
         elif b.chars < cfg.length_low:
             b.cf, b.reason = _SHORT, "short list item" if b.bullet else "short line"
         elif not stops:
@@ -450,6 +557,11 @@ def _link_runs(blocks: list[_Block], cfg: _Config) -> None:
     """Mark runs of short title-like lines (menus, teaser and link lists)."""
     i = 0
     n = len(blocks)
+    # the headings a table of contents would point at: built once, not per run
+    heads = [(k, frozenset(b.toks)) for k, b in enumerate(blocks)
+             if b.heading and not b.bullet and b.isolated]
+    head_at = [k for k, _toks in heads]
+
     def listy(b: _Block) -> bool:
         return b.title_like and (b.bullet or not b.isolated)
 
@@ -461,7 +573,7 @@ def _link_runs(blocks: list[_Block], cfg: _Config) -> None:
         while j < n and listy(blocks[j]):
             j += 1
         if j - i >= cfg.link_run_min_lines:
-            toc = _is_toc(blocks, i, j, cfg)
+            toc = _is_toc(blocks, i, j, cfg, [h for _k, h in heads[bisect_left(head_at, j):]])
             data = not toc and _is_data_run(blocks, i, j, cfg)
             for b in blocks[i:j]:
                 b.link_run = not (toc or data)
@@ -476,17 +588,18 @@ def _is_data_run(blocks: list[_Block], i: int, j: int, cfg: _Config) -> bool:
     ``data_line_patterns`` entry. Menus and teaser lists are made of titles."""
     if cfg.data_run_min_share > 1 or not cfg.data_lines:
         return False
-    found = sum(1 for b in blocks[i:j] if any(p.search(b.text) for p in cfg.data_lines))
+    found = sum(1 for b in blocks[i:j] if cfg.any_data_line.search(b.text))
     return found >= cfg.data_run_min_share * (j - i)
 
 
-def _is_toc(blocks: list[_Block], i: int, j: int, cfg: _Config) -> bool:
+def _is_toc(blocks: list[_Block], i: int, j: int, cfg: _Config,
+            heads: Sequence[frozenset[str]]) -> bool:
     """Whether the run BLOCKS[i:j] is a table of contents: most of its items
-    come back further down as headings (short lines that are not in a list),
-    so it belongs to the article; a menu or teaser list names other pages."""
+    come back further down as headings (HEADS: the token sets of the short
+    lines after the run that are not in a list), so it belongs to the
+    article; a menu or teaser list names other pages."""
     if cfg.toc_min_share > 1:
         return False
-    heads = [set(b.toks) for b in blocks[j:] if b.heading and not b.bullet and b.isolated]
     if not heads:
         return False
     found = 0
