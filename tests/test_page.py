@@ -244,6 +244,26 @@ def test_hostile_page_pattern_is_time_limited(monkeypatch):
     assert result.restore() == text
 
 
+def test_pattern_list_answers_like_its_patterns_one_by_one(monkeypatch):
+    """A page pattern list asks its patterns in one combined call; when that
+    call times out, the patterns are asked one by one, so a hostile pattern
+    never hides a match of a well-behaved one."""
+    import regex
+
+    from boilerstrip import page
+
+    monkeypatch.setattr(page, "PATTERN_TIMEOUT", 0.05)
+    hostile = page._Limited(regex.compile("(a|aa)+$", regex.IGNORECASE | regex.V0))
+    plain = page._Limited(regex.compile("sign up", regex.IGNORECASE | regex.V0))
+    both = page._AnyOf((hostile, plain))
+    assert both.combined is not None
+    line = "a" * 40 + "b sign up"
+    assert both.search(line)  # the combined call times out; the plain pattern still answers
+    assert not both.search("a" * 40 + "b")
+    assert page._AnyOf((plain,)).fullmatch("Sign up")
+    assert not page._AnyOf(()).search("anything")
+
+
 def _without(**params):
     """The bundled page rule with PARAMS overridden (e.g. a behaviour switched off)."""
     base = _page_rule()

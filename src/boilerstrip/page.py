@@ -198,14 +198,13 @@ class _AnyOf:
     the patterns give one by one.
     """
 
-    __slots__ = ("patterns", "combined")
+    __slots__ = ("patterns", "combined", "single")
 
     def __init__(self, patterns: tuple[_Limited, ...]) -> None:
         self.patterns = patterns
         self.combined: regex.Pattern | None = None
-        if len(patterns) == 1:
-            self.combined = patterns[0].rx
-        elif patterns:
+        self.single = patterns[0] if len(patterns) == 1 else None
+        if len(patterns) > 1:
             try:
                 self.combined = regex.compile(
                     "|".join(f"(?:{p.rx.pattern})" for p in patterns), regex.IGNORECASE | regex.V0)
@@ -216,6 +215,8 @@ class _AnyOf:
         return bool(self.patterns)
 
     def search(self, text: str) -> bool:
+        if self.single is not None:
+            return self.single.search(text) is not None
         if self.combined is not None:
             try:
                 return self.combined.search(text, timeout=PATTERN_TIMEOUT) is not None
@@ -224,6 +225,8 @@ class _AnyOf:
         return any(p.search(text) for p in self.patterns)
 
     def fullmatch(self, text: str) -> bool:
+        if self.single is not None:
+            return self.single.fullmatch(text) is not None
         if self.combined is not None:
             try:
                 return self.combined.fullmatch(text, timeout=PATTERN_TIMEOUT) is not None
