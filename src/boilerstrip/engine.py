@@ -235,23 +235,28 @@ class _Context:
         if present is not None:
             literals = [lit for lit in literals if lit in present]
         found: set[int] = set()
-        if self.hits is None:
-            self.hits = {}
+        hits = self.hits
+        if hits is None:
+            hits = self.hits = {}
+        scan = None
         for lit in literals:
             key = (lit, ceiling)
-            idx = self.hits.get(key)
+            idx = hits.get(key)
             if idx is None:
-                text, starts = self._scan_text(ceiling)
+                if scan is None:
+                    scan = self._scan_text(ceiling)
+                text, starts = scan
                 idx = []
                 find = text.find
                 p = find(lit)
                 while p >= 0:
                     i = bisect_right(starts, p) - 1
-                    idx.append(i)
+                    if not lines[i].blank:
+                        idx.append(i)
                     p = find(lit, starts[i + 1])  # the next line: one hit per line is enough
-                self.hits[key] = idx
+                hits[key] = idx
             found.update(idx)
-        return sorted(i for i in found if not lines[i].blank)
+        return sorted(found)
 
     def reset(self) -> None:
         self.folded = None
