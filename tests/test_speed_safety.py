@@ -130,7 +130,8 @@ def test_precheck_finds_a_repair_anywhere_in_a_long_line():
 def _brute_force(monkeypatch):
     """Make every non-blank line a candidate of every rule, and run every
     pattern on it (no document literal scan, no literal prefilter, no
-    first-character or per-line requirement test)."""
+    first-character or per-line requirement test, no verdict kept from an
+    earlier pass)."""
     def all_lines(self, literals, ceiling, indexed=True):
         return [ln.index for ln in self.draft.lines if not ln.blank]
     monkeypatch.setattr(engine._Context, "lines_with", all_lines)
@@ -138,6 +139,10 @@ def _brute_force(monkeypatch):
     monkeypatch.setattr(RulePatterns, "may_match", lambda self, folded: True)
     monkeypatch.setattr(RulePatterns, "could_match", lambda self, folded: True)
     monkeypatch.setattr(RulePatterns, "could_start", lambda self, text: True)
+    # no line verdict carried over from an earlier pass: every key is new
+    line_keys = engine._line_keys
+    monkeypatch.setattr(engine, "_line_keys", lambda rules, lines, pos: {
+        i: (key, object()) for i, key in line_keys(rules, lines, pos).items()})
 
 
 @pytest.mark.skipif(not CORPUS, reason="bench corpora not present")
@@ -227,6 +232,41 @@ LINE_END = """rules:
       remove: ["Text. (Photo: Jane Doe)", "A (Photo: AP)"]
       keep: ["(Photo: Jane Doe) opens the line", "A (Photo: AP) b"]
 """
+
+
+POSITIONAL = """rules:
+  - id: user.share
+    kind: line
+    category: social-share
+    order: 10
+    description: a share prompt anywhere
+    pattern: 'share this'
+    examples:
+      remove: ["Share this", "share this"]
+      keep: ["Share this with care.", "We share this view."]
+  - id: user.follow-last
+    kind: line
+    category: social-share
+    order: 20
+    description: a follow prompt, only as the very last line
+    pattern: 'follow us'
+    when: {last_lines: 1}
+    examples:
+      remove: ["Follow us", "follow us"]
+      keep: ["Follow us, they said.", "Follow the money"]
+"""
+
+
+def test_a_line_that_moves_into_a_rules_view_is_looked_at_again():
+    """Later passes skip lines whose verdict cannot change; a line whose
+    position changes (here: it becomes the last line) must be looked at again."""
+    rules = parse_rule_text(POSITIONAL, "positional.yml", "user")
+    cleaner = boilerstrip.Cleaner(default_rules=False, extra_rules=rules)
+    text = "The council met on Tuesday and agreed the budget.\nFollow us\nShare this\n"
+    result = cleaner.clean(text)
+    assert result.text == "The council met on Tuesday and agreed the budget.\n"
+    assert [c.rule for c in result.changes] == ["user.follow-last", "user.share"]
+    assert cleaner.clean(result.text).changes == ()
 
 
 @pytest.mark.parametrize("eol", ["\n", "\r\n"])
