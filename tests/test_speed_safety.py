@@ -173,9 +173,14 @@ def _cleaner() -> boilerstrip.Cleaner:
     "Read more:", "Related articles", "ANZEIGE", "Kommentare", "Publicidad",
     "Photo: Jane Doe", "Source: Reuters", "Newsletter abonnieren", "Weiterlesen",
     "She said she would subscribe to the plan next year, the minister added.",
-]), min_size=1, max_size=25))
-def test_literal_prefilter_exact_on_generated_documents(lines):
+    # matched only by rules whose literals are two letters ("AP", "ad") or symbols
+    "Police stood by as the crowd left the square. REUTERS/Jane Doe", "AD", "- Ad -",
+    "Crowds gathered outside the stadium (AP Photo/John Smith)", "© Jane Doe / AFP",
+]), min_size=1, max_size=25), st.booleans())
+def test_literal_prefilter_exact_on_generated_documents(lines, long):
     text = "\n".join(lines) + "\n"
+    if long:  # long enough for the document-wide literal scan
+        text += "The council met on Tuesday and agreed the budget after a long debate.\n" * 30
     cleaner = _cleaner()
     fast = cleaner.clean(text)
     with pytest.MonkeyPatch.context() as m:
