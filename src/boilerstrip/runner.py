@@ -29,7 +29,8 @@ from typing import IO, Iterator, Sequence
 from .errors import InputError
 from .report import RunStats
 from .reporting import FileReport
-from .textio import BinaryFile, NotUTF8, atomic_write, decode, encode, inside, read_bytes
+from .textio import (BinaryFile, NotUTF8, atomic_write, decode, encode, fsync_folder, inside,
+                     read_bytes)
 
 DEFAULT_INCLUDE = ("*.txt", "*.md")
 #: Folders never entered while walking (tool and version-control state).
@@ -286,6 +287,7 @@ class Outcome:
     stats: RunStats | None = None
     diff: str = ""
     size: int = 0
+    written: str | None = None  # folder of the file written (its rename is made durable at the end)
 
 
 def process(task: Task, cleaner, opts: Options) -> Outcome:
@@ -299,18 +301,22 @@ def process(task: Task, cleaner, opts: Options) -> Outcome:
     except InputError as exc:
         return Outcome(FileReport(task.display, "error", message=str(exc)), size=task.size)
     c = clean_bytes(data, task.display, cleaner, opts)
+    written = None
     try:
         if task.out is not None and c.data is not None:
             out = Path(task.out)
             same = out.exists() and os.path.samefile(out, task.path)
             if not (same and not c.changed):
                 _mkdirs(out.parent, task.display)
-                atomic_write(out, c.data, str(out))
+                atomic_write(out, c.data, str(out), sync_folder=False)
+                written = str(out.parent)
         elif opts.write and c.changed and task.target is not None:
-            atomic_write(task.target, c.data, task.display, expect=before)
+            atomic_write(task.target, c.data, task.display, expect=before, sync_folder=False)
+            written = str(Path(task.target).parent)
     except InputError as exc:
-        return Outcome(FileReport(task.display, "error", message=str(exc)), size=task.size)
-    return Outcome(c.report, c.stats, c.diff, task.size)
+        return Outcome(FileReport(task.display, "error", message=str(exc)), size=task.size,
+                       written=written)
+    return Outcome(c.report, c.stats, c.diff, task.size, written)
 
 
 def _mkdirs(folder: Path, display: str) -> None:
@@ -351,7 +357,25 @@ def cpu_count() -> int:
 
 def run(items: Sequence[Task | FileReport], cleaner, opts: Options, jobs: int = 1
         ) -> Iterator[Outcome]:
-    """Process ITEMS and yield one :class:`Outcome` each, in input order."""
+    """Process ITEMS and yield one :class:`Outcome` each, in input order.
+
+    Each rewritten file reaches the disk before its rename; the folders
+    holding the renames are synced once each when the run ends (once per
+    folder instead of once per file).
+    """
+    folders: set[str] = set()
+    try:
+        for outcome in _run(items, cleaner, opts, jobs):
+            if outcome.written is not None:
+                folders.add(outcome.written)
+            yield outcome
+    finally:
+        for folder in sorted(folders):
+            fsync_folder(folder)
+
+
+def _run(items: Sequence[Task | FileReport], cleaner, opts: Options, jobs: int
+         ) -> Iterator[Outcome]:
     tasks = [t for t in items if isinstance(t, Task)]
     workers = cpu_count() if jobs == 0 else jobs
     workers = min(workers, len(tasks))

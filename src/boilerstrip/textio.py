@@ -21,10 +21,10 @@ fully cleaned text, never a mix.
 from __future__ import annotations
 
 import contextlib
-import glob
 import os
 import stat
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,22 +125,43 @@ def same_file_state(a: os.stat_result, b: os.stat_result) -> bool:
         (b.st_dev, b.st_ino, b.st_size, b.st_mtime_ns)
 
 
+#: folder -> (when listed, names of temporary files in it): a folder is listed
+#: once, not once per file written to it (which made batch runs over a big
+#: folder quadratic), and listed again after _STALE_TTL seconds.
+_STALE: dict[str, tuple[float, list[str]]] = {}
+_STALE_TTL = 60.0
+
+
 def remove_stale_temps(target: Path) -> None:
     """Remove temporary files a killed run left next to TARGET (best effort)."""
-    try:
-        stale = list(target.parent.glob(f".{glob.escape(target.name)}.*{_TMP_SUFFIX}"))
-    except OSError:
+    folder = target.parent
+    key = os.fspath(folder)
+    now = time.monotonic()
+    got = _STALE.get(key)
+    if got is None or now - got[0] > _STALE_TTL:
+        try:
+            with os.scandir(folder) as entries:
+                names = [e.name for e in entries if e.name.endswith(_TMP_SUFFIX)]
+        except OSError:
+            return
+        _STALE[key] = got = (now, names)
+    names = got[1]
+    if not names:
         return
-    for p in stale:
+    prefix = f".{target.name}."
+    for name in [n for n in names if n.startswith(prefix)]:
+        with contextlib.suppress(ValueError):  # another thread may have taken it
+            names.remove(name)
         with contextlib.suppress(OSError):
-            p.unlink()
+            (folder / name).unlink()
 
 
 _TMP_SUFFIX = ".boilerstrip-tmp"
 
 
 def atomic_write(path: str | os.PathLike[str], data: bytes, name: str | None = None,
-                 mode: int | None = None, expect: os.stat_result | None = None) -> None:
+                 mode: int | None = None, expect: os.stat_result | None = None,
+                 sync_folder: bool = True) -> None:
     """Replace the file at PATH with DATA atomically.
 
     PATH must not be a symlink (resolve it first): replacing it would turn the
@@ -150,6 +171,10 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, name: str | None = N
     (the file's stat when it was read), a file deleted, rewritten or replaced
     since then is left alone and reported: its new content is not ours to clean.
     Temporary files that a killed earlier run left for PATH are removed.
+    The data is on disk before the rename; with SYNC_FOLDER the rename is made
+    durable too (a batch passes False and calls :func:`fsync_folder` once per
+    folder at the end: a crash in between leaves the old or the new file,
+    never a damaged one).
     """
     name = str(path) if name is None else name
     target = Path(path)
@@ -204,10 +229,11 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, name: str | None = N
         if isinstance(exc, OSError):
             raise InputError(f"{name}: cannot write: {exc.strerror or exc}") from None
         raise
-    _fsync_folder(folder)
+    if sync_folder:
+        fsync_folder(folder)
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: str | os.PathLike[str]) -> None:
     """Make the rename durable (best effort: not every platform allows it)."""
     try:
         fd = os.open(folder, os.O_RDONLY)
