@@ -55,7 +55,11 @@ def risky_pattern(pattern: str) -> str | None:
 
 # --------------------------------------------------------------- literals
 
-_LITERALS: dict[tuple[str, tuple[str, ...]], frozenset[str] | None] = {}
+_Key = tuple[str, tuple[str, ...]]
+_LITERALS: dict[_Key, frozenset[str] | None] = {}
+_REQUIREMENTS: dict[_Key, tuple[frozenset[str], ...] | None] = {}
+_FIRST: dict[_Key, frozenset[str] | None] = {}
+_SHORT: dict[_Key, frozenset[str] | None] = {}
 
 
 def literals_for(pattern: str, flags: Iterable[str] = ()) -> frozenset[str] | None:
@@ -66,10 +70,54 @@ def literals_for(pattern: str, flags: Iterable[str] = ()) -> frozenset[str] | No
     return _LITERALS[key]
 
 
-def seed_literals(entries: Iterable) -> None:
-    """Fill the memo from the on-disk rule cache: ``[pattern, flags, literals|None]``."""
-    for pattern, flags, lits in entries:
-        _LITERALS[(pattern, tuple(flags))] = None if lits is None else frozenset(lits)
+def requirements_for(pattern: str, flags: Iterable[str] = ()) -> tuple[frozenset[str], ...] | None:
+    """:func:`requirements`, memoised (and seeded from the rule cache)."""
+    key = (pattern, tuple(flags))
+    if key not in _REQUIREMENTS:
+        _REQUIREMENTS[key] = requirements(pattern, key[1])
+    return _REQUIREMENTS[key]
+
+
+def first_chars_for(pattern: str, flags: Iterable[str] = ()) -> frozenset[str] | None:
+    """:func:`first_chars`, memoised (and seeded from the rule cache)."""
+    key = (pattern, tuple(flags))
+    if key not in _FIRST:
+        _FIRST[key] = first_chars(pattern, key[1])
+    return _FIRST[key]
+
+
+def short_literals_for(pattern: str, flags: Iterable[str] = ()) -> frozenset[str] | None:
+    """:func:`short_literals`, memoised (and seeded from the rule cache)."""
+    key = (pattern, tuple(flags))
+    if key not in _SHORT:
+        _SHORT[key] = short_literals(pattern, key[1])
+    return _SHORT[key]
+
+
+def _sets(value):
+    return None if value is None else sorted(value)
+
+
+def analyses(pattern: str, flags: Iterable[str]) -> list:
+    """Everything the engine derives from PATTERN's parse tree, as JSON for
+    the rule cache: ``[pattern, flags, literals, requirements, first, short]``
+    (each ``None`` or lists of strings), so that a new process parses no
+    pattern with Python's parser."""
+    flags = tuple(flags)
+    reqs = requirements_for(pattern, flags)
+    return [pattern, list(flags), _sets(literals_for(pattern, flags)),
+            None if reqs is None else [sorted(r) for r in reqs],
+            _sets(first_chars_for(pattern, flags)), _sets(short_literals_for(pattern, flags))]
+
+
+def seed_analyses(entries: Iterable) -> None:
+    """Fill the memos from the on-disk rule cache (rows made by :func:`analyses`)."""
+    for pattern, flags, lits, reqs, first, short in entries:
+        key = (pattern, tuple(flags))
+        _LITERALS[key] = None if lits is None else frozenset(lits)
+        _REQUIREMENTS[key] = None if reqs is None else tuple(frozenset(r) for r in reqs)
+        _FIRST[key] = None if first is None else frozenset(first)
+        _SHORT[key] = None if short is None else frozenset(short)
 
 
 def required_literals(pattern: str, flags: Iterable[str] = ()) -> frozenset[str] | None:
@@ -411,7 +459,7 @@ class RulePatterns:
             # per pattern: its requirements, longest alternatives first (most selective)
             per = []
             for p in self._sources[0]:
-                r = requirements(p, self._flags)
+                r = requirements_for(p, self._flags)
                 if not r:
                     per = None
                     break
@@ -442,7 +490,7 @@ class RulePatterns:
         if short is False:
             lits: set[str] = set()
             for p in self._sources[0]:
-                req = short_literals(p, self._flags)
+                req = short_literals_for(p, self._flags)
                 if req is None:
                     lits = set()
                     break
@@ -461,7 +509,7 @@ class RulePatterns:
         if starts is False:
             starts = None
             if self.full:
-                sets = [first_chars(p, self._flags) for p in self._sources[0]]
+                sets = [first_chars_for(p, self._flags) for p in self._sources[0]]
                 if all(x is not None for x in sets):
                     starts = frozenset().union(*sets)
             self._starts = starts

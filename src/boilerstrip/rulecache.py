@@ -3,7 +3,8 @@ and re-validate every pattern on each run (pre-commit calls us often).
 
 One JSON file per rule file, named by the hash of its absolute path, holding
 the SHA-256 of the file's bytes, the boilerstrip version and the validated
-rules (plus each pattern's required literals). A cache entry is used only when
+rules (plus what the engine derives from each pattern's parse tree: required
+literals, requirement sets, first characters). A cache entry is used only when
 the content hash and the version match, so editing a rule file always
 invalidates it. JSON, not pickle: reading the cache can never run code.
 Location: ``$BOILERSTRIP_CACHE_DIR``, else ``$XDG_CACHE_HOME/boilerstrip``,
@@ -24,7 +25,7 @@ from typing import Any
 
 from .rules import Conditions, Example, Rule, SectionSpec, _tuplify
 
-FORMAT = 1
+FORMAT = 2
 
 
 def cache_dir() -> Path | None:
@@ -85,11 +86,11 @@ def get(path: Path, data: bytes, pack: str) -> list[Rule] | None:
         if blob.get("stamp") != _stamp(data, pack) or blob.get("source") != str(path):
             return None
         from .errors import RuleError
-        from .matching import seed_literals
+        from .matching import seed_analyses
         from .rules import _WARNINGS
 
         rules = [_rule_from_dict(d) for d in blob["rules"]]
-        seed_literals(blob.get("literals", []))
+        seed_analyses(blob.get("analyses", []))
         # the load-time warnings (risky patterns) come back with the rules
         _WARNINGS.extend(RuleError(w["message"], path=w["path"], line=w["line"],
                                    rule_id=w["rule_id"]) for w in blob.get("warnings", []))
@@ -105,12 +106,11 @@ def put(path: Path, data: bytes, pack: str, rules: list[Rule], warnings=()) -> N
     if entry is None:
         return
     try:
-        from .matching import literals_for
+        from .matching import analyses
 
-        lits = [[p, list(r.flags), None if (v := literals_for(p, r.flags)) is None else sorted(v)]
-                for r in rules for p in r.patterns]
+        rows = [analyses(p, r.flags) for r in rules for p in r.patterns]
         blob = {"stamp": _stamp(data, pack), "source": str(path),
-                "rules": [dataclasses.asdict(r) for r in rules], "literals": lits,
+                "rules": [dataclasses.asdict(r) for r in rules], "analyses": rows,
                 "warnings": [{"message": w.message, "path": w.path, "line": w.line,
                               "rule_id": w.rule_id} for w in warnings]}
         entry.parent.mkdir(parents=True, exist_ok=True)
