@@ -122,6 +122,21 @@ def test_sigkill_never_leaves_a_damaged_file_full(tmp_path):
     _kill_rounds(tmp_path, n_files=400, rounds=30)
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_batch_syncs_each_folder_once_after_its_renames(tmp_path, monkeypatch, jobs):
+    """Every rewritten file is on disk before its rename; the folders holding
+    the renames are synced once each, when the run ends."""
+    docs = _documents(6)
+    paths = _write_tree(tmp_path, docs)
+    synced: list[str] = []
+    monkeypatch.setattr(runner, "fsync_folder", synced.append)
+    code = cli.main(["clean", "--exit-zero", "--jobs", str(jobs), "-q", str(tmp_path)])
+    assert code == 0
+    assert [p.read_bytes() for p in paths] == _expected(docs)
+    changed = {str(p.parent) for p, d, e in zip(paths, docs, _expected(docs)) if d != e}
+    assert changed and sorted(synced) == sorted(changed)
+
+
 def test_stale_temp_file_is_removed_by_the_next_run(tmp_path):
     """What a kill between writing the temporary file and renaming it leaves behind."""
     docs = _documents(3)
