@@ -139,10 +139,7 @@ def _brute_force(monkeypatch):
     monkeypatch.setattr(RulePatterns, "may_match", lambda self, folded: True)
     monkeypatch.setattr(RulePatterns, "could_match", lambda self, folded: True)
     monkeypatch.setattr(RulePatterns, "could_start", lambda self, text: True)
-    # no line verdict carried over from an earlier pass: every key is new
-    line_keys = engine._line_keys
-    monkeypatch.setattr(engine, "_line_keys", lambda rules, lines, pos: {
-        i: (key, object()) for i, key in line_keys(rules, lines, pos).items()})
+    monkeypatch.setattr(engine, "KEEP_VERDICTS", False)  # every pass looks at every line
 
 
 @pytest.mark.skipif(not CORPUS, reason="bench corpora not present")
@@ -271,6 +268,49 @@ def test_a_line_that_moves_into_a_rules_view_is_looked_at_again():
     result = cleaner.clean(text)
     assert result.text == "The council met on Tuesday and agreed the budget.\n"
     assert [c.rule for c in result.changes] == ["user.follow-last", "user.share"]
+    assert cleaner.clean(result.text).changes == ()
+
+
+LATER_CHANGES = """rules:
+  - id: user.cut-marker
+    kind: inline
+    category: advertisement
+    order: 700
+    description: an inline marker
+    pattern: ' ?\\[cut\\]'
+    examples:
+      remove: ["a [cut] b", "[cut]"]
+      keep: ["a cut b", "[cutting]"]
+  - id: user.tail-credit
+    kind: inline
+    category: media-credit
+    order: 701
+    description: a credit at the end of a line
+    pattern: ' \\(Photo: [^()]+\\)$'
+    examples:
+      remove: ["Text. (Photo: Jane Doe)", "A (Photo: AP)"]
+      keep: ["(Photo: Jane Doe) opens the line", "A (Photo: AP) b"]
+  - id: user.leading-zz
+    kind: leading-fragment
+    category: leading-fragment
+    order: 950
+    description: a stray first line
+    pattern: 'zz'
+    examples:
+      remove: ["zz", "ZZ"]
+      keep: ["zzz", "a zz"]
+"""
+
+
+def test_inline_verdicts_follow_the_text_not_the_line_number():
+    """A line whose text changes after the inline stage (a cut, then the tidy
+    pass) is looked at again in the next pass, even when a removal further up
+    has moved it to a line number whose earlier text matched nothing."""
+    rules = parse_rule_text(LATER_CHANGES, "later.yml", "user")
+    cleaner = boilerstrip.Cleaner(default_rules=False, extra_rules=rules)
+    text = "zz\nPlain line.\nText (Photo: X) [cut]\n"
+    result = cleaner.clean(text)
+    assert result.text == "Plain line.\nText\n"
     assert cleaner.clean(result.text).changes == ()
 
 

@@ -59,6 +59,10 @@ def _bucket(max_words: int | None) -> int | None:
 #: boilerstrip clean`` should not pay for compiling it.
 _INDEX_MIN_CHARS = 2000
 
+#: Later passes skip the lines whose verdict cannot have changed (see
+#: ``_stage_line`` and ``_stage_inline``); the tests turn this off to compare.
+KEEP_VERDICTS = True
+
 #: ``ceiling`` of the scan text made of whole lines rather than their stripped content.
 _RAW = -1
 
@@ -265,6 +269,14 @@ class _Context:
         self.scans = None
         self.hits = None
 
+    def verdicts(self, rules: Sequence) -> set:
+        """The keys of the lines the stage of RULES left alone in earlier
+        passes (``KEEP_VERDICTS`` false: always empty, for the reference
+        runs of the tests)."""
+        if not KEEP_VERDICTS:
+            return set()
+        return self.rejected.setdefault(id(rules), set())
+
     def forget_literals(self) -> None:
         """Drop the present-literal set (after a repair, which is not a removal)."""
         self.present_set = None
@@ -446,7 +458,7 @@ def _stage_line(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deletion]
     # position stay the same: the passes after the first (see Cleaner.clean)
     # only look at lines that changed, moved into view or are new.
     keys = _line_keys(rules, lines, pos)
-    rejected = ctx.rejected.setdefault(id(rules), set())
+    rejected = ctx.verdicts(rules)
     fresh = [i for i, key in keys.items() if key not in rejected]
     if not fresh:
         return []
@@ -511,28 +523,60 @@ def _stage_inline(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deletio
     there). A rule with literals only looks at the lines that contain one."""
     text = ctx.draft.text
     lines = ctx.draft.lines
+    # What an inline rule finds depends on the line's own text only: a line
+    # where none found anything keeps that verdict while its text is unchanged
+    # (the passes after the first look only at changed lines).
+    rejected = ctx.verdicts(rules)
+    subjects: dict[int, tuple[int, str]] = {}
+    n_lines = 0
+    for ln in lines:
+        if ln.blank:
+            continue
+        n_lines += 1
+        start, end = ln.start, ln.end
+        if end > start and text[end - 1] == "\r":
+            end -= 1
+        subject = text[start:end]
+        if subject not in rejected:
+            subjects[ln.index] = (start, subject)
+    if not subjects:
+        return []
+    few = len(subjects) * 4 < n_lines
+    folded: dict[int, str] = {}
     found: list[tuple[int, int, int, Attribution]] = []
+    hit_lines: set[int] = set()
     for rank, cr in enumerate(rules):
         if cr.rule.id in ctx.timed_out or not _may_occur(cr, ctx):
             continue
         lits = cr.pat.literals
         short = cr.pat.line_literals
-        candidates = (ctx.lines_with(lits, _RAW) if lits is not None
-                      else ctx.lines_with(short, _RAW, indexed=False) if short is not None
-                      else [ln.index for ln in lines if not ln.blank])
+        if few:
+            want = lits if lits is not None else short
+            candidates = []
+            for i, (_start, subject) in subjects.items():
+                if want is not None:
+                    f = folded.get(i)
+                    if f is None:
+                        f = folded[i] = subject.casefold()
+                    if not any(lit in f for lit in want):
+                        continue
+                candidates.append(i)
+        else:
+            candidates = [i for i in (ctx.lines_with(lits, _RAW) if lits is not None
+                                      else ctx.lines_with(short, _RAW, indexed=False)
+                                      if short is not None else subjects)
+                          if i in subjects]
         try:
             for i in candidates:
-                ln = lines[i]
-                start, end = ln.start, ln.end
-                if end > start and text[end - 1] == "\r":
-                    end -= 1
-                subject = text[start:end]
+                start, subject = subjects[i]
                 for a, b in cr.pat.spans(subject):
                     if a == b or (cr.pat.has_unless and cr.pat.vetoed(subject)):
                         continue
                     found.append((start + a, rank, start + b, cr.who))
+                    hit_lines.add(i)
         except TimedOut:
             ctx.timeout(cr.rule.id)
+    rejected.update(subject for i, (_start, subject) in subjects.items() if i not in hit_lines)
     found.sort(key=lambda t: (t[0], t[1]))
     out: list[Deletion] = []
     end = -1
