@@ -646,13 +646,13 @@ def _stage_section(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deleti
 def _stage_fragment(rules: Sequence[_CompiledRule], ctx: _Context, leading: bool,
                     ) -> list[Deletion]:
     lines = ctx.draft.lines
-    nonblank = [ln for ln in lines if not ln.blank]
-    if not nonblank:
+    ln = next((x for x in (lines if leading else reversed(lines)) if not x.blank), None)
+    if ln is None:
         return []
-    ln = nonblank[0] if leading else nonblank[-1]
+    folded = ln.content.casefold()  # this line only: not the whole text's folded lines
     pos = _Positions(lines)
     for cr in rules:
-        if cr.rule.id in ctx.timed_out or not cr.pat.may_match(ctx.fold_line(ln.index)):
+        if cr.rule.id in ctx.timed_out or not cr.pat.may_match(folded):
             continue
         if not _conditions_hold(cr.rule, ln, ln, ln.content, pos):
             continue
