@@ -10,6 +10,13 @@ After the stages, a tidy pass removes what the removals left behind: blank
 lines piling up where text was cut out, lines emptied by inline removals,
 doubled spaces. Those edits are recorded like any other (category
 ``whitespace``), so the report stays lossless.
+
+The stages run again until a pass removes nothing (cleaning is idempotent).
+What keeps that cheap: one scan per document finds which rule literals occur
+(kept up to date around each cut), a rule only visits the lines holding its
+literals, and a later pass only revisits the lines whose verdict can have
+changed. ``tests/test_speed_safety.py`` checks each shortcut against the slow
+path.
 """
 
 from __future__ import annotations

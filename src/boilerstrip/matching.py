@@ -1,12 +1,18 @@
 """Compiling rule patterns and matching them fast and safely.
 
-Three things make matching cheap and safe:
+What makes matching cheap and safe:
 
-* every pattern is compiled once per :class:`~boilerstrip.engine.Cleaner`;
+* every pattern is compiled once per process, on first use;
 * each pattern gets a *required literal* set, computed from its parse tree: a
   pattern can only match a text that contains one of those strings (compared
-  case-folded), so a plain substring test skips most rules on most documents
-  before any regular expression runs;
+  case-folded), so one scan of a document skips most rules before any regular
+  expression runs (:func:`required_literals`; two-letter ones, too common for
+  that scan, still pick the lines to try: :func:`short_literals`);
+* a full-match pattern can only start with certain characters
+  (:func:`first_chars`), and every requirement of a pattern must be in a line
+  (:meth:`RulePatterns.could_match`) before the pattern runs on it;
+* what is derived from the parse trees is cached on disk with the rules
+  (:func:`analyses`), so a new process parses no pattern with Python's parser;
 * every regex call runs with a time limit (``regex``'s ``timeout=``): a pattern
   that backtracks catastrophically on a document is stopped and reported.
 """
@@ -556,15 +562,6 @@ class RulePatterns:
         except TimeoutError:
             raise TimedOut(self.rule_id) from None
         return out
-
-    def finditer(self, text: str, pos: int = 0, endpos: int | None = None):
-        """All non-overlapping matches of every pattern in TEXT[pos:endpos]."""
-        try:
-            for p in self.patterns:
-                yield from p.finditer(text, pos, endpos if endpos is not None else len(text),
-                                      timeout=self.timeout)
-        except TimeoutError:
-            raise TimedOut(self.rule_id) from None
 
     def vetoed(self, text: str) -> bool:
         try:
