@@ -281,15 +281,6 @@ LATER_CHANGES = """rules:
     examples:
       remove: ["a [cut] b", "[cut]"]
       keep: ["a cut b", "[cutting]"]
-  - id: user.tail-credit
-    kind: inline
-    category: media-credit
-    order: 701
-    description: a credit at the end of a line
-    pattern: ' \\(Photo: [^()]+\\)$'
-    examples:
-      remove: ["Text. (Photo: Jane Doe)", "A (Photo: AP)"]
-      keep: ["(Photo: Jane Doe) opens the line", "A (Photo: AP) b"]
   - id: user.leading-zz
     kind: leading-fragment
     category: leading-fragment
@@ -306,7 +297,8 @@ def test_inline_verdicts_follow_the_text_not_the_line_number():
     """A line whose text changes after the inline stage (a cut, then the tidy
     pass) is looked at again in the next pass, even when a removal further up
     has moved it to a line number whose earlier text matched nothing."""
-    rules = parse_rule_text(LATER_CHANGES, "later.yml", "user")
+    rules = (parse_rule_text(LINE_END, "line-end.yml", "user")  # the tail credit
+             + parse_rule_text(LATER_CHANGES, "later.yml", "user"))
     cleaner = boilerstrip.Cleaner(default_rules=False, extra_rules=rules)
     text = "zz\nPlain line.\nText (Photo: X) [cut]\n"
     result = cleaner.clean(text)
