@@ -215,24 +215,21 @@ class _AnyOf:
         return bool(self.patterns)
 
     def search(self, text: str) -> bool:
-        if self.single is not None:
-            return self.single.search(text) is not None
-        if self.combined is not None:
-            try:
-                return self.combined.search(text, timeout=PATTERN_TIMEOUT) is not None
-            except TimeoutError:
-                pass
-        return any(p.search(text) for p in self.patterns)
+        return self._ask("search", text)
 
     def fullmatch(self, text: str) -> bool:
+        return self._ask("fullmatch", text)
+
+    def _ask(self, how: str, text: str) -> bool:
+        """Whether any pattern matches TEXT the way HOW says (``search``/``fullmatch``)."""
         if self.single is not None:
-            return self.single.fullmatch(text) is not None
+            return getattr(self.single, how)(text) is not None
         if self.combined is not None:
             try:
-                return self.combined.fullmatch(text, timeout=PATTERN_TIMEOUT) is not None
+                return getattr(self.combined, how)(text, timeout=PATTERN_TIMEOUT) is not None
             except TimeoutError:
                 pass
-        return any(p.fullmatch(text) for p in self.patterns)
+        return any(getattr(p, how)(text) is not None for p in self.patterns)
 
 
 def _compile(rule: Rule, name: str, patterns: Sequence[Any]) -> tuple[_Limited, ...]:
