@@ -144,6 +144,8 @@ def remove_stale_temps(target: Path) -> None:
                 names = [e.name for e in entries if e.name.endswith(_TMP_SUFFIX)]
         except OSError:
             return
+        if len(_STALE) >= 10_000:  # a long-lived process writing to many folders
+            _STALE.clear()
         _STALE[key] = got = (now, names)
     names = got[1]
     if not names:
