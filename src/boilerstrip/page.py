@@ -323,8 +323,8 @@ class _Intrinsic(NamedTuple):
 
 #: Intrinsic features by line content, per config: navigation, footers and
 #: teaser lines recur across the pages of a site and across the passes over
-#: one page. Bounded; cleared when full.
-_INTRINSIC_MAX = 50_000
+#: one page. Bounded (an entry takes about 1.5 KB: at most ~12 MB); cleared when full.
+_INTRINSIC_MAX = 8_000
 
 
 def _intrinsic(content: str, cfg: _Config) -> _Intrinsic:
