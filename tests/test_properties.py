@@ -145,6 +145,9 @@ def test_idempotent(profile, text):
 
 @pytest.mark.parametrize("profile", PROFILES)
 @given(text=hostile_text)
+# ftfy's repair here aligns as an insertion at 0 plus a deletion; cutting the
+# inserted run out once left a change of nothing into nothing in the report
+@example(text="\xa00\u00c2\xa00\u00c2")
 def test_guard_on_keeps_invariants(profile, text):
     """With the over-cleaning guard on, guarded results keep the text and list the changes."""
     check_result(GUARDED[profile].clean(text), text, IDS[profile])

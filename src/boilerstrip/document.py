@@ -187,11 +187,14 @@ class Draft:
             self._deleted.append(Change(oa, ob, self.original[oa:ob], "", who.rule,
                                         who.category, self._orig_line(oa), who.detail))
         elif a == cur and b == cur + len(rep):
-            # the whole repaired run goes: record it as a removal of the original text
+            # the whole repaired run goes: record it as a removal of the original
+            # text; a repair that only inserted text had none, so nothing is left
+            # to record (a change of nothing into nothing would say nothing)
             self._replaced.pop(o_start)
-            self._deleted.append(Change(o_start, o_end, self.original[o_start:o_end], "",
-                                        who.rule, who.category, self._orig_line(o_start),
-                                        who.detail))
+            if o_end > o_start:
+                self._deleted.append(Change(o_start, o_end, self.original[o_start:o_end], "",
+                                            who.rule, who.category, self._orig_line(o_start),
+                                            who.detail))
 
     def replace(self, edits: Sequence[tuple[int, int, str, Attribution]]) -> None:
         """Replace spans of the current text (sorted, non-overlapping).
