@@ -186,6 +186,67 @@ def test_literal_prefilter_exact_on_generated_documents(lines, long):
     assert fast.text == slow.text and fast.changes == slow.changes
 
 
+def _lines_with_both_ways(ctx, literals, ceiling):
+    """``lines_with`` from the line index and from one ``str.find`` pass per literal."""
+    ctx.hits = None
+    ctx.by_literal = None
+    fast = ctx.lines_with(literals, ceiling)
+    ctx.hits = None
+    old = engine.USE_LINE_INDEX
+    engine.USE_LINE_INDEX = False
+    try:
+        slow = ctx.lines_with(literals, ceiling)
+    finally:
+        engine.USE_LINE_INDEX = old
+        ctx.hits = None
+    return fast, slow
+
+
+def _index_texts():
+    texts = [f.read_bytes().decode("utf-8") for f in CORPUS[::60]]
+    # surrounding whitespace, CRLF, blank lines of spaces, case folding that
+    # changes lengths (ß -> ss, ﬁ -> fi), literals at the very ends of lines
+    texts.append("  Share this \r\n\tSIGN UP for our newsletter\t\r\n   \r\n"
+                 "Straße ﬁnal ÄDVERTISEMENT Advertisement \nread more \n  read more\n"
+                 + "The council met on Tuesday and agreed the budget after a debate.\n" * 30)
+    return texts
+
+
+@pytest.mark.skipif(not CORPUS, reason="bench corpora not present")
+def test_line_index_finds_the_lines_a_find_per_literal_finds():
+    """The per-line literal index (one trie scan of the lines, kept across
+    removals) gives exactly the lines one ``str.find`` pass per literal gives,
+    for every literal, every word ceiling and the whole-line view, also after
+    removals (where only the changed lines are scanned again)."""
+    cleaner = _cleaner()
+    index = cleaner._index
+    lits = sorted(index.closure)
+    checked = 0
+    for text in _index_texts():
+        draft = engine.Draft(text)
+        ctx = engine._Context(draft, [], set(), index)
+        index.regex()  # compiled: the index is used whatever the length
+        for step in range(3):
+            assert ctx.present() is not None
+            for ceiling in (None, engine._RAW, *engine._WORD_BUCKETS):
+                fast, slow = _lines_with_both_ways(ctx, lits, ceiling)
+                assert fast == slow, (ceiling, step)
+                for lit in lits[::25]:
+                    fast, slow = _lines_with_both_ways(ctx, [lit], ceiling)
+                    assert fast == slow, (lit, ceiling, step)
+                    checked += len(fast)
+            # cut every third non-blank line, and a piece inside another one
+            lines = [ln for ln in draft.lines if not ln.blank]
+            who = engine.Attribution("t", "t")
+            dels = [(ln.start, ln.next, who) for ln in lines[::3]]
+            dels += [(ln.start + 1, ln.start + 3, who) for ln in lines[1::3] if ln.end - ln.start > 4]
+            if not dels:
+                break
+            draft.delete(sorted(dels))
+            ctx.reset()
+    assert checked > 0
+
+
 JOINING = """rules:
   - id: user.cut-marker
     kind: inline

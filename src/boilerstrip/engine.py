@@ -70,6 +70,12 @@ _INDEX_MIN_CHARS = 2000
 #: ``_stage_line`` and ``_stage_inline``); the tests turn this off to compare.
 KEEP_VERDICTS = True
 
+#: Which lines hold which literal comes from one scan of the lines with the
+#: trie regex, kept per line across removals (``_Context._by_literal``), not
+#: from a ``str.find`` pass over the whole text per literal; the tests turn
+#: this off to compare.
+USE_LINE_INDEX = True
+
 #: ``ceiling`` of the scan text made of whole lines rather than their stripped content.
 _RAW = -1
 
@@ -169,6 +175,13 @@ class _Context:
     present_text: str | None = None  # the text PRESENT_SET was last brought up to date for
     # stage -> keys of the lines it left alone (see ``_stage_line``); kept across passes
     rejected: dict = field(default_factory=dict)
+    # whole line text (ending excluded) -> the literals of INDEX in its
+    # case-folded form: a function of the text alone, so kept across removals
+    # and passes (only the lines a removal changed are scanned again)
+    line_literals: dict = field(default_factory=dict)
+    # literal -> ascending indices of the non-blank lines of the current text
+    # holding it (whole line); rebuilt from LINE_LITERALS after each change
+    by_literal: dict | None = None
 
     def fold(self) -> str:
         if self.folded is None:
@@ -222,7 +235,12 @@ class _Context:
             return None
         text = self.draft.text
         if self.present_set is None:
-            self.present_set = index.scan(text.casefold())
+            if USE_LINE_INDEX:
+                # the literals of the whole text are those of its lines (no
+                # literal holds a line break): the same scan gives both
+                self.present_set = self._all_literals()
+            else:
+                self.present_set = index.scan(text.casefold())
         elif self.present_text is not text:
             reach = index.max_len
             windows = [text[max(0, p - reach):p + reach] for p, _removed in self.draft.junctions()]
@@ -250,10 +268,22 @@ class _Context:
         if hits is None:
             hits = self.hits = {}
         scan = None
+        by_literal = self._by_literal() if present is not None and USE_LINE_INDEX else None
         for lit in literals:
             key = (lit, ceiling)
             idx = hits.get(key)
-            if idx is None:
+            if idx is None and by_literal is not None:
+                # the lines whose whole text holds LIT, from the line index:
+                # its content (what is left once stripped) may still not
+                idx = by_literal.get(lit, [])
+                if ceiling != _RAW:
+                    words = self.words() if ceiling is not None else None
+                    idx = [i for i in idx
+                           if (words is None or words[i] <= ceiling)
+                           and (len(lines[i].content) == lines[i].end - lines[i].start
+                                or lit in lines[i].content.casefold())]
+                hits[key] = idx
+            elif idx is None:
                 if scan is None:
                     scan = self._scan_text(ceiling)
                 text, starts = scan
@@ -275,6 +305,81 @@ class _Context:
         self.line_words = None
         self.scans = None
         self.hits = None
+        self.by_literal = None
+
+    def _line_texts(self, blank_too: bool) -> list[str]:
+        """The whole text of each line (ending excluded), each one recorded in
+        LINE_LITERALS (the lines not seen before are scanned now)."""
+        text = self.draft.text
+        lines = self.draft.lines
+        raws = [text[ln.start:ln.end] for ln in lines]
+        cache = self.line_literals
+        new = [r for r in dict.fromkeys(r for r, ln in zip(raws, lines)
+                                        if blank_too or ln.content)
+               if r not in cache]
+        if new:
+            self._scan_lines(new)
+        return raws
+
+    def _all_literals(self) -> set[str]:
+        """The literals of the index occurring in the text (every line)."""
+        cache = self.line_literals
+        found: set[str] = set()
+        for r in dict.fromkeys(self._line_texts(blank_too=True)):
+            found.update(cache[r])
+        return found
+
+    def _by_literal(self) -> dict[str, list[int]]:
+        """literal -> ascending indices of the non-blank lines whose whole
+        case-folded text (surrounding whitespace included) holds it.
+
+        Built from LINE_LITERALS: only the lines not seen before are scanned
+        (one ``finditer`` of the index's trie regex over them, joined), so a
+        removal costs a scan of what it changed, not of the whole text, and
+        there is no ``str.find`` pass over the text per literal.
+        """
+        inv = self.by_literal
+        if inv is not None:
+            return inv
+        lines = self.draft.lines
+        cache = self.line_literals
+        inv = {}
+        get = inv.get
+        for i, r in enumerate(self._line_texts(blank_too=False)):
+            if lines[i].content:
+                lits = cache[r]
+                for lit in lits:
+                    got = get(lit)
+                    if got is None:
+                        inv[lit] = [i]
+                    else:
+                        got.append(i)
+        self.by_literal = inv
+        return inv
+
+    def _scan_lines(self, raws: list[str]) -> None:
+        """Record in LINE_LITERALS the literals of each of RAWS (distinct lines)."""
+        index = self.index
+        assert index is not None
+        folded = "\n".join(raws).casefold()
+        parts = folded.split("\n")
+        if len(parts) != len(raws):  # pragma: no cover - casefold makes no line break
+            for r in raws:
+                self.line_literals[r] = tuple(index.scan(r.casefold()))
+            return
+        starts = list(accumulate([len(f) + 1 for f in parts], initial=0))
+        closure = index.closure
+        found: dict[int, set[str]] = {}
+        for m in index.regex().finditer(folded):
+            k = bisect_right(starts, m.start()) - 1
+            got = found.get(k)
+            if got is None:
+                got = found[k] = set()
+            got.update(closure[m.group(1)])
+        cache = self.line_literals
+        for k, r in enumerate(raws):
+            got = found.get(k)
+            cache[r] = tuple(got) if got else ()
 
     def verdicts(self, rules: Sequence) -> set:
         """The keys of the lines the stage of RULES left alone in earlier
