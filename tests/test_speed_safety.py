@@ -332,6 +332,48 @@ def test_a_line_that_moves_into_a_rules_view_is_looked_at_again():
     assert cleaner.clean(result.text).changes == ()
 
 
+SECTION_LATER = """rules:
+  - id: user.related-section
+    kind: section
+    category: related-links
+    order: 10
+    description: a related-stories header and the short lines below it
+    pattern: 'related stories'
+    section: {line_max_words: 4, min_lines: 1, stop_at_prose: false}
+    examples:
+      remove: ["Related stories\\nOne\\nTwo", "related stories\\nA b"]
+      keep: ["Related stories are told.", "Stories"]
+  - id: user.cut-tail
+    kind: inline
+    category: advertisement
+    order: 700
+    description: a marker and everything after it on its line
+    pattern: ' \\[cut\\].*$'
+    examples:
+      remove: ["a [cut] b", "x [cut]"]
+      keep: ["a cut b", "[cutting]"]
+"""
+
+
+@pytest.mark.parametrize("long", [False, True])
+def test_a_section_header_is_tried_again_when_the_lines_below_change(long):
+    """The section stage keeps the verdict of lines that are no header; a
+    header whose section failed (here: the line below is too long until a
+    later stage cuts it) is tried again in the next pass."""
+    rules = parse_rule_text(SECTION_LATER, "section-later.yml", "user")
+    cleaner = boilerstrip.Cleaner(default_rules=False, extra_rules=rules)
+    filler = "The council met on Tuesday and agreed the budget after a long debate.\n"
+    text = (filler * (30 if long else 1) + "Related stories\n"
+            + "Headline one [cut] and many more words after it\n\n" + filler)
+    result = cleaner.clean(text)
+    assert "Related stories" not in result.text and "Headline one" not in result.text
+    with pytest.MonkeyPatch.context() as m:
+        _brute_force(m)
+        slow = cleaner.clean(text)
+    assert result.text == slow.text and result.changes == slow.changes
+    assert cleaner.clean(result.text).changes == ()
+
+
 LATER_CHANGES = """rules:
   - id: user.cut-marker
     kind: inline

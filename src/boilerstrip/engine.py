@@ -704,6 +704,21 @@ def _stage_section(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deleti
     pos = _Positions(lines)
     words = ctx.words()
     n_lines = len(lines)
+    # Whether a line heads a section of some rule (its header test: literals,
+    # ``when``, pattern) depends on its content and visible position only, as
+    # in the line stage: a line where no rule's header test passed keeps that
+    # verdict while its key is unchanged, and later passes only try the other
+    # lines as headers. A line whose header test passed is tried again in
+    # every pass: its section depends on the lines below it. So does a line
+    # skipped because an earlier section covered it.
+    keys = _line_keys(rules, lines, pos)
+    rejected = ctx.verdicts(rules)
+    fresh = [i for i, key in keys.items() if key not in rejected]
+    if not fresh:
+        return []
+    few = len(fresh) * 4 < len(keys)
+    fresh_set = set(fresh)
+    headed: set[int] = set()  # lines whose verdict is not a plain "no header"
     covered = [False] * n_lines
     out: list[Deletion] = []
     for cr in _present_rules(rules, ctx):
@@ -711,14 +726,20 @@ def _stage_section(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deleti
             continue
         spec = cr.rule.section
         try:
-            for h in _candidates(cr, ctx):
+            candidates = (_fresh_candidates(cr, ctx, fresh) if few else
+                          [h for h in _candidates(cr, ctx) if h in fresh_set])
+            for h in candidates:
                 ln = lines[h]
-                if covered[h] or not _conditions_hold(cr.rule, ln, ln, ln.content, pos, words[h]):
+                if covered[h]:
+                    headed.add(h)
+                    continue
+                if not _conditions_hold(cr.rule, ln, ln, ln.content, pos, words[h]):
                     continue
                 if not cr.pat.could_start(ln.content) or not cr.pat.could_match(ctx.fold_line(h)):
                     continue
                 if cr.pat.first_match(ln.content) is None:
                     continue
+                headed.add(h)
                 last = ln.index
                 count = 0
                 reached_end = True
@@ -751,6 +772,7 @@ def _stage_section(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deleti
                             Attribution(cr.rule.id, cr.rule.category, detail)))
         except TimedOut:
             ctx.timeout(cr.rule.id)
+    rejected.update(keys[i] for i in fresh if i not in headed)
     out.sort(key=lambda d: d[0])
     return out
 
