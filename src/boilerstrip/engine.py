@@ -164,6 +164,7 @@ class _Context:
     index: _LiteralIndex | None = None  # every literal of the cleaner's rules
     folded: str | None = None
     folded_lines: list[str] | None = None
+    folded_memo: dict | None = None  # line index -> case-folded content (``fold_line``)
     line_words: list[int] | None = None
     # word ceiling (None: every line) -> (case-folded lines joined by "\n",
     # offset where each line starts in it); see ``lines_with``
@@ -189,10 +190,21 @@ class _Context:
         return self.folded
 
     def fold_line(self, i: int) -> str:
+        """Line I's content, case-folded (folded when first asked for: later
+        passes look at few lines, and must not fold the whole text again)."""
+        memo = self.folded_memo
+        if memo is None:
+            memo = self.folded_memo = {}
+        got = memo.get(i)
+        if got is None:
+            got = memo[i] = self.draft.lines[i].content.casefold()
+        return got
+
+    def _all_folded_lines(self) -> list[str]:
         if self.folded_lines is None:
             self.folded_lines = "\n".join(ln.content for ln in self.draft.lines
                                           ).casefold().split("\n")
-        return self.folded_lines[i]
+        return self.folded_lines
 
     def words(self) -> list[int]:
         """Word count of each line (``word_count`` of its content)."""
@@ -205,8 +217,7 @@ class _Context:
             self.scans = {}
         got = self.scans.get(ceiling)
         if got is None:
-            self.fold_line(0) if self.draft.lines else None
-            folded = self.folded_lines or []
+            folded = self._all_folded_lines() if self.draft.lines else []
             if ceiling == _RAW:
                 # whole lines, surrounding whitespace included (what inline rules see)
                 text = self.draft.text
@@ -302,6 +313,7 @@ class _Context:
     def reset(self) -> None:
         self.folded = None
         self.folded_lines = None
+        self.folded_memo = None
         self.line_words = None
         self.scans = None
         self.hits = None
@@ -424,11 +436,21 @@ class _Positions:
 
     def __init__(self, lines: Sequence[Line]) -> None:
         self.lines = lines
-        self.rank: dict[int, int] = {}
-        for r, ln in enumerate(ln for ln in lines if not ln.blank):
-            self.rank[ln.index] = r
-        self.count = len(self.rank)
+        self._rank: dict[int, int] | None = None
         self._last_prose: dict[int, int] = {}
+
+    # computed when first needed: the fragment stages look at one line, and
+    # must not walk the whole text in every pass
+    @property
+    def rank(self) -> dict[int, int]:
+        if self._rank is None:
+            self._rank = {ln.index: r for r, ln in enumerate(ln for ln in self.lines
+                                                             if not ln.blank)}
+        return self._rank
+
+    @property
+    def count(self) -> int:
+        return len(self.rank)
 
     def last_prose(self, min_words: int) -> int:
         if min_words not in self._last_prose:
