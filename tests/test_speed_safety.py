@@ -140,6 +140,7 @@ def _brute_force(monkeypatch):
     monkeypatch.setattr(RulePatterns, "could_match", lambda self, folded: True)
     monkeypatch.setattr(RulePatterns, "could_start", lambda self, text: True)
     monkeypatch.setattr(engine, "KEEP_VERDICTS", False)  # every pass looks at every line
+    monkeypatch.setattr(engine, "USE_LINE_INDEX", False)  # rule by rule, no line literal index
 
 
 @pytest.mark.skipif(not CORPUS, reason="bench corpora not present")
@@ -522,6 +523,36 @@ def test_catastrophic_rule_reported_on_stderr_by_the_cli(tmp_path):
 # ------------------------------------------------------------------ load-time warnings
 
 RISKY = EVIL.replace("user.evil", "user.risky").replace("(a|aa)+$", r"(\w+\s?)*done")
+
+
+EVIL_TWO = EVIL + """  - id: user.evil-b
+    kind: line
+    category: advertisement
+    order: 600
+    description: a pattern that backtracks catastrophically on a long run of b's
+    match: search
+    pattern: '(b|bb)+$'
+    examples:
+      remove: ["bbb", "bb"]
+      keep: ["a", "c"]
+"""
+
+
+@pytest.mark.parametrize("by_line", [True, False])
+def test_rules_timing_out_are_reported_in_rule_order(by_line, monkeypatch):
+    """The line stage goes line by line (``_take_lines``); rules that exceed
+    their time limit are still skipped and reported as rule by rule: in rule
+    order, whichever line each one stumbled on first."""
+    monkeypatch.setattr(engine, "USE_LINE_INDEX", by_line)
+    rules = parse_rule_text(EVIL_TWO, "evil.yml", "user")
+    take_warnings()
+    cleaner = boilerstrip.Cleaner(extra_rules=rules, timeout=0.05)
+    filler = "The council met on Tuesday and agreed the budget after a long debate.\n" * 30
+    # the later rule (evil-b) times out on an earlier line than evil
+    text = filler + "b" * 40 + "!\n" + "a" * 40 + "!\nAdvertisement\n" + filler
+    result = cleaner.clean(text)
+    assert [s.rule for s in result.skipped] == ["user.evil", "user.evil-b"]
+    assert "Advertisement" not in result.text and "b" * 40 + "!" in result.text
 
 
 def test_nested_quantifier_warns_on_load(tmp_path, monkeypatch):

@@ -333,6 +333,18 @@ class _Context:
             self._scan_lines(new)
         return raws
 
+    def literals_of(self, indices: Sequence[int]) -> list[tuple[str, ...]]:
+        """The literals of the index each line of INDICES holds (whole line,
+        case-folded), from LINE_LITERALS (lines not seen before are scanned now)."""
+        text = self.draft.text
+        lines = self.draft.lines
+        cache = self.line_literals
+        raws = [text[lines[i].start:lines[i].end] for i in indices]
+        new = [r for r in dict.fromkeys(raws) if r not in cache]
+        if new:
+            self._scan_lines(new)
+        return [cache[r] for r in raws]
+
     def _all_literals(self) -> set[str]:
         """The literals of the index occurring in the text (every line)."""
         cache = self.line_literals
@@ -584,6 +596,93 @@ def _fresh_candidates(cr: _CompiledRule, ctx: _Context, fresh: Sequence[int]) ->
             and (lits is None or any(lit in ctx.fold_line(i) for lit in lits))]
 
 
+def _rules_by_line(rules: Sequence[_CompiledRule], ctx: _Context, fresh: Sequence[int],
+                   few: bool) -> dict[int, set[int]] | None:
+    """For each line of FRESH some rule of RULES may match, the positions (in
+    RULES) of those rules: the rules holding a literal the line holds (from the
+    line literal index), and the rules without literals whose candidates
+    include the line. None when the literal index is not in use.
+
+    Going line by line costs per line and per literal it holds, not per rule:
+    a rule that cannot match anywhere in the document costs nothing at all.
+    """
+    if not USE_LINE_INDEX or ctx.present() is None:
+        return None
+    by_literal = _rules_by_literal(rules)
+    out: dict[int, set[int]] = {}
+    for i, lits in zip(fresh, ctx.literals_of(fresh)):
+        ks = None
+        for lit in lits:
+            got = by_literal.get(lit)
+            if got:
+                if ks is None:
+                    ks = out[i] = set(got)
+                else:
+                    ks.update(got)
+    fresh_set = None
+    for k, cr in enumerate(rules):
+        if cr.pat.literals is not None or cr.rule.id in ctx.timed_out:
+            continue
+        if few:
+            candidates = _fresh_candidates(cr, ctx, fresh)
+        else:
+            if fresh_set is None:
+                fresh_set = set(fresh)
+            candidates = [i for i in _candidates(cr, ctx) if i in fresh_set]
+        for i in candidates:
+            got = out.get(i)
+            if got is None:
+                out[i] = {k}
+            else:
+                got.add(k)
+    return out
+
+
+def _take_lines(rules: Sequence[_CompiledRule], ctx: _Context, by_line: dict[int, set[int]],
+                pos: _Positions) -> dict[int, Attribution]:
+    """The line stage's decisions, line by line: each candidate line is taken
+    by the first rule, in order, that matches it (the result of trying the
+    rules one after another over their candidate lines). A rule that exceeds
+    its time limit is skipped for the lines after that one, as rule by rule,
+    and reported after the stage in rule order, as rule by rule."""
+    lines = ctx.draft.lines
+    words = ctx.words()
+    timed_out = ctx.timed_out
+    late: dict[int, str] = {}  # rules timed out in this stage, by position
+    taken: dict[int, Attribution] = {}
+    for i in sorted(by_line):
+        ln = lines[i]
+        content = ln.content
+        stripped = len(content) != ln.end - ln.start  # the literal may be in the margins
+        for k in sorted(by_line[i]):
+            cr = rules[k]
+            rid = cr.rule.id
+            if rid in timed_out or k in late:
+                continue
+            if cr.ceiling is not None and words[i] > cr.ceiling:
+                continue
+            lits = cr.pat.literals
+            if stripped and lits is not None:
+                folded = ctx.fold_line(i)
+                if not any(lit in folded for lit in lits):
+                    continue
+            if not _conditions_hold(cr.rule, ln, ln, content, pos, words[i]):
+                continue
+            if not cr.pat.could_start(content) or not cr.pat.could_match(ctx.fold_line(i)):
+                continue
+            try:
+                m = cr.pat.first_match(content)
+            except TimedOut:
+                late[k] = rid
+                continue
+            if m is not None:
+                taken[i] = cr.who
+                break
+    for k in sorted(late):
+        ctx.timeout(late[k])
+    return taken
+
+
 def _stage_line(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deletion]:
     lines = ctx.draft.lines
     pos = _Positions(lines)
@@ -597,8 +696,13 @@ def _stage_line(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deletion]
     if not fresh:
         return []
     few = len(fresh) * 4 < len(keys)
+    by_line = _rules_by_line(rules, ctx, fresh, few)
+    if by_line is not None:
+        taken = _take_lines(rules, ctx, by_line, pos)
+        rejected.update(keys[i] for i in fresh if i not in taken)
+        return [(lines[i].start, lines[i].next, who) for i, who in sorted(taken.items())]
     fresh_set = set(fresh)
-    taken: dict[int, Attribution] = {}
+    taken = {}
     for cr in _present_rules(rules, ctx):
         if cr.rule.id in ctx.timed_out:
             continue
