@@ -248,6 +248,32 @@ def test_line_index_finds_the_lines_a_find_per_literal_finds():
     assert checked > 0
 
 
+@pytest.mark.skipif(not CORPUS, reason="bench corpora not present")
+@pytest.mark.parametrize("few", [False, True])
+def test_candidates_by_line_equal_the_candidates_rule_by_rule(few):
+    """``_rule_candidates`` (line by line, from the line literal index) gives
+    each rule of a stage exactly the lines ``_candidates`` gives it."""
+    cleaner = _cleaner()
+    index = cleaner._index
+    index.regex()
+    compared = 0
+    for text in _index_texts():
+        ctx = engine._Context(engine.Draft(text), [], set(), index)
+        fresh = [ln.index for ln in ctx.draft.lines if not ln.blank]
+        for kind, rules in cleaner._stages:
+            if kind not in ("line", "section"):
+                continue
+            fast = engine._rule_candidates(rules, ctx, fresh, few)
+            with pytest.MonkeyPatch.context() as m:
+                m.setattr(engine, "USE_LINE_INDEX", False)
+                ctx.hits = None
+                slow = {k: got for k, cr in enumerate(rules)
+                        if (got := engine._candidates(cr, ctx))}
+            assert fast == slow, kind
+            compared += sum(map(len, slow.values()))
+    assert compared > 0
+
+
 JOINING = """rules:
   - id: user.cut-marker
     kind: inline

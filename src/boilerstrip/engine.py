@@ -638,6 +638,37 @@ def _rules_by_line(rules: Sequence[_CompiledRule], ctx: _Context, fresh: Sequenc
     return out
 
 
+def _rule_candidates(rules: Sequence[_CompiledRule], ctx: _Context, fresh: Sequence[int],
+                     few: bool) -> dict[int, list[int]] | None:
+    """Position in RULES -> the lines of FRESH that rule's ``_candidates``
+    holds, ascending, for the rules with any (from ``_rules_by_line``: no
+    per-rule scan of the text). None when the literal index is not in use."""
+    by_line = _rules_by_line(rules, ctx, fresh, few)
+    if by_line is None:
+        return None
+    lines = ctx.draft.lines
+    words = ctx.words()
+    out: dict[int, list[int]] = {}
+    for i in sorted(by_line):
+        ln = lines[i]
+        stripped = len(ln.content) != ln.end - ln.start  # the literal may be in the margins
+        for k in by_line[i]:
+            cr = rules[k]
+            if cr.ceiling is not None and words[i] > cr.ceiling:
+                continue
+            lits = cr.pat.literals
+            if stripped and lits is not None:
+                folded = ctx.fold_line(i)
+                if not any(lit in folded for lit in lits):
+                    continue
+            got = out.get(k)
+            if got is None:
+                out[k] = [i]
+            else:
+                got.append(i)
+    return out
+
+
 def _take_lines(rules: Sequence[_CompiledRule], ctx: _Context, by_line: dict[int, set[int]],
                 pos: _Positions) -> dict[int, Attribution]:
     """The line stage's decisions, line by line: each candidate line is taken
@@ -847,13 +878,18 @@ def _stage_section(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deleti
     headed: set[int] = set()  # lines whose verdict is not a plain "no header"
     covered = [False] * n_lines
     out: list[Deletion] = []
-    for cr in _present_rules(rules, ctx):
+    per_rule = _rule_candidates(rules, ctx, fresh, few)
+    plan: list[tuple[_CompiledRule, list[int] | None]] = (
+        [(cr, None) for cr in _present_rules(rules, ctx)] if per_rule is None
+        else [(rules[k], per_rule[k]) for k in sorted(per_rule)])
+    for cr, candidates in plan:
         if cr.rule.id in ctx.timed_out:
             continue
         spec = cr.rule.section
         try:
-            candidates = (_fresh_candidates(cr, ctx, fresh) if few else
-                          [h for h in _candidates(cr, ctx) if h in fresh_set])
+            if candidates is None:
+                candidates = (_fresh_candidates(cr, ctx, fresh) if few else
+                              [h for h in _candidates(cr, ctx) if h in fresh_set])
             for h in candidates:
                 ln = lines[h]
                 if covered[h]:
