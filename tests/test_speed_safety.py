@@ -154,6 +154,19 @@ def test_literal_prefilter_gives_the_result_of_trying_every_rule(monkeypatch):
     assert sum(len(r.changes) for r in fast) > 0
 
 
+@pytest.mark.skipif(not CORPUS, reason="bench corpora not present")
+def test_line_index_gives_the_result_of_going_rule_by_rule(monkeypatch):
+    """The stages fed by the line literal index (line by line) give what one
+    ``lines_with`` scan per rule gives, on a fifth of the corpora."""
+    cleaner = boilerstrip.Cleaner()
+    sample = [f.read_bytes().decode("utf-8") for f in CORPUS[::5]]
+    fast = [cleaner.clean(t) for t in sample]
+    monkeypatch.setattr(engine, "USE_LINE_INDEX", False)
+    slow = [cleaner.clean(t) for t in sample]
+    assert [(r.changes, r.skipped) for r in fast] == [(r.changes, r.skipped) for r in slow]
+    assert sum(len(r.changes) for r in fast) > 0
+
+
 _CLEANER: list = []
 
 
@@ -269,6 +282,35 @@ def test_candidates_by_line_equal_the_candidates_rule_by_rule(few):
                 ctx.hits = None
                 slow = {k: got for k, cr in enumerate(rules)
                         if (got := engine._candidates(cr, ctx))}
+            assert fast == slow, kind
+            compared += sum(map(len, slow.values()))
+    assert compared > 0
+
+
+@pytest.mark.skipif(not CORPUS, reason="bench corpora not present")
+def test_whole_line_candidates_equal_lines_with_rule_by_rule():
+    """The inline stage's candidates from the line literal index
+    (``_whole_line_candidates``) are exactly what ``lines_with`` gives each
+    rule with literals, on the whole lines."""
+    cleaner = _cleaner()
+    index = cleaner._index
+    index.regex()
+    compared = 0
+    for text in _index_texts():
+        ctx = engine._Context(engine.Draft(text), [], set(), index)
+        lines = ctx.draft.lines
+        for kind, rules in cleaner._stages:
+            if kind not in ("inline", "line", "section"):
+                continue
+            indices = [ln.index for ln in lines if not ln.blank][::2]  # some lines only
+            fast = engine._whole_line_candidates(rules, ctx, indices)
+            with pytest.MonkeyPatch.context() as m:
+                m.setattr(engine, "USE_LINE_INDEX", False)
+                ctx.hits = None
+                wanted = set(indices)
+                slow = {k: got for k, cr in enumerate(rules) if cr.pat.literals is not None
+                        and (got := [i for i in ctx.lines_with(cr.pat.literals, engine._RAW)
+                                     if i in wanted])}
             assert fast == slow, kind
             compared += sum(map(len, slow.values()))
     assert compared > 0

@@ -786,6 +786,31 @@ def _stage_block(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deletion
             for k, who in sorted(taken.items())]
 
 
+def _whole_line_candidates(rules: Sequence[_CompiledRule], ctx: _Context,
+                           indices: Sequence[int]) -> dict[int, list[int]] | None:
+    """Position in RULES -> the lines of INDICES (ascending) whose whole text
+    holds one of that rule's literals, for the rules with literals that have
+    any, from the line literal index: one pass over the lines, none per rule.
+    None when the index is not in use."""
+    if not USE_LINE_INDEX or ctx.present() is None:
+        return None
+    by_literal = _rules_by_literal(rules)
+    per_rule: dict[int, list[int]] = {}
+    for i, lits in zip(indices, ctx.literals_of(indices)):
+        ks: set[int] = set()
+        for lit in lits:
+            got = by_literal.get(lit)
+            if got:
+                ks.update(got)
+        for k in ks:
+            got = per_rule.get(k)
+            if got is None:
+                per_rule[k] = [i]
+            else:
+                got.append(i)
+    return per_rule
+
+
 def _stage_inline(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deletion]:
     """Inline rules match inside one line at a time: the line without its
     ending is the whole subject (``^``/``$`` are its ends, lookarounds stop
@@ -814,12 +839,21 @@ def _stage_inline(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deletio
     folded: dict[int, str] = {}
     found: list[tuple[int, int, int, Attribution]] = []
     hit_lines: set[int] = set()
+    # the candidates of the rules with literals, from the line literal index:
+    # one pass over the lines, none per rule
+    per_rule = _whole_line_candidates(rules, ctx, list(subjects))
     for rank, cr in enumerate(rules):
-        if cr.rule.id in ctx.timed_out or not _may_occur(cr, ctx):
+        if cr.rule.id in ctx.timed_out:
             continue
         lits = cr.pat.literals
         short = cr.pat.line_literals
-        if few:
+        if per_rule is not None and lits is not None:
+            candidates = per_rule.get(rank)
+            if not candidates:
+                continue
+        elif not _may_occur(cr, ctx):
+            continue
+        elif few:
             want = lits if lits is not None else short
             candidates = []
             for i, (_start, subject) in subjects.items():
