@@ -872,6 +872,14 @@ def _stage_inline(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deletio
         try:
             for i in candidates:
                 start, subject = subjects[i]
+                # every literal requirement of some pattern must be in the
+                # line, or no pattern can match anywhere in it (most lines
+                # holding a common literal are ruled out here, without a regex)
+                f = folded.get(i)
+                if f is None:
+                    f = folded[i] = subject.casefold()
+                if not cr.pat.could_match(f):
+                    continue
                 for a, b in cr.pat.spans(subject):
                     if a == b or (cr.pat.has_unless and cr.pat.vetoed(subject)):
                         continue
