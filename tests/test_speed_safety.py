@@ -227,6 +227,33 @@ def _index_texts():
 
 
 @pytest.mark.skipif(not CORPUS, reason="bench corpora not present")
+def test_split_trie_finds_what_the_single_trie_finds():
+    """The trie split by first character (one skimming regex per character)
+    finds the literals the single trie regex finds, and that one finds what
+    a substring test per literal finds."""
+    index = _cleaner()._index
+    for f in CORPUS[::30]:
+        text = f.read_bytes().decode("utf-8").casefold()
+        found = index.scan(text)
+        assert found == index.scan_reference(text)
+        assert found == {lit for lit in index.closure if lit in text}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_split_trie_on_generated_text(data):
+    """Overlapping and nested literals, single-character ones, literals at
+    the very end: the split scan and a substring test per literal agree."""
+    index = _cleaner()._index
+    lits = sorted(index.closure)
+    pieces = data.draw(st.lists(st.one_of(st.sampled_from(lits),
+                                          st.text("abcdeilnorstu ©®:.(", max_size=4)),
+                                max_size=12))
+    text = "".join(pieces)
+    assert index.scan(text) == {lit for lit in lits if lit in text} == index.scan_reference(text)
+
+
+@pytest.mark.skipif(not CORPUS, reason="bench corpora not present")
 def test_line_index_finds_the_lines_a_find_per_literal_finds():
     """The per-line literal index (one trie scan of the lines, kept across
     removals) gives exactly the lines one ``str.find`` pass per literal gives,
@@ -239,7 +266,7 @@ def test_line_index_finds_the_lines_a_find_per_literal_finds():
     for text in _index_texts():
         draft = engine.Draft(text)
         ctx = engine._Context(draft, [], set(), index)
-        index.regex()  # compiled: the index is used whatever the length
+        index.split()  # compiled: the index is used whatever the length
         for step in range(3):
             assert ctx.present() is not None
             for ceiling in (None, engine._RAW, *engine._WORD_BUCKETS):
@@ -268,7 +295,7 @@ def test_candidates_by_line_equal_the_candidates_rule_by_rule(few):
     each rule of a stage exactly the lines ``_candidates`` gives it."""
     cleaner = _cleaner()
     index = cleaner._index
-    index.regex()
+    index.split()
     compared = 0
     for text in _index_texts():
         ctx = engine._Context(engine.Draft(text), [], set(), index)
@@ -294,7 +321,7 @@ def test_whole_line_candidates_equal_lines_with_rule_by_rule():
     rule with literals, on the whole lines."""
     cleaner = _cleaner()
     index = cleaner._index
-    index.regex()
+    index.split()
     compared = 0
     for text in _index_texts():
         ctx = engine._Context(engine.Draft(text), [], set(), index)
