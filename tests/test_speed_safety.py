@@ -125,6 +125,28 @@ def test_precheck_finds_a_repair_anywhere_in_a_long_line():
     assert list(normalise._lines_to_fix("ok\n" + esc + "\n", CONFIG)) == [(3, 3 + len(esc))]
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["", " ", "a", " b c ", "\r", "\t", "\u00a0", "x\r"]),
+                max_size=8), st.booleans())
+def test_split_lines_equals_the_plain_loop(parts, trailing):
+    """``split_lines`` (one ``str.split``, offsets accumulated) gives the
+    lines, offsets and contents of the plain find-each-line-break loop."""
+    from boilerstrip.document import _split_lines_reference, split_lines
+
+    text = "\n".join(parts) + ("\n" if trailing else "")
+    assert split_lines(text) == _split_lines_reference(text)
+
+
+@pytest.mark.skipif(not CORPUS, reason="bench corpora not present")
+def test_split_lines_equals_the_plain_loop_on_the_corpora():
+    from boilerstrip.document import _split_lines_reference, split_lines
+
+    for f in CORPUS[::20]:
+        text = f.read_bytes().decode("utf-8")
+        assert split_lines(text) == _split_lines_reference(text)
+        assert split_lines(text[:-1]) == _split_lines_reference(text[:-1])
+
+
 # ------------------------------------------------------------------ literal prefilter
 
 def _brute_force(monkeypatch):
@@ -341,6 +363,30 @@ def test_whole_line_candidates_equal_lines_with_rule_by_rule():
             assert fast == slow, kind
             compared += sum(map(len, slow.values()))
     assert compared > 0
+
+
+def _line_keys_reference(rules, lines, pos):
+    first, last, mins = engine._position_needs(rules)
+    last_prose = [pos.last_prose(m) for m in mins]
+    top = pos.count - 1
+    return {ln.index: (ln.content, min(pos.rank[ln.index], first),
+                       min(top - pos.rank[ln.index], last),
+                       tuple(ln.index <= lp for lp in last_prose))
+            for ln in lines if not ln.blank}
+
+
+@pytest.mark.skipif(not CORPUS, reason="bench corpora not present")
+def test_line_keys_equal_the_plain_definition():
+    """The keys the verdicts are kept under (``_line_keys``) are the line's
+    content and the parts of its position the stage's rules can see."""
+    cleaner = _cleaner()
+    for text in _index_texts():
+        lines = engine.Draft(text).lines
+        pos = engine._Positions(lines)
+        for kind, rules in cleaner._stages:
+            if kind in ("line", "section"):
+                assert engine._line_keys(rules, lines, pos) == _line_keys_reference(
+                    rules, lines, pos)
 
 
 JOINING = """rules:

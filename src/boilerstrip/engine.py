@@ -201,6 +201,7 @@ class _Context:
     folded_lines: list[str] | None = None
     folded_memo: dict | None = None  # line index -> case-folded content (``fold_line``)
     line_words: list[int] | None = None
+    word_memo: dict = field(default_factory=dict)  # content -> word count, kept across changes
     # word ceiling (None: every line) -> (case-folded lines joined by "\n",
     # offset where each line starts in it); see ``lines_with``
     scans: dict | None = None
@@ -242,9 +243,19 @@ class _Context:
         return self.folded_lines
 
     def words(self) -> list[int]:
-        """Word count of each line (``word_count`` of its content)."""
+        """Word count of each line (``word_count`` of its content); counted
+        once per distinct content in a document (passes see the same lines)."""
         if self.line_words is None:
-            self.line_words = [len(ln.content.split()) for ln in self.draft.lines]
+            memo = self.word_memo
+            get = memo.get
+            out = []
+            for ln in self.draft.lines:
+                c = ln.content
+                n = get(c)
+                if n is None:
+                    n = memo[c] = len(c.split())
+                out.append(n)
+            self.line_words = out
         return self.line_words
 
     def _scan_text(self, ceiling: int | None) -> tuple[str, list[int]]:
@@ -338,7 +349,7 @@ class _Context:
                 p = find(lit)
                 while p >= 0:
                     i = bisect_right(starts, p) - 1
-                    if not lines[i].blank:
+                    if lines[i].content:
                         idx.append(i)
                     p = find(lit, starts[i + 1])  # the next line: one hit per line is enough
                 hits[key] = idx
@@ -493,7 +504,7 @@ class _Positions:
     def rank(self) -> dict[int, int]:
         if self._rank is None:
             self._rank = {ln.index: r for r, ln in enumerate(ln for ln in self.lines
-                                                             if not ln.blank)}
+                                                             if ln.content)}
         return self._rank
 
     @property
@@ -504,7 +515,7 @@ class _Positions:
         if min_words not in self._last_prose:
             last = -1
             for ln in reversed(self.lines):
-                if not ln.blank and is_prose(ln.content, min_words):
+                if ln.content and is_prose(ln.content, min_words):
                     last = ln.index
                     break
             self._last_prose[min_words] = last
@@ -547,10 +558,10 @@ def _candidates(cr: _CompiledRule, ctx: _Context) -> list[int]:
         return ctx.lines_with(short, cr.ceiling, indexed=False)
     lines = ctx.draft.lines
     if cr.ceiling is None:
-        return [ln.index for ln in lines if not ln.blank]
+        return [ln.index for ln in lines if ln.content]
     words = ctx.words()
     ceiling = cr.ceiling
-    return [ln.index for ln in lines if not ln.blank and words[ln.index] <= ceiling]
+    return [ln.index for ln in lines if ln.content and words[ln.index] <= ceiling]
 
 
 # ------------------------------------------------------------------ stages
@@ -612,13 +623,18 @@ def _line_keys(rules: Sequence[_CompiledRule], lines: Sequence[Line],
     depends on: its content and the parts of its position the rules can see."""
     first, last, mins = _position_needs(rules)
     last_prose = [pos.last_prose(m) for m in mins]
-    top = pos.count - 1
+    shown = [ln for ln in lines if ln.content]
+    top = len(shown) - 1
     keys = {}
-    for ln in lines:
-        if not ln.blank:
-            r = pos.rank[ln.index]
-            keys[ln.index] = (ln.content, min(r, first), min(top - r, last),
-                              tuple(ln.index <= lp for lp in last_prose))
+    if not last_prose:
+        for r, ln in enumerate(shown):
+            keys[ln.index] = (ln.content, r if r < first else first,
+                              top - r if top - r < last else last, ())
+        return keys
+    for r, ln in enumerate(shown):
+        i = ln.index
+        keys[i] = (ln.content, r if r < first else first, top - r if top - r < last else last,
+                   tuple(i <= lp for lp in last_prose))
     return keys
 
 
@@ -860,7 +876,7 @@ def _stage_inline(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deletio
     subjects: dict[int, tuple[int, str]] = {}
     n_lines = 0
     for ln in lines:
-        if ln.blank:
+        if not ln.content:
             continue
         n_lines += 1
         start, end = ln.start, ln.end
@@ -986,7 +1002,7 @@ def _stage_section(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deleti
                 # an index loop, not a slice: no copy of the rest of the text per header
                 for j in range(h + 1, n_lines):
                     nxt = lines[j]
-                    if nxt.blank:
+                    if not nxt.content:
                         continue
                     c = nxt.content
                     if (covered[nxt.index] or count >= spec.max_lines
@@ -1119,7 +1135,7 @@ def _tidy(draft: Draft) -> None:
     if inline_j:
         import bisect
         for ln in lines:
-            if ln.blank:
+            if not ln.content:
                 i = bisect.bisect_left(jpos, ln.start)
                 if i < len(jpos) and jpos[i] <= ln.end and any(
                         q in inline_j for q in jpos[i:bisect.bisect_right(jpos, ln.end)]):
@@ -1136,14 +1152,14 @@ def _tidy(draft: Draft) -> None:
     dels = []
     i = 0
     n = len(lines)
-    first_content = next((ln.index for ln in lines if not ln.blank), n)
-    last_content = next((ln.index for ln in reversed(lines) if not ln.blank), -1)
+    first_content = next((ln.index for ln in lines if ln.content), n)
+    last_content = next((ln.index for ln in reversed(lines) if ln.content), -1)
     while i < n:
-        if not lines[i].blank:
+        if lines[i].content:
             i += 1
             continue
         j = i
-        while j < n and lines[j].blank:
+        while j < n and not lines[j].content:
             j += 1
         run = lines[i:j]
         lo, hi = run[0].start, run[-1].next
