@@ -365,6 +365,30 @@ def test_whole_line_candidates_equal_lines_with_rule_by_rule():
     assert compared > 0
 
 
+TAIL_RULES = """rules:
+  - id: user.tail-share
+    kind: line
+    category: social-share
+    order: 10
+    description: a share prompt after the last prose line, near the end
+    pattern: 'share this'
+    when: {after_last_prose: true, last_lines: 3, first_lines: 50}
+    examples:
+      remove: ["Share this", "share this"]
+      keep: ["Share this with care.", "We share this view."]
+  - id: user.tail-follow
+    kind: line
+    category: social-share
+    order: 20
+    description: a follow prompt after the last long prose line
+    pattern: 'follow us'
+    when: {after_last_prose: true, prose_min_words: 5}
+    examples:
+      remove: ["Follow us", "follow us"]
+      keep: ["Follow us, they said.", "Follow the money"]
+"""
+
+
 def _line_keys_reference(rules, lines, pos):
     first, last, mins = engine._position_needs(rules)
     last_prose = [pos.last_prose(m) for m in mins]
@@ -379,11 +403,12 @@ def _line_keys_reference(rules, lines, pos):
 def test_line_keys_equal_the_plain_definition():
     """The keys the verdicts are kept under (``_line_keys``) are the line's
     content and the parts of its position the stage's rules can see."""
-    cleaner = _cleaner()
+    tail = parse_rule_text(TAIL_RULES, "tail.yml", "user")
+    cleaners = [_cleaner(), boilerstrip.Cleaner(default_rules=False, extra_rules=tail)]
     for text in _index_texts():
         lines = engine.Draft(text).lines
         pos = engine._Positions(lines)
-        for kind, rules in cleaner._stages:
+        for kind, rules in [st for c in cleaners for st in c._stages]:
             if kind in ("line", "section"):
                 assert engine._line_keys(rules, lines, pos) == _line_keys_reference(
                     rules, lines, pos)
