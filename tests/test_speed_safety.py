@@ -189,6 +189,85 @@ def test_line_index_gives_the_result_of_going_rule_by_rule(monkeypatch):
     assert sum(len(r.changes) for r in fast) > 0
 
 
+TIERED = """rules:
+  - id: user.long-credit
+    kind: line
+    category: media-credit
+    order: 10
+    description: a long credit line, up to 64 words (the 64-word tier)
+    pattern: 'credits? (?:to|for) .+'
+    when: {max_words: 64}
+    examples:
+      remove: ["Credit to the photographers", "credits for the team"]
+      keep: ["No credit here.", "Credited to him"]
+  - id: user.photo-by
+    kind: line
+    category: media-credit
+    order: 11
+    description: a photo credit of up to 32 words (the 32-word tier)
+    pattern: 'photos? by .+'
+    when: {max_words: 32}
+    examples:
+      remove: ["Photo by Jane Doe", "photos by the agency"]
+      keep: ["No photo here.", "Photographed by him"]
+  - id: user.follow-on
+    kind: line
+    category: social-share
+    order: 12
+    description: a follow prompt of up to 100 words (the 128-word tier)
+    pattern: 'follow us on .+'
+    when: {max_words: 100}
+    examples:
+      remove: ["Follow us on Twitter", "follow us on the web"]
+      keep: ["They follow us.", "Follow the money"]
+  - id: user.short-share
+    kind: line
+    category: social-share
+    order: 20
+    description: a short share prompt (the first tier)
+    pattern: 'share this story'
+    when: {max_words: 6}
+    examples:
+      remove: ["Share this story", "share this story"]
+      keep: ["We share this story with you because it matters a lot.", "Share"]
+"""
+
+
+@pytest.mark.parametrize("n_words", [5, 8, 9, 30, 31, 32, 33, 45, 62, 63, 64, 65, 70,
+                                     100, 101, 128, 129, 140])
+def test_tiers_look_for_literals_in_lines_as_long_as_their_rules_take(n_words, monkeypatch):
+    """A long line is scanned only for the literals of rules taking lines that
+    long: a rule limited to 32, 64 or 100 words (the 32-, 64- and 128-word
+    tiers) still finds its line up to that length, and the result equals the
+    one without tiers and the brute-force one."""
+    rules = parse_rule_text(TIERED, "tiered.yml", "user")
+    cleaner = boilerstrip.Cleaner(default_rules=False, extra_rules=rules)
+    filler = "The council met on Tuesday and agreed the budget after a long debate.\n" * 30
+    pad = " ".join(["the"] * n_words)
+    lines = {limit: " ".join((start + " " + pad).split()[:n_words]) for start, limit in
+             (("Credit to", 64), ("Photo by", 32), ("Follow us on", 100), ("Share this story", 6))}
+    text = filler + "\n".join(lines.values()) + "\n" + filler
+    fast = cleaner.clean(text)
+    for limit, line in lines.items():
+        assert (line not in fast.text) == (n_words <= limit and len(line.split()) == n_words
+                                           and (limit != 6 or n_words == 3)), (limit, line)
+    monkeypatch.setattr(engine, "USE_TIERS", False)
+    untiered = cleaner.clean(text)
+    _brute_force(monkeypatch)
+    slow = cleaner.clean(text)
+    assert fast.changes == untiered.changes == slow.changes
+
+
+@pytest.mark.skipif(not CORPUS, reason="bench corpora not present")
+def test_tiers_give_the_result_of_scanning_every_line_for_every_literal(monkeypatch):
+    cleaner = boilerstrip.Cleaner()
+    sample = [f.read_bytes().decode("utf-8") for f in CORPUS[2::5]]
+    fast = [cleaner.clean(t) for t in sample]
+    monkeypatch.setattr(engine, "USE_TIERS", False)
+    slow = [cleaner.clean(t) for t in sample]
+    assert [(r.changes, r.skipped) for r in fast] == [(r.changes, r.skipped) for r in slow]
+
+
 _CLEANER: list = []
 
 
@@ -275,15 +354,25 @@ def test_split_trie_on_generated_text(data):
     assert index.scan(text) == {lit for lit in lits if lit in text} == index.scan_reference(text)
 
 
+def _asked(index, lit, ceiling):
+    """Whether the engine can ask the line index for LIT at CEILING: long
+    lines are only scanned for the literals of rules that take lines that long."""
+    bound = index.bounds[lit]
+    return bound is None or (ceiling not in (None, engine._RAW) and ceiling <= bound)
+
+
 @pytest.mark.skipif(not CORPUS, reason="bench corpora not present")
-def test_line_index_finds_the_lines_a_find_per_literal_finds():
+@pytest.mark.parametrize("tiers", [True, False])
+def test_line_index_finds_the_lines_a_find_per_literal_finds(tiers, monkeypatch):
     """The per-line literal index (one trie scan of the lines, kept across
     removals) gives exactly the lines one ``str.find`` pass per literal gives,
-    for every literal, every word ceiling and the whole-line view, also after
-    removals (where only the changed lines are scanned again)."""
+    for every literal, every word ceiling and the whole-line view the engine
+    can ask about (all of them without the tiers), also after removals (where
+    only the changed lines are scanned again)."""
+    monkeypatch.setattr(engine, "USE_TIERS", tiers)
     cleaner = _cleaner()
     index = cleaner._index
-    lits = sorted(index.closure)
+    all_lits = sorted(index.closure)
     checked = 0
     for text in _index_texts():
         draft = engine.Draft(text)
@@ -292,6 +381,7 @@ def test_line_index_finds_the_lines_a_find_per_literal_finds():
         for step in range(3):
             assert ctx.present() is not None
             for ceiling in (None, engine._RAW, *engine._WORD_BUCKETS):
+                lits = [lit for lit in all_lits if not tiers or _asked(index, lit, ceiling)]
                 fast, slow = _lines_with_both_ways(ctx, lits, ceiling)
                 assert fast == slow, (ceiling, step)
                 for lit in lits[::25]:
@@ -337,10 +427,13 @@ def test_candidates_by_line_equal_the_candidates_rule_by_rule(few):
 
 
 @pytest.mark.skipif(not CORPUS, reason="bench corpora not present")
-def test_whole_line_candidates_equal_lines_with_rule_by_rule():
+@pytest.mark.parametrize("tiers", [True, False])
+def test_whole_line_candidates_equal_lines_with_rule_by_rule(tiers, monkeypatch):
     """The inline stage's candidates from the line literal index
     (``_whole_line_candidates``) are exactly what ``lines_with`` gives each
-    rule with literals, on the whole lines."""
+    rule with literals, on the whole lines (without the tiers, for the rules
+    of the other stages too)."""
+    monkeypatch.setattr(engine, "USE_TIERS", tiers)
     cleaner = _cleaner()
     index = cleaner._index
     index.split()
@@ -349,7 +442,7 @@ def test_whole_line_candidates_equal_lines_with_rule_by_rule():
         ctx = engine._Context(engine.Draft(text), [], set(), index)
         lines = ctx.draft.lines
         for kind, rules in cleaner._stages:
-            if kind not in ("inline", "line", "section"):
+            if kind not in (("inline",) if tiers else ("inline", "line", "section")):
                 continue
             indices = [ln.index for ln in lines if not ln.blank][::2]  # some lines only
             fast = engine._whole_line_candidates(rules, ctx, indices)

@@ -76,8 +76,15 @@ KEEP_VERDICTS = True
 #: this off to compare.
 USE_LINE_INDEX = True
 
+#: Long lines are only scanned for the literals a rule may look for in a
+#: line that long (``_LiteralIndex.for_lines``); the tests turn this off.
+USE_TIERS = True
+
 #: ``ceiling`` of the scan text made of whole lines rather than their stripped content.
 _RAW = -1
+
+#: Word-count tiers of the line literal index (``_LiteralIndex.for_lines``).
+_TIERS = (32, 64, 128)
 
 
 class _LiteralIndex:
@@ -97,15 +104,47 @@ class _LiteralIndex:
     position: twice as slow, and slower the more literals.
     """
 
-    def __init__(self, literals: Iterable[str]) -> None:
+    def __init__(self, literals: Iterable[str],
+                 bounds: dict[str, int | None] | None = None) -> None:
         lits = set(literals)
         self.closure = {lit: tuple(lit[:k] for k in range(1, len(lit) + 1) if lit[:k] in lits)
                         for lit in lits}
         self._literals = sorted(lits)
         self.max_len = max((len(lit) for lit in lits), default=0)
+        # literal -> the longest line (in words) a rule looking for it can
+        # take (a ``_WORD_BUCKETS`` ceiling), None when any line
+        self.bounds: dict[str, int | None] = {lit: None for lit in lits}
+        if bounds:
+            self.bounds.update((lit, b) for lit, b in bounds.items() if lit in lits)
         self._regex = None
         self._split: list | None = None
+        self._tiers: dict = {}
         self._lock = threading.Lock()
+
+    def tier(self, words: int) -> int | None:
+        """The tier of a line of WORDS words (see ``for_lines``)."""
+        for b in _TIERS:
+            if words <= b:
+                return b
+        return None
+
+    def for_lines(self, tier: int | None) -> "_LiteralIndex":
+        """The index of the literals a line of tier TIER can need: lines of
+        at most ``_TIERS[0]`` words get every literal; longer ones only the
+        literals some rule may look for in a line that long. Most of a text's
+        bytes are long prose lines, and most literals belong to rules limited
+        to short lines (``max_words``): those are not looked for there."""
+        if tier == _TIERS[0] or not any(b is not None for b in self.bounds.values()):
+            return self
+        got = self._tiers.get(tier)
+        if got is None:
+            keep = [lit for lit, b in self.bounds.items()
+                    if b is None or (tier is not None and b >= tier)]
+            got = _LiteralIndex(keep)
+            got.closure = self.closure  # a longer literal's prefixes occur too, tier or not
+            with self._lock:
+                got = self._tiers.setdefault(tier, got)
+        return got
 
     @property
     def compiled(self) -> bool:
@@ -372,11 +411,11 @@ class _Context:
         lines = self.draft.lines
         raws = [text[ln.start:ln.end] for ln in lines]
         cache = self.line_literals
-        new = [r for r in dict.fromkeys(r for r, ln in zip(raws, lines)
-                                        if blank_too or ln.content)
-               if r not in cache]
+        new = {r: i for i, r in enumerate(raws)
+               if r not in cache and (blank_too or lines[i].content)}
         if new:
-            self._scan_lines(new)
+            words = self.words()
+            self._scan_lines(list(new), [words[i] for i in new.values()])
         return raws
 
     def literals_of(self, indices: Sequence[int]) -> list[tuple[str, ...]]:
@@ -386,9 +425,10 @@ class _Context:
         lines = self.draft.lines
         cache = self.line_literals
         raws = [text[lines[i].start:lines[i].end] for i in indices]
-        new = [r for r in dict.fromkeys(raws) if r not in cache]
+        new = {r: i for r, i in zip(raws, indices) if r not in cache}
         if new:
-            self._scan_lines(new)
+            words = self.words()
+            self._scan_lines(list(new), [words[i] for i in new.values()])
         return [cache[r] for r in raws]
 
     def _all_literals(self) -> set[str]:
@@ -427,10 +467,22 @@ class _Context:
         self.by_literal = inv
         return inv
 
-    def _scan_lines(self, raws: list[str]) -> None:
-        """Record in LINE_LITERALS the literals of each of RAWS (distinct lines)."""
+    def _scan_lines(self, raws: list[str], words: list[int]) -> None:
+        """Record in LINE_LITERALS the literals of each of RAWS (distinct
+        lines of WORDS words each) a rule may look for in a line that long."""
         index = self.index
         assert index is not None
+        if not USE_TIERS:
+            self._scan_tier(index, raws)
+            return
+        tiers: dict[int | None, list[str]] = {}
+        tier = index.tier
+        for r, w in zip(raws, words):
+            tiers.setdefault(tier(w), []).append(r)
+        for t, group in tiers.items():
+            self._scan_tier(index.for_lines(t), group)
+
+    def _scan_tier(self, index: _LiteralIndex, raws: list[str]) -> None:
         folded = "\n".join(raws).casefold()
         parts = folded.split("\n")
         if len(parts) != len(raws):  # pragma: no cover - casefold makes no line break
@@ -1246,7 +1298,18 @@ class Cleaner:
         lits = [lit for _kind, items in self._stages for cr in items
                 if isinstance(cr, _CompiledRule) and cr.pat and cr.pat.literals
                 for lit in cr.pat.literals]
-        self._index = _LiteralIndex(lits) if lits else None
+        # how long a line each literal is looked for in: only line and section
+        # rules limit their candidates by their ``max_words`` ceiling
+        bounds: dict[str, int | None] = {}
+        for kind, items in self._stages:
+            for cr in items:
+                if not (isinstance(cr, _CompiledRule) and cr.pat and cr.pat.literals):
+                    continue
+                b = cr.ceiling if kind in ("line", "section") else None
+                for lit in cr.pat.literals:
+                    old = bounds.get(lit, 0)
+                    bounds[lit] = None if (old is None or b is None) else max(old, b)
+        self._index = _LiteralIndex(lits, bounds) if lits else None
         self._lock = threading.Lock()
 
     def _active(self, rule: Rule) -> bool:
