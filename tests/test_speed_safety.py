@@ -147,6 +147,31 @@ def test_split_lines_equals_the_plain_loop_on_the_corpora():
         assert split_lines(text[:-1]) == _split_lines_reference(text[:-1])
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["", " ", "ab", " c d ", "\r", "x\r", "long line here"]),
+                max_size=8), st.booleans(), st.data())
+def test_lines_after_a_deletion_equal_splitting_again(parts, trailing, data):
+    """``Draft.delete`` derives the new lines from the old ones (shifting the
+    untouched ones, splitting the touched ones again): the result equals
+    splitting the new text, whatever is cut (line breaks, whole lines, the
+    end of the text, adjacent cuts)."""
+    from boilerstrip.document import Attribution, Draft, split_lines
+
+    text = "\n".join(parts) + ("\n" if trailing else "")
+    points = sorted(data.draw(st.lists(st.integers(0, len(text)), max_size=6)))
+    who = Attribution("t", "t")
+    spans = [(a, b, who) for a, b in zip(points[::2], points[1::2]) if b > a]
+    if data.draw(st.booleans()) and spans:  # adjacent cuts
+        a, b, _ = spans[-1]
+        if b < len(text):
+            spans.append((b, len(text), who))
+    draft = Draft(text)
+    assert draft.lines == split_lines(text)
+    draft.delete(spans)
+    assert draft._lines is not None or not spans
+    assert draft.lines == split_lines(draft.text)
+
+
 # ------------------------------------------------------------------ literal prefilter
 
 def _brute_force(monkeypatch):
@@ -163,6 +188,9 @@ def _brute_force(monkeypatch):
     monkeypatch.setattr(RulePatterns, "could_start", lambda self, text: True)
     monkeypatch.setattr(engine, "KEEP_VERDICTS", False)  # every pass looks at every line
     monkeypatch.setattr(engine, "USE_LINE_INDEX", False)  # rule by rule, no line literal index
+    monkeypatch.setattr(engine, "USE_TIERS", False)
+    from boilerstrip import document
+    monkeypatch.setattr(document, "INCREMENTAL_LINES", False)  # split every new text
 
 
 @pytest.mark.skipif(not CORPUS, reason="bench corpora not present")
