@@ -12,11 +12,14 @@ doubled spaces. Those edits are recorded like any other (category
 ``whitespace``), so the report stays lossless.
 
 The stages run again until a pass removes nothing (cleaning is idempotent).
-What keeps that cheap: one scan per document finds which rule literals occur
-(kept up to date around each cut), a rule only visits the lines holding its
-literals, and a later pass only revisits the lines whose verdict can have
-changed. ``tests/test_speed_safety.py`` checks each shortcut against the slow
-path.
+What keeps that cheap: one scan of each distinct line (trie regexes, one per
+first character; long lines only for the literals of rules taking lines that
+long) records which rule literals the line holds, kept across cuts and passes
+so only changed lines are scanned again; the line, section and inline stages
+go line by line over the rules whose literals the line holds, so a rule costs
+per line it may match, not per document; and a later pass only revisits the
+lines whose verdict can have changed. ``tests/test_speed_safety.py`` checks
+each shortcut against the slow path.
 """
 
 from __future__ import annotations
