@@ -125,6 +125,53 @@ def test_precheck_finds_a_repair_anywhere_in_a_long_line():
     assert list(normalise._lines_to_fix("ok\n" + esc + "\n", CONFIG)) == [(3, 3 + len(esc))]
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["", " ", "a", " b c ", "\r", "\t", "\u00a0", "x\r"]),
+                max_size=8), st.booleans())
+def test_split_lines_equals_the_plain_loop(parts, trailing):
+    """``split_lines`` (one ``str.split``, offsets accumulated) gives the
+    lines, offsets and contents of the plain find-each-line-break loop."""
+    from boilerstrip.document import _split_lines_reference, split_lines
+
+    text = "\n".join(parts) + ("\n" if trailing else "")
+    assert split_lines(text) == _split_lines_reference(text)
+
+
+@pytest.mark.skipif(not CORPUS, reason="bench corpora not present")
+def test_split_lines_equals_the_plain_loop_on_the_corpora():
+    from boilerstrip.document import _split_lines_reference, split_lines
+
+    for f in CORPUS[::20]:
+        text = f.read_bytes().decode("utf-8")
+        assert split_lines(text) == _split_lines_reference(text)
+        assert split_lines(text[:-1]) == _split_lines_reference(text[:-1])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["", " ", "ab", " c d ", "\r", "x\r", "long line here"]),
+                max_size=8), st.booleans(), st.data())
+def test_lines_after_a_deletion_equal_splitting_again(parts, trailing, data):
+    """``Draft.delete`` derives the new lines from the old ones (shifting the
+    untouched ones, splitting the touched ones again): the result equals
+    splitting the new text, whatever is cut (line breaks, whole lines, the
+    end of the text, adjacent cuts)."""
+    from boilerstrip.document import Attribution, Draft, split_lines
+
+    text = "\n".join(parts) + ("\n" if trailing else "")
+    points = sorted(data.draw(st.lists(st.integers(0, len(text)), max_size=6)))
+    who = Attribution("t", "t")
+    spans = [(a, b, who) for a, b in zip(points[::2], points[1::2]) if b > a]
+    if data.draw(st.booleans()) and spans:  # adjacent cuts
+        a, b, _ = spans[-1]
+        if b < len(text):
+            spans.append((b, len(text), who))
+    draft = Draft(text)
+    assert draft.lines == split_lines(text)
+    draft.delete(spans)
+    assert draft._lines is not None or not spans
+    assert draft.lines == split_lines(draft.text)
+
+
 # ------------------------------------------------------------------ literal prefilter
 
 def _brute_force(monkeypatch):
@@ -140,6 +187,10 @@ def _brute_force(monkeypatch):
     monkeypatch.setattr(RulePatterns, "could_match", lambda self, folded: True)
     monkeypatch.setattr(RulePatterns, "could_start", lambda self, text: True)
     monkeypatch.setattr(engine, "KEEP_VERDICTS", False)  # every pass looks at every line
+    monkeypatch.setattr(engine, "USE_LINE_INDEX", False)  # rule by rule, no line literal index
+    monkeypatch.setattr(engine, "USE_TIERS", False)
+    from boilerstrip import document
+    monkeypatch.setattr(document, "INCREMENTAL_LINES", False)  # split every new text
 
 
 @pytest.mark.skipif(not CORPUS, reason="bench corpora not present")
@@ -151,6 +202,98 @@ def test_literal_prefilter_gives_the_result_of_trying_every_rule(monkeypatch):
     slow = [cleaner.clean(t) for t in sample]
     assert [r.changes for r in fast] == [r.changes for r in slow]
     assert sum(len(r.changes) for r in fast) > 0
+
+
+@pytest.mark.skipif(not CORPUS, reason="bench corpora not present")
+def test_line_index_gives_the_result_of_going_rule_by_rule(monkeypatch):
+    """The stages fed by the line literal index (line by line) give what one
+    ``lines_with`` scan per rule gives, on a fifth of the corpora."""
+    cleaner = boilerstrip.Cleaner()
+    sample = [f.read_bytes().decode("utf-8") for f in CORPUS[::5]]
+    fast = [cleaner.clean(t) for t in sample]
+    monkeypatch.setattr(engine, "USE_LINE_INDEX", False)
+    slow = [cleaner.clean(t) for t in sample]
+    assert [(r.changes, r.skipped) for r in fast] == [(r.changes, r.skipped) for r in slow]
+    assert sum(len(r.changes) for r in fast) > 0
+
+
+TIERED = """rules:
+  - id: user.long-credit
+    kind: line
+    category: media-credit
+    order: 10
+    description: a long credit line, up to 64 words (the 64-word tier)
+    pattern: 'credits? (?:to|for) .+'
+    when: {max_words: 64}
+    examples:
+      remove: ["Credit to the photographers", "credits for the team"]
+      keep: ["No credit here.", "Credited to him"]
+  - id: user.photo-by
+    kind: line
+    category: media-credit
+    order: 11
+    description: a photo credit of up to 32 words (the 32-word tier)
+    pattern: 'photos? by .+'
+    when: {max_words: 32}
+    examples:
+      remove: ["Photo by Jane Doe", "photos by the agency"]
+      keep: ["No photo here.", "Photographed by him"]
+  - id: user.follow-on
+    kind: line
+    category: social-share
+    order: 12
+    description: a follow prompt of up to 100 words (the 128-word tier)
+    pattern: 'follow us on .+'
+    when: {max_words: 100}
+    examples:
+      remove: ["Follow us on Twitter", "follow us on the web"]
+      keep: ["They follow us.", "Follow the money"]
+  - id: user.short-share
+    kind: line
+    category: social-share
+    order: 20
+    description: a short share prompt (the first tier)
+    pattern: 'share this story'
+    when: {max_words: 6}
+    examples:
+      remove: ["Share this story", "share this story"]
+      keep: ["We share this story with you because it matters a lot.", "Share"]
+"""
+
+
+@pytest.mark.parametrize("n_words", [5, 8, 9, 30, 31, 32, 33, 45, 62, 63, 64, 65, 70,
+                                     100, 101, 128, 129, 140])
+def test_tiers_look_for_literals_in_lines_as_long_as_their_rules_take(n_words, monkeypatch):
+    """A long line is scanned only for the literals of rules taking lines that
+    long: a rule limited to 32, 64 or 100 words (the 32-, 64- and 128-word
+    tiers) still finds its line up to that length, and the result equals the
+    one without tiers and the brute-force one."""
+    rules = parse_rule_text(TIERED, "tiered.yml", "user")
+    cleaner = boilerstrip.Cleaner(default_rules=False, extra_rules=rules)
+    filler = "The council met on Tuesday and agreed the budget after a long debate.\n" * 30
+    pad = " ".join(["the"] * n_words)
+    lines = {limit: " ".join((start + " " + pad).split()[:n_words]) for start, limit in
+             (("Credit to", 64), ("Photo by", 32), ("Follow us on", 100), ("Share this story", 6))}
+    text = filler + "\n".join(lines.values()) + "\n" + filler
+    fast = cleaner.clean(text)
+    for limit, line in lines.items():
+        assert (line not in fast.text) == (n_words <= limit and len(line.split()) == n_words
+                                           and (limit != 6 or n_words == 3)), (limit, line)
+    monkeypatch.setattr(engine, "USE_TIERS", False)
+    untiered = cleaner.clean(text)
+    _brute_force(monkeypatch)
+    slow = cleaner.clean(text)
+    assert fast.changes == untiered.changes == slow.changes
+
+
+@pytest.mark.skipif(not CORPUS, reason="bench corpora not present")
+def test_tiers_give_the_result_of_scanning_every_line_for_every_literal(monkeypatch):
+    cleaner = boilerstrip.Cleaner()
+    sample = [f.read_bytes().decode("utf-8") for f in CORPUS[2::5]]
+    fast = [cleaner.clean(t) for t in sample]
+    monkeypatch.setattr(engine, "USE_TIERS", False)
+    slow = [cleaner.clean(t) for t in sample]
+    assert [(r.changes, r.skipped) for r in fast] == [(r.changes, r.skipped) for r in slow]
 
 
 _CLEANER: list = []
@@ -184,6 +327,212 @@ def test_literal_prefilter_exact_on_generated_documents(lines, long):
         _brute_force(m)
         slow = cleaner.clean(text)
     assert fast.text == slow.text and fast.changes == slow.changes
+
+
+def _lines_with_both_ways(ctx, literals, ceiling):
+    """``lines_with`` from the line index and from one ``str.find`` pass per literal."""
+    ctx.hits = None
+    ctx.by_literal = None
+    fast = ctx.lines_with(literals, ceiling)
+    ctx.hits = None
+    old = engine.USE_LINE_INDEX
+    engine.USE_LINE_INDEX = False
+    try:
+        slow = ctx.lines_with(literals, ceiling)
+    finally:
+        engine.USE_LINE_INDEX = old
+        ctx.hits = None
+    return fast, slow
+
+
+def _index_texts():
+    texts = [f.read_bytes().decode("utf-8") for f in CORPUS[::60]]
+    # surrounding whitespace, CRLF, blank lines of spaces, case folding that
+    # changes lengths (ß -> ss, ﬁ -> fi), literals at the very ends of lines
+    texts.append("  Share this \r\n\tSIGN UP for our newsletter\t\r\n   \r\n"
+                 "Straße ﬁnal ÄDVERTISEMENT Advertisement \nread more \n  read more\n"
+                 + "The council met on Tuesday and agreed the budget after a debate.\n" * 30)
+    return texts
+
+
+@pytest.mark.skipif(not CORPUS, reason="bench corpora not present")
+def test_split_trie_finds_what_the_single_trie_finds():
+    """The trie split by first character (one skimming regex per character)
+    finds the literals the single trie regex finds, and that one finds what
+    a substring test per literal finds."""
+    index = _cleaner()._index
+    for f in CORPUS[::30]:
+        text = f.read_bytes().decode("utf-8").casefold()
+        found = index.scan(text)
+        assert found == index.scan_reference(text)
+        assert found == {lit for lit in index.closure if lit in text}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_split_trie_on_generated_text(data):
+    """Overlapping and nested literals, single-character ones, literals at
+    the very end: the split scan and a substring test per literal agree."""
+    index = _cleaner()._index
+    lits = sorted(index.closure)
+    pieces = data.draw(st.lists(st.one_of(st.sampled_from(lits),
+                                          st.text("abcdeilnorstu ©®:.(", max_size=4)),
+                                max_size=12))
+    text = "".join(pieces)
+    assert index.scan(text) == {lit for lit in lits if lit in text} == index.scan_reference(text)
+
+
+def _asked(index, lit, ceiling):
+    """Whether the engine can ask the line index for LIT at CEILING: long
+    lines are only scanned for the literals of rules that take lines that long."""
+    bound = index.bounds[lit]
+    return bound is None or (ceiling not in (None, engine._RAW) and ceiling <= bound)
+
+
+@pytest.mark.skipif(not CORPUS, reason="bench corpora not present")
+@pytest.mark.parametrize("tiers", [True, False])
+def test_line_index_finds_the_lines_a_find_per_literal_finds(tiers, monkeypatch):
+    """The per-line literal index (one trie scan of the lines, kept across
+    removals) gives exactly the lines one ``str.find`` pass per literal gives,
+    for every literal, every word ceiling and the whole-line view the engine
+    can ask about (all of them without the tiers), also after removals (where
+    only the changed lines are scanned again)."""
+    monkeypatch.setattr(engine, "USE_TIERS", tiers)
+    cleaner = _cleaner()
+    index = cleaner._index
+    all_lits = sorted(index.closure)
+    checked = 0
+    for text in _index_texts():
+        draft = engine.Draft(text)
+        ctx = engine._Context(draft, [], set(), index)
+        index.split()  # compiled: the index is used whatever the length
+        for step in range(3):
+            assert ctx.present() is not None
+            for ceiling in (None, engine._RAW, *engine._WORD_BUCKETS):
+                lits = [lit for lit in all_lits if not tiers or _asked(index, lit, ceiling)]
+                fast, slow = _lines_with_both_ways(ctx, lits, ceiling)
+                assert fast == slow, (ceiling, step)
+                for lit in lits[::25]:
+                    fast, slow = _lines_with_both_ways(ctx, [lit], ceiling)
+                    assert fast == slow, (lit, ceiling, step)
+                    checked += len(fast)
+            # cut every third non-blank line, and a piece inside another one
+            lines = [ln for ln in draft.lines if not ln.blank]
+            who = engine.Attribution("t", "t")
+            dels = [(ln.start, ln.next, who) for ln in lines[::3]]
+            dels += [(ln.start + 1, ln.start + 3, who) for ln in lines[1::3] if ln.end - ln.start > 4]
+            if not dels:
+                break
+            draft.delete(sorted(dels))
+            ctx.reset()
+    assert checked > 0
+
+
+@pytest.mark.skipif(not CORPUS, reason="bench corpora not present")
+@pytest.mark.parametrize("few", [False, True])
+def test_candidates_by_line_equal_the_candidates_rule_by_rule(few):
+    """``_rule_candidates`` (line by line, from the line literal index) gives
+    each rule of a stage exactly the lines ``_candidates`` gives it."""
+    cleaner = _cleaner()
+    index = cleaner._index
+    index.split()
+    compared = 0
+    for text in _index_texts():
+        ctx = engine._Context(engine.Draft(text), [], set(), index)
+        fresh = [ln.index for ln in ctx.draft.lines if not ln.blank]
+        for kind, rules in cleaner._stages:
+            if kind not in ("line", "section"):
+                continue
+            fast = engine._rule_candidates(rules, ctx, fresh, few)
+            with pytest.MonkeyPatch.context() as m:
+                m.setattr(engine, "USE_LINE_INDEX", False)
+                ctx.hits = None
+                slow = {k: got for k, cr in enumerate(rules)
+                        if (got := engine._candidates(cr, ctx))}
+            assert fast == slow, kind
+            compared += sum(map(len, slow.values()))
+    assert compared > 0
+
+
+@pytest.mark.skipif(not CORPUS, reason="bench corpora not present")
+@pytest.mark.parametrize("tiers", [True, False])
+def test_whole_line_candidates_equal_lines_with_rule_by_rule(tiers, monkeypatch):
+    """The inline stage's candidates from the line literal index
+    (``_whole_line_candidates``) are exactly what ``lines_with`` gives each
+    rule with literals, on the whole lines (without the tiers, for the rules
+    of the other stages too)."""
+    monkeypatch.setattr(engine, "USE_TIERS", tiers)
+    cleaner = _cleaner()
+    index = cleaner._index
+    index.split()
+    compared = 0
+    for text in _index_texts():
+        ctx = engine._Context(engine.Draft(text), [], set(), index)
+        lines = ctx.draft.lines
+        for kind, rules in cleaner._stages:
+            if kind not in (("inline",) if tiers else ("inline", "line", "section")):
+                continue
+            indices = [ln.index for ln in lines if not ln.blank][::2]  # some lines only
+            fast = engine._whole_line_candidates(rules, ctx, indices)
+            with pytest.MonkeyPatch.context() as m:
+                m.setattr(engine, "USE_LINE_INDEX", False)
+                ctx.hits = None
+                wanted = set(indices)
+                slow = {k: got for k, cr in enumerate(rules) if cr.pat.literals is not None
+                        and (got := [i for i in ctx.lines_with(cr.pat.literals, engine._RAW)
+                                     if i in wanted])}
+            assert fast == slow, kind
+            compared += sum(map(len, slow.values()))
+    assert compared > 0
+
+
+TAIL_RULES = """rules:
+  - id: user.tail-share
+    kind: line
+    category: social-share
+    order: 10
+    description: a share prompt after the last prose line, near the end
+    pattern: 'share this'
+    when: {after_last_prose: true, last_lines: 3, first_lines: 50}
+    examples:
+      remove: ["Share this", "share this"]
+      keep: ["Share this with care.", "We share this view."]
+  - id: user.tail-follow
+    kind: line
+    category: social-share
+    order: 20
+    description: a follow prompt after the last long prose line
+    pattern: 'follow us'
+    when: {after_last_prose: true, prose_min_words: 5}
+    examples:
+      remove: ["Follow us", "follow us"]
+      keep: ["Follow us, they said.", "Follow the money"]
+"""
+
+
+def _line_keys_reference(rules, lines, pos):
+    first, last, mins = engine._position_needs(rules)
+    last_prose = [pos.last_prose(m) for m in mins]
+    top = pos.count - 1
+    return {ln.index: (ln.content, min(pos.rank[ln.index], first),
+                       min(top - pos.rank[ln.index], last),
+                       tuple(ln.index <= lp for lp in last_prose))
+            for ln in lines if not ln.blank}
+
+
+@pytest.mark.skipif(not CORPUS, reason="bench corpora not present")
+def test_line_keys_equal_the_plain_definition():
+    """The keys the verdicts are kept under (``_line_keys``) are the line's
+    content and the parts of its position the stage's rules can see."""
+    tail = parse_rule_text(TAIL_RULES, "tail.yml", "user")
+    cleaners = [_cleaner(), boilerstrip.Cleaner(default_rules=False, extra_rules=tail)]
+    for text in _index_texts():
+        lines = engine.Draft(text).lines
+        pos = engine._Positions(lines)
+        for kind, rules in [st for c in cleaners for st in c._stages]:
+            if kind in ("line", "section"):
+                assert engine._line_keys(rules, lines, pos) == _line_keys_reference(
+                    rules, lines, pos)
 
 
 JOINING = """rules:
@@ -268,6 +617,48 @@ def test_a_line_that_moves_into_a_rules_view_is_looked_at_again():
     result = cleaner.clean(text)
     assert result.text == "The council met on Tuesday and agreed the budget.\n"
     assert [c.rule for c in result.changes] == ["user.follow-last", "user.share"]
+    assert cleaner.clean(result.text).changes == ()
+
+
+SECTION_LATER = """rules:
+  - id: user.related-section
+    kind: section
+    category: related-links
+    order: 10
+    description: a related-stories header and the short lines below it
+    pattern: 'related stories'
+    section: {line_max_words: 4, min_lines: 1, stop_at_prose: false}
+    examples:
+      remove: ["Related stories\\nOne\\nTwo", "related stories\\nA b"]
+      keep: ["Related stories are told.", "Stories"]
+  - id: user.cut-tail
+    kind: inline
+    category: advertisement
+    order: 700
+    description: a marker and everything after it on its line
+    pattern: ' \\[cut\\].*$'
+    examples:
+      remove: ["a [cut] b", "x [cut]"]
+      keep: ["a cut b", "[cutting]"]
+"""
+
+
+@pytest.mark.parametrize("long", [False, True])
+def test_a_section_header_is_tried_again_when_the_lines_below_change(long):
+    """The section stage keeps the verdict of lines that are no header; a
+    header whose section failed (here: the line below is too long until a
+    later stage cuts it) is tried again in the next pass."""
+    rules = parse_rule_text(SECTION_LATER, "section-later.yml", "user")
+    cleaner = boilerstrip.Cleaner(default_rules=False, extra_rules=rules)
+    filler = "The council met on Tuesday and agreed the budget after a long debate.\n"
+    text = (filler * (30 if long else 1) + "Related stories\n"
+            + "Headline one [cut] and many more words after it\n\n" + filler)
+    result = cleaner.clean(text)
+    assert "Related stories" not in result.text and "Headline one" not in result.text
+    with pytest.MonkeyPatch.context() as m:
+        _brute_force(m)
+        slow = cleaner.clean(text)
+    assert result.text == slow.text and result.changes == slow.changes
     assert cleaner.clean(result.text).changes == ()
 
 
@@ -419,6 +810,36 @@ def test_catastrophic_rule_reported_on_stderr_by_the_cli(tmp_path):
 # ------------------------------------------------------------------ load-time warnings
 
 RISKY = EVIL.replace("user.evil", "user.risky").replace("(a|aa)+$", r"(\w+\s?)*done")
+
+
+EVIL_TWO = EVIL + """  - id: user.evil-b
+    kind: line
+    category: advertisement
+    order: 600
+    description: a pattern that backtracks catastrophically on a long run of b's
+    match: search
+    pattern: '(b|bb)+$'
+    examples:
+      remove: ["bbb", "bb"]
+      keep: ["a", "c"]
+"""
+
+
+@pytest.mark.parametrize("by_line", [True, False])
+def test_rules_timing_out_are_reported_in_rule_order(by_line, monkeypatch):
+    """The line stage goes line by line (``_take_lines``); rules that exceed
+    their time limit are still skipped and reported as rule by rule: in rule
+    order, whichever line each one stumbled on first."""
+    monkeypatch.setattr(engine, "USE_LINE_INDEX", by_line)
+    rules = parse_rule_text(EVIL_TWO, "evil.yml", "user")
+    take_warnings()
+    cleaner = boilerstrip.Cleaner(extra_rules=rules, timeout=0.05)
+    filler = "The council met on Tuesday and agreed the budget after a long debate.\n" * 30
+    # the later rule (evil-b) times out on an earlier line than evil
+    text = filler + "b" * 40 + "!\n" + "a" * 40 + "!\nAdvertisement\n" + filler
+    result = cleaner.clean(text)
+    assert [s.rule for s in result.skipped] == ["user.evil", "user.evil-b"]
+    assert "Advertisement" not in result.text and "b" * 40 + "!" in result.text
 
 
 def test_nested_quantifier_warns_on_load(tmp_path, monkeypatch):

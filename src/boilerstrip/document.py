@@ -12,6 +12,7 @@ earlier one, and the whole edit history stays linear in the text's size.
 from __future__ import annotations
 
 from bisect import bisect_right
+from itertools import accumulate
 from dataclasses import dataclass
 from typing import Iterator, NamedTuple, Sequence
 
@@ -47,6 +48,78 @@ def split_lines(text: str) -> list[Line]:
 
     A text that ends with ``\\n`` has no empty last line; the empty text has none.
     """
+    if not text:
+        return []
+    raws = text.split("\n")
+    if not raws[-1]:
+        raws.pop()  # the text ends with a line break: no empty last line
+    starts = list(accumulate([len(r) + 1 for r in raws], initial=0))
+    new = tuple.__new__  # what Line(...) calls, without its Python-level wrapper
+    lines = [new(Line, (i, s, s + len(r), s + len(r) + 1, r.strip()))
+             for i, (s, r) in enumerate(zip(starts, raws))]
+    if not text.endswith("\n"):
+        i, s, e, _n, c = lines[-1]
+        lines[-1] = Line(i, s, e, e, c)
+    return lines
+
+
+#: ``Draft.delete`` derives the new lines from the old ones (only the lines a
+#: deletion touched are split again); the tests turn this off to compare.
+INCREMENTAL_LINES = True
+
+
+def lines_after(old: list[Line], old_len: int, spans: Sequence[tuple[int, int]],
+                text: str) -> list[Line] | None:
+    """The lines of TEXT, the text of lines OLD (OLD_LEN characters long)
+    with SPANS (sorted, non-overlapping, non-empty) deleted: the lines no span
+    touches are shifted, the others split again. None when TEXT is not that."""
+    if len(text) != old_len - sum(b - a for a, b in spans):
+        return None
+    if not text:
+        return []
+    starts = [ln.start for ln in old]
+    # regions of old lines a deletion touches: from the line holding its start
+    # to the line holding its end (the text after it joins the line it starts in)
+    regions: list[list[int]] = []
+    for a, b in spans:
+        la = bisect_right(starts, a) - 1
+        lb = bisect_right(starts, b) - 1 if b < old_len else len(old) - 1
+        if regions and la <= regions[-1][1]:
+            regions[-1][1] = max(regions[-1][1], lb)
+        else:
+            regions.append([la, lb])
+    out: list[Line] = []
+    new = tuple.__new__
+    si = 0  # spans before the current position
+    deleted = 0  # characters deleted before it
+    k = 0  # next old line
+    for la, lb in regions:
+        # untouched lines before the region: shifted
+        if deleted:
+            shift = len(out) - k
+            out.extend(new(Line, (ln.index + shift, ln.start - deleted, ln.end - deleted,
+                                  ln.next - deleted, ln.content)) for ln in old[k:la])
+        else:
+            out.extend(old[k:la])  # nothing moved yet: the same lines
+        r0, r1 = old[la].start, old[lb].next
+        n0 = r0 - deleted
+        while si < len(spans) and spans[si][0] < r1:
+            deleted += spans[si][1] - spans[si][0]
+            si += 1
+        n1 = r1 - deleted
+        base = len(out)
+        for ln in split_lines(text[n0:n1]):
+            out.append(new(Line, (base + ln.index, n0 + ln.start, n0 + ln.end, n0 + ln.next,
+                                  ln.content)))
+        k = lb + 1
+    shift = len(out) - k
+    out.extend(new(Line, (ln.index + shift, ln.start - deleted, ln.end - deleted,
+                          ln.next - deleted, ln.content)) for ln in old[k:])
+    return out
+
+
+def _split_lines_reference(text: str) -> list[Line]:
+    """The plain loop ``split_lines`` must equal (for the tests)."""
     lines: list[Line] = []
     pos = 0
     n = len(text)
@@ -70,7 +143,7 @@ def paragraphs(lines: Sequence[Line]) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     start = None
     for ln in lines:
-        if ln.blank:
+        if not ln.content:
             if start is not None:
                 out.append((start, ln.index - 1))
                 start = None
@@ -128,6 +201,7 @@ class Draft:
         spans = [s for s in spans if s[1] > s[0]]
         if not spans:
             return
+        old_lines, old_len = self._lines, len(self.text)
         new_segs: list[tuple[int, int, int, str | None]] = []
         si = 0
         segs = self._segs
@@ -179,6 +253,10 @@ class Draft:
                                                  old.category, old.line, old.detail)
                 new_segs.append((pieces[0][0], o_start, o_end, kept))
         self._rebuild(new_segs)
+        if old_lines is not None and INCREMENTAL_LINES:
+            # None (split lazily) if the spans were not what the caller promised
+            self._lines = lines_after(old_lines, old_len, [(a, b) for a, b, _ in spans],
+                                      self.text)
 
     def _record_deletion(self, cur: int, o_start: int, o_end: int, rep: str | None,
                          a: int, b: int, who: Attribution) -> None:

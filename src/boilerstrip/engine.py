@@ -12,11 +12,14 @@ doubled spaces. Those edits are recorded like any other (category
 ``whitespace``), so the report stays lossless.
 
 The stages run again until a pass removes nothing (cleaning is idempotent).
-What keeps that cheap: one scan per document finds which rule literals occur
-(kept up to date around each cut), a rule only visits the lines holding its
-literals, and a later pass only revisits the lines whose verdict can have
-changed. ``tests/test_speed_safety.py`` checks each shortcut against the slow
-path.
+What keeps that cheap: one scan of each distinct line (trie regexes, one per
+first character; long lines only for the literals of rules taking lines that
+long) records which rule literals the line holds, kept across cuts and passes
+so only changed lines are scanned again; the line, section and inline stages
+go line by line over the rules whose literals the line holds, so a rule costs
+per line it may match, not per document; and a later pass only revisits the
+lines whose verdict can have changed. ``tests/test_speed_safety.py`` checks
+each shortcut against the slow path.
 """
 
 from __future__ import annotations
@@ -70,60 +73,140 @@ _INDEX_MIN_CHARS = 2000
 #: ``_stage_line`` and ``_stage_inline``); the tests turn this off to compare.
 KEEP_VERDICTS = True
 
+#: Which lines hold which literal comes from one scan of the lines with the
+#: trie regex, kept per line across removals (``_Context._by_literal``), not
+#: from a ``str.find`` pass over the whole text per literal; the tests turn
+#: this off to compare.
+USE_LINE_INDEX = True
+
+#: Long lines are only scanned for the literals a rule may look for in a
+#: line that long (``_LiteralIndex.for_lines``); the tests turn this off.
+USE_TIERS = True
+
 #: ``ceiling`` of the scan text made of whole lines rather than their stripped content.
 _RAW = -1
 
+#: Word-count tiers of the line literal index (``_LiteralIndex.for_lines``).
+_TIERS = (32, 64, 128)
+
 
 class _LiteralIndex:
-    """All literals of one stage's rules as a single trie-shaped regex.
+    """All literals of the rules as trie-shaped regexes, one per first character.
 
-    One scan of the case-folded text finds, at every position, the longest
+    A scan of the case-folded text finds, at every position, the longest
     literal starting there; every literal that is a prefix of it is present
-    too (``closure``). So finding which lines hold which literals costs one
-    pass over the text however many rules the stage has, instead of one
+    too (``closure``). So finding which lines hold which literals costs a few
+    C-speed passes over the text however many rules there are, instead of one
     ``str.find`` pass per literal.
+
+    The regex of first character ``c`` is ``c(?=(rest))``: starting with a
+    plain character, ``re`` skims the text for it at C speed and only tries
+    the rest of the trie where it occurs; consuming that one character, it
+    still sees overlapping literals. One alternation of the whole trie
+    (``regex``, the reference of the tests) tries every alternative at every
+    position: twice as slow, and slower the more literals.
     """
 
-    def __init__(self, literals: Iterable[str]) -> None:
+    def __init__(self, literals: Iterable[str],
+                 bounds: dict[str, int | None] | None = None) -> None:
         lits = set(literals)
         self.closure = {lit: tuple(lit[:k] for k in range(1, len(lit) + 1) if lit[:k] in lits)
                         for lit in lits}
         self._literals = sorted(lits)
         self.max_len = max((len(lit) for lit in lits), default=0)
+        # literal -> the longest line (in words) a rule looking for it can
+        # take (a ``_WORD_BUCKETS`` ceiling), None when any line
+        self.bounds: dict[str, int | None] = {lit: None for lit in lits}
+        if bounds:
+            self.bounds.update((lit, b) for lit, b in bounds.items() if lit in lits)
         self._regex = None
+        self._split: list | None = None
+        self._tiers: dict = {}
         self._lock = threading.Lock()
+
+    def tier(self, words: int) -> int | None:
+        """The tier of a line of WORDS words (see ``for_lines``)."""
+        for b in _TIERS:
+            if words <= b:
+                return b
+        return None
+
+    def for_lines(self, tier: int | None) -> "_LiteralIndex":
+        """The index of the literals a line of tier TIER can need: lines of
+        at most ``_TIERS[0]`` words get every literal; longer ones only the
+        literals some rule may look for in a line that long. Most of a text's
+        bytes are long prose lines, and most literals belong to rules limited
+        to short lines (``max_words``): those are not looked for there."""
+        if tier == _TIERS[0] or not any(b is not None for b in self.bounds.values()):
+            return self
+        got = self._tiers.get(tier)
+        if got is None:
+            keep = [lit for lit, b in self.bounds.items()
+                    if b is None or (tier is not None and b >= tier)]
+            got = _LiteralIndex(keep)
+            got.closure = self.closure  # a longer literal's prefixes occur too, tier or not
+            with self._lock:
+                got = self._tiers.setdefault(tier, got)
+        return got
 
     @property
     def compiled(self) -> bool:
-        return self._regex is not None
+        return self._regex is not None or self._split is not None
+
+    def _trie(self) -> tuple[dict, Callable[[dict], str]]:
+        import re
+
+        trie: dict = {}
+        for lit in self._literals:
+            node = trie
+            for ch in lit:
+                node = node.setdefault(ch, {})
+            node[""] = True
+
+        def emit(node: dict) -> str:
+            alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+            if not alts:
+                return ""
+            body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+            # greedy: the longest literal on the path wins, shorter ones are its prefixes
+            return f"(?:{body})?" if "" in node else body
+
+        return trie, emit
 
     def regex(self):
+        """The whole trie as one regex (the reference for ``split``)."""
         if self._regex is None:
             import re
 
-            trie: dict = {}
-            for lit in self._literals:
-                node = trie
-                for ch in lit:
-                    node = node.setdefault(ch, {})
-                node[""] = True
-
-            def emit(node: dict) -> str:
-                alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
-                if not alts:
-                    return ""
-                body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-                # greedy: the longest literal on the path wins, shorter ones are its prefixes
-                return f"(?:{body})?" if "" in node else body
-
+            trie, emit = self._trie()
             with self._lock:
                 if self._regex is None:
                     self._regex = re.compile("(?=(" + emit(trie) + "))", re.DOTALL)
         return self._regex
 
+    def split(self) -> list:
+        """``(c, regex)`` per first character C of a literal: ``regex`` matches
+        C at every position where a literal starts with it, and its group is
+        the rest of the longest such literal."""
+        if self._split is None:
+            import re
+
+            trie, emit = self._trie()
+            pats = [(ch, re.compile(re.escape(ch) + "(?=(" + emit(sub) + "))", re.DOTALL))
+                    for ch, sub in sorted(trie.items())]
+            with self._lock:
+                if self._split is None:
+                    self._split = pats
+        return self._split
 
     def scan(self, text: str) -> set[str]:
         """The literals occurring in TEXT (case-folded by the caller)."""
+        closure = self.closure
+        return {p for ch, rx in self.split() for rest in set(rx.findall(text))
+                for p in closure[ch + rest]}
+
+    def scan_reference(self, text: str) -> set[str]:
+        """``scan`` with the single trie regex (for the tests)."""
         closure = self.closure
         return {p for lit in set(self.regex().findall(text)) for p in closure[lit]}
 
@@ -158,7 +241,9 @@ class _Context:
     index: _LiteralIndex | None = None  # every literal of the cleaner's rules
     folded: str | None = None
     folded_lines: list[str] | None = None
+    folded_memo: dict | None = None  # line index -> case-folded content (``fold_line``)
     line_words: list[int] | None = None
+    word_memo: dict = field(default_factory=dict)  # content -> word count, kept across changes
     # word ceiling (None: every line) -> (case-folded lines joined by "\n",
     # offset where each line starts in it); see ``lines_with``
     scans: dict | None = None
@@ -169,6 +254,13 @@ class _Context:
     present_text: str | None = None  # the text PRESENT_SET was last brought up to date for
     # stage -> keys of the lines it left alone (see ``_stage_line``); kept across passes
     rejected: dict = field(default_factory=dict)
+    # whole line text (ending excluded) -> the literals of INDEX in its
+    # case-folded form: a function of the text alone, so kept across removals
+    # and passes (only the lines a removal changed are scanned again)
+    line_literals: dict = field(default_factory=dict)
+    # literal -> ascending indices of the non-blank lines of the current text
+    # holding it (whole line); rebuilt from LINE_LITERALS after each change
+    by_literal: dict | None = None
 
     def fold(self) -> str:
         if self.folded is None:
@@ -176,15 +268,36 @@ class _Context:
         return self.folded
 
     def fold_line(self, i: int) -> str:
+        """Line I's content, case-folded (folded when first asked for: later
+        passes look at few lines, and must not fold the whole text again)."""
+        memo = self.folded_memo
+        if memo is None:
+            memo = self.folded_memo = {}
+        got = memo.get(i)
+        if got is None:
+            got = memo[i] = self.draft.lines[i].content.casefold()
+        return got
+
+    def _all_folded_lines(self) -> list[str]:
         if self.folded_lines is None:
             self.folded_lines = "\n".join(ln.content for ln in self.draft.lines
                                           ).casefold().split("\n")
-        return self.folded_lines[i]
+        return self.folded_lines
 
     def words(self) -> list[int]:
-        """Word count of each line (``word_count`` of its content)."""
+        """Word count of each line (``word_count`` of its content); counted
+        once per distinct content in a document (passes see the same lines)."""
         if self.line_words is None:
-            self.line_words = [len(ln.content.split()) for ln in self.draft.lines]
+            memo = self.word_memo
+            get = memo.get
+            out = []
+            for ln in self.draft.lines:
+                c = ln.content
+                n = get(c)
+                if n is None:
+                    n = memo[c] = len(c.split())
+                out.append(n)
+            self.line_words = out
         return self.line_words
 
     def _scan_text(self, ceiling: int | None) -> tuple[str, list[int]]:
@@ -192,8 +305,7 @@ class _Context:
             self.scans = {}
         got = self.scans.get(ceiling)
         if got is None:
-            self.fold_line(0) if self.draft.lines else None
-            folded = self.folded_lines or []
+            folded = self._all_folded_lines() if self.draft.lines else []
             if ceiling == _RAW:
                 # whole lines, surrounding whitespace included (what inline rules see)
                 text = self.draft.text
@@ -222,7 +334,12 @@ class _Context:
             return None
         text = self.draft.text
         if self.present_set is None:
-            self.present_set = index.scan(text.casefold())
+            if USE_LINE_INDEX:
+                # the literals of the whole text are those of its lines (no
+                # literal holds a line break): the same scan gives both
+                self.present_set = self._all_literals()
+            else:
+                self.present_set = index.scan(text.casefold())
         elif self.present_text is not text:
             reach = index.max_len
             windows = [text[max(0, p - reach):p + reach] for p, _removed in self.draft.junctions()]
@@ -250,10 +367,22 @@ class _Context:
         if hits is None:
             hits = self.hits = {}
         scan = None
+        by_literal = self._by_literal() if present is not None and USE_LINE_INDEX else None
         for lit in literals:
             key = (lit, ceiling)
             idx = hits.get(key)
-            if idx is None:
+            if idx is None and by_literal is not None:
+                # the lines whose whole text holds LIT, from the line index:
+                # its content (what is left once stripped) may still not
+                idx = by_literal.get(lit, [])
+                if ceiling != _RAW:
+                    words = self.words() if ceiling is not None else None
+                    idx = [i for i in idx
+                           if (words is None or words[i] <= ceiling)
+                           and (len(lines[i].content) == lines[i].end - lines[i].start
+                                or lit in lines[i].content.casefold())]
+                hits[key] = idx
+            elif idx is None:
                 if scan is None:
                     scan = self._scan_text(ceiling)
                 text, starts = scan
@@ -262,7 +391,7 @@ class _Context:
                 p = find(lit)
                 while p >= 0:
                     i = bisect_right(starts, p) - 1
-                    if not lines[i].blank:
+                    if lines[i].content:
                         idx.append(i)
                     p = find(lit, starts[i + 1])  # the next line: one hit per line is enough
                 hits[key] = idx
@@ -272,9 +401,111 @@ class _Context:
     def reset(self) -> None:
         self.folded = None
         self.folded_lines = None
+        self.folded_memo = None
         self.line_words = None
         self.scans = None
         self.hits = None
+        self.by_literal = None
+
+    def _line_texts(self, blank_too: bool) -> list[str]:
+        """The whole text of each line (ending excluded), each one recorded in
+        LINE_LITERALS (the lines not seen before are scanned now)."""
+        text = self.draft.text
+        lines = self.draft.lines
+        raws = [text[ln.start:ln.end] for ln in lines]
+        cache = self.line_literals
+        new = {r: i for i, r in enumerate(raws)
+               if r not in cache and (blank_too or lines[i].content)}
+        if new:
+            words = self.words()
+            self._scan_lines(list(new), [words[i] for i in new.values()])
+        return raws
+
+    def literals_of(self, indices: Sequence[int]) -> list[tuple[str, ...]]:
+        """The literals of the index each line of INDICES holds (whole line,
+        case-folded), from LINE_LITERALS (lines not seen before are scanned now)."""
+        text = self.draft.text
+        lines = self.draft.lines
+        cache = self.line_literals
+        raws = [text[lines[i].start:lines[i].end] for i in indices]
+        new = {r: i for r, i in zip(raws, indices) if r not in cache}
+        if new:
+            words = self.words()
+            self._scan_lines(list(new), [words[i] for i in new.values()])
+        return [cache[r] for r in raws]
+
+    def _all_literals(self) -> set[str]:
+        """The literals of the index occurring in the text (every line)."""
+        cache = self.line_literals
+        found: set[str] = set()
+        for r in dict.fromkeys(self._line_texts(blank_too=True)):
+            found.update(cache[r])
+        return found
+
+    def _by_literal(self) -> dict[str, list[int]]:
+        """literal -> ascending indices of the non-blank lines whose whole
+        case-folded text (surrounding whitespace included) holds it.
+
+        Built from LINE_LITERALS: only the lines not seen before are scanned
+        (one ``finditer`` of the index's trie regex over them, joined), so a
+        removal costs a scan of what it changed, not of the whole text, and
+        there is no ``str.find`` pass over the text per literal.
+        """
+        inv = self.by_literal
+        if inv is not None:
+            return inv
+        lines = self.draft.lines
+        cache = self.line_literals
+        inv = {}
+        get = inv.get
+        for i, r in enumerate(self._line_texts(blank_too=False)):
+            if lines[i].content:
+                lits = cache[r]
+                for lit in lits:
+                    got = get(lit)
+                    if got is None:
+                        inv[lit] = [i]
+                    else:
+                        got.append(i)
+        self.by_literal = inv
+        return inv
+
+    def _scan_lines(self, raws: list[str], words: list[int]) -> None:
+        """Record in LINE_LITERALS the literals of each of RAWS (distinct
+        lines of WORDS words each) a rule may look for in a line that long."""
+        index = self.index
+        assert index is not None
+        if not USE_TIERS:
+            self._scan_tier(index, raws)
+            return
+        tiers: dict[int | None, list[str]] = {}
+        tier = index.tier
+        for r, w in zip(raws, words):
+            tiers.setdefault(tier(w), []).append(r)
+        for t, group in tiers.items():
+            self._scan_tier(index.for_lines(t), group)
+
+    def _scan_tier(self, index: _LiteralIndex, raws: list[str]) -> None:
+        folded = "\n".join(raws).casefold()
+        parts = folded.split("\n")
+        if len(parts) != len(raws):  # pragma: no cover - casefold makes no line break
+            for r in raws:
+                self.line_literals[r] = tuple(index.scan(r.casefold()))
+            return
+        starts = list(accumulate([len(f) + 1 for f in parts], initial=0))
+        closure = index.closure
+        found: dict[int, set[str]] = {}
+        for ch, rx in index.split():
+            for m in rx.finditer(folded):
+                k = bisect_right(starts, m.start()) - 1
+                got = found.get(k)
+                if got is None:
+                    got = found[k] = set()
+                got.update(closure[ch + m.group(1)])
+        cache = self.line_literals
+        for k, r in enumerate(raws):
+            got = found.get(k)
+            cache[r] = tuple(got) if got else ()
 
     def verdicts(self, rules: Sequence) -> set:
         """The keys of the lines the stage of RULES left alone in earlier
@@ -319,17 +550,27 @@ class _Positions:
 
     def __init__(self, lines: Sequence[Line]) -> None:
         self.lines = lines
-        self.rank: dict[int, int] = {}
-        for r, ln in enumerate(ln for ln in lines if not ln.blank):
-            self.rank[ln.index] = r
-        self.count = len(self.rank)
+        self._rank: dict[int, int] | None = None
         self._last_prose: dict[int, int] = {}
+
+    # computed when first needed: the fragment stages look at one line, and
+    # must not walk the whole text in every pass
+    @property
+    def rank(self) -> dict[int, int]:
+        if self._rank is None:
+            self._rank = {ln.index: r for r, ln in enumerate(ln for ln in self.lines
+                                                             if ln.content)}
+        return self._rank
+
+    @property
+    def count(self) -> int:
+        return len(self.rank)
 
     def last_prose(self, min_words: int) -> int:
         if min_words not in self._last_prose:
             last = -1
             for ln in reversed(self.lines):
-                if not ln.blank and is_prose(ln.content, min_words):
+                if ln.content and is_prose(ln.content, min_words):
                     last = ln.index
                     break
             self._last_prose[min_words] = last
@@ -372,10 +613,10 @@ def _candidates(cr: _CompiledRule, ctx: _Context) -> list[int]:
         return ctx.lines_with(short, cr.ceiling, indexed=False)
     lines = ctx.draft.lines
     if cr.ceiling is None:
-        return [ln.index for ln in lines if not ln.blank]
+        return [ln.index for ln in lines if ln.content]
     words = ctx.words()
     ceiling = cr.ceiling
-    return [ln.index for ln in lines if not ln.blank and words[ln.index] <= ceiling]
+    return [ln.index for ln in lines if ln.content and words[ln.index] <= ceiling]
 
 
 # ------------------------------------------------------------------ stages
@@ -437,13 +678,18 @@ def _line_keys(rules: Sequence[_CompiledRule], lines: Sequence[Line],
     depends on: its content and the parts of its position the rules can see."""
     first, last, mins = _position_needs(rules)
     last_prose = [pos.last_prose(m) for m in mins]
-    top = pos.count - 1
+    shown = [ln for ln in lines if ln.content]
+    top = len(shown) - 1
     keys = {}
-    for ln in lines:
-        if not ln.blank:
-            r = pos.rank[ln.index]
-            keys[ln.index] = (ln.content, min(r, first), min(top - r, last),
-                              tuple(ln.index <= lp for lp in last_prose))
+    if not last_prose:
+        for r, ln in enumerate(shown):
+            keys[ln.index] = (ln.content, r if r < first else first,
+                              top - r if top - r < last else last, ())
+        return keys
+    for r, ln in enumerate(shown):
+        i = ln.index
+        keys[i] = (ln.content, r if r < first else first, top - r if top - r < last else last,
+                   tuple(i <= lp for lp in last_prose))
     return keys
 
 
@@ -455,6 +701,124 @@ def _fresh_candidates(cr: _CompiledRule, ctx: _Context, fresh: Sequence[int]) ->
     return [i for i in fresh
             if (ceiling is None or words[i] <= ceiling)
             and (lits is None or any(lit in ctx.fold_line(i) for lit in lits))]
+
+
+def _rules_by_line(rules: Sequence[_CompiledRule], ctx: _Context, fresh: Sequence[int],
+                   few: bool) -> dict[int, set[int]] | None:
+    """For each line of FRESH some rule of RULES may match, the positions (in
+    RULES) of those rules: the rules holding a literal the line holds (from the
+    line literal index), and the rules without literals whose candidates
+    include the line. None when the literal index is not in use.
+
+    Going line by line costs per line and per literal it holds, not per rule:
+    a rule that cannot match anywhere in the document costs nothing at all.
+    """
+    if not USE_LINE_INDEX or ctx.present() is None:
+        return None
+    by_literal = _rules_by_literal(rules)
+    out: dict[int, set[int]] = {}
+    for i, lits in zip(fresh, ctx.literals_of(fresh)):
+        ks = None
+        for lit in lits:
+            got = by_literal.get(lit)
+            if got:
+                if ks is None:
+                    ks = out[i] = set(got)
+                else:
+                    ks.update(got)
+    fresh_set = None
+    for k, cr in enumerate(rules):
+        if cr.pat.literals is not None or cr.rule.id in ctx.timed_out:
+            continue
+        if few:
+            candidates = _fresh_candidates(cr, ctx, fresh)
+        else:
+            if fresh_set is None:
+                fresh_set = set(fresh)
+            candidates = [i for i in _candidates(cr, ctx) if i in fresh_set]
+        for i in candidates:
+            got = out.get(i)
+            if got is None:
+                out[i] = {k}
+            else:
+                got.add(k)
+    return out
+
+
+def _rule_candidates(rules: Sequence[_CompiledRule], ctx: _Context, fresh: Sequence[int],
+                     few: bool) -> dict[int, list[int]] | None:
+    """Position in RULES -> the lines of FRESH that rule's ``_candidates``
+    holds, ascending, for the rules with any (from ``_rules_by_line``: no
+    per-rule scan of the text). None when the literal index is not in use."""
+    by_line = _rules_by_line(rules, ctx, fresh, few)
+    if by_line is None:
+        return None
+    lines = ctx.draft.lines
+    words = ctx.words()
+    out: dict[int, list[int]] = {}
+    for i in sorted(by_line):
+        ln = lines[i]
+        stripped = len(ln.content) != ln.end - ln.start  # the literal may be in the margins
+        for k in by_line[i]:
+            cr = rules[k]
+            if cr.ceiling is not None and words[i] > cr.ceiling:
+                continue
+            lits = cr.pat.literals
+            if stripped and lits is not None:
+                folded = ctx.fold_line(i)
+                if not any(lit in folded for lit in lits):
+                    continue
+            got = out.get(k)
+            if got is None:
+                out[k] = [i]
+            else:
+                got.append(i)
+    return out
+
+
+def _take_lines(rules: Sequence[_CompiledRule], ctx: _Context, by_line: dict[int, set[int]],
+                pos: _Positions) -> dict[int, Attribution]:
+    """The line stage's decisions, line by line: each candidate line is taken
+    by the first rule, in order, that matches it (the result of trying the
+    rules one after another over their candidate lines). A rule that exceeds
+    its time limit is skipped for the lines after that one, as rule by rule,
+    and reported after the stage in rule order, as rule by rule."""
+    lines = ctx.draft.lines
+    words = ctx.words()
+    timed_out = ctx.timed_out
+    late: dict[int, str] = {}  # rules timed out in this stage, by position
+    taken: dict[int, Attribution] = {}
+    for i in sorted(by_line):
+        ln = lines[i]
+        content = ln.content
+        stripped = len(content) != ln.end - ln.start  # the literal may be in the margins
+        for k in sorted(by_line[i]):
+            cr = rules[k]
+            rid = cr.rule.id
+            if rid in timed_out or k in late:
+                continue
+            if cr.ceiling is not None and words[i] > cr.ceiling:
+                continue
+            lits = cr.pat.literals
+            if stripped and lits is not None:
+                folded = ctx.fold_line(i)
+                if not any(lit in folded for lit in lits):
+                    continue
+            if not _conditions_hold(cr.rule, ln, ln, content, pos, words[i]):
+                continue
+            if not cr.pat.could_start(content) or not cr.pat.could_match(ctx.fold_line(i)):
+                continue
+            try:
+                m = cr.pat.first_match(content)
+            except TimedOut:
+                late[k] = rid
+                continue
+            if m is not None:
+                taken[i] = cr.who
+                break
+    for k in sorted(late):
+        ctx.timeout(late[k])
+    return taken
 
 
 def _stage_line(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deletion]:
@@ -470,8 +834,13 @@ def _stage_line(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deletion]
     if not fresh:
         return []
     few = len(fresh) * 4 < len(keys)
+    by_line = _rules_by_line(rules, ctx, fresh, few)
+    if by_line is not None:
+        taken = _take_lines(rules, ctx, by_line, pos)
+        rejected.update(keys[i] for i in fresh if i not in taken)
+        return [(lines[i].start, lines[i].next, who) for i, who in sorted(taken.items())]
     fresh_set = set(fresh)
-    taken: dict[int, Attribution] = {}
+    taken = {}
     for cr in _present_rules(rules, ctx):
         if cr.rule.id in ctx.timed_out:
             continue
@@ -524,6 +893,31 @@ def _stage_block(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deletion
             for k, who in sorted(taken.items())]
 
 
+def _whole_line_candidates(rules: Sequence[_CompiledRule], ctx: _Context,
+                           indices: Sequence[int]) -> dict[int, list[int]] | None:
+    """Position in RULES -> the lines of INDICES (ascending) whose whole text
+    holds one of that rule's literals, for the rules with literals that have
+    any, from the line literal index: one pass over the lines, none per rule.
+    None when the index is not in use."""
+    if not USE_LINE_INDEX or ctx.present() is None:
+        return None
+    by_literal = _rules_by_literal(rules)
+    per_rule: dict[int, list[int]] = {}
+    for i, lits in zip(indices, ctx.literals_of(indices)):
+        ks: set[int] = set()
+        for lit in lits:
+            got = by_literal.get(lit)
+            if got:
+                ks.update(got)
+        for k in ks:
+            got = per_rule.get(k)
+            if got is None:
+                per_rule[k] = [i]
+            else:
+                got.append(i)
+    return per_rule
+
+
 def _stage_inline(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deletion]:
     """Inline rules match inside one line at a time: the line without its
     ending is the whole subject (``^``/``$`` are its ends, lookarounds stop
@@ -537,7 +931,7 @@ def _stage_inline(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deletio
     subjects: dict[int, tuple[int, str]] = {}
     n_lines = 0
     for ln in lines:
-        if ln.blank:
+        if not ln.content:
             continue
         n_lines += 1
         start, end = ln.start, ln.end
@@ -552,12 +946,21 @@ def _stage_inline(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deletio
     folded: dict[int, str] = {}
     found: list[tuple[int, int, int, Attribution]] = []
     hit_lines: set[int] = set()
+    # the candidates of the rules with literals, from the line literal index:
+    # one pass over the lines, none per rule
+    per_rule = _whole_line_candidates(rules, ctx, list(subjects))
     for rank, cr in enumerate(rules):
-        if cr.rule.id in ctx.timed_out or not _may_occur(cr, ctx):
+        if cr.rule.id in ctx.timed_out:
             continue
         lits = cr.pat.literals
         short = cr.pat.line_literals
-        if few:
+        if per_rule is not None and lits is not None:
+            candidates = per_rule.get(rank)
+            if not candidates:
+                continue
+        elif not _may_occur(cr, ctx):
+            continue
+        elif few:
             want = lits if lits is not None else short
             candidates = []
             for i, (_start, subject) in subjects.items():
@@ -576,6 +979,14 @@ def _stage_inline(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deletio
         try:
             for i in candidates:
                 start, subject = subjects[i]
+                # every literal requirement of some pattern must be in the
+                # line, or no pattern can match anywhere in it (most lines
+                # holding a common literal are ruled out here, without a regex)
+                f = folded.get(i)
+                if f is None:
+                    f = folded[i] = subject.casefold()
+                if not cr.pat.could_match(f):
+                    continue
                 for a, b in cr.pat.spans(subject):
                     if a == b or (cr.pat.has_unless and cr.pat.vetoed(subject)):
                         continue
@@ -599,28 +1010,54 @@ def _stage_section(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deleti
     pos = _Positions(lines)
     words = ctx.words()
     n_lines = len(lines)
+    # Whether a line heads a section of some rule (its header test: literals,
+    # ``when``, pattern) depends on its content and visible position only, as
+    # in the line stage: a line where no rule's header test passed keeps that
+    # verdict while its key is unchanged, and later passes only try the other
+    # lines as headers. A line whose header test passed is tried again in
+    # every pass: its section depends on the lines below it. So does a line
+    # skipped because an earlier section covered it.
+    keys = _line_keys(rules, lines, pos)
+    rejected = ctx.verdicts(rules)
+    fresh = [i for i, key in keys.items() if key not in rejected]
+    if not fresh:
+        return []
+    few = len(fresh) * 4 < len(keys)
+    fresh_set = set(fresh)
+    headed: set[int] = set()  # lines whose verdict is not a plain "no header"
     covered = [False] * n_lines
     out: list[Deletion] = []
-    for cr in _present_rules(rules, ctx):
+    per_rule = _rule_candidates(rules, ctx, fresh, few)
+    plan: list[tuple[_CompiledRule, list[int] | None]] = (
+        [(cr, None) for cr in _present_rules(rules, ctx)] if per_rule is None
+        else [(rules[k], per_rule[k]) for k in sorted(per_rule)])
+    for cr, candidates in plan:
         if cr.rule.id in ctx.timed_out:
             continue
         spec = cr.rule.section
         try:
-            for h in _candidates(cr, ctx):
+            if candidates is None:
+                candidates = (_fresh_candidates(cr, ctx, fresh) if few else
+                              [h for h in _candidates(cr, ctx) if h in fresh_set])
+            for h in candidates:
                 ln = lines[h]
-                if covered[h] or not _conditions_hold(cr.rule, ln, ln, ln.content, pos, words[h]):
+                if covered[h]:
+                    headed.add(h)
+                    continue
+                if not _conditions_hold(cr.rule, ln, ln, ln.content, pos, words[h]):
                     continue
                 if not cr.pat.could_start(ln.content) or not cr.pat.could_match(ctx.fold_line(h)):
                     continue
                 if cr.pat.first_match(ln.content) is None:
                     continue
+                headed.add(h)
                 last = ln.index
                 count = 0
                 reached_end = True
                 # an index loop, not a slice: no copy of the rest of the text per header
                 for j in range(h + 1, n_lines):
                     nxt = lines[j]
-                    if nxt.blank:
+                    if not nxt.content:
                         continue
                     c = nxt.content
                     if (covered[nxt.index] or count >= spec.max_lines
@@ -646,6 +1083,7 @@ def _stage_section(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deleti
                             Attribution(cr.rule.id, cr.rule.category, detail)))
         except TimedOut:
             ctx.timeout(cr.rule.id)
+    rejected.update(keys[i] for i in fresh if i not in headed)
     out.sort(key=lambda d: d[0])
     return out
 
@@ -752,7 +1190,7 @@ def _tidy(draft: Draft) -> None:
     if inline_j:
         import bisect
         for ln in lines:
-            if ln.blank:
+            if not ln.content:
                 i = bisect.bisect_left(jpos, ln.start)
                 if i < len(jpos) and jpos[i] <= ln.end and any(
                         q in inline_j for q in jpos[i:bisect.bisect_right(jpos, ln.end)]):
@@ -769,14 +1207,14 @@ def _tidy(draft: Draft) -> None:
     dels = []
     i = 0
     n = len(lines)
-    first_content = next((ln.index for ln in lines if not ln.blank), n)
-    last_content = next((ln.index for ln in reversed(lines) if not ln.blank), -1)
+    first_content = next((ln.index for ln in lines if ln.content), n)
+    last_content = next((ln.index for ln in reversed(lines) if ln.content), -1)
     while i < n:
-        if not lines[i].blank:
+        if lines[i].content:
             i += 1
             continue
         j = i
-        while j < n and lines[j].blank:
+        while j < n and not lines[j].content:
             j += 1
         run = lines[i:j]
         lo, hi = run[0].start, run[-1].next
@@ -863,7 +1301,18 @@ class Cleaner:
         lits = [lit for _kind, items in self._stages for cr in items
                 if isinstance(cr, _CompiledRule) and cr.pat and cr.pat.literals
                 for lit in cr.pat.literals]
-        self._index = _LiteralIndex(lits) if lits else None
+        # how long a line each literal is looked for in: only line and section
+        # rules limit their candidates by their ``max_words`` ceiling
+        bounds: dict[str, int | None] = {}
+        for kind, items in self._stages:
+            for cr in items:
+                if not (isinstance(cr, _CompiledRule) and cr.pat and cr.pat.literals):
+                    continue
+                b = cr.ceiling if kind in ("line", "section") else None
+                for lit in cr.pat.literals:
+                    old = bounds.get(lit, 0)
+                    bounds[lit] = None if (old is None or b is None) else max(old, b)
+        self._index = _LiteralIndex(lits, bounds) if lits else None
         self._lock = threading.Lock()
 
     def _active(self, rule: Rule) -> bool:
