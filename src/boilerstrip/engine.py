@@ -745,6 +745,20 @@ def _rules_by_line(rules: Sequence[_CompiledRule], ctx: _Context, fresh: Sequenc
     return out
 
 
+def _in_reach(cr: _CompiledRule, ctx: _Context, i: int, n_words: int, stripped: bool) -> bool:
+    """Whether line I (of N_WORDS words), indexed as holding one of CR's
+    literals, is a candidate of CR: within its word ceiling, and with the
+    literal in its content, not only in the margins it was indexed with
+    (STRIPPED: the line has margins)."""
+    if cr.ceiling is not None and n_words > cr.ceiling:
+        return False
+    lits = cr.pat.literals
+    if stripped and lits is not None:
+        folded = ctx.fold_line(i)
+        return any(lit in folded for lit in lits)
+    return True
+
+
 def _rule_candidates(rules: Sequence[_CompiledRule], ctx: _Context, fresh: Sequence[int],
                      few: bool) -> dict[int, list[int]] | None:
     """Position in RULES -> the lines of FRESH that rule's ``_candidates``
@@ -760,14 +774,8 @@ def _rule_candidates(rules: Sequence[_CompiledRule], ctx: _Context, fresh: Seque
         ln = lines[i]
         stripped = len(ln.content) != ln.end - ln.start  # the literal may be in the margins
         for k in by_line[i]:
-            cr = rules[k]
-            if cr.ceiling is not None and words[i] > cr.ceiling:
+            if not _in_reach(rules[k], ctx, i, words[i], stripped):
                 continue
-            lits = cr.pat.literals
-            if stripped and lits is not None:
-                folded = ctx.fold_line(i)
-                if not any(lit in folded for lit in lits):
-                    continue
             got = out.get(k)
             if got is None:
                 out[k] = [i]
@@ -797,13 +805,8 @@ def _take_lines(rules: Sequence[_CompiledRule], ctx: _Context, by_line: dict[int
             rid = cr.rule.id
             if rid in timed_out or k in late:
                 continue
-            if cr.ceiling is not None and words[i] > cr.ceiling:
+            if not _in_reach(cr, ctx, i, words[i], stripped):
                 continue
-            lits = cr.pat.literals
-            if stripped and lits is not None:
-                folded = ctx.fold_line(i)
-                if not any(lit in folded for lit in lits):
-                    continue
             if not _conditions_hold(cr.rule, ln, ln, content, pos, words[i]):
                 continue
             if not cr.pat.could_start(content) or not cr.pat.could_match(ctx.fold_line(i)):
