@@ -137,6 +137,80 @@ def test_batch_syncs_each_folder_once_after_its_renames(tmp_path, monkeypatch, j
     assert changed and sorted(synced) == sorted(changed)
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_batch_renames_each_file_only_after_one_sync_of_its_batch(tmp_path, monkeypatch, jobs):
+    """Files are written in batches: every temporary file of a batch is on disk
+    (one sync for the batch) before the first rename of that batch."""
+    docs = _documents(48)
+    paths = _write_tree(tmp_path, docs)
+    events: list[tuple[str, int]] = []
+    real_sync, real_finish = textio.sync_writes, textio.finish_write
+
+    def sync(pending):
+        events.append(("sync", len(pending)))
+        real_sync(pending)
+
+    def finish(pending):
+        events.append(("rename", 1))
+        real_finish(pending)
+
+    monkeypatch.setattr(runner, "sync_writes", sync)
+    monkeypatch.setattr(runner, "finish_write", finish)
+    code = cli.main(["clean", "--exit-zero", "--jobs", str(jobs), "-q", str(tmp_path)])
+    assert code == 0
+    assert [p.read_bytes() for p in paths] == _expected(docs)
+    if jobs == 1:  # (with 2 jobs the events are in the workers)
+        syncs = [n for kind, n in events if kind == "sync"]
+        assert len(syncs) < len(paths) / 2, "one sync per batch, not per file"
+        covered = 0
+        for kind, n in events:
+            if kind == "sync":
+                covered += n
+            else:
+                covered -= 1
+                assert covered >= 0, "a rename before the sync of its data"
+    assert not _temp_files(tmp_path)
+
+
+def test_failed_batch_sync_leaves_every_file_of_the_batch_as_it_was(tmp_path, monkeypatch):
+    docs = _documents(40)  # batches of 5: one syncfs each
+    paths = _write_tree(tmp_path, docs)
+    calls = []
+
+    def broken(fd):
+        import ctypes
+        calls.append(fd)
+        ctypes.set_errno(errno.EIO)
+        return -1
+
+    monkeypatch.setattr(textio, "_SYNCFS", [broken])
+    monkeypatch.setattr(os, "fsync", lambda fd: (_ for _ in ()).throw(OSError(errno.EIO, "I/O error")))
+    code = cli.main(["clean", "-q", "--report", str(tmp_path / "r.json"), "--report-format", "json",
+                     str(tmp_path / "sub0"), str(tmp_path / "sub1"), str(tmp_path / "sub2"),
+                     str(tmp_path / "sub3")])
+    assert code == 2
+    assert [p.read_bytes() for p in paths] == docs
+    assert not _temp_files(tmp_path)
+    report = json.loads((tmp_path / "r.json").read_text())
+    errors = [f for f in report["files"] if f["status"] == "error"]
+    changed = [d for d, e in zip(docs, _expected(docs)) if d != e]
+    assert len(errors) == len(changed)
+    assert all(f["message"].startswith(f["file"] + ": cannot write: ") for f in errors)
+    if sys.platform.startswith("linux"):
+        assert calls, "the batch path (syncfs) was not exercised"
+
+
+def test_file_named_twice_is_written_before_it_is_read_again(tmp_path):
+    f = tmp_path / "a.txt"
+    doc = _documents(2)[1]
+    f.write_bytes(doc)
+    others = _write_tree(tmp_path / "more", _documents(38))
+    # 40 files: batches of 5, so both namings fall in the first batch
+    code = cli.main(["clean", "--exit-zero", "-q", str(f), str(f), *map(str, others)])
+    assert code == 0, "the second reading must see the file as the first one wrote it"
+    assert f.read_bytes() == _expected([doc])[0]
+
+
 def test_stale_temp_file_is_removed_by_the_next_run(tmp_path):
     """What a kill between writing the temporary file and renaming it leaves behind."""
     docs = _documents(3)

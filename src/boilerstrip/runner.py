@@ -29,8 +29,8 @@ from typing import IO, Iterator, Sequence
 from .errors import InputError
 from .report import RunStats
 from .reporting import FileReport
-from .textio import (BinaryFile, NotUTF8, atomic_write, decode, encode, fsync_folder, inside,
-                     read_bytes)
+from .textio import (BinaryFile, NotUTF8, PendingWrite, abandon_write, decode, encode,
+                     finish_write, fsync_folder, inside, read_bytes, start_write, sync_writes)
 
 DEFAULT_INCLUDE = ("*.txt", "*.md")
 #: Folders never entered while walking (tool and version-control state).
@@ -292,6 +292,36 @@ class Outcome:
 
 def process(task: Task, cleaner, opts: Options) -> Outcome:
     """Read, clean and (in place or under --output-dir) write one file."""
+    return process_batch([task], cleaner, opts)[0]
+
+
+def process_batch(tasks: Sequence[Task], cleaner, opts: Options) -> list[Outcome]:
+    """:func:`process` for each of TASKS, in order, with one data sync for the
+    files they write instead of one per file (see :func:`textio.sync_writes`).
+
+    Each file is still replaced by a rename of a temporary file whose data is
+    already on disk, and only after its own last look (changed meanwhile?). A
+    file that appears twice is written before it is read again."""
+    outcomes: list[Outcome] = []
+    staged: list[tuple[Outcome, PendingWrite | None]] = []
+    targets: set[str] = set()
+    for task in tasks:
+        key = os.path.abspath(task.target or task.path)
+        if key in targets:  # named twice: the second reading must see the first writing
+            outcomes.extend(_commit(staged))
+            staged, targets = [], set()
+        targets.add(key)
+        try:
+            staged.append(_stage(task, cleaner, opts))
+        except Exception as exc:  # a bug must not take the other files down
+            staged.append((_internal_error(task, exc), None))
+    outcomes.extend(_commit(staged))
+    return outcomes
+
+
+def _stage(task: Task, cleaner, opts: Options) -> tuple[Outcome, PendingWrite | None]:
+    """Read and clean TASK's file and write its new content to a temporary
+    file (not yet synced nor renamed)."""
     try:
         before = os.stat(task.path)  # to notice a change while we clean it
     except OSError:
@@ -299,24 +329,52 @@ def process(task: Task, cleaner, opts: Options) -> Outcome:
     try:
         data = read_bytes(task.path, task.display)
     except InputError as exc:
-        return Outcome(FileReport(task.display, "error", message=str(exc)), size=task.size)
+        return Outcome(FileReport(task.display, "error", message=str(exc)), size=task.size), None
     c = clean_bytes(data, task.display, cleaner, opts)
-    written = None
+    pending = None
     try:
         if task.out is not None and c.data is not None:
             out = Path(task.out)
             same = out.exists() and os.path.samefile(out, task.path)
             if not (same and not c.changed):
                 _mkdirs(out.parent, task.display)
-                atomic_write(out, c.data, str(out), sync_folder=False)
-                written = str(out.parent)
+                pending = start_write(out, c.data, str(out), sync=False)
         elif opts.write and c.changed and task.target is not None:
-            atomic_write(task.target, c.data, task.display, expect=before, sync_folder=False)
-            written = str(Path(task.target).parent)
+            pending = start_write(task.target, c.data, task.display, expect=before, sync=False)
     except InputError as exc:
-        return Outcome(FileReport(task.display, "error", message=str(exc)), size=task.size,
-                       written=written)
-    return Outcome(c.report, c.stats, c.diff, task.size, written)
+        return Outcome(FileReport(task.display, "error", message=str(exc)), size=task.size), None
+    return Outcome(c.report, c.stats, c.diff, task.size), pending
+
+
+def _commit(staged: list[tuple[Outcome, PendingWrite | None]]) -> list[Outcome]:
+    """Sync the data of STAGED's temporary files, then rename each over its
+    file; an outcome whose write fails becomes an error."""
+    pending = [p for _, p in staged if p is not None]
+    try:
+        sync_writes(pending)
+        failed = None
+    except InputError as exc:
+        failed = exc
+    out = []
+    for outcome, p in staged:
+        if p is not None:
+            try:
+                if failed is not None:
+                    abandon_write(p)
+                    raise InputError(f"{p.name}: {failed}")
+                finish_write(p)
+                outcome.written = str(p.target.parent)
+            except InputError as exc:
+                outcome = Outcome(FileReport(outcome.report.file, "error", message=str(exc)),
+                                  size=outcome.size)
+        out.append(outcome)
+    return out
+
+
+def _internal_error(task: Task, exc: Exception) -> Outcome:
+    return Outcome(FileReport(task.display, "error",
+                              message=f"{task.display}: internal error: "
+                                      f"{type(exc).__name__}: {exc}"), size=task.size)
 
 
 def _mkdirs(folder: Path, display: str) -> None:
@@ -329,6 +387,9 @@ def _mkdirs(folder: Path, display: str) -> None:
 
 # ------------------------------------------------------------------ the pool
 
+#: Most files one data sync covers (and one pool task carries).
+BATCH = 32
+
 _STATE: tuple | None = None
 
 
@@ -337,14 +398,9 @@ def _init_worker(cleaner, opts: Options) -> None:
     _STATE = (cleaner, opts)
 
 
-def _work(task: Task) -> Outcome:
+def _work(tasks: Sequence[Task]) -> list[Outcome]:
     cleaner, opts = _STATE
-    try:
-        return process(task, cleaner, opts)
-    except Exception as exc:  # a bug must not take the other files down
-        return Outcome(FileReport(task.display, "error",
-                                  message=f"{task.display}: internal error: "
-                                          f"{type(exc).__name__}: {exc}"), size=task.size)
+    return process_batch(tasks, cleaner, opts)
 
 
 def cpu_count() -> int:
@@ -379,17 +435,21 @@ def _run(items: Sequence[Task | FileReport], cleaner, opts: Options, jobs: int
     tasks = [t for t in items if isinstance(t, Task)]
     workers = cpu_count() if jobs == 0 else jobs
     workers = min(workers, len(tasks))
+    # Files go in batches: one data sync per batch, not per file (BATCH files
+    # at most, fewer when that would leave a worker idle).
+    size = max(1, min(BATCH, len(tasks) // (max(workers, 1) * 8)))
+    batches = [tasks[k:k + size] for k in range(0, len(tasks), size)]
     if workers <= 1:
         _init_worker(cleaner, opts)
+        results = (o for b in batches for o in _work(b))
         for item in items:
-            yield _work(item) if isinstance(item, Task) else Outcome(item)
+            yield next(results) if isinstance(item, Task) else Outcome(item)
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    chunk = max(1, min(32, len(tasks) // (workers * 8)))
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
                              initargs=(cleaner, opts)) as pool:
-        results = pool.map(_work, tasks, chunksize=chunk)
+        results = (o for b in pool.map(_work, batches) for o in b)
         for item in items:
             yield next(results) if isinstance(item, Task) else Outcome(item)
 
