@@ -339,6 +339,36 @@ def _fmt_by_rule(row: dict) -> list[str]:
     return lines
 
 
+def _fmt_by_rule_totals(rows: list[dict]) -> list[str]:
+    """Per system, each rule's wrong and right removals summed over every corpus
+    and rendering (the issue's test: no rule more wrong than right), and the
+    rows where a rule alone was more wrong than right."""
+    out = []
+    for system in dict.fromkeys(r["system"] for r in rows):
+        totals: dict[str, list[int]] = {}
+        local = []
+        for row in rows:
+            br = row.get("by_rule")
+            if row["system"] != system or not br or "error" in br:
+                continue
+            for st in br["rules"]:
+                t = totals.setdefault(st["rule"], [0, 0])
+                t[0] += st["wrong"]
+                t[1] += st["right"]
+                if st["wrong"] > st["right"]:
+                    local.append(f"{st['rule']} ({row['corpus']} {row['rendering']}: "
+                                 f"{st['wrong']} wrong, {st['right']} right)")
+        if not totals:
+            continue
+        worse = [f"{rule} ({w} wrong, {r} right)" for rule, (w, r) in sorted(totals.items())
+                 if w > r]
+        out += ["", f"by rule, every corpus and rendering together ({system}): "
+                    f"{len(totals)} rules fired",
+                f"    more wrong than right removals: {', '.join(worse) or 'no rule'}",
+                f"    in a single row only: {'; '.join(local) or 'no rule'}"]
+    return out
+
+
 def render_table(meta: dict, rows: list[dict], by_rule: bool) -> str:
     out = [f"boilerstrip quality bench  {meta['date']}",
            f"run:         {meta['argv']}",
@@ -360,6 +390,8 @@ def render_table(meta: dict, rows: list[dict], by_rule: bool) -> str:
             out += ["", f"== {key[0]} / {key[1]}  ({docs} documents)", header]
         out.append(_fmt_row(row))
         out += _fmt_by_rule(row)
+    if by_rule:
+        out += _fmt_by_rule_totals(rows)
     # F side by side: one column per corpus/rendering
     short = {"extract-trafilatura": "x-trafil", "extract-readability": "x-readab", "page": "page"}
     systems = list(dict.fromkeys(r["system"] for r in rows))
