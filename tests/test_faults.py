@@ -200,6 +200,32 @@ def test_failed_batch_sync_leaves_every_file_of_the_batch_as_it_was(tmp_path, mo
         assert calls, "the batch path (syncfs) was not exercised"
 
 
+def test_batch_without_syncfs_syncs_each_file(tmp_path, monkeypatch):
+    """Where the platform has no syncfs, each temporary file of a batch is
+    fsynced before the renames."""
+    docs = _documents(40)
+    paths = _write_tree(tmp_path, docs)
+    monkeypatch.setattr(textio, "_SYNCFS", [None])
+    synced = []
+    real_fsync = os.fsync
+
+    def fsync(fd):
+        synced.append(os.readlink(f"/proc/self/fd/{fd}") if os.path.exists("/proc/self/fd")
+                      else fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    code = cli.main(["clean", "--exit-zero", "-q", str(tmp_path)])
+    assert code == 0
+    assert [p.read_bytes() for p in paths] == _expected(docs)
+    changed = sum(d != e for d, e in zip(docs, _expected(docs)))
+    temps = [s for s in synced if isinstance(s, str) and s.endswith(TMP_SUFFIX)]
+    if os.path.exists("/proc/self/fd"):
+        assert len(temps) == changed, "one fsync per rewritten file"
+    else:
+        assert len(synced) >= changed
+
+
 def test_file_named_twice_is_written_before_it_is_read_again(tmp_path):
     f = tmp_path / "a.txt"
     doc = _documents(2)[1]
