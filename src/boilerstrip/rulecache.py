@@ -4,9 +4,14 @@ and re-validate every pattern on each run (pre-commit calls us often).
 One JSON file per rule file, named by the hash of its absolute path, holding
 the SHA-256 of the file's bytes, the boilerstrip version and the validated
 rules (plus what the engine derives from each pattern's parse tree: required
-literals, requirement sets, first characters). A cache entry is used only when
-the content hash and the version match, so editing a rule file always
-invalidates it. JSON, not pickle: reading the cache can never run code.
+literals, requirement sets, first characters, and the ``regex`` module's
+compiled form of each pattern, see :func:`matching.compiled_form`). A cache
+entry is used only when the content hash and the version match, so editing a
+rule file always invalidates it; compiled forms are used only under the same
+``regex`` release and Python, and only from a file the current user owns.
+JSON, not pickle: reading the cache never imports or calls anything named in
+it. The cache is trusted like the code (SECURITY.md): compiled forms go to
+the regex engine as its own pickles do.
 Location: ``$BOILERSTRIP_CACHE_DIR``, else ``$XDG_CACHE_HOME/boilerstrip``,
 else ``~/.cache/boilerstrip``; ``BOILERSTRIP_NO_CACHE=1`` turns it off. Any
 problem with the cache (read-only home, corrupt file) silently falls back to
@@ -25,7 +30,7 @@ from typing import Any
 
 from .rules import Conditions, Example, Rule, SectionSpec, _tuplify
 
-FORMAT = 2
+FORMAT = 3
 
 
 def cache_dir() -> Path | None:
@@ -71,6 +76,15 @@ def _code_hash() -> str:
     return _CODE_HASH
 
 
+def _owned(fd: int) -> bool:
+    """Whether the open cache file FD belongs to the current user and only
+    they can write it (always true where there are no owners to check)."""
+    if not hasattr(os, "geteuid"):
+        return True
+    st = os.fstat(fd)
+    return st.st_uid == os.geteuid() and not st.st_mode & 0o022
+
+
 def _stamp(data: bytes, pack: str) -> str:
     return f"{FORMAT}:{_version()}:{_code_hash()}:{pack}:{hashlib.sha256(data).hexdigest()}"
 
@@ -83,14 +97,17 @@ def get(path: Path, data: bytes, pack: str) -> list[Rule] | None:
     try:
         with open(entry, encoding="utf-8") as fh:
             blob = json.load(fh)
+            own = _owned(fh.fileno())
         if blob.get("stamp") != _stamp(data, pack) or blob.get("source") != str(path):
             return None
         from .errors import RuleError
-        from .matching import seed_analyses
+        from .matching import FORM_KEY, seed_analyses, seed_compiled
         from .rules import _WARNINGS
 
         rules = [_rule_from_dict(d) for d in blob["rules"]]
         seed_analyses(blob.get("analyses", []))
+        if own and blob.get("compiled_by") == FORM_KEY:
+            seed_compiled(blob.get("compiled", []))
         # the load-time warnings (risky patterns) come back with the rules
         _WARNINGS.extend(RuleError(w["message"], path=w["path"], line=w["line"],
                                    rule_id=w["rule_id"]) for w in blob.get("warnings", []))
@@ -106,11 +123,14 @@ def put(path: Path, data: bytes, pack: str, rules: list[Rule], warnings=()) -> N
     if entry is None:
         return
     try:
-        from .matching import analyses
+        from .matching import FORM_KEY, analyses, compiled_form
 
         rows = [analyses(p, r.flags) for r in rules for p in r.patterns]
+        forms = [[p, list(r.flags), form] for r in rules for p in r.patterns + r.unless
+                 if (form := compiled_form(p, r.flags)) is not None]
         blob = {"stamp": _stamp(data, pack), "source": str(path),
                 "rules": [dataclasses.asdict(r) for r in rules], "analyses": rows,
+                "compiled_by": FORM_KEY, "compiled": forms,
                 "warnings": [{"message": w.message, "path": w.path, "line": w.line,
                               "rule_id": w.rule_id} for w in warnings]}
         entry.parent.mkdir(parents=True, exist_ok=True)
