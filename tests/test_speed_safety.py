@@ -910,3 +910,45 @@ def test_corrupt_cache_entry_is_ignored(tmp_path, monkeypatch):
     for p in entries:
         p.write_bytes(b"{not json")
     assert load_rules(f)[0].patterns == ("Sponsored",)
+
+
+# ------------------------------------------------ compiled include/exclude globs
+
+def _matches_reference(patterns, rel):
+    """runner._matches as it was: one fnmatchcase per pattern and path part."""
+    from fnmatch import fnmatchcase
+    parts = rel.split("/")
+    for pat in patterns:
+        pat = pat.strip().rstrip("/")
+        if not pat:
+            continue
+        if "/" in pat:
+            pat = pat.lstrip("/")
+            if fnmatchcase(rel, pat) or any(fnmatchcase("/".join(parts[:i]), pat)
+                                           for i in range(1, len(parts))):
+                return True
+        elif any(fnmatchcase(p, pat) for p in parts):
+            return True
+    return False
+
+
+def _included_reference(include, name, rel):
+    from fnmatch import fnmatchcase
+    return any(fnmatchcase(name, p) if "/" not in p else fnmatchcase(rel, p.lstrip("/"))
+               for p in include)
+
+
+_GLOB_CHARS = st.sampled_from(list("ab.*?/[]!- ") + ["txt", "md", ".git", "x y"])
+_globs_st = st.lists(st.lists(_GLOB_CHARS, max_size=6).map("".join), max_size=5)
+_paths_st = st.lists(st.lists(st.sampled_from(list("ab.-_ [") + ["txt", "md", ".git"]),
+                              min_size=1, max_size=4).map("".join),
+                     min_size=1, max_size=4).map("/".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_globs_st, _paths_st)
+def test_compiled_globs_decide_as_fnmatchcase_per_pattern(patterns, rel):
+    from boilerstrip import runner
+    assert runner._matches(patterns, rel) == _matches_reference(patterns, rel)
+    name = rel.rsplit("/", 1)[-1]
+    assert runner._included(patterns, name, rel) == _included_reference(patterns, name, rel)
