@@ -139,13 +139,42 @@ def test_forms_in_a_file_others_can_write_are_not_used(tmp_path, monkeypatch):
     assert matching._SEEDED
 
 
-def test_a_damaged_form_falls_back_to_compiling(tmp_path, monkeypatch):
-    f, entry = _cached_entry(tmp_path, monkeypatch)
+def _rewrite_forms(entry, change, rehash):
+    import hashlib
     blob = json.loads(entry.read_text(encoding="utf-8"))
-    for row in blob["compiled"]:
-        row[2][1] = "not base64 !"
+    rows = json.loads(blob["compiled"])
+    for row in rows:
+        change(row[2])
+    blob["compiled"] = json.dumps(rows)
+    if rehash:
+        blob["compiled_sha256"] = hashlib.sha256(blob["compiled"].encode()).hexdigest()
     entry.write_text(json.dumps(blob), encoding="utf-8")
     os.chmod(entry, 0o600)
+
+
+def test_damaged_compiled_code_is_never_used(tmp_path, monkeypatch):
+    # one flipped byte of engine code: valid base64, a plausible form, but
+    # the checksum no longer matches (such code can loop or match wrongly)
+    import base64
+
+    def flip(form):
+        code = bytearray(base64.b64decode(form[1]))
+        code[len(code) // 2] ^= 0x01
+        form[1] = base64.b64encode(bytes(code)).decode()
+    f, entry = _cached_entry(tmp_path, monkeypatch)
+    _rewrite_forms(entry, flip, rehash=False)
     _fresh_process_state(monkeypatch)
+    assert load_rules(f)[0].id == "t.ad-label"
+    assert not matching._SEEDED
+    c = boilerstrip.Cleaner(default_rules=False, rules=[f])
+    assert c.clean("Text.\nAdvertisement\n").text == "Text.\n"
+
+
+def test_an_unreadable_form_falls_back_to_compiling(tmp_path, monkeypatch):
+    f, entry = _cached_entry(tmp_path, monkeypatch)
+    _rewrite_forms(entry, lambda form: form.__setitem__(1, "not base64 !"), rehash=True)
+    _fresh_process_state(monkeypatch)
+    load_rules(f)
+    assert matching._SEEDED  # offered, then refused when compiled
     c = boilerstrip.Cleaner(default_rules=False, rules=[f])
     assert c.clean("Text.\nAdvertisement\n").text == "Text.\n"

@@ -8,7 +8,8 @@ literals, requirement sets, first characters, and the ``regex`` module's
 compiled form of each pattern, see :func:`matching.compiled_form`). A cache
 entry is used only when the content hash and the version match, so editing a
 rule file always invalidates it; compiled forms are used only under the same
-``regex`` release and Python, and only from a file the current user owns.
+``regex`` release and Python, only from a file the current user owns and
+alone can write, and only when their SHA-256 checks out.
 JSON, not pickle: reading the cache never imports or calls anything named in
 it. The cache is trusted like the code (SECURITY.md): compiled forms go to
 the regex engine as its own pickles do.
@@ -106,8 +107,13 @@ def get(path: Path, data: bytes, pack: str) -> list[Rule] | None:
 
         rules = [_rule_from_dict(d) for d in blob["rules"]]
         seed_analyses(blob.get("analyses", []))
-        if own and blob.get("compiled_by") == FORM_KEY:
-            seed_compiled(blob.get("compiled", []))
+        forms = blob.get("compiled")
+        if (own and blob.get("compiled_by") == FORM_KEY and isinstance(forms, str)
+                and hashlib.sha256(forms.encode("utf-8")).hexdigest()
+                == blob.get("compiled_sha256")):
+            # checked first: the regex engine trusts compiled code, and a
+            # damaged one can make it loop or match wrongly
+            seed_compiled(json.loads(forms))
         # the load-time warnings (risky patterns) come back with the rules
         _WARNINGS.extend(RuleError(w["message"], path=w["path"], line=w["line"],
                                    rule_id=w["rule_id"]) for w in blob.get("warnings", []))
@@ -126,11 +132,13 @@ def put(path: Path, data: bytes, pack: str, rules: list[Rule], warnings=()) -> N
         from .matching import FORM_KEY, analyses, compiled_form
 
         rows = [analyses(p, r.flags) for r in rules for p in r.patterns]
-        forms = [[p, list(r.flags), form] for r in rules for p in r.patterns + r.unless
-                 if (form := compiled_form(p, r.flags)) is not None]
+        forms = json.dumps([[p, list(r.flags), form] for r in rules for p in r.patterns + r.unless
+                            if (form := compiled_form(p, r.flags)) is not None],
+                           ensure_ascii=False, separators=(",", ":"))
         blob = {"stamp": _stamp(data, pack), "source": str(path),
                 "rules": [dataclasses.asdict(r) for r in rules], "analyses": rows,
                 "compiled_by": FORM_KEY, "compiled": forms,
+                "compiled_sha256": hashlib.sha256(forms.encode("utf-8")).hexdigest(),
                 "warnings": [{"message": w.message, "path": w.path, "line": w.line,
                               "rule_id": w.rule_id} for w in warnings]}
         entry.parent.mkdir(parents=True, exist_ok=True)
