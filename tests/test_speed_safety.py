@@ -952,3 +952,39 @@ def test_compiled_globs_decide_as_fnmatchcase_per_pattern(patterns, rel):
     assert runner._matches(patterns, rel) == _matches_reference(patterns, rel)
     name = rel.rsplit("/", 1)[-1]
     assert runner._included(patterns, name, rel) == _included_reference(patterns, name, rel)
+
+
+# ------------------------------------------------ word counts from the lines
+
+def _shares(cleaner, texts):
+    return [(r.status, r.removed_share) for r in map(cleaner.clean, texts)]
+
+
+@pytest.mark.skipif(not CORPUS, reason="bench corpora not present")
+@pytest.mark.parametrize("profile", ["article", "page"])
+def test_removed_share_from_line_counts_equals_splitting_the_texts(monkeypatch, profile):
+    cleaner = boilerstrip.Cleaner(profile=profile)
+    sample = [f.read_bytes().decode("utf-8") for f in CORPUS[::17]]
+    fast = _shares(cleaner, sample)
+    monkeypatch.setattr(engine, "WORDS_FROM_LINES", False)
+    assert fast == _shares(cleaner, sample)
+    assert any(share > 0 for _status, share in fast)
+
+
+_WS = st.sampled_from([" ", "\t", "\n", "\r\n", "\r", "\x0b", "\x0c", "\x1c", "\x1f", "\x85",
+                       "\xa0", "\u2028", "\u2029", "\u3000", "\ufeff"])
+_WORD = st.sampled_from(["Advertisement", "Share", "this", "word", "Ad", "Photo:", "Reuters",
+                         "Already a subscriber? Log in.", "é", "x"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_WORD, _WS), max_size=30))
+def test_removed_share_from_line_counts_on_odd_whitespace(parts):
+    text = "".join(w + s for w, s in parts)
+    cleaner = _cleaner()
+    fast = _shares(cleaner, [text])
+    engine.WORDS_FROM_LINES = False
+    try:
+        assert fast == _shares(cleaner, [text])
+    finally:
+        engine.WORDS_FROM_LINES = True
