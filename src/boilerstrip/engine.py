@@ -249,6 +249,9 @@ class _Context:
     folded_memo: dict | None = None  # line index -> case-folded content (``fold_line``)
     line_words: list[int] | None = None
     word_memo: dict = field(default_factory=dict)  # content -> word count, kept across changes
+    # word count of the original text, when WORDS saw it before any change
+    # (the sum of its lines' counts is ``word_count`` of the text)
+    original_words: int | None = None
     # word ceiling (None: every line) -> (case-folded lines joined by "\n",
     # offset where each line starts in it); see ``lines_with``
     scans: dict | None = None
@@ -303,6 +306,8 @@ class _Context:
                     n = memo[c] = len(c.split())
                 out.append(n)
             self.line_words = out
+            if self.draft.text is self.draft.original:
+                self.original_words = sum(out)
         return self.line_words
 
     def _scan_text(self, ceiling: int | None) -> tuple[str, list[int]]:
@@ -1368,9 +1373,6 @@ class Cleaner:
         body = text[1:] if bom else text
         draft = Draft(body)
         ctx = _Context(draft, [], set(), self._index)
-        # word counts per line, memoised by content: the stages need them
-        # anyway, and their sum is word_count(body) without a second split
-        words_in = sum(ctx.words()) if WORDS_FROM_LINES else word_count(body)
         # Run the stages until a pass removes nothing, so that cleaning is
         # idempotent: a removal can expose new debris to a rule that ran
         # earlier (an inline cut turns a line into a bare "Share this", a
@@ -1404,9 +1406,18 @@ class Cleaner:
                               c.line, c.detail) for c in changes]
             out = "\ufeff" + out
         share = 0.0
-        if words_in and changes:  # no change: the same words
-            words_out = sum(ctx.words()) if WORDS_FROM_LINES else word_count(draft.text)
-            share = max(0.0, (words_in - words_out) / words_in)
+        if changes:  # no change: the same words
+            # the lines' counts, memoised by content, which the stages mostly
+            # computed already: no split of the whole text before and after
+            if WORDS_FROM_LINES:
+                words_out = sum(ctx.words())
+                words_in = ctx.original_words
+                if words_in is None:
+                    words_in = word_count(body)
+            else:
+                words_in, words_out = word_count(body), word_count(draft.text)
+            if words_in:
+                share = max(0.0, (words_in - words_out) / words_in)
         if changes and share > self.max_removed_share and not self.allow_large_removals:
             return Result(text, text, tuple(changes), "guarded", tuple(ctx.skipped),
                           self.profile, share)
