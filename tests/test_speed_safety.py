@@ -80,6 +80,7 @@ def test_precheck_shape_is_understood():
     solo, first, second, width = normalise._SHAPE
     assert "Ã" in solo and width < 20
     assert not any(ch.isascii() for ch in first | second)
+    assert normalise._COMPACT  # the scan of a text's non-ASCII characters alone applies
 
 
 @pytest.mark.skipif(not CORPUS, reason="bench corpora not present")

@@ -1129,11 +1129,16 @@ def _stage_fragment(rules: Sequence[_CompiledRule], ctx: _Context, leading: bool
     return []
 
 
+_FTFY_CONFIGS: dict[tuple, object] = {}
+
+
 def _stage_normalisation(rules: Sequence[_CompiledRule], ctx: _Context) -> None:
     from .normalise import ftfy_config, line_edits
 
     for cr in rules:
-        config = ftfy_config(cr.rule.param_dict)
+        config = _FTFY_CONFIGS.get(cr.rule.params)  # built once per rule, not per document
+        if config is None:
+            config = _FTFY_CONFIGS[cr.rule.params] = ftfy_config(cr.rule.param_dict)
         edits = [(a, b, new, cr.who) for a, b, new in line_edits(ctx.draft.text, config)]
         if edits:
             ctx.draft.replace(edits)

@@ -172,6 +172,20 @@ if _SHAPE is not None:
     _PAIR_RE = re.compile(_charset(_SHAPE[1]) + "(?=" + _charset(_SHAPE[2]) + ")")
 
 
+#: Each character the scans below look for, but ESC, is non-ASCII, and a
+#: pair is two adjacent ones. So a text without ESC is first scanned with its
+#: ASCII runs replaced by a line break, which neither scan looks for: a
+#: fraction of the text, and most texts have no hit there (the tests turn
+#: this off to compare).
+_COMPACT = _SHAPE is not None and not any(
+    ch.isascii() for ch in _SHAPE[0] | _SHAPE[1] | _SHAPE[2])
+_ASCII_RUNS = re.compile("[\x00-\x7f]+")
+
+
+def _any_hit(text: str) -> bool:
+    return bool(_SOLO_RE.search(text) or _PAIR_RE.search(text))
+
+
 def _lines_to_fix(text: str, config: ftfy.TextFixerConfig) -> Iterator[tuple[int, int]]:
     """``(start, end)`` of the lines of TEXT that ``may_need_fixing`` selects."""
     if _SHAPE is None or _touches_ordinary(config):
@@ -187,6 +201,8 @@ def _lines_to_fix(text: str, config: ftfy.TextFixerConfig) -> Iterator[tuple[int
             pos = nl + 1
         return
     if text.isascii() and "\x1b" not in text:
+        return
+    if _COMPACT and "\x1b" not in text and not _any_hit(_ASCII_RUNS.sub("\n", text)):
         return
     line_end = -1  # end of the line last looked at
     selected = False
