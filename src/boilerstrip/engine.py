@@ -542,10 +542,11 @@ def is_prose(content: str, min_words: int) -> bool:
 
 
 class _CompiledRule:
-    __slots__ = ("rule", "pat", "who", "ceiling")
+    __slots__ = ("rule", "pat", "who", "ceiling", "ftfy")
 
     def __init__(self, rule: Rule, timeout: float | None) -> None:
         self.rule = rule
+        self.ftfy = None  # a normalisation rule's ftfy config, built on first use
         self.pat = (RulePatterns(rule.id, rule.patterns, rule.unless, rule.flags,
                                  rule.match == "full", timeout) if rule.patterns else None)
         self.who = Attribution(rule.id, rule.category)
@@ -1129,16 +1130,13 @@ def _stage_fragment(rules: Sequence[_CompiledRule], ctx: _Context, leading: bool
     return []
 
 
-_FTFY_CONFIGS: dict[tuple, object] = {}
-
-
 def _stage_normalisation(rules: Sequence[_CompiledRule], ctx: _Context) -> None:
     from .normalise import ftfy_config, line_edits
 
     for cr in rules:
-        config = _FTFY_CONFIGS.get(cr.rule.params)  # built once per rule, not per document
-        if config is None:
-            config = _FTFY_CONFIGS[cr.rule.params] = ftfy_config(cr.rule.param_dict)
+        config = cr.ftfy
+        if config is None:  # built once per rule, not per document
+            config = cr.ftfy = ftfy_config(cr.rule.param_dict)
         edits = [(a, b, new, cr.who) for a, b, new in line_edits(ctx.draft.text, config)]
         if edits:
             ctx.draft.replace(edits)

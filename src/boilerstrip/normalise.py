@@ -175,8 +175,9 @@ if _SHAPE is not None:
 #: Each character the scans below look for, but ESC, is non-ASCII, and a
 #: pair is two adjacent ones. So a text without ESC is first scanned with its
 #: ASCII runs replaced by a line break, which neither scan looks for: a
-#: fraction of the text, and most texts have no hit there (the tests turn
-#: this off to compare).
+#: fraction of the text, and most texts have no hit there (the tests compare
+#: the lines selected with the per-line test's, on the corpora and on
+#: generated mojibake).
 _COMPACT = _SHAPE is not None and not any(
     ch.isascii() for ch in _SHAPE[0] | _SHAPE[1] | _SHAPE[2])
 _ASCII_RUNS = re.compile("[\x00-\x7f]+")
