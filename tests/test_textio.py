@@ -10,7 +10,8 @@ import pytest
 import boilerstrip
 from boilerstrip.config import find_config, find_project_root, load_config
 from boilerstrip.errors import ConfigError, InputError
-from boilerstrip.textio import BinaryFile, NotUTF8, atomic_write, decode, encode
+from boilerstrip.textio import (BinaryFile, NotUTF8, abandon_write, atomic_write, decode,
+                                encode, finish_write, start_write, sync_writes)
 
 
 @pytest.mark.parametrize("data", [
@@ -85,6 +86,58 @@ def test_atomic_write_new_file_uses_umask(tmp_path):
     finally:
         os.umask(old)
     assert (tmp_path / "n.txt").stat().st_mode & 0o777 == 0o640
+
+
+def _o_tmpfile_works(folder: Path) -> bool:
+    if not (hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd")):
+        return False
+    try:
+        os.close(os.open(folder, os.O_TMPFILE | os.O_WRONLY, 0o600))
+    except OSError:
+        return False
+    return True
+
+
+def test_pending_write_has_no_name_until_it_is_renamed(tmp_path):
+    """Where O_TMPFILE works, a batch's temporary files are invisible until
+    their rename: a SIGKILL mid-batch leaves nothing of them behind."""
+    if not _o_tmpfile_works(tmp_path):
+        pytest.skip("no O_TMPFILE here")
+    targets = [tmp_path / f"{i}.txt" for i in range(5)]
+    for t in targets:
+        t.write_bytes(b"old")
+        t.chmod(0o640)
+    pending = [start_write(t, b"new " + t.name.encode(), sync=False) for t in targets]
+    assert sorted(os.listdir(tmp_path)) == sorted(t.name for t in targets)
+    sync_writes(pending)
+    abandon_write(pending[0])
+    for p in pending[1:]:
+        finish_write(p)
+    assert sorted(os.listdir(tmp_path)) == sorted(t.name for t in targets)
+    assert targets[0].read_bytes() == b"old"
+    for t in targets[1:]:
+        assert t.read_bytes() == b"new " + t.name.encode()
+        assert t.stat().st_mode & 0o777 == 0o640
+
+
+def test_pending_write_in_a_forked_child_uses_its_own_fd_table(tmp_path):
+    """A worker forked after the parent wrote a file must name its unnamed
+    files through its own /proc/self/fd, not the parent's."""
+    if not _o_tmpfile_works(tmp_path) or not hasattr(os, "fork"):
+        pytest.skip("no O_TMPFILE or fork here")
+    atomic_write(tmp_path / "parent.txt", b"p")  # opens the parent's /proc/self/fd
+    pid = os.fork()
+    if pid == 0:  # the child: report through the exit status only
+        code = 1
+        try:
+            atomic_write(tmp_path / "child.txt", b"c")
+            code = 0
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert (tmp_path / "child.txt").read_bytes() == b"c"
+    assert sorted(os.listdir(tmp_path)) == ["child.txt", "parent.txt"]
 
 
 # ------------------------------------------------------------------ config

@@ -15,12 +15,16 @@ back byte for byte as it was except for the removals:
 Rewrites are atomic: the new content goes to a temporary file in the same
 folder, is fsync'ed, gets the original permission bits and replaces the file
 with ``os.replace``, so a reader (or a crash) sees either the original or the
-fully cleaned text, never a mix.
+fully cleaned text, never a mix. Where Linux offers it (``O_TMPFILE``), the
+temporary file has no name until just before the rename, so a run killed
+with SIGKILL mid-batch leaves at most one stray temporary file, not a batch
+of them (and the next run over that folder removes it).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import sys
@@ -190,13 +194,21 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, name: str | None = N
 
 @dataclass
 class PendingWrite:
-    """A temporary file holding a file's new content, not yet renamed over it."""
+    """A temporary file holding a file's new content, not yet renamed over it.
+
+    With FD set, the file is an unnamed ``O_TMPFILE`` inode kept open: it
+    gets its name TMP only in :func:`finish_write`, right before the rename,
+    and vanishes by itself if the process dies before that. Without FD, the
+    file is named TMP from the start (platforms or file systems without
+    ``O_TMPFILE``).
+    """
 
     tmp: str
     target: Path
     name: str
     mode: int
     expect: os.stat_result | None
+    fd: int | None = None
 
 
 def start_write(path: str | os.PathLike[str], data: bytes, name: str | None = None,
@@ -228,24 +240,89 @@ def start_write(path: str | os.PathLike[str], data: bytes, name: str | None = No
     folder = target.parent
     remove_stale_temps(target)
     try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.",
-                                   suffix=_TMP_SUFFIX)
+        fd = _unnamed_temp(folder)
+        if fd is not None:
+            pending = PendingWrite("", target, name, mode, expect, fd)
+        else:
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.",
+                                       suffix=_TMP_SUFFIX)
+            pending = PendingWrite(tmp, target, name, mode, expect)
     except PermissionError:
         raise InputError(f"{name}: cannot write: permission denied on folder "
                          f"{str(folder) or '.'} (the temporary file goes next to the file)"
                          ) from None
     except OSError as exc:
         raise InputError(f"{name}: cannot write: {exc.strerror or exc}") from None
-    pending = PendingWrite(tmp, target, name, mode, expect)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            if sync:
-                os.fsync(f.fileno())
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        if sync:
+            os.fsync(fd)
+        if pending.fd is None:
+            os.close(fd)
     except BaseException as exc:
+        if pending.fd is None:
+            with contextlib.suppress(OSError):
+                os.close(fd)
         _abandon(pending, exc)
     return pending
+
+
+#: Whether unnamed temporary files can work here: O_TMPFILE (Linux 3.11+) and
+#: /proc/self/fd to give them a name (linkat with AT_EMPTY_PATH would need
+#: CAP_DAC_READ_SEARCH). Cleared for good after an "unsupported" answer.
+_TMPFILE_OK = [hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd")]
+
+
+def _unnamed_temp(folder: Path) -> int | None:
+    """An fd open for writing on a new unnamed file in FOLDER, or None where
+    the platform or the folder's file system cannot make one."""
+    if not _TMPFILE_OK[0]:
+        return None
+    try:
+        return os.open(folder if str(folder) else ".",
+                       os.O_TMPFILE | os.O_WRONLY | os.O_CLOEXEC, 0o600)
+    except OSError as exc:
+        if exc.errno in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL):
+            return None  # this file system (or kernel) has no O_TMPFILE
+        raise
+
+
+_PROC_FDS: dict[int, int] = {}
+
+
+def _proc_fds() -> int:
+    """This process's fd on /proc/self/fd (one per pid: a forked worker must
+    not use its parent's)."""
+    pid = os.getpid()
+    fd = _PROC_FDS.get(pid)
+    if fd is None:
+        for old in _PROC_FDS.values():  # the parent's, inherited by fork
+            with contextlib.suppress(OSError):
+                os.close(old)
+        _PROC_FDS.clear()
+        fd = _PROC_FDS[pid] = os.open("/proc/self/fd",
+                                      os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    return fd
+
+
+def _give_name(pending: PendingWrite) -> None:
+    """Link PENDING's unnamed file into its folder under a fresh temporary
+    name (then renamed over the target)."""
+    prefix = f".{pending.target.name}."
+    for _ in range(100):
+        tmp = os.path.join(pending.target.parent,
+                           prefix + os.urandom(6).hex() + _TMP_SUFFIX)
+        try:
+            # (a plain os.link of "/proc/self/fd/N" would link the magic
+            # symlink itself, across devices: linkat with a dir fd follows it)
+            os.link(str(pending.fd), tmp, src_dir_fd=_proc_fds(), follow_symlinks=True)
+        except FileExistsError:
+            continue
+        pending.tmp = tmp
+        return
+    raise FileExistsError(errno.EEXIST, "no free temporary file name")
 
 
 def sync_writes(pending: Sequence[PendingWrite]) -> None:
@@ -261,16 +338,12 @@ def sync_writes(pending: Sequence[PendingWrite]) -> None:
     try:
         if syncfs is None:
             for p in pending:
-                fd = os.open(p.tmp, os.O_RDONLY)
-                try:
+                with _open_fd(p) as fd:
                     os.fsync(fd)
-                finally:
-                    os.close(fd)
             return
         done: set[int] = set()
         for p in pending:
-            fd = os.open(p.tmp, os.O_RDONLY)
-            try:
+            with _open_fd(p) as fd:
                 dev = os.fstat(fd).st_dev
                 if dev not in done:
                     if syncfs(fd) != 0:
@@ -279,10 +352,22 @@ def sync_writes(pending: Sequence[PendingWrite]) -> None:
                         err = ctypes.get_errno()
                         raise OSError(err, os.strerror(err))
                     done.add(dev)
-            finally:
-                os.close(fd)
     except OSError as exc:
         raise InputError(f"cannot write: {exc.strerror or exc}") from None
+
+
+@contextlib.contextmanager
+def _open_fd(pending: PendingWrite):
+    """An fd on PENDING's temporary file: its own while it is unnamed, else
+    one opened (and closed) for the occasion."""
+    if pending.fd is not None:
+        yield pending.fd
+        return
+    fd = os.open(pending.tmp, os.O_RDONLY)
+    try:
+        yield fd
+    finally:
+        os.close(fd)
 
 
 def finish_write(pending: PendingWrite) -> None:
@@ -290,7 +375,8 @@ def finish_write(pending: PendingWrite) -> None:
     last look at the target (EXPECT) and the rename. On failure the temporary
     file is removed and the target left as it was."""
     try:
-        os.chmod(pending.tmp, pending.mode)  # mkstemp creates 0600
+        with _open_fd(pending) as fd:
+            os.fchmod(fd, pending.mode)  # created 0600
         if pending.expect is not None:  # last look, as close to the rename as we can get
             try:
                 now = os.lstat(pending.target)
@@ -298,15 +384,30 @@ def finish_write(pending: PendingWrite) -> None:
                 raise _changed(pending.name) from None
             if not same_file_state(now, pending.expect):
                 raise _changed(pending.name)
+        if pending.fd is not None:
+            _give_name(pending)
         os.replace(pending.tmp, pending.target)
+        pending.tmp = ""
     except BaseException as exc:
         _abandon(pending, exc)
+    finally:
+        _close(pending)
 
 
 def abandon_write(pending: PendingWrite) -> None:
     """Remove PENDING's temporary file: the target stays as it was."""
-    with contextlib.suppress(OSError):
-        os.unlink(pending.tmp)
+    _close(pending)  # an unnamed file disappears with its last fd
+    if pending.tmp:
+        with contextlib.suppress(OSError):
+            os.unlink(pending.tmp)
+        pending.tmp = ""
+
+
+def _close(pending: PendingWrite) -> None:
+    if pending.fd is not None:
+        with contextlib.suppress(OSError):
+            os.close(pending.fd)
+        pending.fd = None
 
 
 def _abandon(pending: PendingWrite, exc: BaseException) -> NoReturn:
