@@ -35,6 +35,19 @@ rules:
 EXE = shutil.which("boilerstrip")
 
 
+def unnamed_temps_work(folder: Path) -> bool:
+    """Whether unnamed (O_TMPFILE) temporary files, which boilerstrip uses
+    where it can, work in FOLDER. Probed here, not asked of boilerstrip: a
+    test must not take the code under test's word for what it should do."""
+    if not (hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd")):
+        return False
+    try:
+        os.close(os.open(folder, os.O_TMPFILE | os.O_WRONLY, 0o600))
+    except OSError:
+        return False
+    return True
+
+
 def env(**extra: str) -> dict[str, str]:
     """A clean environment: no colour forcing, no progress delay surprises."""
     e = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}

@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 
 import boilerstrip
+from _cli_helpers import unnamed_temps_work
 from boilerstrip import cli, runner, textio
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,25 +70,12 @@ def _temp_files(folder: Path) -> list[Path]:
     return [p for p in folder.rglob("*") if p.name.endswith(TMP_SUFFIX)]
 
 
-def _unnamed_temps_work(folder: Path) -> bool:
-    """Whether unnamed (O_TMPFILE) temporary files, which textio uses where it
-    can, work in FOLDER (probed here, not taken from textio: a test must not
-    trust the code under test to say what it should do)."""
-    if not (hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd")):
-        return False
-    try:
-        os.close(os.open(folder, os.O_TMPFILE | os.O_WRONLY, 0o600))
-    except OSError:
-        return False
-    return True
-
-
 @pytest.fixture(params=["unnamed", "named"])
 def temp_kind(request, monkeypatch, tmp_path):
     """Run a test with both kinds of temporary file: unnamed until the rename
     (O_TMPFILE, Linux) and named from the start (everywhere else)."""
     if request.param == "unnamed":
-        if not _unnamed_temps_work(tmp_path):
+        if not unnamed_temps_work(tmp_path):
             pytest.skip("no O_TMPFILE here")
     else:
         monkeypatch.setattr(textio, "_TMPFILE_OK", [False])
@@ -123,7 +111,7 @@ def _kill_rounds(tmp_path: Path, n_files: int, rounds: int) -> None:
     assert full.returncode == 0, full.stderr
     assert [p.read_bytes() for p in paths] == expected
     rng = random.Random(20)
-    unnamed = _unnamed_temps_work(folder)
+    unnamed = unnamed_temps_work(folder)
     states = {"original": 0, "cleaned": 0}
     for r in range(rounds):
         for p, d in zip(paths, docs):

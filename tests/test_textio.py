@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from _cli_helpers import unnamed_temps_work
 
 import boilerstrip
 from boilerstrip.config import find_config, find_project_root, load_config
@@ -88,20 +89,10 @@ def test_atomic_write_new_file_uses_umask(tmp_path):
     assert (tmp_path / "n.txt").stat().st_mode & 0o777 == 0o640
 
 
-def _o_tmpfile_works(folder: Path) -> bool:
-    if not (hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd")):
-        return False
-    try:
-        os.close(os.open(folder, os.O_TMPFILE | os.O_WRONLY, 0o600))
-    except OSError:
-        return False
-    return True
-
-
 def test_pending_write_has_no_name_until_it_is_renamed(tmp_path):
     """Where O_TMPFILE works, a batch's temporary files are invisible until
     their rename: a SIGKILL mid-batch leaves nothing of them behind."""
-    if not _o_tmpfile_works(tmp_path):
+    if not unnamed_temps_work(tmp_path):
         pytest.skip("no O_TMPFILE here")
     targets = [tmp_path / f"{i}.txt" for i in range(5)]
     for t in targets:
@@ -123,7 +114,7 @@ def test_pending_write_has_no_name_until_it_is_renamed(tmp_path):
 def test_pending_write_in_a_forked_child_uses_its_own_fd_table(tmp_path):
     """A worker forked after the parent wrote a file must name its unnamed
     files through its own /proc/self/fd, not the parent's."""
-    if not _o_tmpfile_works(tmp_path) or not hasattr(os, "fork"):
+    if not unnamed_temps_work(tmp_path) or not hasattr(os, "fork"):
         pytest.skip("no O_TMPFILE or fork here")
     atomic_write(tmp_path / "parent.txt", b"p")  # opens the parent's /proc/self/fd
     pid = os.fork()
