@@ -37,7 +37,6 @@ Every threshold, weight and word list is a ``params`` entry of the rule (see
 
 from __future__ import annotations
 
-import math
 from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Sequence
