@@ -23,9 +23,9 @@ import time
 from pathlib import Path
 
 import pytest
+from _cli_helpers import unnamed_temps_work
 
 import boilerstrip
-from _cli_helpers import unnamed_temps_work
 from boilerstrip import cli, runner, textio
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -271,7 +271,8 @@ def start_write(path: str | os.PathLike[str], data: bytes, name: str | None = No
 
 #: Whether unnamed temporary files can work here: O_TMPFILE (Linux 3.11+) and
 #: /proc/self/fd to give them a name (linkat with AT_EMPTY_PATH would need
-#: CAP_DAC_READ_SEARCH). Cleared for good after an "unsupported" answer.
+#: CAP_DAC_READ_SEARCH). A file system without O_TMPFILE says so at once, so
+#: each folder is simply tried.
 _TMPFILE_OK = [hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd")]
 
 
@@ -375,8 +376,10 @@ def finish_write(pending: PendingWrite) -> None:
     last look at the target (EXPECT) and the rename. On failure the temporary
     file is removed and the target left as it was."""
     try:
-        with _open_fd(pending) as fd:
-            os.fchmod(fd, pending.mode)  # created 0600
+        if pending.fd is not None:  # created 0600
+            os.fchmod(pending.fd, pending.mode)
+        else:
+            os.chmod(pending.tmp, pending.mode)
         if pending.expect is not None:  # last look, as close to the rename as we can get
             try:
                 now = os.lstat(pending.target)
