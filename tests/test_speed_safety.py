@@ -989,3 +989,96 @@ def test_removed_share_from_line_counts_on_odd_whitespace(parts):
         assert fast == _shares(cleaner, [text])
     finally:
         engine.WORDS_FROM_LINES = True
+
+
+# ------------------------------------------------------------------ block stage
+
+def _block_stage_plainly(rules, ctx):
+    """The block stage as its definition reads: every rule, in order, on
+    every paragraph not yet taken; no literal lookup, no word-count shortcut."""
+    from boilerstrip.document import paragraphs
+
+    lines = ctx.draft.lines
+    pos = engine._Positions(lines)
+    taken = {}
+    for cr in rules:
+        for k, (a, b) in enumerate(paragraphs(lines)):
+            if k in taken:
+                continue
+            text = "\n".join(ln.content for ln in lines[a:b + 1])
+            if engine._conditions_hold(cr.rule, lines[a], lines[b], text, pos) \
+                    and cr.pat.first_match(text) is not None:
+                taken[k] = cr.who
+    paras = paragraphs(lines)
+    return [(lines[paras[k][0]].start, lines[paras[k][1]].next, who)
+            for k, who in sorted(taken.items())]
+
+
+_BLOCK_RULES = """\
+rules:
+  - id: t.block.bounded
+    kind: block
+    category: social-share
+    order: 440
+    description: A bounded block rule with literals.
+    pattern: '(?:(?:alpha|beta|straße)\\s*)+'
+    when: {min_words: 2, max_words: 5}
+    examples:
+      remove: ["alpha beta", "beta\\nalpha"]
+      keep: ["alpha", "alpha beta alpha beta alpha beta"]
+  - id: t.block.free
+    kind: block
+    category: social-share
+    order: 441
+    description: A block rule without literals or bounds.
+    pattern: '\\W*(?:\\w\\W*){1,3}'
+    examples:
+      remove: ["a b", "x"]
+      keep: ["abcd", "a b c d"]
+"""
+
+_PARAGRAPHS = [
+    "alpha beta", "Alpha\nBETA", "  alpha  \r\n beta ", "STRASSE alpha", "straße beta",
+    "alpha beta alpha beta alpha beta", "alpha beta\nalpha beta alpha", "alpha", "a b", "x",
+    "abcd",
+    "Share this:\nFacebook\nTwitter\nEmail", "Facebook\nInstagram\nTikTok",
+    "* Facebook\n* Twitter\n* E-Mail\nDrucken",
+    "The council met on Tuesday and agreed the budget after a long debate.",
+    "The council met on Tuesday.\nalpha beta",
+]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_PARAGRAPHS), min_size=1, max_size=12), st.booleans())
+def test_block_stage_gives_what_trying_every_rule_on_every_paragraph_gives(paras, long):
+    """Block rules are only tried on paragraphs holding one of their literals
+    and within their word bounds (counted from the lines): the same removals
+    as trying every rule on every paragraph, bundled rules included."""
+    text = "\n\n".join(paras) + "\n"
+    if long:  # long enough for the document-wide literal scan and index
+        text += "\nThe council met on Tuesday and agreed the budget after a long debate.\n" * 30
+    cleaner = _block_cleaner()
+    fast = cleaner.clean(text)
+    with pytest.MonkeyPatch.context() as m:
+        m.setitem(engine._STAGES, "block", _block_stage_plainly)
+        slow = cleaner.clean(text)
+    assert fast.text == slow.text and fast.changes == slow.changes
+
+
+_BLOCK_CLEANER: list = []
+
+
+def _block_cleaner() -> boilerstrip.Cleaner:
+    if not _BLOCK_CLEANER:
+        rules = parse_rule_text(_BLOCK_RULES, "block-rules.yml")
+        _BLOCK_CLEANER.append(boilerstrip.Cleaner(extra_rules=rules))
+    return _BLOCK_CLEANER[0]
+
+
+def test_block_rule_examples_hold():
+    """The test rules above do what their examples say (so the comparison
+    is between two stages that both remove something)."""
+    cleaner = _block_cleaner()
+    out = cleaner.clean("alpha beta\n\nShare this:\nFacebook\nTwitter\nEmail\n\n"
+                        "The council met on Tuesday and agreed the budget after a long debate.\n")
+    assert {c.rule for c in out.removals} >= {"t.block.bounded", "core.share.button-list"}

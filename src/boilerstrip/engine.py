@@ -878,28 +878,48 @@ def _stage_line(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deletion]
 
 
 def _stage_block(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deletion]:
+    rules = [cr for cr in rules if cr.rule.id not in ctx.timed_out and _may_occur(cr, ctx)]
+    if not rules:  # none of their literals in the text: no paragraphs to build
+        return []
     lines = ctx.draft.lines
     pos = _Positions(lines)
     paras = paragraphs(lines)
+    starts = [a for a, _ in paras]
     texts: list[str | None] = [None] * len(paras)
-    folded: list[str | None] = [None] * len(paras)
     taken: dict[int, Attribution] = {}
+    # a paragraph's word count is the sum of its lines' (counted once per
+    # document): a rule's word bounds reject paragraphs before they are
+    # joined and matched
+    n_words: list[int | None] = [None] * len(paras)
     for cr in rules:
-        if cr.rule.id in ctx.timed_out or not _may_occur(cr, ctx):
+        if cr.rule.id in ctx.timed_out:
             continue
         lits = cr.pat.literals
+        if lits is None:
+            ks: Iterable[int] = range(len(paras))
+        else:  # the paragraphs holding a line with one of its literals (none spans lines)
+            ks = sorted({bisect_right(starts, i) - 1 for i in ctx.lines_with(lits, cr.ceiling)})
+        when = cr.rule.when
+        most, least = when.max_words, when.min_words
+        line_words = ctx.words() if most is not None or least is not None else None
         try:
-            for k, (a, b) in enumerate(paras):
+            for k in ks:
                 if k in taken:
                     continue
-                if texts[k] is None:
-                    texts[k] = "\n".join(ln.content for ln in lines[a:b + 1])
-                    folded[k] = texts[k].casefold()
-                if lits is not None and not any(lit in folded[k] for lit in lits):
+                a, b = paras[k]
+                n = None
+                if line_words is not None:
+                    n = n_words[k]
+                    if n is None:
+                        n = n_words[k] = sum(line_words[a:b + 1])
+                    if (most is not None and n > most) or (least is not None and n < least):
+                        continue
+                text = texts[k]
+                if text is None:
+                    text = texts[k] = "\n".join(ln.content for ln in lines[a:b + 1])
+                if not _conditions_hold(cr.rule, lines[a], lines[b], text, pos, n):
                     continue
-                if not _conditions_hold(cr.rule, lines[a], lines[b], texts[k], pos):
-                    continue
-                if cr.pat.first_match(texts[k]) is not None:
+                if cr.pat.first_match(text) is not None:
                     taken[k] = cr.who
         except TimedOut:
             ctx.timeout(cr.rule.id)
