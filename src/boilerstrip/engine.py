@@ -1065,6 +1065,33 @@ def _stage_section(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deleti
     plan: list[tuple[_CompiledRule, list[int] | None]] = (
         [(cr, None) for cr in _present_rules(rules, ctx)] if per_rule is None
         else [(rules[k], per_rule[k]) for k in sorted(per_rule)])
+    heads_memo: dict[tuple[int, str], bool] = {}
+
+    def heads_another(j: int, own: _CompiledRule) -> bool:
+        """Whether line J passes the header test of a section rule of this
+        stage other than OWN (for ``stop_at_headers``)."""
+        key = (j, own.rule.id)
+        got = heads_memo.get(key)
+        if got is None:
+            got = False
+            if j in fresh_set:  # a line that is not fresh heads no section
+                ln = lines[j]
+                for other, _ in plan:
+                    if other is own or other.rule.id in ctx.timed_out:
+                        continue
+                    try:
+                        if (_conditions_hold(other.rule, ln, ln, ln.content, pos, words[j])
+                                and other.pat.could_start(ln.content)
+                                and other.pat.could_match(ctx.fold_line(j))
+                                and other.pat.first_match(ln.content) is not None):
+                            got = True
+                            headed.add(j)
+                            break
+                    except TimedOut:
+                        ctx.timeout(other.rule.id)
+            heads_memo[key] = got
+        return got
+
     for cr, candidates in plan:
         if cr.rule.id in ctx.timed_out:
             continue
@@ -1100,7 +1127,8 @@ def _stage_section(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deleti
                                 and words[j] > spec.line_max_words)
                             or (spec.line_min_words is not None
                                 and words[j] < spec.line_min_words)
-                            or (spec.line_max_chars is not None and len(c) > spec.line_max_chars)):
+                            or (spec.line_max_chars is not None and len(c) > spec.line_max_chars)
+                            or (spec.stop_at_headers and heads_another(j, cr))):
                         reached_end = False
                         break
                     count += 1

@@ -68,7 +68,7 @@ _WHEN_INT_KEYS = ("max_words", "min_words", "max_chars", "first_lines", "last_li
 _WHEN_KEYS = set(_WHEN_INT_KEYS) | {"after_last_prose"}
 _SECTION_INT_KEYS = ("max_lines", "line_max_words", "line_max_chars", "prose_min_words",
                      "min_lines", "line_min_words")
-_SECTION_BOOL_KEYS = ("stop_at_prose", "require_end", "include_header")
+_SECTION_BOOL_KEYS = ("stop_at_prose", "require_end", "include_header", "stop_at_headers")
 
 
 @dataclass(frozen=True)
@@ -105,6 +105,9 @@ class SectionSpec:
     require_end: bool = False
     include_header: bool = True
     min_lines: int = 0
+    # a line that heads another section rule's region ends this one (a tag
+    # list must not swallow the header of the related list below it)
+    stop_at_headers: bool = False
 
 
 @dataclass(frozen=True)
