@@ -1035,6 +1035,16 @@ rules:
     examples:
       remove: ["a b", "x"]
       keep: ["abcd", "a b c d"]
+  - id: t.block.tail
+    kind: block
+    category: social-share
+    order: 442
+    description: A block rule that looks at the last two lines only.
+    pattern: 'tail note(?: \\w+)?'
+    when: {last_lines: 2}
+    examples:
+      remove: ["tail note", "tail note here"]
+      keep: ["tail note\\nfirst\\nsecond\\nthird", "no note"]
 """
 
 _PARAGRAPHS = [
@@ -1045,6 +1055,8 @@ _PARAGRAPHS = [
     "* Facebook\n* Twitter\n* E-Mail\nDrucken",
     "The council met on Tuesday and agreed the budget after a long debate.",
     "The council met on Tuesday.\nalpha beta",
+    # enters the last two lines only once what follows it is gone (a later pass)
+    "tail note", "tail note here",
 ]
 
 
@@ -1056,7 +1068,8 @@ def test_block_stage_gives_what_trying_every_rule_on_every_paragraph_gives(paras
     as trying every rule on every paragraph, bundled rules included."""
     text = "\n\n".join(paras) + "\n"
     if long:  # long enough for the document-wide literal scan and index
-        text += "\nThe council met on Tuesday and agreed the budget after a long debate.\n" * 30
+        text = ("The council met on Tuesday and agreed the budget after a long debate.\n\n" * 30
+                + text)
     cleaner = _block_cleaner()
     fast = cleaner.clean(text)
     with pytest.MonkeyPatch.context() as m:
