@@ -1,0 +1,127 @@
+"""Options of a section rule's region (``section:``), each shown with and without it.
+
+* ``line_min_words``: a line shorter than that (a subheading) ends a section;
+* ``stop_at_headers``: a line that heads another section rule's region ends
+  this one, so that a tag list does not swallow the related list's header.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import boilerstrip
+from boilerstrip.errors import RuleError
+from boilerstrip.engine import Cleaner
+
+RULE = """\
+rules:
+  - id: t.section.related
+    kind: section
+    category: related-links
+    order: 300
+    description: A related-articles header and the headlines below it.
+    pattern: 'read also'
+    section:
+      max_lines: 10
+{extra}    examples:
+      remove: ["Read also", "Read also\\nA headline of five words"]
+      keep: ["Body.", "Other body."]
+"""
+
+
+def _rules_cleaner(tmp_path, rules_yaml: str) -> Cleaner:
+    """A cleaner with the rules of RULES_YAML only."""
+    path = tmp_path / "r.yml"
+    path.write_text(rules_yaml, encoding="utf-8")
+    rules = boilerstrip.load_rules(path, cache=False)
+    return Cleaner(default_rules=False, extra_rules=rules, allow_large_removals=True)
+
+
+def _cleaner(tmp_path, min_words):
+    extra = f"      line_min_words: {min_words}\n" if min_words is not None else ""
+    return _rules_cleaner(tmp_path, RULE.format(extra=extra))
+
+
+TEXT = "Body text.\n\nRead also\nA related headline of six words\nBonus\nThe subheading's paragraph.\n"
+
+
+def test_short_line_ends_the_section(tmp_path):
+    out = _cleaner(tmp_path, 4).clean(TEXT).text
+    assert out == "Body text.\n\nBonus\nThe subheading's paragraph.\n"
+
+
+def test_without_the_key_short_lines_are_swallowed(tmp_path):
+    out = _cleaner(tmp_path, None).clean(TEXT).text
+    assert "Bonus" not in out
+
+
+def test_invalid_line_min_words_is_a_config_error(tmp_path):
+    path = tmp_path / "r.yml"
+    path.write_text(RULE.format(extra="      line_min_words: many\n"), encoding="utf-8")
+    with pytest.raises(RuleError, match=r"r\.yml:\d+: t\.section\.related: section\.line_min_words"):
+        boilerstrip.load_rules(path, cache=False)
+
+
+# ------------------------------------------------------------------ stop_at_headers
+
+RULES = """\
+rules:
+  - id: t.section.tags
+    kind: section
+    category: tag-cloud
+    order: 310
+    description: A tag header and the short tag lines below it.
+    pattern: 'tags'
+    section:
+      max_lines: 20
+      line_max_words: 6
+{extra}    examples:
+      remove: ["Tags\\nbudget", "Tags\\ncouncil"]
+      keep: ["Body.", "Other body."]
+  - id: t.section.related
+    kind: section
+    category: related-links
+    order: 320
+    description: A related header and the headlines below it.
+    pattern: 'more news from the region'
+    section:
+      max_lines: 10
+      line_max_words: 25
+    examples:
+      remove: ["More news from the region\\nA headline", "More news from the region"]
+      keep: ["Body.", "Other body."]
+"""
+
+TAGS_TEXT = ("Body text of the article, which is long enough to be prose here.\n\n"
+        "Tags\nbudget\ncouncil\n\n"
+        "More news from the region\n"
+        "Road repairs will begin in June after the long winter break\n"
+        "Library cuts its opening hours at two branches this spring\n")
+TAGS_BODY = "Body text of the article, which is long enough to be prose here.\n"
+
+
+def _stop_cleaner(tmp_path, stop):
+    extra = f"      stop_at_headers: {str(stop).lower()}\n" if stop is not None else ""
+    return _rules_cleaner(tmp_path, RULES.format(extra=extra))
+
+
+def test_the_tag_list_stops_at_the_related_header(tmp_path):
+    result = _stop_cleaner(tmp_path, True).clean(TAGS_TEXT)
+    assert result.text == TAGS_BODY
+    by_rule = {c.rule: c.text for c in result.removals if not c.rule.startswith("core.")}
+    assert by_rule["t.section.tags"] == "Tags\nbudget\ncouncil\n"
+    assert by_rule["t.section.related"].startswith("More news from the region\nRoad repairs")
+
+
+@pytest.mark.parametrize("stop", [None, False])
+def test_without_it_the_tag_list_swallows_the_header_and_orphans_the_headlines(tmp_path, stop):
+    out = _stop_cleaner(tmp_path, stop).clean(TAGS_TEXT).text
+    assert "More news from the region" not in out
+    assert "Road repairs will begin in June" in out
+
+
+def test_invalid_stop_at_headers_is_a_config_error(tmp_path):
+    path = tmp_path / "r.yml"
+    path.write_text(RULES.format(extra="      stop_at_headers: sometimes\n"), encoding="utf-8")
+    with pytest.raises(RuleError, match=r"r\.yml:\d+: t\.section\.tags: section\.stop_at_headers"):
+        boilerstrip.load_rules(path, cache=False)
