@@ -161,7 +161,7 @@ def generated_rules(base: Sequence[Rule], copies: int, vocab: dict[str, int]) ->
     copies: a realistic phrase rule that sometimes matches, not a clone the
     prefilter would share, nor a rule made of the commonest words.
     """
-    from boilerstrip.matching import compile_pattern
+    from boilerstrip.rules.patterns import compile_pattern
 
     pools: dict[tuple[str, int], list[str]] = {}
     for w, n in sorted(vocab.items()):
@@ -345,7 +345,7 @@ def row_normalisation(texts, repeat, cleaner) -> list[Row]:
 
 
 def row_rule_count(texts, repeat, vocab) -> Row:
-    from boilerstrip.engine import _bundled_rules
+    from boilerstrip.engine.core import _bundled_rules
 
     base = [r for r in _bundled_rules()]
     one = Cleaner()

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 import boilerstrip
-from boilerstrip.htmlreport import format_size, write_html_report
+from boilerstrip.reports.html import format_size, write_html_report
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = (ROOT / "examples" / "article.txt").read_text(encoding="utf-8")

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 import boilerstrip
 from boilerstrip.cli import cli, main
-from boilerstrip.report import apply_changes
+from boilerstrip.result import apply_changes
 
 JS_LINE = "Please enable JavaScript in your browser settings."
 
@@ -113,7 +113,7 @@ def test_python_dash_m_runs_the_cli():
 
 def test_no_arguments_on_a_terminal_is_a_usage_error():
     # CliRunner's stdin is not a TTY; force the check through the helper.
-    from boilerstrip import cli as climod
+    from boilerstrip.cli import app as climod
 
     orig = climod._stdin_is_tty
     climod._stdin_is_tty = lambda: True

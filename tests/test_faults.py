@@ -26,7 +26,9 @@ import pytest
 from _cli_helpers import unnamed_temps_work
 
 import boilerstrip
-from boilerstrip import cli, runner, textio
+from boilerstrip.cli import app as cli
+from boilerstrip.io import text as textio
+from boilerstrip.pipeline import files as runner
 
 ROOT = Path(__file__).resolve().parent.parent
 CMD = [sys.executable, "-m", "boilerstrip"]

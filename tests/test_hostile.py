@@ -495,5 +495,5 @@ def test_rules_from_environment_are_not_loaded(monkeypatch, tmp_path):
     c = Cleaner()
     assert "user.x" not in {r.id for r in c.all_rules}
     assert os.path.samefile(boilerstrip.bundled_rules_dir(),
-                            Path(boilerstrip.rules.__file__).resolve().parent.parent.parent
+                            Path(boilerstrip.__file__).resolve().parent.parent.parent
                             / "rules") or "_rules" in str(boilerstrip.bundled_rules_dir())

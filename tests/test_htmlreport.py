@@ -11,10 +11,10 @@ import pytest
 
 import boilerstrip
 from boilerstrip import Change, InputError, RunStats
-from boilerstrip.categories import CATEGORIES
-from boilerstrip.htmlreport import (HtmlReportWriter, category_colours, contrast_ratio,
+from boilerstrip.rules.categories import CATEGORIES
+from boilerstrip.reports.html import (HtmlReportWriter, category_colours, contrast_ratio,
                                     write_html_report)
-from boilerstrip.report import apply_changes
+from boilerstrip.result import apply_changes
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = (ROOT / "examples" / "article.txt").read_text(encoding="utf-8")

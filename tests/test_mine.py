@@ -11,7 +11,7 @@ import pytest
 from boilerstrip import InputError, RuleError
 from boilerstrip.mine import format_findings, mine, normalise_line, suggest
 from boilerstrip.rules import parse_rule_text
-from boilerstrip.ruletest import check_rule
+from boilerstrip.rules.selftest import check_rule
 
 WORDS = ("river market council budget school winter harbour station museum farmer "
          "vote bridge doctor village engine garden storm courtroom ferry library "

@@ -9,7 +9,7 @@ import pytest
 
 import boilerstrip
 from boilerstrip.errors import RuleError
-from boilerstrip.rules import _freeze
+from boilerstrip.rules.loader import _freeze
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE_FILES = sorted(ROOT.glob("bench/data/*/page/*.txt"))
@@ -226,7 +226,7 @@ def test_hostile_page_pattern_is_time_limited(monkeypatch):
     import dataclasses
     import time
 
-    from boilerstrip import page
+    from boilerstrip.engine import page_region as page
 
     monkeypatch.setattr(page, "PATTERN_TIMEOUT", 0.05)
     bundled = [r for r in boilerstrip.load_rules(boilerstrip.bundled_rules_dir())
@@ -250,7 +250,7 @@ def test_pattern_list_answers_like_its_patterns_one_by_one(monkeypatch):
     never hides a match of a well-behaved one."""
     import regex
 
-    from boilerstrip import page
+    from boilerstrip.engine import page_region as page
 
     monkeypatch.setattr(page, "PATTERN_TIMEOUT", 0.05)
     hostile = page._Limited(regex.compile("(a|aa)+$", regex.IGNORECASE | regex.V0))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import boilerstrip
-from boilerstrip.ruletest import check_rule
+from boilerstrip.rules.selftest import check_rule
 
 RULES = boilerstrip.load_rules(boilerstrip.bundled_rules_dir())
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import boilerstrip
-from boilerstrip import rulecache
+from boilerstrip.rules import cache as rulecache
 from boilerstrip.rules import load_rules
 
 RULE = """rules:
@@ -65,7 +65,7 @@ import os
 
 import pytest
 
-from boilerstrip import matching
+from boilerstrip.rules import patterns as matching
 
 
 def _fresh_process_state(monkeypatch):

@@ -28,9 +28,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import boilerstrip
-from boilerstrip import engine, normalise
-from boilerstrip.matching import RulePatterns
-from boilerstrip.rules import load_rules, parse_rule_text, take_warnings
+from boilerstrip.engine import core as engine, normalise
+from boilerstrip.rules.patterns import RulePatterns
+from boilerstrip.rules.loader import load_rules, parse_rule_text, take_warnings
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = sorted(ROOT.glob("bench/data/*/extract-*/*.txt")) + sorted(
@@ -711,7 +711,7 @@ def test_inline_rules_see_one_line_at_a_time(eol):
 
 
 def test_short_literals_only_where_nothing_better_is_known():
-    from boilerstrip.matching import required_literals, short_literals
+    from boilerstrip.rules.patterns import required_literals, short_literals
 
     pattern = r"(?-i:(?:REUTERS|AFP|AP))[ \t]*/[ \t]*\p{Lu}\w+"
     assert required_literals(pattern) is None  # "ap": too common for the document scan
@@ -723,7 +723,7 @@ def test_short_literals_only_where_nothing_better_is_known():
 
 
 def test_first_characters_of_patterns():
-    from boilerstrip.matching import first_chars
+    from boilerstrip.rules.patterns import first_chars
 
     assert first_chars("share (?:this|on)") == frozenset("s")
     assert first_chars("(?:Photo|image)s?: .+") == frozenset("pi")
@@ -949,7 +949,7 @@ _paths_st = st.lists(st.lists(st.sampled_from(list("ab.-_ [") + ["txt", "md", ".
 @settings(max_examples=500, deadline=None)
 @given(_globs_st, _paths_st)
 def test_compiled_globs_decide_as_fnmatchcase_per_pattern(patterns, rel):
-    from boilerstrip import runner
+    from boilerstrip.pipeline import files as runner
     assert runner._matches(patterns, rel) == _matches_reference(patterns, rel)
     name = rel.rsplit("/", 1)[-1]
     assert runner._included(patterns, name, rel) == _included_reference(patterns, name, rel)

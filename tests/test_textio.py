@@ -1,4 +1,4 @@
-"""Byte-exact decoding and atomic rewriting (boilerstrip.textio), and config discovery."""
+"""Byte-exact decoding and atomic rewriting (boilerstrip.io.text), and config discovery."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from _cli_helpers import unnamed_temps_work
 import boilerstrip
 from boilerstrip.config import find_config, find_project_root, load_config
 from boilerstrip.errors import ConfigError, InputError
-from boilerstrip.textio import (BinaryFile, NotUTF8, abandon_write, atomic_write, decode,
+from boilerstrip.io.text import (BinaryFile, NotUTF8, abandon_write, atomic_write, decode,
                                 encode, finish_write, start_write, sync_writes)
 
 

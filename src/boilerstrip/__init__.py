@@ -14,11 +14,11 @@ For many texts, build a :class:`Cleaner` once and call :meth:`Cleaner.clean`.
 
 from __future__ import annotations
 
-from .categories import CATEGORIES
-from .engine import Cleaner, clean
+from .rules.categories import CATEGORIES
+from .engine.core import Cleaner, clean
 from .errors import BoilerstripError, ConfigError, InputError, RuleError
-from .report import Change, Result, RunStats, Skipped, apply_changes
-from .rules import Rule, bundled_rules_dir, load_rules
+from .result import Change, Result, RunStats, Skipped, apply_changes
+from .rules.loader import Rule, bundled_rules_dir, load_rules
 
 __version__ = "0.1.0"
 

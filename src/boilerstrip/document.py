@@ -16,7 +16,7 @@ from itertools import accumulate
 from dataclasses import dataclass
 from typing import Iterator, NamedTuple, Sequence
 
-from .report import Change
+from .result import Change
 
 
 class Line(NamedTuple):

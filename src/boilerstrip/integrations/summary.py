@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..report import Result
+from ..result import Result
 
 
 def summary_of(result: Result) -> dict[str, Any]:

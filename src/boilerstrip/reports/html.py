@@ -32,9 +32,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence, Union
 
-from .categories import CATEGORIES
-from .errors import InputError
-from .report import Change, Result, RunStats, apply_changes
+from ..rules.categories import CATEGORIES
+from ..errors import InputError
+from ..result import Change, Result, RunStats, apply_changes
 
 __all__ = ["HtmlReportWriter", "write_html_report", "category_colours", "contrast_ratio"]
 

@@ -31,11 +31,11 @@ from itertools import accumulate
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
 
-from .document import Attribution, Draft, Line, paragraphs, word_count
-from .errors import ConfigError, RuleError
-from .matching import RulePatterns, TimedOut
-from .report import Change, Result, Skipped
-from .rules import PROFILES, Rule, bundled_rules_dir, load_rules, selector_matches
+from ..document import Attribution, Draft, Line, paragraphs, word_count
+from ..errors import ConfigError, RuleError
+from ..rules.patterns import RulePatterns, TimedOut
+from ..result import Change, Result, Skipped
+from ..rules.loader import PROFILES, Rule, bundled_rules_dir, load_rules, selector_matches
 
 #: Over-cleaning guard: the largest share of a document's words a profile may
 #: remove before the document is left unchanged and reported as ``guarded``.
@@ -1357,7 +1357,7 @@ class Cleaner:
         for p in self.rule_paths:
             loaded.extend(load_rules(p))
         loaded.extend(self._extra)
-        from .rules import check_unique
+        from ..rules.loader import check_unique
         check_unique(loaded)
         self.all_rules: tuple[Rule, ...] = tuple(sorted(loaded, key=Rule.sort_key))
         self.rules: tuple[Rule, ...] = tuple(r for r in self.all_rules if self._active(r))
@@ -1502,7 +1502,7 @@ def _bundled_rules() -> tuple[Rule, ...]:
 def _load_extra_kinds() -> None:
     if "page-region" not in EXTRA_KINDS:
         try:
-            from . import page  # noqa: F401  (registers its kinds)
+            from . import page_region as page  # noqa: F401  (registers its kinds)
         except ImportError as exc:  # pragma: no cover
             raise RuleError(f"page-region rules need the page module: {exc}") from None
 

@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Callable, Iterable, Iterator
 
-from .errors import ConfigError, InputError
-from .report import RunStats
-from .reporting import FileReport
-from .textio import open_binary
+from ..errors import ConfigError, InputError
+from ..result import RunStats
+from ..reports.writers import FileReport
+from .text import open_binary
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"

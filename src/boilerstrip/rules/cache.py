@@ -29,7 +29,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .rules import Conditions, Example, Rule, SectionSpec, _tuplify
+from .loader import Conditions, Example, Rule, SectionSpec, _tuplify
 
 FORMAT = 3
 
@@ -45,7 +45,7 @@ def cache_dir() -> Path | None:
 
 
 def _version() -> str:
-    from . import __version__
+    from .. import __version__
 
     return __version__
 
@@ -68,7 +68,7 @@ def _code_hash() -> str:
     if _CODE_HASH is None:
         h = hashlib.sha256()
         here = Path(__file__).resolve().parent
-        for name in ("rules.py", "rulecache.py", "matching.py", "categories.py"):
+        for name in ("loader.py", "cache.py", "patterns.py", "categories.py"):
             try:
                 h.update((here / name).read_bytes())
             except OSError:
@@ -101,9 +101,9 @@ def get(path: Path, data: bytes, pack: str) -> list[Rule] | None:
             own = _owned(fh.fileno())
         if blob.get("stamp") != _stamp(data, pack) or blob.get("source") != str(path):
             return None
-        from .errors import RuleError
-        from .matching import FORM_KEY, seed_analyses, seed_compiled
-        from .rules import _WARNINGS
+        from ..errors import RuleError
+        from .patterns import FORM_KEY, seed_analyses, seed_compiled
+        from .loader import _WARNINGS
 
         rules = [_rule_from_dict(d) for d in blob["rules"]]
         seed_analyses(blob.get("analyses", []))
@@ -129,7 +129,7 @@ def put(path: Path, data: bytes, pack: str, rules: list[Rule], warnings=()) -> N
     if entry is None:
         return
     try:
-        from .matching import FORM_KEY, analyses, compiled_form
+        from .patterns import FORM_KEY, analyses, compiled_form
 
         rows = [analyses(p, r.flags) for r in rules for p in r.patterns]
         forms = json.dumps([[p, list(r.flags), form] for r in rules for p in r.patterns + r.unless

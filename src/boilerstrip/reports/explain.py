@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .report import Change, Result
+from ..result import Change, Result
 
 _RED = "\x1b[31m"
 _GREEN = "\x1b[32m"

@@ -3,7 +3,7 @@
 :func:`collect` turns the PATH arguments into an ordered list of :class:`Task`
 (plus outcomes for paths that cannot be processed at all); :func:`run` cleans
 the tasks, in a process pool with ``jobs > 1``, and yields one
-:class:`~boilerstrip.reporting.FileReport` per task **in input order**, so that
+:class:`~boilerstrip.reports.writers.FileReport` per task **in input order**, so that
 the output is the same whatever the number of jobs.
 
 Symlinks: while walking a folder, symlinks (to files or folders) are never
@@ -27,10 +27,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Iterator, Sequence
 
-from .errors import InputError
-from .report import RunStats
-from .reporting import FileReport
-from .textio import (BinaryFile, NotUTF8, PendingWrite, abandon_write, decode, encode,
+from ..errors import InputError
+from ..result import RunStats
+from ..reports.writers import FileReport
+from ..io.text import (BinaryFile, NotUTF8, PendingWrite, abandon_write, decode, encode,
                      finish_write, fsync_folder, inside, read_bytes, start_write, sync_writes)
 
 DEFAULT_INCLUDE = ("*.txt", "*.md")

@@ -43,9 +43,9 @@ from typing import Any, NamedTuple, Sequence
 
 import regex
 
-from .document import Attribution, Draft, Line
-from .engine import EXTRA_KINDS, Deletion
-from .rules import Rule
+from ..document import Attribution, Draft, Line
+from .core import EXTRA_KINDS, Deletion
+from ..rules.loader import Rule
 
 # ------------------------------------------------------------------ params
 

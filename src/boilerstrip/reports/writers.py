@@ -32,7 +32,7 @@ import json
 from dataclasses import dataclass
 from typing import IO, Any, Callable, Protocol, Sequence
 
-from .report import Change, Skipped
+from ..result import Change, Skipped
 
 
 @dataclass
@@ -143,7 +143,7 @@ class JsonWriter:
         self.files.append(report.to_dict())
 
     def close(self, summary: dict[str, Any]) -> None:
-        from . import __version__
+        from .. import __version__
 
         doc = {"tool": "boilerstrip", "version": __version__, "summary": summary,
                "files": self.files}
@@ -173,10 +173,10 @@ def whole_run(fn: Callable[[IO[str], list[FileReport], dict[str, Any]], None]
 
 
 class HtmlWriter:
-    """The HTML audit page (:mod:`boilerstrip.htmlreport`), fed document by document."""
+    """The HTML audit page (:mod:`boilerstrip.reports.html`), fed document by document."""
 
     def __init__(self, path: str) -> None:
-        from .htmlreport import HtmlReportWriter
+        from .html import HtmlReportWriter
 
         self.writer = HtmlReportWriter(path)
 
@@ -190,7 +190,7 @@ class HtmlWriter:
                          "changes": report.changes})
 
     def close(self, summary: dict[str, Any]) -> None:
-        from .htmlreport import format_size
+        from .html import format_size
 
         size = self.writer.close()
         # The CLI prints this: people want to know what they are about to open.

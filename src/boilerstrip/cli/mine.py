@@ -14,8 +14,8 @@ from typing import Any
 
 import click
 
-from .cli import CONTEXT, Messages, _apply_config, _build_cleaner, _rule_options, _use_color
-from .errors import BoilerstripError, InputError
+from .app import CONTEXT, Messages, _apply_config, _build_cleaner, _rule_options, _use_color
+from ..errors import BoilerstripError, InputError
 
 
 def _load_url_maps(paths: tuple[str, ...]) -> dict[str, Any]:
@@ -89,7 +89,7 @@ def mine(ctx: click.Context, **p: Any) -> None:
 
 
 def _run(ctx: click.Context, p: dict[str, Any], msg: Messages) -> int:
-    from .mine import format_findings, mine as run_mine, suggest
+    from ..mine import format_findings, mine as run_mine, suggest
 
     _apply_config(ctx, p, list(p["paths"]), msg)
     cleaner = None if p["no_clean"] else _build_cleaner(p)

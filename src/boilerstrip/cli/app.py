@@ -22,8 +22,8 @@ from typing import Any, Sequence
 
 import click
 
-from .engine import DEFAULT_MAX_REMOVED_SHARE  # the package imports the engine anyway
-from .errors import BoilerstripError
+from ..engine.core import DEFAULT_MAX_REMOVED_SHARE  # the package imports the engine anyway
+from ..errors import BoilerstripError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -187,7 +187,7 @@ def _rule_options(f):
 def _apply_config(ctx: click.Context, params: dict[str, Any], paths: Sequence[str],
                   msg: Messages | None = None) -> None:
     """Fill the options left at their defaults from the configuration file."""
-    from . import config as cfgmod
+    from .. import config as cfgmod
 
     explicit = params.get("config")
     path = explicit or cfgmod.find_config(paths)
@@ -204,7 +204,7 @@ def _apply_config(ctx: click.Context, params: dict[str, Any], paths: Sequence[st
 
 
 def _build_cleaner(p: dict[str, Any], **extra):
-    from .engine import DEFAULT_TIMEOUT, Cleaner
+    from ..engine.core import DEFAULT_TIMEOUT, Cleaner
 
     return Cleaner(p["profile"], p["rules"], default_rules=not p["no_default_rules"],
                    ignore=p["ignore"], select=p["select"], enable=p["enable"],
@@ -308,7 +308,7 @@ def clean(ctx: click.Context, **p: Any) -> int:
     msg = Messages(p["quiet"], p["verbose"], err_color)
     _apply_config(ctx, p, paths if paths and "-" not in paths else ["."], msg)
     _check_clean_usage(p)
-    from .reporting import REPORT_FORMATS, format_for_path
+    from ..reports.writers import REPORT_FORMATS, format_for_path
 
     report_format = None
     if p["report"]:
@@ -320,7 +320,7 @@ def clean(ctx: click.Context, **p: Any) -> int:
     elif p["report_format"]:
         raise click.UsageError("--report-format needs --report FILE")
     cleaner = _build_cleaner(p)
-    from .rules import take_warnings
+    from ..rules.loader import take_warnings
 
     for w in take_warnings():
         msg.detail(f"rule warning: {w}")
@@ -386,7 +386,7 @@ def _check_clean_usage(p: dict[str, Any]) -> None:
 def _open_report(path: str | None, fmt: str | None, out: Stdout):
     if not path:
         return None
-    from .reporting import REPORT_FORMATS
+    from ..reports.writers import REPORT_FORMATS
 
     spec = REPORT_FORMATS[fmt]
     if spec.path_based:
@@ -481,13 +481,13 @@ def _file_message(msg: Messages, rep, check: bool, n: int) -> None:
 
 
 def _clean_stdin(p, cleaner, msg: Messages, out: Stdout, report) -> int:
-    from .report import RunStats
-    from .runner import Options, _matches, clean_bytes
+    from ..result import RunStats
+    from ..pipeline.files import Options, _matches, clean_bytes
 
     name = p["stdin_filename"] or "<stdin>"
     data = sys.stdin.buffer.read()
     if p["force_exclude"] and p["stdin_filename"]:
-        from .runner import DEFAULT_EXCLUDE
+        from ..pipeline.files import DEFAULT_EXCLUDE
 
         if _matches(DEFAULT_EXCLUDE + tuple(p["exclude"]),
                     p["stdin_filename"].replace(os.sep, "/").lstrip("./")):
@@ -525,8 +525,8 @@ def _clean_stdin(p, cleaner, msg: Messages, out: Stdout, report) -> int:
 def _clean_files(p, cleaner, msg: Messages, out: Stdout, report) -> int:
     import time
 
-    from .report import RunStats
-    from .runner import DEFAULT_INCLUDE, Options, Progress, Task, collect, run, stderr_is_tty
+    from ..result import RunStats
+    from ..pipeline.files import DEFAULT_INCLUDE, Options, Progress, Task, collect, run, stderr_is_tty
 
     t0 = time.perf_counter()
     include = p["include"] or DEFAULT_INCLUDE
@@ -578,8 +578,8 @@ def _clean_files(p, cleaner, msg: Messages, out: Stdout, report) -> int:
 
 
 def _clean_jsonl(p, cleaner, msg: Messages, out: Stdout, report) -> int:
-    from . import jsonl
-    from .runner import Progress, cpu_count, stderr_is_tty
+    from ..io import jsonl
+    from ..pipeline.files import Progress, cpu_count, stderr_is_tty
 
     path = p["paths"][0] if p["paths"] else "-"
     if path == "-" and _stdin_is_tty():
@@ -671,9 +671,9 @@ def explain(ctx: click.Context, **p: Any) -> int:
     Reads FILE (or stdin with '-' or no FILE). Exit 0 when nothing would be
     removed, 1 otherwise, 2 on error.
     """
-    from .errors import InputError
-    from .explain import render, summary
-    from .textio import decode, read_bytes
+    from ..errors import InputError
+    from ..reports.explain import render, summary
+    from ..io.text import decode, read_bytes
 
     paths = p["paths"] or ("-",)
     if "-" in paths and len(paths) > 1:
@@ -725,8 +725,8 @@ def rules() -> None:
 def _load_for_listing(ctx, p: dict[str, Any]):
     msg = Messages(p.get("quiet", False), p.get("verbose", False), False)
     _apply_config(ctx, p, ["."], msg)
-    from .engine import _bundled_rules
-    from .rules import check_unique, load_rules
+    from ..engine.core import _bundled_rules
+    from ..rules.loader import check_unique, load_rules
 
     loaded = [] if p["no_default_rules"] else list(_bundled_rules())
     for path in p["rules"]:
@@ -861,9 +861,9 @@ def rules_test(ctx: click.Context, paths: tuple[str, ...], select: tuple[str, ..
     Exit 1 if an example fails (each failure is shown with a diff), 2 if a
     rule file is invalid.
     """
-    from .engine import _bundled_rules
-    from .rules import check_unique, load_rules, selector_matches
-    from .ruletest import check_rule
+    from ..engine.core import _bundled_rules
+    from ..rules.loader import check_unique, load_rules, selector_matches
+    from ..rules.selftest import check_rule
 
     loaded = []
     if paths:
@@ -900,7 +900,7 @@ def rules_test(ctx: click.Context, paths: tuple[str, ...], select: tuple[str, ..
 def _failure_diff(f) -> str:
     import difflib
 
-    from .runner import split_lines
+    from ..pipeline.files import split_lines
 
     if f.expected == "removed":
         return "  the text came back unchanged:\n" + "".join(
@@ -928,9 +928,9 @@ def rules_validate(paths: tuple[str, ...], quiet: bool) -> int:
     Without PATH, validates the bundled rules. Every file is checked, so all
     the problems show up at once.
     """
-    from .engine import Cleaner, _bundled_rules
-    from .errors import RuleError
-    from .rules import bundled_rules_dir, load_rules, rule_files, take_warnings
+    from ..engine.core import Cleaner, _bundled_rules
+    from ..errors import RuleError
+    from ..rules.loader import bundled_rules_dir, load_rules, rule_files, take_warnings
 
     take_warnings()
     targets = paths or (str(bundled_rules_dir()),)
@@ -993,8 +993,8 @@ def rules_categories() -> int:
     """List the rule categories (for --ignore/--select/--enable) with the bundled rule counts."""
     from collections import Counter
 
-    from .categories import CATEGORIES, OPT_IN_CATEGORIES
-    from .engine import _bundled_rules
+    from ..rules.categories import CATEGORIES, OPT_IN_CATEGORIES
+    from ..engine.core import _bundled_rules
 
     counts = Counter(r.category for r in _bundled_rules())
     width = max(len(c) for c in CATEGORIES)
@@ -1013,7 +1013,7 @@ def rules_categories() -> int:
 # ------------------------------------------------------------------ mine
 
 # Defined in minecli.py (it uses the helpers above, hence the late import).
-from .minecli import mine as _mine_command  # noqa: E402
+from .mine import mine as _mine_command  # noqa: E402
 
 cli.add_command(_mine_command)
 

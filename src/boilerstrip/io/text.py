@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn, Sequence
 
-from .errors import InputError
+from ..errors import InputError
 
 #: How much of a file is inspected for NUL bytes to call it binary (as git does).
 BINARY_SNIFF_BYTES = 8192

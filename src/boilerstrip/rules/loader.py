@@ -21,7 +21,7 @@ from typing import Any, Iterable
 import yaml
 
 from .categories import CATEGORIES, OPT_IN_CATEGORIES
-from .errors import RuleError
+from ..errors import RuleError
 
 #: Rule kinds and what they act on. Page kinds are documented in ``docs/rules.md``.
 KINDS = (
@@ -384,7 +384,7 @@ def _parse_rule(r: _Reader, node: yaml.Node, pack: str) -> Rule:
         if not isinstance(params, dict):
             raise r.fail(raw["params"], "params must be a mapping")
         if kind == "normalisation":  # fail here, not in the middle of a clean() call
-            from .normalise import ftfy_config
+            from ..engine.normalise import ftfy_config
 
             try:
                 ftfy_config(params)
@@ -422,7 +422,7 @@ def _examples(r: _Reader, node: yaml.Node | None, what: str, parent: yaml.Node,
 
 
 def _check_patterns(r: _Reader, raw: dict[str, yaml.Node], kw: dict[str, Any]) -> None:
-    from .matching import compile_pattern, risky_pattern  # local: keeps import light
+    from .patterns import compile_pattern, risky_pattern  # local: keeps import light
 
     for key in ("pattern", "patterns", "unless"):
         if key not in raw:
@@ -508,10 +508,10 @@ def load_rules(path: str | os.PathLike[str], *, cache: bool = True) -> list[Rule
 
     Raises :class:`RuleError` on the first problem found. Rules are returned in
     file order; the engine sorts them by ``(order, id)``. With CACHE, validated
-    rules are kept on disk (see :mod:`boilerstrip.rulecache`) keyed by each
+    rules are kept on disk (see :mod:`boilerstrip.rules.cache`) keyed by each
     file's content, so a changed file is always parsed and validated again.
     """
-    from . import rulecache
+    from . import cache as rulecache
 
     p = Path(path)
     root = p if p.is_dir() else None
@@ -557,11 +557,11 @@ def bundled_rules_dir() -> Path:
     In an installed package they live in ``boilerstrip/_rules``; in a source
     checkout (editable install) they are the top-level ``rules/`` folder.
     """
-    here = Path(__file__).resolve().parent
-    installed = here / "_rules"
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "_rules"
     if installed.is_dir():
         return installed
-    return here.parent.parent / "rules"
+    return package.parent.parent / "rules"
 
 
 def selector_matches(selector: str, rule: Rule) -> bool:

@@ -1,0 +1,1 @@
+"""Input and output: byte-exact text decoding, atomic file writes, JSONL streams."""

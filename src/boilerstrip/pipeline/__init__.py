@@ -1,0 +1,1 @@
+"""The document pipeline of the command line: sources, cleaning, worker pool, sinks."""
