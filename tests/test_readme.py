@@ -182,6 +182,19 @@ def test_output_matching_wildcards():
     assert not output_matches(["a"], [])
 
 
+def test_layout_section_matches_the_package_tree():
+    """Every path the Layout table names exists, and every subpackage is named."""
+    package = ROOT / "src" / "boilerstrip"
+    section = TEXT[TEXT.index("## Layout"):]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    named = {n for row in rows for n in re.findall(r"`([\w.]+/?)`", row.split("|")[1])}
+    assert named, "no Layout table"
+    for name in named:
+        assert (package / name).exists(), f"README Layout names {name}, not in src/boilerstrip"
+    subpackages = {p.parent.name + "/" for p in package.glob("*/__init__.py")}
+    assert subpackages <= named, f"not in the README's Layout: {sorted(subpackages - named)}"
+
+
 # --- the commands and outputs -------------------------------------------------------
 
 
