@@ -2,8 +2,8 @@
 
 Every ``console`` block of README.md is a session: ``$ command`` lines, each
 followed by the output it prints (stdout and stderr together). A block runs in
-a fresh scratch folder laid out like a clone (a copy of ``examples/``,
-``bench/`` linked read-only) plus the user's own files the README names: the
+a fresh scratch folder laid out like a clone (a copy of ``examples/`` and
+of the ``bench/`` paths the block names) plus the user's own files the README names: the
 rule file it tells the reader to save as ``my-rules/house.yml`` and a small
 ``corpus.jsonl.gz``. In a shown output, a line ``...`` stands for any number
 of lines and a line ending in ``…`` for any line starting with what precedes
@@ -117,10 +117,20 @@ def user_rule_yaml() -> str:
     return next(b.body for b in fenced_blocks(after) if b.lang == "yaml")
 
 
-def make_scratch(folder: Path) -> Path:
-    """A folder laid out like a fresh clone, plus the user's files the README names."""
+def make_scratch(folder: Path, commands: str = "") -> Path:
+    """A folder laid out like a fresh clone, plus the user's files the README names.
+
+    Of ``bench/``, only the files and folders COMMANDS name are copied (real
+    copies: a symlinked folder could be treated differently from a clone's).
+    """
     shutil.copytree(ROOT / "examples", folder / "examples")
-    (folder / "bench").symlink_to(ROOT / "bench", target_is_directory=True)
+    for name in sorted(set(re.findall(r"\bbench/[\w./-]*[\w]", commands))):
+        source, target = ROOT / name, folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target)
+        elif source.is_file():
+            shutil.copy2(source, target)
     rule = folder / USER_RULE_FILE
     rule.parent.mkdir()
     rule.write_text(user_rule_yaml(), encoding="utf-8")
@@ -201,7 +211,7 @@ def test_layout_section_matches_the_package_tree():
 @needs_cli
 @pytest.mark.parametrize("block", console_blocks(), ids=lambda b: f"README.md:{b.line}")
 def test_console_block_runs_as_shown(block: Block, tmp_path: Path):
-    scratch = make_scratch(tmp_path / "clone")
+    scratch = make_scratch(tmp_path / "clone", block.body)
     for step in parse_session(block.body):
         done = shell(step.command, scratch)
         where = f"README.md:{block.line}: $ {step.command}"
