@@ -2,14 +2,15 @@
 
 Every ``console`` block of README.md is a session: ``$ command`` lines, each
 followed by the output it prints (stdout and stderr together). A block runs in
-a fresh scratch folder laid out like a clone (a copy of ``examples/`` and
-of the ``bench/`` paths the block names) plus the user's own files the README names: the
-rule file it tells the reader to save as ``my-rules/house.yml`` and a small
-``corpus.jsonl.gz``. In a shown output, a line ``...`` stands for any number
-of lines and a line ending in ``…`` for any line starting with what precedes
-it; a comment ``# ... exit N`` on a command is the exit status it must have.
-``sh`` blocks hold the set-up commands and commands that need the network;
-the first set-up command's offline part is run by its own test.
+a fresh scratch folder laid out like a clone (a copy of ``examples/`` and of
+the ``bench/`` paths the block names), plus the user's own files the README
+names: the rule file it tells the reader to save as ``my-rules/house.yml`` and
+a small ``corpus.jsonl.gz``. In a shown output, a line ``...`` stands for any
+number of lines, and a line ending in ``…`` for any line starting with what
+precedes it. A comment on a command that ends in ``exit N`` or says
+``exit N: why`` is the exit status the command must have. ``sh`` blocks hold
+the set-up commands and the commands that need the network; the offline part
+of the first set-up command is run by its own test.
 """
 
 from __future__ import annotations
