@@ -113,14 +113,14 @@ def test_python_dash_m_runs_the_cli():
 
 def test_no_arguments_on_a_terminal_is_a_usage_error():
     # CliRunner's stdin is not a TTY; force the check through the helper.
-    from boilerstrip.cli import app as climod
+    from boilerstrip.cli import clean as clean_command
 
-    orig = climod._stdin_is_tty
-    climod._stdin_is_tty = lambda: True
+    orig = clean_command.stdin_is_tty
+    clean_command.stdin_is_tty = lambda: True
     try:
         result = CliRunner().invoke(cli, ["clean"])
     finally:
-        climod._stdin_is_tty = orig
+        clean_command.stdin_is_tty = orig
     assert result.exit_code == 2
     assert "stdin is a terminal" in result.output
 

@@ -1,0 +1,235 @@
+"""What the commands share: messages on stderr, data on stdout, the rule options,
+the configuration file and the error-to-exit-code wrapper.
+
+Import time matters (``echo x | boilerstrip clean`` is a common call), so the
+heavy modules are imported inside the functions that need them.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any, Sequence
+
+import click
+
+from ..engine.core import DEFAULT_MAX_REMOVED_SHARE  # the package imports the engine anyway
+from ..errors import BoilerstripError
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+# ------------------------------------------------------------------ output helpers
+
+def use_color(flag: bool | None, stream) -> bool:
+    """--color/--no-color win; otherwise colour on a terminal unless NO_COLOR is set."""
+    if flag is not None:
+        return flag
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+_STYLES = {"error": "\x1b[1;31m", "warning": "\x1b[33m", "note": "\x1b[36m",
+           "cleaned": "\x1b[32m", "guarded": "\x1b[33m"}
+
+
+class Messages:
+    """Human messages on stderr: errors always, the rest unless -q, details with -v."""
+
+    def __init__(self, quiet: bool = False, verbose: bool = False, color: bool = False) -> None:
+        self.quiet = quiet
+        self.verbose = verbose
+        self.color = color
+        self.progress = None
+
+    def _emit(self, line: str) -> None:
+        if self.progress is not None:
+            self.progress.clear()
+        try:
+            sys.stderr.write(line + "\n")
+            sys.stderr.flush()
+        except (BrokenPipeError, ValueError):
+            pass
+
+    def _prefix(self, kind: str) -> str:
+        if self.color:
+            return f"{_STYLES[kind]}{kind}:\x1b[0m "
+        return f"{kind}: "
+
+    def error(self, text: str) -> None:
+        self._emit(self._prefix("error") + text)
+
+    def warning(self, text: str) -> None:
+        if not self.quiet:
+            self._emit(self._prefix("warning") + text)
+
+    def note(self, text: str) -> None:
+        if not self.quiet:
+            self._emit(self._prefix("note") + text)
+
+    def info(self, text: str, style: str | None = None) -> None:
+        if not self.quiet:
+            if style and self.color:
+                text = f"{_STYLES[style]}{text}\x1b[0m"
+            self._emit(text)
+
+    def detail(self, text: str) -> None:
+        if self.verbose and not self.quiet:
+            self._emit(text)
+
+    def __call__(self, kind: str, text: str) -> None:
+        getattr(self, kind)(text)
+
+
+def silence_stdout() -> None:
+    """After EPIPE: point stdout at /dev/null so the interpreter's final flush is quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+class Stdout:
+    """Bytes to stdout; a closed pipe (``| head``) ends the output quietly."""
+
+    def __init__(self) -> None:
+        self.closed = False
+
+    def write(self, data: bytes) -> None:
+        if self.closed or not data:
+            return
+        try:
+            sys.stdout.buffer.write(data)
+        except BrokenPipeError:
+            self.closed = True
+            silence_stdout()
+
+    def flush(self) -> None:
+        if self.closed:
+            return
+        try:
+            sys.stdout.buffer.flush()
+        except BrokenPipeError:
+            self.closed = True
+            silence_stdout()
+
+
+class TextToStdout:
+    """A text stream over :class:`Stdout` (for ``--report -``)."""
+
+    def __init__(self, out: Stdout) -> None:
+        self.out = out
+
+    def write(self, s: str) -> int:
+        self.out.write(s.encode("utf-8"))
+        return len(s)
+
+    def flush(self) -> None:
+        self.out.flush()
+
+
+def stdin_is_tty() -> bool:
+    """Whether stdin is a terminal (nobody piped text in)."""
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def plural(n: int, word: str) -> str:
+    """'1 file', '2 files'."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+# ------------------------------------------------------------------ shared options
+
+def rule_options(f):
+    """Options that choose the rules and the profile (clean, explain, rules list/show)."""
+    decorators = [
+        click.option("--rules", "rules", multiple=True, metavar="PATH",
+                     help="Extra rule file or folder (repeatable)."),
+        click.option("--no-default-rules", is_flag=True,
+                     help="Do not load the bundled rules."),
+        click.option("--ignore", multiple=True, metavar="ID|CATEGORY|PACK",
+                     help="Do not run these rules (repeatable)."),
+        click.option("--select", multiple=True, metavar="ID|CATEGORY|PACK",
+                     help="Run only these rules (repeatable)."),
+        click.option("--enable", multiple=True, metavar="ID|CATEGORY",
+                     help="Switch on opt-in rules, e.g. 'headline' (repeatable)."),
+        click.option("--profile", type=click.Choice(["article", "page"]), default="article",
+                     show_default=True,
+                     help="article: extracted article text; page: the text of a whole web page."),
+        click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+                     metavar="SECONDS", help="Time limit of one regex call (default 0.5)."),
+        click.option("--max-removed-share", type=click.FloatRange(0, 1, min_open=True),
+                     default=None, metavar="SHARE",
+                     help="Over-cleaning guard: largest share of a document's words the "
+                          "rules may remove (default: " + ", ".join(
+                              f"{k} {v}" for k, v in DEFAULT_MAX_REMOVED_SHARE.items()) + ")."),
+        click.option("--allow-large-removals", is_flag=True,
+                     help="Turn the over-cleaning guard off."),
+        click.option("--config", "config", type=click.Path(dir_okay=False), default=None,
+                     metavar="FILE",
+                     help="Configuration file (default: [tool.boilerstrip] in the nearest "
+                          "pyproject.toml)."),
+        click.option("--color/--no-color", "color", default=None,
+                     help="Colour the output (default: on a terminal, unless NO_COLOR is set)."),
+        click.option("-q", "--quiet", is_flag=True, help="Only print errors."),
+        click.option("-v", "--verbose", is_flag=True, help="Say more (unchanged files, config used...)."),
+    ]
+    for d in reversed(decorators):
+        f = d(f)
+    return f
+
+
+def apply_config(ctx: click.Context, params: dict[str, Any], paths: Sequence[str],
+                  msg: Messages | None = None) -> None:
+    """Fill the options left at their defaults from the configuration file."""
+    from .. import config as cfgmod
+
+    explicit = params.get("config")
+    path = explicit or cfgmod.find_config(paths)
+    cfg = cfgmod.load_config(path, explicit=bool(explicit))
+    if cfg.path is not None and msg is not None:
+        msg.detail(f"config: {cfg.path}" + ("" if cfg.values else " (no [tool.boilerstrip])"))
+    for key, value in cfg.values.items():
+        if key not in params:
+            continue
+        source = ctx.get_parameter_source(key)
+        if source in (click.core.ParameterSource.DEFAULT,
+                      click.core.ParameterSource.DEFAULT_MAP, None):
+            params[key] = tuple(value) if isinstance(value, list) else value
+
+
+def build_cleaner(p: dict[str, Any], **extra):
+    from ..engine.core import DEFAULT_TIMEOUT, Cleaner
+
+    return Cleaner(p["profile"], p["rules"], default_rules=not p["no_default_rules"],
+                   ignore=p["ignore"], select=p["select"], enable=p["enable"],
+                   timeout=p["timeout"] if p["timeout"] is not None else DEFAULT_TIMEOUT,
+                   max_removed_share=p["max_removed_share"],
+                   allow_large_removals=p["allow_large_removals"], **extra)
+
+
+def exits(f):
+    """Make a command's return value its exit code, also under click's standalone mode
+    (CliRunner, ``cli()``), and turn boilerstrip errors into one-line messages + exit 2."""
+    import functools
+
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            rv = f(*args, **kwargs)
+        except BoilerstripError as exc:
+            sys.stderr.write(f"error: {exc}\n")
+            rv = 2
+        click.get_current_context().exit(rv if isinstance(rv, int) else 0)
+
+    return wrapper
+
