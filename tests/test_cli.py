@@ -489,6 +489,38 @@ def test_explicit_config_file_and_bad_keys(tmp_path):
     assert proc.returncode == 2 and "no such configuration file" in err(proc)
 
 
+def test_every_cleaning_and_run_option_is_a_flag_and_a_config_key():
+    """The flags and the [tool.boilerstrip] keys are derived from the two option
+    values, so a field added there reaches both without another list to edit."""
+    import dataclasses
+
+    from boilerstrip.config import config_keys
+    from boilerstrip.options import Options, key_of
+    from boilerstrip.pipeline.options import RunOptions
+
+    params = {p.name for p in cli.commands["clean"].params}
+    for f in (*dataclasses.fields(Options), *dataclasses.fields(RunOptions)):
+        assert key_of(f) in params, f.name
+    keys = config_keys()
+    assert {key_of(f) for f in dataclasses.fields(Options)} <= set(keys)
+    assert {"include", "exclude", "jobs", "on_invalid_utf8", "text_field",
+            "on_bad_record"} <= set(keys) and "check" not in keys
+
+
+def test_flags_become_the_options_value_the_cleaner_is_built_from():
+    from boilerstrip.cli.common import cleaning_options
+    from boilerstrip.options import Options
+
+    ctx = cli.commands["clean"].make_context("clean", [
+        "--no-default-rules", "--ignore", "a", "--ignore", "b", "--timeout", "2",
+        "--profile", "page", "--max-removed-share", "0.5", "--allow-large-removals"])
+    assert cleaning_options(ctx.params) == Options(
+        profile="page", default_rules=False, ignore=("a", "b"), timeout=2.0,
+        max_removed_share=0.5, allow_large_removals=True)
+    plain = cli.commands["clean"].make_context("clean", [])
+    assert cleaning_options(plain.params) == Options()
+
+
 def test_config_rules_paths_are_relative_to_the_config(tmp_path):
     proj = tmp_path / "proj"
     proj.mkdir()

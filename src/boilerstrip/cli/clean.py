@@ -10,51 +10,14 @@ from typing import Any
 import click
 
 from ..errors import BoilerstripError
+from ..pipeline.options import run_option_fields
 from .common import (CONTEXT, Messages, Stdout, TextToStdout, apply_config, build_cleaner,
-                     exits, plural, rule_options, stdin_is_tty, use_color)
+                     exits, field_options, plural, rule_options, stdin_is_tty, use_color)
 
 
 @click.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, metavar="[PATH...|-]")
-@click.option("--check", is_flag=True,
-              help="Change nothing; exit 1 if any file would change.")
-@click.option("--diff", is_flag=True,
-              help="Change nothing; print a unified diff of what would change to stdout.")
-@click.option("--output-dir", type=click.Path(file_okay=False), metavar="DIR",
-              help="Write cleaned copies under DIR (paths mirrored relative to each folder "
-                   "argument) instead of rewriting the inputs.")
-@click.option("--report", metavar="FILE|-",
-              help="Write every removal (file, rule, category, line, offsets, text) to FILE; "
-                   "'-' is stdout when the text goes elsewhere.")
-@click.option("--report-format", metavar="FORMAT",
-              help="json, jsonl or html (default: from the --report suffix, else json).")
-@click.option("--include", multiple=True, metavar="GLOB",
-              help="Files to clean inside folders (repeatable; default *.txt and *.md).")
-@click.option("--exclude", multiple=True, metavar="GLOB",
-              help="Files or folders to leave out (repeatable; added to .git, .venv, "
-                   "node_modules...).")
-@click.option("--force-exclude", is_flag=True,
-              help="Apply --exclude to files named on the command line too (for pre-commit).")
-@click.option("--stdin-filename", metavar="NAME", help="Name of stdin in messages and reports.")
-@click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
-              help="Worker processes (0 = all cores). The output does not depend on it.")
-@click.option("--on-invalid-utf8", type=click.Choice(["error", "skip"]), default="error",
-              show_default=True, help="What to do with a file that is not valid UTF-8.")
-@click.option("--exit-zero", is_flag=True,
-              help="Exit 0 even when something changed (errors still exit 2).")
-@click.option("--jsonl", is_flag=True,
-              help="Input is JSON Lines (FILE or stdin; .gz/.zst by suffix): clean each "
-                   "record's text field.")
-@click.option("--text-field", default="text", show_default=True, metavar="NAME",
-              help="JSONL: the field holding the text.")
-@click.option("--report-field", default=None, metavar="NAME",
-              help="JSONL: add the record's removals under this field.")
-@click.option("--on-bad-record", type=click.Choice(["error", "skip"]), default="error",
-              show_default=True,
-              help="JSONL: stop at a malformed record or one without the text field, or skip "
-                   "it (counted).")
-@click.option("-o", "--output", metavar="FILE",
-              help="JSONL: write records to FILE (.gz/.zst compress) instead of stdout.")
+@field_options(run_option_fields())
 @rule_options
 @click.pass_context
 @exits

@@ -7,14 +7,15 @@ heavy modules are imported inside the functions that need them.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
 import click
 
-from ..engine.core import DEFAULT_MAX_REMOVED_SHARE  # the package imports the engine anyway
 from ..errors import BoilerstripError
+from ..options import Options, flag_of, key_of, option_fields
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -149,31 +150,42 @@ def plural(n: int, word: str) -> str:
 
 # ------------------------------------------------------------------ shared options
 
+def click_option(f: dataclasses.Field):
+    """The click option of an option field: flag, help, type and default all come
+    from the field and its metadata (see :func:`boilerstrip.options.option`)."""
+    m = f.metadata
+    decls = ([m["short"]] if m["short"] else []) + [flag_of(f), key_of(f)]
+    kw: dict[str, Any] = {"help": m["help"], "metavar": m["metavar"],
+                          "show_default": m["show_default"]}
+    kind = m["config"] or ("boolean" if isinstance(f.default, bool) else "string")
+    if kind == "boolean":
+        return click.option(*decls, is_flag=True, help=m["help"])  # --no-X or --X: off by default
+    if kind == "list":
+        return click.option(*decls, multiple=True, **kw)
+    if m["choices"]:
+        kw["type"] = click.Choice(list(m["choices"]))
+    elif kind in ("integer", "number"):
+        ranged = click.IntRange if kind == "integer" else click.FloatRange
+        kw["type"] = ranged(**(m["bounds"] or {}))
+    elif m["folder"]:
+        kw["type"] = click.Path(file_okay=False)
+    return click.option(*decls, default=f.default, **kw)
+
+
+def field_options(fields: Iterable[dataclasses.Field]):
+    """A decorator adding the click options of FIELDS, in their order."""
+    def decorate(f):
+        for field in reversed(list(fields)):
+            f = click_option(field)(f)
+        return f
+    return decorate
+
+
 def rule_options(f):
-    """Options that choose the rules and the profile (clean, explain, rules list/show)."""
+    """Options that choose the rules and the profile (clean, explain, mine): the
+    fields of :class:`~boilerstrip.options.Options`, then the output options."""
     decorators = [
-        click.option("--rules", "rules", multiple=True, metavar="PATH",
-                     help="Extra rule file or folder (repeatable)."),
-        click.option("--no-default-rules", is_flag=True,
-                     help="Do not load the bundled rules."),
-        click.option("--ignore", multiple=True, metavar="ID|CATEGORY|PACK",
-                     help="Do not run these rules (repeatable)."),
-        click.option("--select", multiple=True, metavar="ID|CATEGORY|PACK",
-                     help="Run only these rules (repeatable)."),
-        click.option("--enable", multiple=True, metavar="ID|CATEGORY",
-                     help="Switch on opt-in rules, e.g. 'headline' (repeatable)."),
-        click.option("--profile", type=click.Choice(["article", "page"]), default="article",
-                     show_default=True,
-                     help="article: extracted article text; page: the text of a whole web page."),
-        click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
-                     metavar="SECONDS", help="Time limit of one regex call (default 0.5)."),
-        click.option("--max-removed-share", type=click.FloatRange(0, 1, min_open=True),
-                     default=None, metavar="SHARE",
-                     help="Over-cleaning guard: largest share of a document's words the "
-                          "rules may remove (default: " + ", ".join(
-                              f"{k} {v}" for k, v in DEFAULT_MAX_REMOVED_SHARE.items()) + ")."),
-        click.option("--allow-large-removals", is_flag=True,
-                     help="Turn the over-cleaning guard off."),
+        field_options(option_fields()),
         click.option("--config", "config", type=click.Path(dir_okay=False), default=None,
                      metavar="FILE",
                      help="Configuration file (default: [tool.boilerstrip] in the nearest "
@@ -186,6 +198,21 @@ def rule_options(f):
     for d in reversed(decorators):
         f = d(f)
     return f
+
+
+def options_from(fields: Iterable[dataclasses.Field], p: dict[str, Any]) -> dict[str, Any]:
+    """The values of FIELDS in the command's parameters P, by field name (a
+    ``--no-X`` flag turns back into ``X = not flag``)."""
+    values = {}
+    for f in fields:
+        value = p[key_of(f)]
+        values[f.name] = (not value) if key_of(f) != f.name and f.default is True else value
+    return values
+
+
+def cleaning_options(p: dict[str, Any]) -> Options:
+    """The cleaning options of a command's parameters."""
+    return Options(**options_from(option_fields(), p))
 
 
 def apply_config(ctx: click.Context, params: dict[str, Any], paths: Sequence[str],
@@ -208,13 +235,10 @@ def apply_config(ctx: click.Context, params: dict[str, Any], paths: Sequence[str
 
 
 def build_cleaner(p: dict[str, Any], **extra):
-    from ..engine.core import DEFAULT_TIMEOUT, Cleaner
+    """The Cleaner of a command's parameters (EXTRA: more keyword arguments)."""
+    from ..engine.core import Cleaner
 
-    return Cleaner(p["profile"], p["rules"], default_rules=not p["no_default_rules"],
-                   ignore=p["ignore"], select=p["select"], enable=p["enable"],
-                   timeout=p["timeout"] if p["timeout"] is not None else DEFAULT_TIMEOUT,
-                   max_removed_share=p["max_removed_share"],
-                   allow_large_removals=p["allow_large_removals"], **extra)
+    return Cleaner(**dataclasses.asdict(cleaning_options(p)), **extra)
 
 
 def exits(f):

@@ -30,10 +30,10 @@ from typing import IO, Iterator, Sequence
 from ..errors import InputError
 from ..result import RunStats
 from ..reports.writers import FileReport
+from .options import DEFAULT_INCLUDE  # noqa: F401 (the folder walk's default)
 from ..io.text import (BinaryFile, NotUTF8, PendingWrite, abandon_write, decode, encode,
                      finish_write, fsync_folder, inside, read_bytes, start_write, sync_writes)
 
-DEFAULT_INCLUDE = ("*.txt", "*.md")
 #: Folders never entered while walking (tool and version-control state).
 DEFAULT_EXCLUDE = (".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules",
                    "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".eggs",
