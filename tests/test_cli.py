@@ -534,22 +534,61 @@ def test_config_rules_paths_are_relative_to_the_config(tmp_path):
 
 # ------------------------------------------------------------------ progress
 
-def test_progress_bar_only_on_a_terminal(tmp_path):
-    import pty
+class _Terminal:
+    """A stderr stand-in that says it is a terminal and keeps what it gets."""
+
+    def __init__(self) -> None:
+        self.text = ""
+
+    def write(self, s: str) -> int:
+        self.text += s
+        return len(s)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_counts_files_and_bytes(tmp_path):
+    from boilerstrip.pipeline.clean import DocumentOptions
+    from boilerstrip.pipeline.files import Task, collect
+    from boilerstrip.pipeline.progress import Progress
+    from boilerstrip.pipeline.run import consume, file_outcomes
+    from boilerstrip.pipeline.summary import RunSummary
 
     root = tmp_path / "many"
     root.mkdir()
     for i in range(30):
         (root / f"{i}.txt").write_bytes(SEED_B)
+    items, _ = collect([str(root)], ("*.txt",), ())
+    total = sum(t.size for t in items if isinstance(t, Task))
+    term = _Terminal()
+    bar = Progress(term, 30, total, delay=0)  # the delay is a parameter, 0 for the test
+    summary = consume(file_outcomes(items, boilerstrip.Cleaner(), DocumentOptions(write=False)),
+                      RunSummary(), announce=lambda rep: None, say=lambda *a: None,
+                      progress=bar)
+    assert summary.counts["cleaned"] == 30
+    assert (bar.items, bar.bytes) == (30, total)
+    bar.update(0, force=True)
+    assert "30/30 files" in term.text and "MB/s" in term.text and "\r\x1b[K" in term.text
+
+
+def test_progress_bar_only_on_a_terminal(tmp_path):
+    import pty
+
+    root = tmp_path / "many"
+    root.mkdir()
+    for i in range(60):  # about 2 MB of prose: the run outlasts the bar's delay (0.5 s)
+        (root / f"{i}.txt").write_text(PLAIN * 250 + SEED, encoding="utf-8")
     master, slave = pty.openpty()
+    chunks = []
     try:
-        proc = subprocess.run([sys.executable, "-m", "boilerstrip", "clean", "--check", str(root)],
-                              stderr=slave, stdout=subprocess.DEVNULL,
-                              env={**os.environ, "BOILERSTRIP_PROGRESS_DELAY": "0"},
-                              timeout=60)
+        proc = subprocess.Popen([sys.executable, "-m", "boilerstrip", "clean", "--check",
+                                 str(root)], stderr=slave, stdout=subprocess.DEVNULL)
         os.close(slave)
-        chunks = []
-        while True:
+        while True:  # read as it comes: a full terminal buffer would block the run
             try:
                 data = os.read(master, 65536)
             except OSError:
@@ -557,12 +596,13 @@ def test_progress_bar_only_on_a_terminal(tmp_path):
             if not data:
                 break
             chunks.append(data)
+        proc.wait(timeout=120)
     finally:
         os.close(master)
     shown = b"".join(chunks).decode()
     assert proc.returncode == 1
-    assert "/30 files" in shown and "MB/s" in shown and "\r\x1b[K" in shown
-    plain = run("clean", "--check", str(root), BOILERSTRIP_PROGRESS_DELAY="0")
+    assert "/60 files" in shown and "MB/s" in shown and "\r\x1b[K" in shown
+    plain = run("clean", "--check", str(root))
     assert b"\r" not in plain.stderr and b"MB/s" not in plain.stderr
 
 

@@ -274,3 +274,19 @@ def test_memory_stays_flat_on_a_20_mb_file(tmp_path):
 @pytest.mark.slow
 def test_memory_stays_flat_on_a_300_mb_file_with_jobs(tmp_path):
     _memory_is_flat(tmp_path, 300, "0")
+
+
+# ------------------------------------------------------------------ one pipeline
+
+def test_a_guarded_record_is_worded_as_a_guarded_file(tmp_path):
+    short = "Hello.\n\nAlready a subscriber? Log in.\n"
+    txt = tmp_path / "short.txt"
+    txt.write_text(short, encoding="utf-8")
+    src = tmp_path / "short.jsonl"
+    write_jsonl(src, [{"text": short}])
+    as_file = err(run("clean", "--check", str(txt))).splitlines()[0]
+    as_record = [ln for ln in err(run("clean", "--jsonl", "-v", str(src))).splitlines()
+                 if "guarded:" in ln]
+    assert as_file.startswith(f"{txt}: guarded: ")
+    assert as_record == [f"{src}:1: guarded: " + as_file.split(": guarded: ", 1)[1]]
+    assert "(limit 80%)" in as_record[0]

@@ -16,6 +16,7 @@ import click
 
 from ..errors import BoilerstripError
 from ..options import Options, flag_of, key_of, option_fields
+from ..pipeline.summary import plural  # noqa: F401 (shared by the commands)
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -121,31 +122,12 @@ class Stdout:
             silence_stdout()
 
 
-class TextToStdout:
-    """A text stream over :class:`Stdout` (for ``--report -``)."""
-
-    def __init__(self, out: Stdout) -> None:
-        self.out = out
-
-    def write(self, s: str) -> int:
-        self.out.write(s.encode("utf-8"))
-        return len(s)
-
-    def flush(self) -> None:
-        self.out.flush()
-
-
 def stdin_is_tty() -> bool:
     """Whether stdin is a terminal (nobody piped text in)."""
     try:
         return sys.stdin.isatty()
     except (AttributeError, ValueError):
         return False
-
-
-def plural(n: int, word: str) -> str:
-    """'1 file', '2 files'."""
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 # ------------------------------------------------------------------ shared options

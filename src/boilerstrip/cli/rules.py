@@ -195,7 +195,7 @@ def rules_test(ctx: click.Context, paths: tuple[str, ...], select: tuple[str, ..
 def _failure_diff(f) -> str:
     import difflib
 
-    from ..pipeline.files import split_lines
+    from ..pipeline.clean import split_lines
 
     if f.expected == "removed":
         return "  the text came back unchanged:\n" + "".join(
