@@ -33,6 +33,9 @@ from .text import open_binary
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+#: Read size around a decompressor: small, so that the compressed bytes read
+#: (what the progress bar shows) stay close to the records handed out.
+_SMALL_READS = 1 << 16
 
 
 def _zstd(path: str):
@@ -97,7 +100,7 @@ def open_source(path: str) -> Source:
         raw = open_binary(path)
         size = os.fstat(raw.fileno()).st_size
     counter = _Counting(raw)
-    buffered = io.BufferedReader(counter, 1 << 20)
+    buffered = io.BufferedReader(counter, _SMALL_READS if _compression(path) else 1 << 20)
     kind = _compression(path) if path != "-" else None
     if path == "-":
         head = buffered.peek(4)[:4]
@@ -110,11 +113,11 @@ def open_source(path: str) -> Source:
         import gzip
 
         stream: IO[bytes] = io.BufferedReader(gzip.GzipFile(fileobj=buffered, mode="rb"),
-                                              1 << 20)
+                                              _SMALL_READS)
     elif kind == "zstd":
         z = _zstd(path)
         reader = z.ZstdDecompressor().stream_reader(buffered, read_across_frames=True)
-        stream = io.BufferedReader(reader, 1 << 20)
+        stream = io.BufferedReader(reader, _SMALL_READS)
     else:
         stream = buffered
     closers.append(stream)
