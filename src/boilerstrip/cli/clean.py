@@ -33,6 +33,11 @@ def clean(ctx: click.Context, **p: Any) -> int:
     With no PATH or with '-', read stdin and write the cleaned text to stdout.
     Folders are searched recursively for --include files. A changed file is
     rewritten atomically; an unchanged file is never touched.
+
+    \b
+    Exit 0 when the run went through (the filter: changed or not); 1 when a
+    file was cleaned in place or something would change (--check, --diff);
+    2 on an error.
     """
     paths: tuple[str, ...] = p["paths"]
     err_color = use_color(p["color"], sys.stderr)
@@ -197,7 +202,9 @@ def _clean_stdin(run: RunOptions, cleaner, msg: Messages, out: Stdout, report,
     summary = consume([outcome], RunSummary(), sink=StdoutSink(out), report=report, say=msg,
                       announce=lambda rep: _filter_message(msg, rep, run.check))
     _close_report(report, summary, "stdin", msg)
-    return summary.exit_code(changed_is_failure=not run.exit_zero)
+    # A filter that ran did its job, changed or not (as black, ruff and sed do):
+    # exit 1 is for --check and --diff, "would change".
+    return summary.exit_code(changed_is_failure=run.changes_nothing and not run.exit_zero)
 
 
 def _progress(msg: Messages, quiet: bool, total_items: int, total_bytes: int | None,

@@ -24,7 +24,8 @@ def explain(ctx: click.Context, **p: Any) -> int:
     """Show each removal in place, with its rule id and category, then a summary.
 
     Reads FILE (or stdin with '-' or no FILE). Exit 0 when nothing would be
-    removed, 1 otherwise, 2 on error.
+    removed (or the over-cleaning guard keeps the text as it is), 1 otherwise,
+    2 on error.
     """
     from ..errors import InputError
     from ..reports.explain import render, summary
@@ -64,7 +65,7 @@ def explain(ctx: click.Context, **p: Any) -> int:
             out.write(body.encode("utf-8"))
             out.write(b"\n" if body.strip() else b"")
         out.write(summary(result, name if len(paths) > 1 else "", color).encode("utf-8"))
-        if result.changes and status == 0:
+        if result.changed and status == 0:  # a guarded text is left as it is: 0, as clean
             status = 1
     out.flush()
     return status

@@ -6,9 +6,10 @@
     boilerstrip rules list|show|test|validate|categories
     boilerstrip mine PATH...           find recurring lines the rules miss
 
-Exit codes: 0 nothing changed, 1 something changed (or would, with --check or
---diff; a rule example failed for ``rules test``), 2 usage, configuration,
-rule, I/O or decoding error. Messages go to stderr, data (text, diffs,
+Exit codes: 0 done with nothing to flag (the stdin-to-stdout filter: also
+when it changed the text), 1 a file was cleaned in place, something would
+change (--check, --diff, ``explain``) or a rule example failed (``rules
+test``), 2 usage, configuration, rule, I/O or decoding error. Messages go to stderr, data (text, diffs,
 ``--report -``) to stdout. Each command lives in the module named after it.
 """
 

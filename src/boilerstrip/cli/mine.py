@@ -16,6 +16,7 @@ import click
 
 from .common import CONTEXT, Messages, apply_config, build_cleaner, rule_options, use_color
 from ..errors import BoilerstripError, InputError
+from ..pipeline.progress import Progress, stderr_is_tty
 
 
 def _load_url_maps(paths: tuple[str, ...]) -> dict[str, Any]:
@@ -95,10 +96,18 @@ def _run(ctx: click.Context, p: dict[str, Any], msg: Messages) -> int:
     cleaner = None if p["no_clean"] else build_cleaner(p)
     urls = _load_url_maps(p["url_maps"])
     t0 = time.perf_counter()
-    report = run_mine(p["paths"], min_docs=p["min_docs"], top=p["top"], cleaner=cleaner,
-                      clean=not p["no_clean"], max_block_lines=p["max_block_lines"],
-                      text_field=p["text_field"], url_field=p["url_field"], urls=urls,
-                      db=p["db"])
+    bar = None
+    if not p["quiet"] and stderr_is_tty():  # as clean: a bar on a terminal, after a delay
+        bar = msg.progress = Progress(sys.stderr, 0, None, unit="documents")
+    try:
+        report = run_mine(p["paths"], min_docs=p["min_docs"], top=p["top"], cleaner=cleaner,
+                          clean=not p["no_clean"], max_block_lines=p["max_block_lines"],
+                          text_field=p["text_field"], url_field=p["url_field"], urls=urls,
+                          db=p["db"], progress=bar and (lambda nbytes: bar.update(1, nbytes)))
+    finally:
+        if bar is not None:
+            bar.clear()
+            msg.progress = None
     for note in report.skipped[:20]:
         msg.warning(f"skipped {note}")
     if len(report.skipped) > 20:

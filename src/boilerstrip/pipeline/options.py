@@ -64,7 +64,8 @@ class RunOptions:
         "error", "What to do with a file that is not valid UTF-8.", config="string",
         choices=("error", "skip"), show_default=True)
     exit_zero: bool = option(
-        False, "Exit 0 even when something changed (errors still exit 2).", config=None)
+        False, "Exit 0 even when files were cleaned or something would change (errors "
+               "still exit 2). The stdin-to-stdout filter exits 0 without it.", config=None)
     jsonl: bool = option(
         False, "Input is JSON Lines (FILE or stdin; .gz/.zst by suffix): clean each "
                "record's text field.", config=None)
