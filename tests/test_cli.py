@@ -257,6 +257,13 @@ def test_force_exclude_applies_to_named_files(tmp_path):
     assert run("clean", "drafts/d.txt", "--exclude", "drafts", cwd=tmp_path).returncode == 1
 
 
+def test_force_exclude_passes_an_excluded_stdin_through():
+    args = ("clean", "--force-exclude", "--exclude", "drafts", "--stdin-filename")
+    proc = run(*args, "drafts/d.txt", input=SEED_B)
+    assert proc.returncode == 0 and proc.stdout == SEED_B
+    assert run(*args, "final/d.txt", input=SEED_B).stdout == EXPECTED_B
+
+
 def test_no_files_found(tmp_path):
     proc = run("clean", str(tmp_path))
     assert proc.returncode == 0

@@ -183,7 +183,7 @@ def _document_options(run: RunOptions, report, color: bool, write: bool):
 
 def _clean_stdin(run: RunOptions, cleaner, msg: Messages, out: Stdout, report,
                  color: bool) -> int:
-    from ..pipeline.files import DEFAULT_EXCLUDE, _matches
+    from ..pipeline.files import is_excluded
     from ..pipeline.run import consume, stdin_outcome
     from ..pipeline.sinks import StdoutSink
     from ..pipeline.summary import RunSummary
@@ -191,8 +191,7 @@ def _clean_stdin(run: RunOptions, cleaner, msg: Messages, out: Stdout, report,
     name = run.stdin_filename or "<stdin>"
     data = sys.stdin.buffer.read()
     if run.force_exclude and run.stdin_filename:
-        if _matches(DEFAULT_EXCLUDE + tuple(run.exclude),
-                    run.stdin_filename.replace(os.sep, "/").lstrip("./")):
+        if is_excluded(run.stdin_filename.replace(os.sep, "/").lstrip("./"), run.exclude):
             msg.detail(f"{name}: excluded; passed through unchanged")
             if not run.changes_nothing:
                 out.write(data)

@@ -68,6 +68,12 @@ def _matches(patterns: Sequence[str], rel: str) -> bool:
     return False
 
 
+def is_excluded(rel: str, exclude: Sequence[str]) -> bool:
+    """Whether REL (a posix path, e.g. ``--stdin-filename``) is left out by the
+    default excludes or by EXCLUDE."""
+    return _matches(DEFAULT_EXCLUDE + tuple(exclude), rel)
+
+
 def _included(include: Sequence[str], name: str, rel: str) -> bool:
     by_name, by_path = _globs(tuple(include), strip=False)
     return bool((by_name is not None and by_name(name)) or (by_path is not None and by_path(rel)))
