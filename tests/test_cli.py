@@ -262,6 +262,8 @@ def test_force_exclude_passes_an_excluded_stdin_through():
     proc = run(*args, "drafts/d.txt", input=SEED_B)
     assert proc.returncode == 0 and proc.stdout == SEED_B
     assert run(*args, "final/d.txt", input=SEED_B).stdout == EXPECTED_B
+    assert run(*args, ".git/d.txt", input=SEED_B).stdout == SEED_B  # the default excludes
+    assert run(*args, "./drafts/d.txt", input=SEED_B).stdout == SEED_B
 
 
 def test_no_files_found(tmp_path):

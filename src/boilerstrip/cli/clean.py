@@ -191,7 +191,7 @@ def _clean_stdin(run: RunOptions, cleaner, msg: Messages, out: Stdout, report,
     name = run.stdin_filename or "<stdin>"
     data = sys.stdin.buffer.read()
     if run.force_exclude and run.stdin_filename:
-        if is_excluded(run.stdin_filename.replace(os.sep, "/").lstrip("./"), run.exclude):
+        if is_excluded(run.stdin_filename.replace(os.sep, "/"), run.exclude):
             msg.detail(f"{name}: excluded; passed through unchanged")
             if not run.changes_nothing:
                 out.write(data)

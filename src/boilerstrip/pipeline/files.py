@@ -69,8 +69,10 @@ def _matches(patterns: Sequence[str], rel: str) -> bool:
 
 
 def is_excluded(rel: str, exclude: Sequence[str]) -> bool:
-    """Whether REL (a posix path, e.g. ``--stdin-filename``) is left out by the
-    default excludes or by EXCLUDE."""
+    """Whether REL (a posix path, e.g. ``--stdin-filename``; a leading ``./``
+    or ``/`` is ignored) is left out by the default excludes or by EXCLUDE."""
+    while rel.startswith(("./", "/")):  # not lstrip("./"): it ate the dot of ".git"
+        rel = rel[1:] if rel.startswith("/") else rel[2:]
     return _matches(DEFAULT_EXCLUDE + tuple(exclude), rel)
 
 
