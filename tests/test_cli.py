@@ -602,54 +602,47 @@ def test_progress_bar_counts_files_and_bytes(tmp_path):
     assert "30/30 files" in term.text and "MB/s" in term.text and "\r\x1b[K" in term.text
 
 
-def _on_a_terminal(*args: str) -> tuple[int, str]:
-    """Run ``boilerstrip ARGS`` with stderr on a terminal; its exit code and stderr."""
-    import pty
+def _on_a_terminal(monkeypatch, module, *args: str) -> tuple[int, str]:
+    """Run ``boilerstrip ARGS`` in-process with stderr on a (fake) terminal and
+    the bar's delay handed in as 0 (MODULE: where the command finds Progress)."""
+    import functools
 
-    master, slave = pty.openpty()
-    chunks = []
-    try:
-        proc = subprocess.Popen([sys.executable, "-m", "boilerstrip", *args],
-                                stderr=slave, stdout=subprocess.DEVNULL)
-        os.close(slave)
-        while True:  # read as it comes: a full terminal buffer would block the run
-            try:
-                data = os.read(master, 65536)
-            except OSError:
-                break
-            if not data:
-                break
-            chunks.append(data)
-        proc.wait(timeout=120)
-    finally:
-        os.close(master)
-    return proc.returncode, b"".join(chunks).decode()
+    from boilerstrip.pipeline import progress
+
+    term = _Terminal()
+    monkeypatch.setattr(sys, "stderr", term)
+    monkeypatch.setattr(module, "Progress", functools.partial(progress.Progress, delay=0))
+    monkeypatch.setattr(module, "stderr_is_tty", lambda: True)
+    return main(list(args)), term.text
 
 
-def _long_corpus(tmp_path: Path) -> Path:
-    """About 2 MB of prose: a run that outlasts the bar's delay (0.5 s)."""
+def _corpus(tmp_path: Path) -> Path:
     root = tmp_path / "many"
     root.mkdir()
-    for i in range(60):
-        (root / f"{i}.txt").write_text(f"Item {i}.\n" + PLAIN * 250 + SEED, encoding="utf-8")
+    for i in range(30):
+        (root / f"{i}.txt").write_text(f"Item {i}.\n" + SEED, encoding="utf-8")
     return root
 
 
-def test_progress_bar_only_on_a_terminal(tmp_path):
-    root = _long_corpus(tmp_path)
-    code, shown = _on_a_terminal("clean", "--check", str(root))
+def test_progress_bar_only_on_a_terminal(tmp_path, monkeypatch):
+    from boilerstrip.pipeline import progress
+
+    root = _corpus(tmp_path)
+    code, shown = _on_a_terminal(monkeypatch, progress, "clean", "--check", str(root))
     assert code == 1
-    assert "/60 files" in shown and "MB/s" in shown and "\r\x1b[K" in shown
-    plain = run("clean", "--check", str(root))
+    assert "/30 files" in shown and "MB/s" in shown and "\r\x1b[K" in shown
+    plain = run("clean", "--check", str(root))  # stderr is not a terminal
     assert b"\r" not in plain.stderr and b"MB/s" not in plain.stderr
 
 
-def test_mine_shows_progress_on_a_terminal_like_clean(tmp_path):
-    root = _long_corpus(tmp_path)
-    code, shown = _on_a_terminal("mine", str(root), "--min-docs", "2")
+def test_mine_shows_progress_on_a_terminal_like_clean(tmp_path, monkeypatch):
+    from boilerstrip.cli import mine as mine_command
+
+    root = _corpus(tmp_path)
+    code, shown = _on_a_terminal(monkeypatch, mine_command, "mine", str(root))
     assert code == 0
     assert " documents  " in shown and "MB/s" in shown and "\r\x1b[K" in shown
-    plain = run("mine", str(root), "--min-docs", "2")
+    plain = run("mine", str(root))
     assert plain.returncode == 0 and b"MB/s" not in plain.stderr
 
 

@@ -79,9 +79,8 @@ def file_outcomes(items: Sequence[Task | FileReport], cleaner, opts: DocumentOpt
     """
     tasks = [t for t in items if isinstance(t, Task)]
     workers = min(workers_for(jobs), len(tasks))
-    results = (o for batch in ordered(clean_files, batches(tasks, workers), (cleaner, opts),
-                                      workers)
-               for o in batch)
+    pool = ordered(clean_files, batches(tasks, workers), (cleaner, opts), workers)
+    results = (o for batch in pool for o in batch)
     folders: set[str] = set()
     try:
         for item in items:
@@ -93,7 +92,7 @@ def file_outcomes(items: Sequence[Task | FileReport], cleaner, opts: DocumentOpt
                 folders.add(outcome.written)
             yield outcome
     finally:
-        results.close()
+        pool.close()
         sync_folders(folders)
 
 
@@ -131,6 +130,7 @@ def stdin_outcome(data: bytes, name: str, cleaner, opts: DocumentOptions, emit: 
     """Clean the text read from stdin; its data is what stdout gets (nothing
     unless EMIT: --check and --diff do not echo the text)."""
     c = clean_bytes(data, name, cleaner, opts)
-    out = (c.data if c.data is not None else data) if emit and c.report.status != "error" \
-        else None
-    return Outcome(c.report, out, diff=c.diff)
+    if not emit or c.report.status == "error":
+        return Outcome(c.report, diff=c.diff)
+    # a skipped text (binary, or not UTF-8 with --on-invalid-utf8 skip) passes through
+    return Outcome(c.report, c.data if c.data is not None else data, diff=c.diff)
