@@ -188,8 +188,13 @@ def options_from(fields: Iterable[dataclasses.Field], p: dict[str, Any]) -> dict
     values = {}
     for f in fields:
         value = p[key_of(f)]
-        values[f.name] = (not value) if key_of(f) != f.name and f.default is True else value
+        values[f.name] = (not value) if _negated(f) else value
     return values
+
+
+def _negated(f: dataclasses.Field) -> bool:
+    """Whether the field's flag switches it off (``--no-default-rules``)."""
+    return f.default is True and flag_of(f).startswith("--no-")
 
 
 def cleaning_options(p: dict[str, Any]) -> Options:
@@ -198,7 +203,7 @@ def cleaning_options(p: dict[str, Any]) -> Options:
 
 
 def apply_config(ctx: click.Context, params: dict[str, Any], paths: Sequence[str],
-                  msg: Messages | None = None) -> None:
+                 msg: Messages | None = None) -> None:
     """Fill the options left at their defaults from the configuration file."""
     from .. import config as cfgmod
 
