@@ -38,8 +38,15 @@ def tree(tmp_path: Path) -> Path:
 def test_filter_cleans_stdin_to_stdout_exactly():
     proc = run("clean", input=SEED_B)
     assert proc.stdout == EXPECTED_B
-    assert proc.returncode == 1  # something changed
+    assert proc.returncode == 0  # a filter that ran exits 0, changed or not (issue 20)
     assert proc.stderr == b""  # a filter is quiet
+
+
+def test_filter_in_a_pipefail_pipeline_succeeds():
+    proc = subprocess.run(["bash", "-c", "set -o pipefail; boilerstrip clean < examples/article.txt"
+                           " | wc -l"], cwd=ROOT, capture_output=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert int(proc.stdout) == EXPECTED.count("\n")
 
 
 def test_filter_unchanged_text_passes_through_and_exits_0():
@@ -51,7 +58,8 @@ def test_filter_unchanged_text_passes_through_and_exits_0():
 def test_filter_exit_zero_and_check():
     assert run("clean", "--exit-zero", input=SEED_B).returncode == 0
     proc = run("clean", "--check", input=SEED_B)
-    assert proc.returncode == 1 and proc.stdout == b""
+    assert proc.returncode == 1 and proc.stdout == b""  # --check: "would change"
+    assert run("clean", "--check", "--exit-zero", input=SEED_B).returncode == 0
     assert run("clean", "--check", input=PLAIN.encode()).returncode == 0
 
 
@@ -92,7 +100,7 @@ def test_closed_stdout_ends_quietly_with_the_right_exit_code(tmp_path):
     stderr = proc.stderr.read()
     assert head == EXPECTED_B[:100]
     assert stderr == b"", stderr.decode()
-    assert rc == 1
+    assert rc == 0  # the filter ran: exit 0, changed or not (issue 20)
 
 
 def test_closed_stdout_in_a_shell_pipeline():
@@ -108,19 +116,19 @@ def test_closed_stdout_in_a_shell_pipeline():
 def test_python_dash_m_runs_the_cli():
     proc = subprocess.run([sys.executable, "-m", "boilerstrip", "clean"], input=SEED_B,
                           capture_output=True, timeout=60)
-    assert proc.returncode == 1 and proc.stdout == EXPECTED_B
+    assert proc.returncode == 0 and proc.stdout == EXPECTED_B
 
 
 def test_no_arguments_on_a_terminal_is_a_usage_error():
     # CliRunner's stdin is not a TTY; force the check through the helper.
-    from boilerstrip.cli import app as climod
+    from boilerstrip.cli import clean as clean_command
 
-    orig = climod._stdin_is_tty
-    climod._stdin_is_tty = lambda: True
+    orig = clean_command.stdin_is_tty
+    clean_command.stdin_is_tty = lambda: True
     try:
         result = CliRunner().invoke(cli, ["clean"])
     finally:
-        climod._stdin_is_tty = orig
+        clean_command.stdin_is_tty = orig
     assert result.exit_code == 2
     assert "stdin is a terminal" in result.output
 
@@ -249,6 +257,15 @@ def test_force_exclude_applies_to_named_files(tmp_path):
     assert run("clean", "drafts/d.txt", "--exclude", "drafts", cwd=tmp_path).returncode == 1
 
 
+def test_force_exclude_passes_an_excluded_stdin_through():
+    args = ("clean", "--force-exclude", "--exclude", "drafts", "--stdin-filename")
+    proc = run(*args, "drafts/d.txt", input=SEED_B)
+    assert proc.returncode == 0 and proc.stdout == SEED_B
+    assert run(*args, "final/d.txt", input=SEED_B).stdout == EXPECTED_B
+    assert run(*args, ".git/d.txt", input=SEED_B).stdout == SEED_B  # the default excludes
+    assert run(*args, "./drafts/d.txt", input=SEED_B).stdout == SEED_B
+
+
 def test_no_files_found(tmp_path):
     proc = run("clean", str(tmp_path))
     assert proc.returncode == 0
@@ -290,6 +307,16 @@ def test_guarded_document_is_left_unchanged_and_counted(tmp_path):
     assert "guarded" in err(proc) and "1 guarded" in err(proc).splitlines()[-1]
     proc = run("clean", str(f), "--allow-large-removals")
     assert proc.returncode == 1 and f.read_text(encoding="utf-8") == "Hello.\n"
+
+
+def test_explain_exits_as_clean_does_on_a_guarded_text(tmp_path):
+    f = tmp_path / "short.txt"
+    f.write_text("Hello.\n\nAlready a subscriber? Log in.\n", encoding="utf-8")
+    assert run("clean", "--check", str(f)).returncode == 0  # guarded: left as it is
+    proc = run("explain", str(f))
+    assert proc.returncode == 0, err(proc)
+    assert "Already a subscriber" in proc.stdout.decode()  # still shown
+    assert run("explain", str(f), "--allow-large-removals").returncode == 1
 
 
 def test_max_removed_share_option(tmp_path):
@@ -489,6 +516,38 @@ def test_explicit_config_file_and_bad_keys(tmp_path):
     assert proc.returncode == 2 and "no such configuration file" in err(proc)
 
 
+def test_every_cleaning_and_run_option_is_a_flag_and_a_config_key():
+    """The flags and the [tool.boilerstrip] keys are derived from the two option
+    values, so a field added there reaches both without another list to edit."""
+    import dataclasses
+
+    from boilerstrip.config import config_keys
+    from boilerstrip.options import Options, key_of
+    from boilerstrip.pipeline.options import RunOptions
+
+    params = {p.name for p in cli.commands["clean"].params}
+    for f in (*dataclasses.fields(Options), *dataclasses.fields(RunOptions)):
+        assert key_of(f) in params, f.name
+    keys = config_keys()
+    assert {key_of(f) for f in dataclasses.fields(Options)} <= set(keys)
+    assert {"include", "exclude", "jobs", "on_invalid_utf8", "text_field",
+            "on_bad_record"} <= set(keys) and "check" not in keys
+
+
+def test_flags_become_the_options_value_the_cleaner_is_built_from():
+    from boilerstrip.cli.common import cleaning_options
+    from boilerstrip.options import Options
+
+    ctx = cli.commands["clean"].make_context("clean", [
+        "--no-default-rules", "--ignore", "a", "--ignore", "b", "--timeout", "2",
+        "--profile", "page", "--max-removed-share", "0.5", "--allow-large-removals"])
+    assert cleaning_options(ctx.params) == Options(
+        profile="page", default_rules=False, ignore=("a", "b"), timeout=2.0,
+        max_removed_share=0.5, allow_large_removals=True)
+    plain = cli.commands["clean"].make_context("clean", [])
+    assert cleaning_options(plain.params) == Options()
+
+
 def test_config_rules_paths_are_relative_to_the_config(tmp_path):
     proj = tmp_path / "proj"
     proj.mkdir()
@@ -502,36 +561,89 @@ def test_config_rules_paths_are_relative_to_the_config(tmp_path):
 
 # ------------------------------------------------------------------ progress
 
-def test_progress_bar_only_on_a_terminal(tmp_path):
-    import pty
+class _Terminal:
+    """A stderr stand-in that says it is a terminal and keeps what it gets."""
+
+    def __init__(self) -> None:
+        self.text = ""
+
+    def write(self, s: str) -> int:
+        self.text += s
+        return len(s)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_counts_files_and_bytes(tmp_path):
+    from boilerstrip.pipeline.clean import DocumentOptions
+    from boilerstrip.pipeline.files import Task, collect
+    from boilerstrip.pipeline.progress import Progress
+    from boilerstrip.pipeline.run import consume, file_outcomes
+    from boilerstrip.pipeline.summary import RunSummary
 
     root = tmp_path / "many"
     root.mkdir()
     for i in range(30):
         (root / f"{i}.txt").write_bytes(SEED_B)
-    master, slave = pty.openpty()
-    try:
-        proc = subprocess.run([sys.executable, "-m", "boilerstrip", "clean", "--check", str(root)],
-                              stderr=slave, stdout=subprocess.DEVNULL,
-                              env={**os.environ, "BOILERSTRIP_PROGRESS_DELAY": "0"},
-                              timeout=60)
-        os.close(slave)
-        chunks = []
-        while True:
-            try:
-                data = os.read(master, 65536)
-            except OSError:
-                break
-            if not data:
-                break
-            chunks.append(data)
-    finally:
-        os.close(master)
-    shown = b"".join(chunks).decode()
-    assert proc.returncode == 1
+    items, _ = collect([str(root)], ("*.txt",), ())
+    total = sum(t.size for t in items if isinstance(t, Task))
+    term = _Terminal()
+    bar = Progress(term, 30, total, delay=0)  # the delay is a parameter, 0 for the test
+    summary = consume(file_outcomes(items, boilerstrip.Cleaner(), DocumentOptions(write=False)),
+                      RunSummary(), announce=lambda rep: None, say=lambda *a: None,
+                      progress=bar)
+    assert summary.counts["cleaned"] == 30
+    assert (bar.items, bar.bytes) == (30, total)
+    bar.update(0, force=True)
+    assert "30/30 files" in term.text and "MB/s" in term.text and "\r\x1b[K" in term.text
+
+
+def _on_a_terminal(monkeypatch, module, *args: str) -> tuple[int, str]:
+    """Run ``boilerstrip ARGS`` in-process with stderr on a (fake) terminal and
+    the bar's delay handed in as 0 (MODULE: where the command finds Progress)."""
+    import functools
+
+    from boilerstrip.pipeline import progress
+
+    term = _Terminal()
+    monkeypatch.setattr(sys, "stderr", term)
+    monkeypatch.setattr(module, "Progress", functools.partial(progress.Progress, delay=0))
+    monkeypatch.setattr(module, "stderr_is_tty", lambda: True)
+    return main(list(args)), term.text
+
+
+def _corpus(tmp_path: Path) -> Path:
+    root = tmp_path / "many"
+    root.mkdir()
+    for i in range(30):
+        (root / f"{i}.txt").write_text(f"Item {i}.\n" + SEED, encoding="utf-8")
+    return root
+
+
+def test_progress_bar_only_on_a_terminal(tmp_path, monkeypatch):
+    from boilerstrip.pipeline import progress
+
+    root = _corpus(tmp_path)
+    code, shown = _on_a_terminal(monkeypatch, progress, "clean", "--check", str(root))
+    assert code == 1
     assert "/30 files" in shown and "MB/s" in shown and "\r\x1b[K" in shown
-    plain = run("clean", "--check", str(root), BOILERSTRIP_PROGRESS_DELAY="0")
+    plain = run("clean", "--check", str(root))  # stderr is not a terminal
     assert b"\r" not in plain.stderr and b"MB/s" not in plain.stderr
+
+
+def test_mine_shows_progress_on_a_terminal_like_clean(tmp_path, monkeypatch):
+    from boilerstrip.cli import mine as mine_command
+
+    root = _corpus(tmp_path)
+    code, shown = _on_a_terminal(monkeypatch, mine_command, "mine", str(root))
+    assert code == 0
+    assert " documents  " in shown and "MB/s" in shown and "\r\x1b[K" in shown
+    plain = run("mine", str(root))
+    assert plain.returncode == 0 and b"MB/s" not in plain.stderr
 
 
 # ------------------------------------------------------------------ in-process
@@ -549,7 +661,7 @@ def test_main_returns_exit_codes_in_process(tmp_path):
 
 def test_clirunner_filter():
     result = CliRunner().invoke(cli, ["clean"], input=SEED_B)
-    assert result.exit_code == 1
+    assert result.exit_code == 0
     assert result.stdout_bytes == EXPECTED_B
 
 

@@ -274,3 +274,53 @@ def test_memory_stays_flat_on_a_20_mb_file(tmp_path):
 @pytest.mark.slow
 def test_memory_stays_flat_on_a_300_mb_file_with_jobs(tmp_path):
     _memory_is_flat(tmp_path, 300, "0")
+
+
+# ------------------------------------------------------------------ one pipeline
+
+def test_a_guarded_record_is_worded_as_a_guarded_file(tmp_path):
+    short = "Hello.\n\nAlready a subscriber? Log in.\n"
+    txt = tmp_path / "short.txt"
+    txt.write_text(short, encoding="utf-8")
+    src = tmp_path / "short.jsonl"
+    write_jsonl(src, [{"text": short}])
+    as_file = err(run("clean", "--check", str(txt))).splitlines()[0]
+    as_record = [ln for ln in err(run("clean", "--jsonl", "-v", str(src))).splitlines()
+                 if "guarded:" in ln]
+    assert as_file.startswith(f"{txt}: guarded: ")
+    assert as_record == [f"{src}:1: guarded: " + as_file.split(": guarded: ", 1)[1]]
+    assert "(limit 80%)" in as_record[0]
+
+
+def _progress_steps(path: Path, jobs: int) -> tuple[list[int], int]:
+    """The byte steps a progress bar gets, record by record, on PATH."""
+    from boilerstrip.io import jsonl as jsonl_io
+    from boilerstrip.pipeline.run import record_outcomes
+
+    source = jsonl_io.open_source(str(path))
+    try:
+        steps = [o.size for o in record_outcomes(source, boilerstrip.Cleaner(default_rules=False),
+                                                 jsonl_io.JsonlOptions(name=str(path)), jobs)]
+    finally:
+        source.close()
+    return steps, path.stat().st_size
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_progress_on_compressed_input_follows_the_records_done(tmp_path, jobs):
+    # Words drawn at random compress about 3:1: a 1.5 MB .gz read in 1 MB chunks
+    # made the bar jump 0% -> 70% -> 100%, then sit at 100% while records were left.
+    import random
+
+    rnd = random.Random(7)
+    vocab = ["".join(rnd.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rnd.randint(2, 9)))
+             for _ in range(3000)]
+    recs = [{"id": i, "text": " ".join(rnd.choice(vocab) for _ in range(300)) + ".\n"}
+            for i in range(2000)]
+    src = tmp_path / "big.jsonl.gz"
+    write_jsonl(src, recs, gzip.open)
+    steps, size = _progress_steps(src, jobs)
+    assert len(steps) == len(recs)
+    assert sum(steps) == size                   # ends exactly at the compressed size
+    assert max(steps) < size * 0.05             # no jump
+    assert sum(steps[:-len(steps) // 10]) < size * 0.95  # not at 100% with a tenth to go

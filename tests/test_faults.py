@@ -26,7 +26,7 @@ import pytest
 from _cli_helpers import unnamed_temps_work
 
 import boilerstrip
-from boilerstrip.cli import app as cli
+from boilerstrip import cli
 from boilerstrip.io import text as textio
 from boilerstrip.pipeline import files as runner
 

@@ -1,5 +1,5 @@
 """``python -m boilerstrip`` runs the command line."""
 
-from .cli.app import main
+from .cli import main
 
 raise SystemExit(main())

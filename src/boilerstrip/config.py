@@ -28,28 +28,20 @@ _STR = "string"
 _BOOL = "boolean"
 _INT = "integer"
 _FLOAT = "number"
+#: option metadata "config" -> the type named in error messages
+_TYPES = {"list": _LIST, "string": _STR, "boolean": _BOOL, "integer": _INT, "number": _FLOAT}
 
-#: key -> (type, allowed values or None). Keys are click parameter names.
-KEYS: dict[str, tuple[str, tuple[str, ...] | None]] = {
-    "rules": (_LIST, None),
-    "no_default_rules": (_BOOL, None),
-    "ignore": (_LIST, None),
-    "select": (_LIST, None),
-    "enable": (_LIST, None),
-    "profile": (_STR, ("article", "page")),
-    "include": (_LIST, None),
-    "exclude": (_LIST, None),
-    "force_exclude": (_BOOL, None),
-    "jobs": (_INT, None),
-    "timeout": (_FLOAT, None),
-    "max_removed_share": (_FLOAT, None),
-    "allow_large_removals": (_BOOL, None),
-    "on_invalid_utf8": (_STR, ("error", "skip")),
-    "report_format": (_STR, None),
-    "text_field": (_STR, None),
-    "report_field": (_STR, None),
-    "on_bad_record": (_STR, ("error", "skip")),
-}
+
+def config_keys() -> dict[str, tuple[str, tuple[str, ...] | None]]:
+    """key -> (type, allowed values or None), from the fields of
+    :class:`~boilerstrip.options.Options` and
+    :class:`~boilerstrip.pipeline.options.RunOptions` that have a config type.
+    Keys are the command-line parameter names (``no_default_rules``)."""
+    from .options import key_of, option_fields
+    from .pipeline.options import run_option_fields
+
+    return {key_of(f): (_TYPES[f.metadata["config"]], f.metadata["choices"])
+            for f in (*option_fields(), *run_option_fields()) if f.metadata["config"]}
 
 
 @dataclass
@@ -136,13 +128,14 @@ def load_config(path: str | os.PathLike[str] | None, explicit: bool = False) -> 
 
 def _validate(table: dict[str, Any], path: Path) -> dict[str, Any]:
     out: dict[str, Any] = {}
+    keys = config_keys()
     for raw_key, value in table.items():
         key = raw_key.replace("-", "_")
-        if key not in KEYS:
-            known = ", ".join(k.replace("_", "-") for k in KEYS)
+        if key not in keys:
+            known = ", ".join(k.replace("_", "-") for k in keys)
             raise ConfigError(f"{path}: [tool.boilerstrip]: unknown key {raw_key!r} "
                               f"(known keys: {known})")
-        kind, choices = KEYS[key]
+        kind, choices = keys[key]
         where = f"{path}: [tool.boilerstrip] {raw_key}"
         if kind == _LIST:
             if isinstance(value, str):

@@ -39,7 +39,7 @@ import sqlite3
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from .errors import InputError
@@ -250,7 +250,7 @@ def mine(paths: Sequence[str | os.PathLike[str]], *, min_docs: int = 3, top: int
          cleaner: Any = None, clean: bool = True, max_block_lines: int = 3,
          text_field: str = "text", url_field: str = "url",
          urls: Mapping[str, Any] | None = None, db: str | os.PathLike[str] | None = None,
-         cache_mb: int = 64) -> MineReport:
+         cache_mb: int = 64, progress: Callable[[int], None] | None = None) -> MineReport:
     """Find lines and short blocks recurring in at least MIN_DOCS documents after cleaning.
 
     :param paths: text files, JSONL files (``TEXT_FIELD``, ``URL_FIELD``) or folders.
@@ -260,6 +260,7 @@ def mine(paths: Sequence[str | os.PathLike[str]], *, min_docs: int = 3, top: int
     :param urls: file stem -> URL (or ``{"url": ...}``), to tell each file's site.
     :param db: keep the counting database at this path (default: a temporary file).
     :param cache_mb: SQLite page cache size, the bound on counting memory.
+    :param progress: called with the size in bytes of each document read (for a progress bar).
     Returns the TOP findings, most sites then most documents first.
     """
     if min_docs < 2:
@@ -277,7 +278,7 @@ def mine(paths: Sequence[str | os.PathLike[str]], *, min_docs: int = 3, top: int
         con = sqlite3.connect(path)
         try:
             _count(con, report, paths, cleaner if clean else None, max_block_lines,
-                   text_field, url_field, urls, cache_mb)
+                   text_field, url_field, urls, cache_mb, progress)
             cands = _rank(con, report, min_docs, top)
             _examples(con, report, cands, top, cleaner if clean else None, text_field)
         finally:
@@ -286,7 +287,7 @@ def mine(paths: Sequence[str | os.PathLike[str]], *, min_docs: int = 3, top: int
 
 
 def _count(con, report, paths, cleaner, max_block_lines, text_field, url_field, urls,
-           cache_mb) -> None:
+           cache_mb, progress=None) -> None:
     con.executescript(f"""
         PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA temp_store=FILE;
         PRAGMA cache_size=-{int(cache_mb) * 1024};
@@ -302,6 +303,8 @@ def _count(con, report, paths, cleaner, max_block_lines, text_field, url_field, 
     doc_id = 0
     for doc in iter_documents(paths, text_field=text_field, url_field=url_field, urls=urls,
                               skipped=report.skipped):
+        if progress is not None:
+            progress(len(doc.text.encode("utf-8", "surrogatepass")))
         text = cleaner.clean(doc.text).text if cleaner is not None else doc.text
         h = _hash(text)
         if con.execute("INSERT OR IGNORE INTO seen VALUES(?)", (h,)).rowcount == 0:

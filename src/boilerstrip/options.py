@@ -35,16 +35,34 @@ DEFAULT_TIMEOUT = 0.5
 DEFAULT_MAX_REMOVED_SHARE = {"article": 0.8, "page": 0.97}
 
 
-def _option(default: Any, help: str, *, config: str, flag: str | None = None,
-            metavar: str | None = None, choices: tuple[str, ...] | None = None) -> Any:
+def option(default: Any, help: str, *, config: str | None, flag: str | None = None,
+           short: str | None = None, metavar: str | None = None,
+           choices: tuple[str, ...] | None = None, bounds: dict[str, Any] | None = None,
+           show_default: bool = False, folder: bool = False) -> Any:
     """A field with what the command line and the config file need to know about it.
 
     CONFIG is its type in ``[tool.boilerstrip]`` ("list", "string", "boolean",
-    "number"); FLAG its command-line flag when that is not ``--NAME``.
+    "integer", "number"; None: not a configuration key); FLAG its command-line
+    flag when that is not ``--NAME`` (``--no-NAME`` for a boolean that defaults
+    to true), SHORT a one-letter alias; BOUNDS the allowed range of a number
+    (``min``, ``max``, ``min_open``, ``max_open``); FOLDER marks a path that
+    must not be a file.
     """
-    meta = {"help": help, "config": config, "flag": flag, "metavar": metavar,
-            "choices": choices}
+    meta = {"help": help, "config": config, "flag": flag, "short": short, "metavar": metavar,
+            "choices": choices, "bounds": bounds, "show_default": show_default,
+            "folder": folder}
     return field(default=default, metadata=meta)
+
+
+def flag_of(f: dataclasses.Field) -> str:
+    """The command-line flag of an option field (``--max-removed-share``)."""
+    return f.metadata["flag"] or "--" + f.name.replace("_", "-")
+
+
+def key_of(f: dataclasses.Field) -> str:
+    """The option's name on the command line and in ``[tool.boilerstrip]``:
+    its flag without dashes (``no_default_rules`` for ``default_rules``)."""
+    return flag_of(f).lstrip("-").replace("-", "_")
 
 
 @dataclass(frozen=True)
@@ -55,28 +73,29 @@ class Options:
     into tuples), so two equal option sets hash alike and a cache can key on them.
     """
 
-    profile: str = _option(
+    profile: str = option(
         "article", "article: extracted article text; page: the text of a whole web page.",
-        config="string", choices=PROFILES)
-    rules: tuple[str, ...] = _option(
+        config="string", choices=PROFILES, show_default=True)
+    rules: tuple[str, ...] = option(
         (), "Extra rule file or folder (repeatable).", config="list", metavar="PATH")
-    default_rules: bool = _option(
+    default_rules: bool = option(
         True, "Do not load the bundled rules.", config="boolean", flag="--no-default-rules")
-    ignore: tuple[str, ...] = _option(
+    ignore: tuple[str, ...] = option(
         (), "Do not run these rules (repeatable).", config="list", metavar="ID|CATEGORY|PACK")
-    select: tuple[str, ...] = _option(
+    select: tuple[str, ...] = option(
         (), "Run only these rules (repeatable).", config="list", metavar="ID|CATEGORY|PACK")
-    enable: tuple[str, ...] = _option(
+    enable: tuple[str, ...] = option(
         (), "Switch on opt-in rules, e.g. 'headline' (repeatable).", config="list",
         metavar="ID|CATEGORY")
-    timeout: float = _option(
+    timeout: float = option(
         DEFAULT_TIMEOUT, f"Time limit of one regex call (default {DEFAULT_TIMEOUT}).",
-        config="number", metavar="SECONDS")
-    max_removed_share: float | None = _option(
+        config="number", metavar="SECONDS", bounds={"min": 0, "min_open": True})
+    max_removed_share: float | None = option(
         None, "Over-cleaning guard: largest share of a document's words the rules may remove "
               "(default: " + ", ".join(f"{k} {v}" for k, v in DEFAULT_MAX_REMOVED_SHARE.items())
-              + ").", config="number", metavar="SHARE")
-    allow_large_removals: bool = _option(
+              + ").", config="number", metavar="SHARE",
+        bounds={"min": 0, "max": 1, "min_open": True})
+    allow_large_removals: bool = option(
         False, "Turn the over-cleaning guard off.", config="boolean")
 
     def __post_init__(self) -> None:

@@ -1,6 +1,6 @@
 """``boilerstrip mine``: the command line of :mod:`boilerstrip.mine`.
 
-Kept apart from cli.py (which registers it) so the mining command can grow
+Registered by main.py so the mining command can grow
 without touching the clean/explain/rules commands. Exit codes: 0 done (with or
 without findings), 2 usage, rule, configuration or input error.
 """
@@ -14,8 +14,9 @@ from typing import Any
 
 import click
 
-from .app import CONTEXT, Messages, _apply_config, _build_cleaner, _rule_options, _use_color
+from .common import CONTEXT, Messages, apply_config, build_cleaner, rule_options, use_color
 from ..errors import BoilerstripError, InputError
+from ..pipeline.progress import Progress, stderr_is_tty
 
 
 def _load_url_maps(paths: tuple[str, ...]) -> dict[str, Any]:
@@ -58,7 +59,7 @@ def _load_url_maps(paths: tuple[str, ...]) -> dict[str, Any]:
               help="The texts are cleaned already: count them as they are.")
 @click.option("--db", metavar="FILE", type=click.Path(dir_okay=False),
               help="Keep the counting database in FILE (default: a temporary file).")
-@_rule_options
+@rule_options
 @click.pass_context
 def mine(ctx: click.Context, **p: Any) -> None:
     """Find the debris the rules miss: lines and short blocks that recur across
@@ -79,7 +80,7 @@ def mine(ctx: click.Context, **p: Any) -> None:
       boilerstrip mine crawl.jsonl.gz --text-field content --json > debris.json
       boilerstrip mine corpus/ --suggest drafts/    # then review drafts/*.yml
     """
-    msg = Messages(p["quiet"], p["verbose"], _use_color(p["color"], sys.stderr))
+    msg = Messages(p["quiet"], p["verbose"], use_color(p["color"], sys.stderr))
     try:
         rv = _run(ctx, p, msg)
     except BoilerstripError as exc:
@@ -91,14 +92,22 @@ def mine(ctx: click.Context, **p: Any) -> None:
 def _run(ctx: click.Context, p: dict[str, Any], msg: Messages) -> int:
     from ..mine import format_findings, mine as run_mine, suggest
 
-    _apply_config(ctx, p, list(p["paths"]), msg)
-    cleaner = None if p["no_clean"] else _build_cleaner(p)
+    apply_config(ctx, p, list(p["paths"]), msg)
+    cleaner = None if p["no_clean"] else build_cleaner(p)
     urls = _load_url_maps(p["url_maps"])
     t0 = time.perf_counter()
-    report = run_mine(p["paths"], min_docs=p["min_docs"], top=p["top"], cleaner=cleaner,
-                      clean=not p["no_clean"], max_block_lines=p["max_block_lines"],
-                      text_field=p["text_field"], url_field=p["url_field"], urls=urls,
-                      db=p["db"])
+    bar = None
+    if not p["quiet"] and stderr_is_tty():  # as clean: a bar on a terminal, after a delay
+        bar = msg.progress = Progress(sys.stderr, 0, None, unit="documents")
+    try:
+        report = run_mine(p["paths"], min_docs=p["min_docs"], top=p["top"], cleaner=cleaner,
+                          clean=not p["no_clean"], max_block_lines=p["max_block_lines"],
+                          text_field=p["text_field"], url_field=p["url_field"], urls=urls,
+                          db=p["db"], progress=bar and (lambda nbytes: bar.update(1, nbytes)))
+    finally:
+        if bar is not None:
+            bar.clear()
+            msg.progress = None
     for note in report.skipped[:20]:
         msg.warning(f"skipped {note}")
     if len(report.skipped) > 20:

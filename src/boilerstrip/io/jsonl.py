@@ -10,9 +10,8 @@ Input and output are compressed by file suffix: ``.gz`` (gzip) and ``.zst`` /
 ``.zstd`` (Zstandard, when the ``zstandard`` package is installed). Compressed
 stdin is recognised by its magic bytes.
 
-Memory stays flat: records are read one line at a time; with ``jobs > 1``
-batches of lines go to a process pool with a bounded number in flight, and
-results are written in input order. An output file is written to a temporary
+Memory stays flat: records are read one line at a time (the run, with its
+bounded worker pool, is :mod:`boilerstrip.pipeline.run`). An output file is written to a temporary
 file next to it and moved into place at the end, so a failed run never leaves
 a half-written output behind.
 """
@@ -24,20 +23,19 @@ import json
 import os
 import sys
 import tempfile
-from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Callable, Iterable, Iterator
+from typing import IO, Iterator
 
 from ..errors import ConfigError, InputError
-from ..result import RunStats
 from ..reports.writers import FileReport
 from .text import open_binary
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
-BATCH_LINES = 256
-BATCH_BYTES = 4 << 20
+#: Read size around a decompressor: small, so that the compressed bytes read
+#: (what the progress bar shows) stay close to the records handed out.
+_SMALL_READS = 1 << 16
 
 
 def _zstd(path: str):
@@ -102,7 +100,7 @@ def open_source(path: str) -> Source:
         raw = open_binary(path)
         size = os.fstat(raw.fileno()).st_size
     counter = _Counting(raw)
-    buffered = io.BufferedReader(counter, 1 << 20)
+    buffered = io.BufferedReader(counter, _SMALL_READS if _compression(path) else 1 << 20)
     kind = _compression(path) if path != "-" else None
     if path == "-":
         head = buffered.peek(4)[:4]
@@ -115,11 +113,11 @@ def open_source(path: str) -> Source:
         import gzip
 
         stream: IO[bytes] = io.BufferedReader(gzip.GzipFile(fileobj=buffered, mode="rb"),
-                                              1 << 20)
+                                              _SMALL_READS)
     elif kind == "zstd":
         z = _zstd(path)
         reader = z.ZstdDecompressor().stream_reader(buffered, read_across_frames=True)
-        stream = io.BufferedReader(reader, 1 << 20)
+        stream = io.BufferedReader(reader, _SMALL_READS)
     else:
         stream = buffered
     closers.append(stream)
@@ -255,17 +253,8 @@ def clean_record(line: bytes, lineno: int, cleaner, opts: JsonlOptions) -> Done:
         kind = "null" if text is None else type(text).__name__
         return _bad(opts.name, lineno, f"field {opts.text_field!r} is {kind}, not a string")
     result = cleaner.clean(text)
-    rep = FileReport(opts.name, "unchanged", result.changes, result.status,
-                     removed_share=result.removed_share, skipped_rules=result.skipped,
-                     record=lineno)
-    if opts.keep_text:
-        rep.original, rep.text = result.original, result.text
-    if result.status == "guarded":
-        rep.status = "guarded"
-        rep.message = (f"{opts.name}:{lineno}: guarded: the rules would remove "
-                       f"{result.removed_share:.0%} of the words; left unchanged")
-    elif result.changed:
-        rep.status = "cleaned"
+    rep = FileReport.from_result(result, opts.name, cleaner.max_removed_share, opts.keep_text,
+                                 record=lineno)
     if rep.status != "cleaned" and opts.report_field is None:
         return Done(lineno, line, rep)
     record[opts.text_field] = result.text
@@ -279,144 +268,7 @@ def clean_record(line: bytes, lineno: int, cleaner, opts: JsonlOptions) -> Done:
     return Done(lineno, out + (ending or b""), rep, changed=rep.status == "cleaned")
 
 
-_STATE: tuple | None = None
-
-
-def _init_worker(cleaner, opts: JsonlOptions) -> None:
-    global _STATE
-    _STATE = (cleaner, opts)
-
-
-def _clean_batch(batch: list[tuple[int, bytes]]) -> list[Done]:
-    cleaner, opts = _STATE
-    return [clean_record(line, n, cleaner, opts) for n, line in batch]
-
-
-def _batches(lines: Iterable[tuple[int, bytes]]) -> Iterator[list[tuple[int, bytes]]]:
-    batch: list[tuple[int, bytes]] = []
-    size = 0
-    for item in lines:
-        batch.append(item)
-        size += len(item[1])
-        if len(batch) >= BATCH_LINES or size >= BATCH_BYTES:
-            yield batch
-            batch, size = [], 0
-    if batch:
-        yield batch
-
-
-def process(lines: Iterable[tuple[int, bytes]], cleaner, opts: JsonlOptions, jobs: int = 1,
-            ) -> Iterator[Done]:
-    """Clean numbered lines; yield :class:`Done` in input order.
-
-    With JOBS > 1, at most ``2 * JOBS`` batches are in flight, so memory is
-    bounded by the batch size whatever the input size. Closing the generator
-    early stops the pool.
-    """
-    if jobs <= 1:
-        for n, line in lines:
-            yield clean_record(line, n, cleaner, opts)
-        return
-    from concurrent.futures import ProcessPoolExecutor
-
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                               initargs=(cleaner, opts))
-    pending: deque = deque()
-    try:
-        for batch in _batches(lines):
-            pending.append(pool.submit(_clean_batch, batch))
-            if len(pending) >= 2 * jobs:
-                yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
-    finally:
-        for f in pending:
-            f.cancel()
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
 def numbered(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
     """The lines of STREAM with their 1-based numbers."""
     for n, line in enumerate(stream, 1):
         yield n, line
-
-
-@dataclass
-class JsonlSummary:
-    """Counts of a JSONL run."""
-
-    records: int = 0
-    cleaned: int = 0
-    unchanged: int = 0
-    guarded: int = 0
-    skipped: int = 0
-    errors: int = 0
-    stopped: bool = False     # the reader of stdout went away
-    stats: RunStats = field(default_factory=RunStats)
-
-
-def run(source: Source, sink: Sink, cleaner, opts: JsonlOptions, jobs: int,
-        on_bad_record: str, message: Callable[[str, str], None],
-        on_report: Callable[[FileReport], None] | None = None,
-        progress=None) -> JsonlSummary:
-    """Stream SOURCE to SINK; bad records are skipped or stop the run (``error``).
-
-    MESSAGE(kind, text) receives notes, warnings and errors; ON_REPORT each
-    record's :class:`FileReport` (for ``--report``).
-    """
-    summary = JsonlSummary()
-    gen = process(numbered(source.stream), cleaner, opts, jobs)
-    last_count = 0
-    try:
-        for done in gen:
-            if progress is not None:
-                now = source.counter.count
-                progress.update(1, now - last_count)
-                last_count = now
-            if done.error:
-                if on_bad_record == "skip":
-                    summary.skipped += 1
-                    message("warning", f"{done.error}; record skipped")
-                    continue
-                summary.errors += 1
-                message("error", done.error)
-                break
-            if done.line is not None:
-                sink.write(done.line)
-                if getattr(sink, "closed", False):  # stdout closed (`| head`): stop quietly
-                    summary.stopped = True
-                    break
-            rep = done.report
-            if rep is None:
-                continue
-            summary.records += 1
-            if rep.status == "guarded":
-                summary.guarded += 1
-                message("detail", rep.message)
-            elif rep.status == "cleaned":
-                summary.cleaned += 1
-            else:
-                summary.unchanged += 1
-            _add_stats(summary.stats, rep)
-            for s in rep.skipped_rules:
-                message("warning", f"{opts.name}:{done.lineno}: rule {s.rule} skipped: "
-                                   f"{s.reason}")
-            if on_report is not None:
-                on_report(rep)
-    finally:
-        gen.close()
-    return summary
-
-
-def _add_stats(stats: RunStats, rep: FileReport) -> None:
-    """RunStats.add without the texts (workers send reports, not Results)."""
-    stats.documents += 1
-    if rep.status == "guarded":
-        stats.guarded += 1
-        return
-    if rep.status == "cleaned":
-        stats.changed += 1
-    stats.changes += len(rep.changes)
-    stats.chars_removed += sum(c.end - c.start - len(c.replacement) for c in rep.changes)
-    stats.categories.update(c.category for c in rep.changes)
-    stats.rules.update(c.rule for c in rep.changes)

@@ -1,10 +1,11 @@
-"""The file side of ``boilerstrip clean``: finding files, cleaning each one, writing back.
+"""The files of ``boilerstrip clean``: finding them (the source), cleaning and
+writing each one back (in place or under ``--output-dir``: the sinks that
+run inside the workers).
 
 :func:`collect` turns the PATH arguments into an ordered list of :class:`Task`
-(plus outcomes for paths that cannot be processed at all); :func:`run` cleans
-the tasks, in a process pool with ``jobs > 1``, and yields one
-:class:`~boilerstrip.reports.writers.FileReport` per task **in input order**, so that
-the output is the same whatever the number of jobs.
+(plus reports for paths that cannot be processed at all); :func:`clean_files`
+is the worker's step for a batch of tasks, giving one :class:`Outcome` each.
+The run itself (pool, order, summary) is :mod:`boilerstrip.pipeline.run`.
 
 Symlinks: while walking a folder, symlinks (to files or folders) are never
 followed, so nothing outside the tree is read or written and nothing is
@@ -15,40 +16,25 @@ link stays a link.
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 import functools
 import os
 import re
 import stat
-import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Iterator, Sequence
+from typing import Iterable, Sequence
 
 from ..errors import InputError
-from ..result import RunStats
+from ..io.text import (PendingWrite, abandon_write, finish_write, fsync_folder, inside,
+                       read_bytes, start_write, sync_writes)
 from ..reports.writers import FileReport
-from ..io.text import (BinaryFile, NotUTF8, PendingWrite, abandon_write, decode, encode,
-                     finish_write, fsync_folder, inside, read_bytes, start_write, sync_writes)
+from .clean import DocumentOptions, Outcome, clean_bytes
 
-DEFAULT_INCLUDE = ("*.txt", "*.md")
 #: Folders never entered while walking (tool and version-control state).
 DEFAULT_EXCLUDE = (".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules",
                    "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".eggs",
                    "*.egg-info", ".pre-commit-cache")
-
-
-@dataclass(frozen=True)
-class Options:
-    """What every worker needs to process a file (picklable)."""
-
-    write: bool = True           # rewrite changed files in place
-    diff: bool = False           # compute a unified diff
-    color: bool = False          # colour the diff
-    on_invalid_utf8: str = "error"
-    needs_text: bool = False     # keep original/cleaned text in the report
 
 
 @dataclass(frozen=True)
@@ -80,6 +66,14 @@ def _matches(patterns: Sequence[str], rel: str) -> bool:
         return bool(by_path(rel)) or any(by_path("/".join(parts[:i]))
                                          for i in range(1, len(parts)))
     return False
+
+
+def is_excluded(rel: str, exclude: Sequence[str]) -> bool:
+    """Whether REL (a posix path, e.g. ``--stdin-filename``; a leading ``./``
+    or ``/`` is ignored) is left out by the default excludes or by EXCLUDE."""
+    while rel.startswith(("./", "/")):  # not lstrip("./"): it ate the dot of ".git"
+        rel = rel[1:] if rel.startswith("/") else rel[2:]
+    return _matches(DEFAULT_EXCLUDE + tuple(exclude), rel)
 
 
 def _included(include: Sequence[str], name: str, rel: str) -> bool:
@@ -223,97 +217,12 @@ def _walk(top: str, include: Sequence[str], excludes: Sequence[str], out_root: P
 
 # ------------------------------------------------------------------ one file
 
-_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
-
-
-def split_lines(text: str) -> list[str]:
-    """Lines with their own endings (only CR, LF and CRLF end a line, as in files)."""
-    return _LINES.findall(text)
-
-
-def unified_diff(before: str, after: str, name: str, color: bool = False) -> str:
-    """A unified diff of BEFORE and AFTER (``git apply``-able, colour optional)."""
-    label = name.lstrip("/")
-    out = []
-    for line in difflib.unified_diff(split_lines(before), split_lines(after),
-                                     fromfile=f"a/{label}", tofile=f"b/{label}", n=3):
-        eol = line[len(line.rstrip("\r\n")):]
-        body = line[:len(line) - len(eol)]
-        if color:
-            style = ("\x1b[1m" if line.startswith(("+++", "---")) else
-                     "\x1b[36m" if line.startswith("@@") else
-                     "\x1b[32m" if line.startswith("+") else
-                     "\x1b[31m" if line.startswith("-") else "")
-            if style:
-                body = f"{style}{body}\x1b[0m"
-        if not eol:
-            eol = "\n\\ No newline at end of file\n"
-        out.append(body + eol)
-    return "".join(out)
-
-
-@dataclass
-class Cleaned:
-    """The outcome of cleaning one document's bytes."""
-
-    report: FileReport
-    data: bytes | None = None    # bytes to write/emit (None: nothing to write)
-    changed: bool = False
-    stats: RunStats | None = None
-    diff: str = ""
-
-
-def clean_bytes(data: bytes, display: str, cleaner, opts: Options) -> Cleaned:
-    """Decode, clean and re-encode one document. Never raises on bad input."""
-    try:
-        dec = decode(data, display)
-    except BinaryFile as exc:
-        return Cleaned(FileReport(display, "skipped", message=str(exc)))
-    except NotUTF8 as exc:
-        if opts.on_invalid_utf8 == "skip":
-            return Cleaned(FileReport(display, "skipped", message=f"{exc}; skipped"))
-        return Cleaned(FileReport(display, "error", message=str(exc)))
-    except InputError as exc:
-        return Cleaned(FileReport(display, "error", message=str(exc)))
-    result = cleaner.clean(dec.text)
-    stats = RunStats()
-    stats.add(result)
-    rep = FileReport(display, "unchanged", result.changes, result.status,
-                     removed_share=result.removed_share, skipped_rules=result.skipped)
-    if opts.needs_text:
-        rep.original, rep.text = result.original, result.text
-    if result.status == "guarded":
-        rep.status = "guarded"
-        rep.message = (f"{display}: guarded: the rules would remove "
-                       f"{result.removed_share:.0%} of the words (limit "
-                       f"{cleaner.max_removed_share:.0%}); left unchanged "
-                       f"(--allow-large-removals to apply)")
-        return Cleaned(rep, data, False, stats)
-    new = encode(result.text)
-    if new == data:
-        return Cleaned(rep, data, False, stats)
-    rep.status = "cleaned"
-    diff = unified_diff(result.original, result.text, display, opts.color) if opts.diff else ""
-    return Cleaned(rep, new, True, stats, diff)
-
-
-@dataclass
-class Outcome:
-    """A task's report plus what the parent process prints."""
-
-    report: FileReport
-    stats: RunStats | None = None
-    diff: str = ""
-    size: int = 0
-    written: str | None = None  # folder of the file written (its rename is made durable at the end)
-
-
-def process(task: Task, cleaner, opts: Options) -> Outcome:
+def process(task: Task, cleaner, opts: DocumentOptions) -> Outcome:
     """Read, clean and (in place or under --output-dir) write one file."""
     return process_batch([task], cleaner, opts)[0]
 
 
-def process_batch(tasks: Sequence[Task], cleaner, opts: Options) -> list[Outcome]:
+def process_batch(tasks: Sequence[Task], cleaner, opts: DocumentOptions) -> list[Outcome]:
     """:func:`process` for each of TASKS, in order, with one data sync for the
     files they write instead of one per file (see :func:`textio.sync_writes`).
 
@@ -337,7 +246,7 @@ def process_batch(tasks: Sequence[Task], cleaner, opts: Options) -> list[Outcome
     return outcomes
 
 
-def _stage(task: Task, cleaner, opts: Options) -> tuple[Outcome, PendingWrite | None]:
+def _stage(task: Task, cleaner, opts: DocumentOptions) -> tuple[Outcome, PendingWrite | None]:
     """Read and clean TASK's file and write its new content to a temporary
     file (not yet synced nor renamed)."""
     try:
@@ -361,7 +270,7 @@ def _stage(task: Task, cleaner, opts: Options) -> tuple[Outcome, PendingWrite | 
             pending = start_write(task.target, c.data, task.display, expect=before, sync=False)
     except InputError as exc:
         return Outcome(FileReport(task.display, "error", message=str(exc)), size=task.size), None
-    return Outcome(c.report, c.stats, c.diff, task.size), pending
+    return Outcome(c.report, diff=c.diff, size=task.size), pending
 
 
 def _commit(staged: list[tuple[Outcome, PendingWrite | None]]) -> list[Outcome]:
@@ -403,136 +312,27 @@ def _mkdirs(folder: Path, display: str) -> None:
                          f"{exc.strerror or exc}") from None
 
 
-# ------------------------------------------------------------------ the pool
+# ------------------------------------------------------------------ batches
 
 #: Most files one data sync covers (and one pool task carries).
 BATCH = 32
 
-_STATE: tuple | None = None
+
+def batches(tasks: Sequence[Task], workers: int) -> list[list[Task]]:
+    """TASKS in batches: one data sync per batch, not per file (BATCH files at
+    most, fewer when that would leave a worker idle)."""
+    size = max(1, min(BATCH, len(tasks) // (max(workers, 1) * 8)))
+    return [list(tasks[k:k + size]) for k in range(0, len(tasks), size)]
 
 
-def _init_worker(cleaner, opts: Options) -> None:
-    global _STATE
-    _STATE = (cleaner, opts)
-
-
-def _work(tasks: Sequence[Task]) -> list[Outcome]:
-    cleaner, opts = _STATE
+def clean_files(state: tuple, tasks: Sequence[Task]) -> list[Outcome]:
+    """The worker's step: clean and write a batch of files (STATE: cleaner, options)."""
+    cleaner, opts = state
     return process_batch(tasks, cleaner, opts)
 
 
-def cpu_count() -> int:
-    """Cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover (not Linux)
-        return os.cpu_count() or 1
-
-
-def run(items: Sequence[Task | FileReport], cleaner, opts: Options, jobs: int = 1
-        ) -> Iterator[Outcome]:
-    """Process ITEMS and yield one :class:`Outcome` each, in input order.
-
-    Each rewritten file reaches the disk before its rename; the folders
-    holding the renames are synced once each when the run ends (once per
-    folder instead of once per file).
-    """
-    folders: set[str] = set()
-    try:
-        for outcome in _run(items, cleaner, opts, jobs):
-            if outcome.written is not None:
-                folders.add(outcome.written)
-            yield outcome
-    finally:
-        for folder in sorted(folders):
-            fsync_folder(folder)
-
-
-def _run(items: Sequence[Task | FileReport], cleaner, opts: Options, jobs: int
-         ) -> Iterator[Outcome]:
-    tasks = [t for t in items if isinstance(t, Task)]
-    workers = cpu_count() if jobs == 0 else jobs
-    workers = min(workers, len(tasks))
-    # Files go in batches: one data sync per batch, not per file (BATCH files
-    # at most, fewer when that would leave a worker idle).
-    size = max(1, min(BATCH, len(tasks) // (max(workers, 1) * 8)))
-    batches = [tasks[k:k + size] for k in range(0, len(tasks), size)]
-    if workers <= 1:
-        _init_worker(cleaner, opts)
-        results = (o for b in batches for o in _work(b))
-        for item in items:
-            yield next(results) if isinstance(item, Task) else Outcome(item)
-        return
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                             initargs=(cleaner, opts)) as pool:
-        results = (o for b in pool.map(_work, batches) for o in b)
-        for item in items:
-            yield next(results) if isinstance(item, Task) else Outcome(item)
-
-
-# ------------------------------------------------------------------ progress
-
-class Progress:
-    """A one-line progress bar on a terminal (files done, MB/s, ETA).
-
-    It appears only after DELAY seconds, so short runs print nothing, and it
-    is redrawn at most ten times a second.
-    """
-
-    def __init__(self, stream: IO[str], total_items: int, total_bytes: int | None,
-                 unit: str = "files", delay: float | None = None) -> None:
-        self.stream = stream
-        self.total_items = total_items
-        self.total_bytes = total_bytes
-        self.unit = unit
-        if delay is None:
-            delay = float(os.environ.get("BOILERSTRIP_PROGRESS_DELAY", "0.5"))
-        self.start = time.monotonic()
-        self.show_after = self.start + delay
-        self.last = 0.0
-        self.items = 0
-        self.bytes = 0
-        self.shown = False
-
-    def update(self, items: int = 1, nbytes: int = 0, force: bool = False) -> None:
-        self.items += items
-        self.bytes += nbytes
-        now = time.monotonic()
-        if now < self.show_after or (now - self.last < 0.1 and not force):
-            return
-        self.last = now
-        elapsed = max(now - self.start, 1e-6)
-        rate = self.bytes / elapsed / 1e6
-        parts = []
-        if self.total_bytes:
-            frac = min(1.0, self.bytes / self.total_bytes)
-            filled = int(frac * 24)
-            parts.append("[" + "#" * filled + "." * (24 - filled) + f"] {frac:4.0%}")
-        if self.total_items:
-            parts.append(f"{self.items}/{self.total_items} {self.unit}")
-        else:
-            parts.append(f"{self.items} {self.unit}")
-        parts.append(f"{rate:.1f} MB/s")
-        if self.total_bytes and self.bytes and rate > 0:
-            left = (self.total_bytes - self.bytes) / (rate * 1e6)
-            parts.append(f"ETA {int(left) // 60}:{int(left) % 60:02d}")
-        self.stream.write("\r\x1b[K" + "  ".join(parts))
-        self.stream.flush()
-        self.shown = True
-
-    def clear(self) -> None:
-        """Erase the bar (before a message is printed, and at the end)."""
-        if self.shown:
-            self.stream.write("\r\x1b[K")
-            self.stream.flush()
-            self.shown = False
-            self.last = 0.0
-
-
-def stderr_is_tty() -> bool:
-    try:
-        return sys.stderr.isatty()
-    except (AttributeError, ValueError):
-        return False
+def sync_folders(folders: Iterable[str]) -> None:
+    """Make the renames in FOLDERS durable: each folder synced once, at the end
+    of the run (instead of once per file)."""
+    for folder in sorted(set(folders)):
+        fsync_folder(folder)

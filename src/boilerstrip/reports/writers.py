@@ -32,7 +32,7 @@ import json
 from dataclasses import dataclass
 from typing import IO, Any, Callable, Protocol, Sequence
 
-from ..result import Change, Skipped
+from ..result import Change, Result, Skipped
 
 
 @dataclass
@@ -54,6 +54,32 @@ class FileReport:
     record: int | None = None
     original: str | None = None
     text: str | None = None
+
+    @classmethod
+    def from_result(cls, result: Result, name: str, limit: float, keep_text: bool = False,
+                    record: int | None = None) -> FileReport:
+        """The report of one cleaned document, whatever its source: NAME is the
+        file (RECORD the line of a JSONL record), LIMIT the over-cleaning
+        guard's share (for the message of a guarded document), KEEP_TEXT keeps
+        both texts (for the HTML report). The one place that words a guard."""
+        rep = cls(name, "unchanged", result.changes, result.status,
+                  removed_share=result.removed_share, skipped_rules=result.skipped,
+                  record=record)
+        if keep_text:
+            rep.original, rep.text = result.original, result.text
+        if result.status == "guarded":
+            rep.status = "guarded"
+            rep.message = (f"{rep.where}: guarded: the rules would remove "
+                           f"{result.removed_share:.0%} of the words (limit {limit:.0%}); "
+                           f"left unchanged (--allow-large-removals to apply)")
+        elif result.changed:
+            rep.status = "cleaned"
+        return rep
+
+    @property
+    def where(self) -> str:
+        """The document in messages: the file, or ``file:line`` of a JSONL record."""
+        return self.file if self.record is None else f"{self.file}:{self.record}"
 
     def removal_records(self) -> list[dict[str, Any]]:
         """The removal records of this document (see the module docstring)."""

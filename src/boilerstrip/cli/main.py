@@ -1,0 +1,75 @@
+"""The ``boilerstrip`` command group and its entry point.
+
+    boilerstrip clean [PATH...|-]      filter stdin to stdout, or clean files in place
+    boilerstrip clean --jsonl [FILE|-] clean the text field of JSON Lines records
+    boilerstrip explain FILE|-         show each removal in place, with its rule
+    boilerstrip rules list|show|test|validate|categories
+    boilerstrip mine PATH...           find recurring lines the rules miss
+
+Exit codes: 0 done with nothing to flag (the stdin-to-stdout filter: also
+when it changed the text), 1 a file was cleaned in place, something would
+change (--check, --diff, ``explain``) or a rule example failed (``rules
+test``), 2 usage, configuration, rule, I/O or decoding error. Messages go to stderr, data (text, diffs,
+``--report -``) to stdout. Each command lives in the module named after it.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Sequence
+
+import click
+
+from ..errors import BoilerstripError
+from .clean import clean
+from .common import CONTEXT, silence_stdout
+from .explain import explain
+from .mine import mine
+from .rules import rules
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(package_name="boilerstrip", prog_name="boilerstrip")
+def cli() -> None:
+    """Strip boilerplate (paywall and login prompts, cookie notices, share lines,
+    related-link lists...) from scraped plain text, with a lossless report of
+    every removal.
+
+    \b
+    Examples:
+      curl -s URL | trafilatura | boilerstrip clean > article.txt
+      boilerstrip clean corpus/ --report removals.jsonl
+      boilerstrip clean --check --diff corpus/
+      boilerstrip clean --jsonl corpus.jsonl.gz -o clean.jsonl.gz
+      boilerstrip explain article.txt
+    """
+
+
+for _command in (clean, explain, rules, mine):
+    cli.add_command(_command)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ARGV (default ``sys.argv[1:]``); return the exit code."""
+    try:
+        rv = cli.main(args=list(argv) if argv is not None else None, prog_name="boilerstrip",
+                      standalone_mode=False)
+    except click.exceptions.Exit as exc:  # pragma: no cover (click returns it)
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Abort:
+        sys.stderr.write("aborted\n")
+        return 130
+    except BoilerstripError as exc:
+        msg = str(exc)
+        sys.stderr.write(f"error: {msg}\n")
+        return 2
+    except BrokenPipeError:
+        silence_stdout()
+        return 0
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        return 130
+    return rv if isinstance(rv, int) else 0

@@ -1,0 +1,303 @@
+"""``boilerstrip rules list|show|test|validate|categories``."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from ..errors import BoilerstripError
+from .common import CONTEXT, Messages, Stdout, apply_config, exits
+from .common import plural as _plural
+
+
+@click.group(context_settings=CONTEXT)
+def rules() -> None:
+    """List, show, test and validate rules."""
+
+
+def _load_for_listing(ctx, p: dict[str, Any]):
+    msg = Messages(p.get("quiet", False), p.get("verbose", False), False)
+    apply_config(ctx, p, ["."], msg)
+    from ..engine.core import _bundled_rules
+    from ..rules.loader import check_unique, load_rules
+
+    loaded = [] if p["no_default_rules"] else list(_bundled_rules())
+    for path in p["rules"]:
+        loaded.extend(load_rules(path))
+    check_unique(loaded)
+    return loaded
+
+
+def _listing_options(f):
+    for d in reversed([
+        click.option("--rules", "rules", multiple=True, metavar="PATH",
+                     help="Also load the rules of this file or folder (repeatable)."),
+        click.option("--no-default-rules", is_flag=True, help="Leave the bundled rules out."),
+        click.option("--config", "config", type=click.Path(dir_okay=False), default=None,
+                     metavar="FILE", help="Configuration file."),
+    ]):
+        f = d(f)
+    return f
+
+
+@rules.command("list", context_settings=CONTEXT)
+@click.option("--pack", multiple=True,
+              help="Only rules of this pack: folder or first part of the id (repeatable).")
+@click.option("--category", multiple=True, help="Only rules of this category (repeatable).")
+@click.option("--kind", multiple=True, help="Only rules of this kind (repeatable).")
+@click.option("--profile", type=click.Choice(["article", "page"]), default=None,
+              help="Only rules that run in this profile.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@_listing_options
+@click.pass_context
+@exits
+def rules_list(ctx: click.Context, **p: Any) -> int:
+    """List rules: id, category, kind, pack (opt-in rules are marked)."""
+    rules_ = sorted(_load_for_listing(ctx, p), key=lambda r: r.sort_key())
+    sel = [r for r in rules_
+           if (not p["pack"] or r.pack in p["pack"] or r.id.split(".")[0] in p["pack"])
+           and (not p["category"] or r.category in p["category"])
+           and (not p["kind"] or r.kind in p["kind"])
+           and (not p["profile"] or p["profile"] in r.profiles)]
+    out = Stdout()
+    if p["fmt"] == "json":
+        import json
+
+        data = [{"id": r.id, "category": r.category, "kind": r.kind, "pack": r.pack,
+                 "order": r.order, "enabled": r.enabled, "profiles": list(r.profiles),
+                 "description": r.description, "source": r.source, "line": r.line}
+                for r in sel]
+        out.write((json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+        out.flush()
+        return 0
+    rows = [("ID", "CATEGORY", "KIND", "PACK", "ORDER", "")] + [
+        (r.id, r.category, r.kind, r.pack, str(r.order), "" if r.enabled else "opt-in")
+        for r in sel]
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row[:5], widths)) + ("  " + row[5] if row[5]
+                                                                      else "")
+             for row in rows]
+    out.write(("\n".join(x.rstrip() for x in lines) + "\n").encode("utf-8"))
+    out.flush()
+    if not p.get("quiet"):
+        sys.stderr.write(f"{_plural(len(sel), 'rule')}\n")
+    return 0
+
+
+@rules.command("show", context_settings=CONTEXT)
+@click.argument("rule_id", metavar="ID")
+@_listing_options
+@click.pass_context
+@exits
+def rules_show(ctx: click.Context, rule_id: str, **p: Any) -> int:
+    """Show one rule: what it matches, where it is defined, and its examples."""
+    import dataclasses
+    import difflib
+
+    rules_ = {r.id: r for r in _load_for_listing(ctx, p)}
+    rule = rules_.get(rule_id)
+    if rule is None:
+        close = difflib.get_close_matches(rule_id, list(rules_), n=3)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise BoilerstripError(f"no rule {rule_id!r}{hint}; `boilerstrip rules list` lists them")
+    lines = [f"{rule.id}", f"  category:    {rule.category}", f"  kind:        {rule.kind}",
+             f"  order:       {rule.order}", f"  pack:        {rule.pack}",
+             f"  enabled:     {'yes' if rule.enabled else 'no (opt-in: --enable ' + rule.id + ')'}",
+             f"  profiles:    {', '.join(rule.profiles)}",
+             f"  defined at:  {rule.source}" + (f":{rule.line}" if rule.line else ""),
+             f"  description: {rule.description}"]
+    if rule.patterns:
+        lines.append(f"  match:       {rule.match}   flags: {', '.join(rule.flags) or '(none)'}")
+        lines.append("  patterns:")
+        lines += [f"    {x}" for x in rule.patterns]
+    if rule.unless:
+        lines.append("  unless:")
+        lines += [f"    {x}" for x in rule.unless]
+    when = {k: v for k, v in dataclasses.asdict(rule.when).items()
+            if v not in (None, False) and not (k == "prose_min_words" and v == 25)}
+    if when:
+        lines.append("  when:        " + ", ".join(f"{k}={v}" for k, v in when.items()))
+    if rule.section is not None:
+        lines.append("  section:     " + ", ".join(
+            f"{k}={v}" for k, v in dataclasses.asdict(rule.section).items() if v is not None))
+    if rule.kind in ("leading-fragment", "trailing-fragment"):
+        lines.append(f"  remove:      {rule.remove}")
+    if rule.params:
+        lines.append("  params:      " + ", ".join(f"{k}={v!r}" for k, v in rule.params))
+    if rule.remove_examples:
+        lines.append("  examples, removed:")
+        for ex in rule.remove_examples:
+            lines.append(f"    - {ex.text!r}")
+            if ex.output is not None:
+                lines.append(f"      -> {ex.output!r}")
+    if rule.keep_examples:
+        lines.append("  examples, kept:")
+        lines += [f"    - {ex.text!r}" for ex in rule.keep_examples]
+    out = Stdout()
+    out.write(("\n".join(lines) + "\n").encode("utf-8"))
+    out.flush()
+    return 0
+
+
+@rules.command("test", context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, metavar="[PATH...]")
+@click.option("--select", multiple=True, metavar="ID|CATEGORY|PACK",
+              help="Test only these rules (repeatable).")
+@click.option("-q", "--quiet", is_flag=True, help="Only print failures.")
+@click.pass_context
+@exits
+def rules_test(ctx: click.Context, paths: tuple[str, ...], select: tuple[str, ...],
+               quiet: bool) -> int:
+    """Run the examples of the bundled rules, or of the rules in PATH.
+
+    Exit 1 if an example fails (each failure is shown with a diff), 2 if a
+    rule file is invalid.
+    """
+    from ..engine.core import _bundled_rules
+    from ..rules.loader import check_unique, load_rules, selector_matches
+    from ..rules.selftest import check_rule
+
+    loaded = []
+    if paths:
+        for path in paths:
+            loaded.extend(load_rules(path))
+        check_unique(loaded)
+    else:
+        loaded = list(_bundled_rules())
+    if select:
+        loaded = [r for r in loaded if any(selector_matches(s, r) for s in select)]
+    out = Stdout()
+    failed_rules = 0
+    failures = 0
+    examples = 0
+    for rule in sorted(loaded, key=lambda r: r.sort_key()):
+        examples += len(rule.remove_examples) + len(rule.keep_examples)
+        fails = check_rule(rule)
+        if fails:
+            failed_rules += 1
+            failures += len(fails)
+        for f in fails:
+            out.write(("FAIL " + f.message() + "\n" + _failure_diff(f) + "\n").encode("utf-8"))
+    out.flush()
+    if not quiet or failures:
+        if failures:
+            sys.stderr.write(f"{failures} of {_plural(examples, 'example')} failed "
+                             f"({failed_rules} of {_plural(len(loaded), 'rule')})\n")
+        else:
+            sys.stderr.write(f"{_plural(len(loaded), 'rule')}, {_plural(examples, 'example')}: "
+                             f"all passed\n")
+    return 1 if failures else 0
+
+
+def _failure_diff(f) -> str:
+    import difflib
+
+    from ..pipeline.clean import split_lines
+
+    if f.expected == "removed":
+        return "  the text came back unchanged:\n" + "".join(
+            f"    | {ln}" if ln.endswith("\n") else f"    | {ln}\n"
+            for ln in split_lines(f.got) or [""])
+    expected = f.example.text if f.expected == "kept" else f.expected
+    label = "kept text" if f.expected == "kept" else "expected"
+    diff = difflib.unified_diff(split_lines(expected), split_lines(f.got),
+                                fromfile=label, tofile="got", n=2)
+    out = []
+    for ln in diff:
+        if not ln.endswith("\n"):
+            ln += "\n\\ No newline at end of file\n"
+        out.append("    " + ln.replace("\n", "\n    ", ln.count("\n") - 1))
+    return "".join(out)
+
+
+@rules.command("validate", context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, metavar="[PATH...]")
+@click.option("-q", "--quiet", is_flag=True, help="Only print errors.")
+@exits
+def rules_validate(paths: tuple[str, ...], quiet: bool) -> int:
+    """Check rule files (no text needed): exit 2 with 'file:line: rule-id: message'.
+
+    Without PATH, validates the bundled rules. Every file is checked, so all
+    the problems show up at once.
+    """
+    from ..engine.core import Cleaner, _bundled_rules
+    from ..errors import RuleError
+    from ..rules.loader import bundled_rules_dir, load_rules, rule_files, take_warnings
+
+    take_warnings()
+    targets = paths or (str(bundled_rules_dir()),)
+    errors = 0
+    loaded = []
+    files = 0
+    for path in targets:
+        try:
+            fl = rule_files(path)
+        except RuleError as exc:
+            sys.stderr.write(f"{exc}\n")
+            errors += 1
+            continue
+        for f in fl:
+            files += 1
+            try:
+                loaded.extend(load_rules(f))
+            except RuleError as exc:
+                sys.stderr.write(f"{exc}\n")
+                errors += 1
+    seen: dict[str, Any] = {}
+    for r in loaded:
+        if r.id in seen:
+            first = seen[r.id]
+            dup = r.error(f"duplicate rule id (first defined at {first.source}:{first.line})")
+            sys.stderr.write(f"{dup}\n")
+            errors += 1
+        seen[r.id] = r
+    if not errors and loaded:
+        try:  # compiles every pattern and runs the kind-specific checks
+            Cleaner(default_rules=False, extra_rules=loaded, enable=[r.id for r in loaded],
+                    profile="article")
+            page_rules = [r for r in loaded if "page" in r.profiles]
+            if page_rules:
+                Cleaner(profile="page", default_rules=False, extra_rules=page_rules,
+                        enable=[r.id for r in page_rules])
+        except RuleError as exc:
+            sys.stderr.write(f"{exc}\n")
+            errors += 1
+    if paths:
+        bundled = {r.id for r in _bundled_rules()}
+        for r in loaded:
+            if r.id in bundled and not r.source.startswith(str(bundled_rules_dir())):
+                warn = r.error("same id as a bundled rule: use it with --no-default-rules "
+                               "or rename it")
+                sys.stderr.write(f"warning: {warn}\n")
+    for w in take_warnings():
+        sys.stderr.write(f"warning: {w}\n")
+    if errors:
+        sys.stderr.write(f"{_plural(errors, 'error')} in {_plural(files, 'file')}\n")
+        return 2
+    if not quiet:
+        sys.stderr.write(f"ok: {_plural(len(loaded), 'rule')} in {_plural(files, 'file')}\n")
+    return 0
+
+
+@rules.command("categories", context_settings=CONTEXT)
+@exits
+def rules_categories() -> int:
+    """List the rule categories (for --ignore/--select/--enable) with the bundled rule counts."""
+    from collections import Counter
+
+    from ..rules.categories import CATEGORIES, OPT_IN_CATEGORIES
+    from ..engine.core import _bundled_rules
+
+    counts = Counter(r.category for r in _bundled_rules())
+    width = max(len(c) for c in CATEGORIES)
+    lines = []
+    for cat, desc in CATEGORIES.items():
+        tag = "  (opt-in)" if cat in OPT_IN_CATEGORIES else ""
+        lines.append(f"{cat.ljust(width)}  {counts.get(cat, 0):>3}  {desc}{tag}")
+    out = Stdout()
+    out.write(("\n".join(lines) + "\n").encode("utf-8"))
+    out.flush()
+    return 0

@@ -1,0 +1,71 @@
+"""The one ordered worker pool of a run (files and JSONL records alike).
+
+:func:`ordered` applies ``work(state, batch)`` to each batch and yields the
+results **in input order**, so the output never depends on the number of
+workers. With more than one job, the batches go to a process pool with at
+most ``2 * jobs`` in flight: memory stays bounded by the batch size, whatever
+the size of the input. ``state`` (the cleaner and the run's options) is sent
+once to each worker when it starts, not with every batch.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from typing import Any, Callable, Iterable, Iterator, TypeVar
+
+B = TypeVar("B")
+R = TypeVar("R")
+
+#: What this worker process was started with (set once per process by the pool).
+_STATE: Any = None
+
+
+def _start(state: Any) -> None:
+    global _STATE
+    _STATE = state
+
+
+def _call(work: Callable[[Any, Any], Any], batch: Any) -> Any:
+    return work(_STATE, batch)
+
+
+def cpu_count() -> int:
+    """Cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover (not Linux)
+        return os.cpu_count() or 1
+
+
+def workers_for(jobs: int) -> int:
+    """The number of workers of ``--jobs JOBS`` (0: all cores)."""
+    return cpu_count() if jobs == 0 else jobs
+
+
+def ordered(work: Callable[[Any, B], R], batches: Iterable[B], state: Any, jobs: int
+            ) -> Iterator[R]:
+    """``work(state, batch)`` for each of BATCHES, in order, in JOBS processes.
+
+    WORK must be a module-level function (it is pickled by name). Closing the
+    generator early stops the pool and drops the batches not yet started.
+    """
+    if jobs <= 1:
+        for batch in batches:
+            yield work(state, batch)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start, initargs=(state,))
+    pending: deque = deque()
+    try:
+        for batch in batches:
+            pending.append(pool.submit(_call, work, batch))
+            if len(pending) >= 2 * jobs:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for f in pending:
+            f.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,92 @@
+"""The document pipeline under ``boilerstrip clean``: the ordered pool, the one
+loop to the sinks, and the run summary, without the command line."""
+
+from __future__ import annotations
+
+import pytest
+
+from boilerstrip.pipeline.clean import Outcome
+from boilerstrip.pipeline.pool import ordered
+from boilerstrip.pipeline.run import consume
+from boilerstrip.pipeline.summary import RunSummary
+from boilerstrip.reports.writers import FileReport
+
+
+def _square_all(offset: int, batch: list[int]) -> list[int]:
+    """A worker step: module level, so the pool can send it by name."""
+    return [offset + x * x for x in batch]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_pool_keeps_the_input_order(jobs):
+    batches = [list(range(k, k + 7)) for k in range(0, 70, 7)]
+    got = [x for out in ordered(_square_all, batches, 1000, jobs) for x in out]
+    assert got == [1000 + x * x for x in range(70)]
+
+
+def test_closing_the_pool_early_stops_it():
+    batches = ([k] for k in range(10_000))
+    gen = ordered(_square_all, batches, 0, 2)
+    assert next(gen) == [0] and next(gen) == [1]
+    gen.close()  # must return, not wait for 10,000 batches
+    with pytest.raises(StopIteration):
+        next(gen)
+
+
+class _Sink:
+    def __init__(self, close_after: int | None = None) -> None:
+        self.data: list[bytes] = []
+        self.close_after = close_after
+
+    @property
+    def closed(self) -> bool:
+        return self.close_after is not None and len(self.data) >= self.close_after
+
+    def write(self, data: bytes) -> None:
+        self.data.append(data)
+
+
+def _record(n: int, status: str = "unchanged") -> Outcome:
+    return Outcome(FileReport("in.jsonl", status, record=n), f"{n}\n".encode())
+
+
+def _consume(outcomes, sink, skip: bool):
+    said: list[tuple[str, str]] = []
+    announced: list[FileReport] = []
+    summary = consume(outcomes, RunSummary(), announce=announced.append,
+                      say=lambda kind, text: said.append((kind, text)), sink=sink,
+                      skip_bad_records=skip)
+    return summary, said, announced
+
+
+@pytest.mark.parametrize("skip", [True, False])
+def test_a_bad_record_is_skipped_or_ends_the_run(skip):
+    outcomes = [_record(1, "cleaned"), Outcome(None, error="in.jsonl:2: not valid JSON"),
+                _record(3)]
+    sink = _Sink()
+    summary, said, announced = _consume(outcomes, sink, skip)
+    if skip:
+        assert sink.data == [b"1\n", b"3\n"] and len(announced) == 2
+        assert said == [("warning", "in.jsonl:2: not valid JSON; record skipped")]
+        assert summary.counts["skipped"] == 1 and summary.exit_code(True) == 1
+    else:
+        assert sink.data == [b"1\n"] and len(announced) == 1
+        assert said == [("error", "in.jsonl:2: not valid JSON")]
+        assert summary.counts["error"] == 1 and summary.exit_code(True) == 2
+
+
+def test_a_closed_output_ends_the_run_quietly():
+    sink = _Sink(close_after=2)
+    summary, said, _ = _consume((_record(n) for n in range(1, 100)), sink, False)
+    assert sink.data == [b"1\n", b"2\n"] and summary.stopped and not said
+
+
+def test_summary_line_and_exit_codes():
+    summary = RunSummary()
+    for status in ("cleaned", "cleaned", "unchanged", "guarded", "error"):
+        summary.add(FileReport("f", status))
+    assert summary.line(check=True) == ("2 files would be cleaned (0 removals), 1 unchanged, "
+                                        "1 guarded, 1 error")
+    assert summary.exit_code(changed_is_failure=False) == 2
+    summary.counts["error"] = 0
+    assert summary.exit_code(True) == 1 and summary.exit_code(False) == 0
