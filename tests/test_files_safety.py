@@ -62,3 +62,48 @@ def test_atomic_file_keeps_the_mode_and_drops_its_temp_on_failure(tmp_path):
     f.write("half")
     f.abort()
     assert out.read_text() == "new" and os.listdir(tmp_path) == ["r.json"]
+
+
+# ------------------------------------------------------------------ mine --db
+
+def _corpus(tmp_path: Path) -> Path:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(4):
+        (corpus / f"{i}.txt").write_text(f"Story {i} about the budget.\nSubscribe to our daily "
+                                         f"digest now\n", encoding="utf-8")
+    return corpus
+
+
+def test_mine_db_refuses_an_input_or_a_foreign_file(tmp_path):
+    corpus = _corpus(tmp_path)
+    doc = corpus / "0.txt"
+    before = doc.read_bytes()
+    proc = run("mine", str(doc), str(corpus), "--min-docs", "2", "--db", str(doc))
+    no_traceback(proc)
+    assert proc.returncode == 2 and "one of the inputs" in err(proc)
+    assert len(err(proc).strip().splitlines()) == 1
+    assert doc.read_bytes() == before
+    notes = tmp_path / "notes.db"
+    notes.write_bytes(b"my notes, not a database\n")
+    proc = run("mine", str(corpus), "--db", str(notes))
+    assert proc.returncode == 2 and "not a boilerstrip mine database" in err(proc)
+    assert notes.read_bytes() == b"my notes, not a database\n"
+    other = tmp_path / "other.sqlite"  # a SQLite database, but someone else's
+    sqlite3.connect(other).execute("CREATE TABLE t(x)").connection.close()
+    proc = run("mine", str(corpus), "--db", str(other))
+    assert proc.returncode == 2 and "not a boilerstrip mine database" in err(proc)
+
+
+def test_mine_db_is_written_atomically_and_can_be_reused(tmp_path):
+    corpus = _corpus(tmp_path)
+    db = tmp_path / "out" / "counts.sqlite"
+    db.parent.mkdir()
+    for _ in range(2):  # the second run replaces the first run's database
+        proc = run("mine", str(corpus), "--min-docs", "2", "--db", str(db))
+        no_traceback(proc)
+        assert proc.returncode == 0, err(proc)
+        assert os.listdir(db.parent) == ["counts.sqlite"]
+        con = sqlite3.connect(db)
+        assert con.execute("SELECT COUNT(*) FROM docs").fetchone()[0] == 4
+        con.close()
