@@ -30,6 +30,7 @@ from typing import IO, Iterator, Sequence
 from ..errors import InputError
 from ..result import RunStats
 from ..reports.writers import FileReport
+from ..io.names import diff_label
 from ..io.text import (BinaryFile, NotUTF8, PendingWrite, abandon_write, decode, encode,
                      finish_write, fsync_folder, inside, read_bytes, start_write, sync_writes)
 
@@ -235,8 +236,10 @@ def unified_diff(before: str, after: str, name: str, color: bool = False) -> str
     """A unified diff of BEFORE and AFTER (``git apply``-able, colour optional)."""
     label = name.lstrip("/")
     out = []
+    # a name with a newline or bytes that are not UTF-8 is quoted as git does
     for line in difflib.unified_diff(split_lines(before), split_lines(after),
-                                     fromfile=f"a/{label}", tofile=f"b/{label}", n=3):
+                                     fromfile=diff_label(f"a/{label}"),
+                                     tofile=diff_label(f"b/{label}"), n=3):
         eol = line[len(line.rstrip("\r\n")):]
         body = line[:len(line) - len(eol)]
         if color:
