@@ -64,31 +64,40 @@ class Messages:
         except (BrokenPipeError, ValueError):
             pass
 
+    @staticmethod
+    def _safe(text: str) -> str:
+        # a file name can hold a newline or an escape sequence: it must not
+        # forge a line of the log nor drive the terminal
+        from ..io.names import shown
+
+        return shown(text)
+
     def _prefix(self, kind: str) -> str:
         if self.color:
             return f"{_STYLES[kind]}{kind}:\x1b[0m "
         return f"{kind}: "
 
     def error(self, text: str) -> None:
-        self._emit(self._prefix("error") + text)
+        self._emit(self._prefix("error") + self._safe(text))
 
     def warning(self, text: str) -> None:
         if not self.quiet:
-            self._emit(self._prefix("warning") + text)
+            self._emit(self._prefix("warning") + self._safe(text))
 
     def note(self, text: str) -> None:
         if not self.quiet:
-            self._emit(self._prefix("note") + text)
+            self._emit(self._prefix("note") + self._safe(text))
 
     def info(self, text: str, style: str | None = None) -> None:
         if not self.quiet:
+            text = self._safe(text)
             if style and self.color:
                 text = f"{_STYLES[style]}{text}\x1b[0m"
             self._emit(text)
 
     def detail(self, text: str) -> None:
         if self.verbose and not self.quiet:
-            self._emit(text)
+            self._emit(self._safe(text))
 
     def __call__(self, kind: str, text: str) -> None:
         getattr(self, kind)(text)
@@ -223,7 +232,7 @@ def _exits(f):
         try:
             rv = f(*args, **kwargs)
         except BoilerstripError as exc:
-            sys.stderr.write(f"error: {exc}\n")
+            sys.stderr.write(f"error: {Messages._safe(str(exc))}\n")
             rv = 2
         click.get_current_context().exit(rv if isinstance(rv, int) else 0)
 
