@@ -405,11 +405,11 @@ def _open_report(path: str | None, fmt: str | None, out: Stdout):
     if path == "-":
         stream = _TextToStdout(out)
     else:
-        try:
-            stream = open(path, "w", encoding="utf-8", newline="\n")
-        except OSError as exc:
-            raise BoilerstripError(f"{path}: cannot write the report: "
-                                   f"{exc.strerror or exc}") from None
+        from ..io.text import AtomicFile
+
+        # renamed into place at the end: a failed run (disk full...) leaves no
+        # half report and no temporary file, and never a truncated input
+        stream = AtomicFile(path)
     return _Report(spec.open(stream), stream if path != "-" else None, spec.needs_text)
 
 
@@ -440,7 +440,7 @@ class _Report:
         if abort is not None:
             abort()
         if self.stream is not None:
-            self.stream.close()
+            getattr(self.stream, "abort", self.stream.close)()
 
 
 def _summary_dict(counts: dict[str, int], stats, mode: str) -> dict[str, Any]:
