@@ -8,15 +8,17 @@ line of its log.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import sqlite3
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from _cli_helpers import PLAIN, SEED_B, err, no_traceback, run
+from _cli_helpers import EXE, env, err, no_traceback, run
 from boilerstrip.errors import InputError
 from boilerstrip.reports.html import HtmlReportWriter
 
@@ -107,3 +109,110 @@ def test_mine_db_is_written_atomically_and_can_be_reused(tmp_path):
         con = sqlite3.connect(db)
         assert con.execute("SELECT COUNT(*) FROM docs").fetchone()[0] == 4
         con.close()
+
+
+# ------------------------------------------------------------------ outputs that are inputs
+
+@pytest.mark.parametrize("how", ["same", "symlink", "hardlink"])
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "html"])
+def test_report_naming_an_input_is_refused(tmp_path, how, fmt):
+    doc = tmp_path / "doc.txt"
+    doc.write_text("A sentence about the budget.\n" + DEBRIS, encoding="utf-8")
+    before = doc.read_bytes()
+    report = {"same": doc, "symlink": tmp_path / "r", "hardlink": tmp_path / "r"}[how]
+    if how == "symlink":
+        report.symlink_to(doc)
+    elif how == "hardlink":
+        os.link(doc, report)
+    proc = run("clean", "--check", str(tmp_path), "--include", "*", "--report", str(report),
+               "--report-format", fmt)
+    no_traceback(proc)
+    assert proc.returncode == 2, err(proc)
+    # a symlink is refused as such before anything is read
+    assert ("symlink" if how == "symlink" else "names the input") in err(proc)
+    assert len(err(proc).splitlines()) == 1
+    assert doc.read_bytes() == before
+    assert not [n for n in os.listdir(tmp_path) if n.endswith(".boilerstrip-tmp")]
+
+
+def test_jsonl_output_or_report_naming_the_input_is_refused(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"text": "Hello.\n" + DEBRIS}) + "\n", encoding="utf-8")
+    before = src.read_bytes()
+    for opt in ("-o", "--report"):
+        proc = run("clean", "--jsonl", str(src), opt, str(src))
+        no_traceback(proc)
+        assert proc.returncode == 2 and "names the input" in err(proc), err(proc)
+        assert src.read_bytes() == before
+
+
+def test_report_on_a_full_disk_is_one_line_and_leaves_nothing(tmp_path):
+    resource = pytest.importorskip("resource")
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for i in range(30):
+        (folder / f"{i}.txt").write_text(f"Story {i}.\n" + DEBRIS, encoding="utf-8")
+    old = tmp_path / "r.json"
+    old.write_text("previous report\n")
+
+    def small_files() -> None:  # writes past 2 kB fail (EFBIG; Python ignores SIGXFSZ)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2048, 2048))
+
+    for fmt in ("json", "jsonl", "html"):
+        proc = run("clean", "--check", str(folder), "--report", str(old), "--report-format",
+                   fmt)
+        assert proc.returncode == 1, err(proc)  # without a limit, it works
+        old.write_text("previous report\n")
+        proc = subprocess.run([EXE, "clean", "--check", str(folder), "--report", str(old),
+                               "--report-format", fmt], capture_output=True, env=env(),
+                              preexec_fn=small_files, timeout=120)
+        no_traceback(proc)
+        assert proc.returncode == 2, err(proc)
+        last = err(proc).strip().splitlines()[-1]
+        assert last.startswith(f"error: {old}: cannot write:"), last
+        assert old.read_text() == "previous report\n"
+        assert sorted(os.listdir(tmp_path)) == ["docs", "r.json"]
+
+
+# ------------------------------------------------------------------ hostile file names
+
+def _hostile_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "names"
+    folder.mkdir()
+    for raw in (b"a\xff.txt", b"b\nerror: forged.txt", b"c\x1b[31m.txt", b"d.txt"):
+        with open(os.path.join(os.fsencode(folder), raw), "wb") as f:
+            f.write(b"A sentence about the budget and the plan.\nMore about it here.\n"
+                    + DEBRIS.encode())
+    return folder
+
+
+def test_non_utf8_and_control_names_in_reports_and_diffs(tmp_path):
+    folder = _hostile_folder(tmp_path)
+    for fmt in ("json", "jsonl"):
+        rep = tmp_path / f"r.{fmt}"
+        proc = run("clean", "--diff", str(folder), "--report", str(rep))
+        no_traceback(proc)
+        assert proc.returncode == 1, err(proc)
+        assert proc.stdout.count(b"\n--- ") + proc.stdout.startswith(b"--- ") == 4
+        assert b'--- "a/' + os.fsencode(folder).lstrip(b"/") + b'/a\\377.txt"' in proc.stdout
+        assert b'/b\\nerror: forged.txt"' in proc.stdout
+        text = rep.read_text(encoding="utf-8")
+        if fmt == "json":
+            files = json.loads(text)["files"]
+        else:
+            files = [json.loads(line) for line in text.splitlines()]
+        assert len(files) == 4
+        names = sorted(f["file"].rsplit("/", 1)[1] for f in files)
+        assert names == ["a\\xff.txt", "b\nerror: forged.txt", "c\x1b[31m.txt", "d.txt"]
+        exact = {os.fsencode(folder) + b"/a\xff.txt"}
+        assert {base64.b64decode(f["file_bytes"]) for f in files if "file_bytes" in f} == exact
+
+
+def test_names_cannot_forge_log_lines(tmp_path):
+    folder = _hostile_folder(tmp_path)
+    proc = run("clean", "--check", "-v", str(folder))
+    no_traceback(proc)
+    lines = err(proc).splitlines()
+    assert not any(line.startswith("error: forged") for line in lines)
+    assert any("b\\nerror: forged.txt" in line for line in lines)
+    assert b"\x1b" not in proc.stderr

@@ -543,6 +543,7 @@ def _clean_files(p, cleaner, msg: Messages, out: Stdout, report) -> int:
                            p["output_dir"])
     for n in notes:
         msg.detail(n)
+    _refuse_input_as_report(p["report"], items)
     tasks = [t for t in items if isinstance(t, Task)]
     opts = Options(write=not (p["check"] or p["diff"] or p["output_dir"]), diff=p["diff"],
                    color=_use_color(p["color"], sys.stdout),
@@ -586,6 +587,15 @@ def _clean_files(p, cleaner, msg: Messages, out: Stdout, report) -> int:
     return _exit_code(counts, p["exit_zero"])
 
 
+def _refuse_input_as_report(report: str | None, items) -> None:
+    """A report path that is one of the inputs would replace it: refuse."""
+    from ..pipeline.files import input_named_by
+
+    clash = input_named_by(report, items) if report and report != "-" else None
+    if clash is not None:
+        raise BoilerstripError(f"{report}: --report names the input {clash}; nothing done")
+
+
 def _clean_jsonl(p, cleaner, msg: Messages, out: Stdout, report) -> int:
     from ..io import jsonl
     from ..pipeline.files import Progress, cpu_count, stderr_is_tty
@@ -593,6 +603,11 @@ def _clean_jsonl(p, cleaner, msg: Messages, out: Stdout, report) -> int:
     path = p["paths"][0] if p["paths"] else "-"
     if path == "-" and _stdin_is_tty():
         raise click.UsageError("--jsonl: no FILE given and stdin is a terminal")
+    from ..pipeline.files import same_file
+
+    for opt in ("report", "output"):
+        if path != "-" and p[opt] and p[opt] != "-" and same_file(p[opt], path):
+            raise BoilerstripError(f"{p[opt]}: --{opt} names the input {path}; nothing done")
     source = jsonl.open_source(path)
     name = (p["stdin_filename"] or source.name) if path == "-" else source.name
     if p["check"]:

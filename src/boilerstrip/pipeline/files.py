@@ -222,6 +222,35 @@ def _walk(top: str, include: Sequence[str], excludes: Sequence[str], out_root: P
             add(Task(full, full, full, out, lst.st_size))
 
 
+def same_file(a: str, b: str) -> bool:
+    """Whether A and B are one file (device and inode: through symlinks and
+    hard links alike); False when either does not exist."""
+    try:
+        sa, sb = os.stat(a), os.stat(b)
+    except (OSError, ValueError):
+        return False
+    return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
+
+
+def input_named_by(path: str, items: Sequence[Task | FileReport]) -> str | None:
+    """The input among ITEMS' tasks that PATH (an output or report) is, or None.
+
+    Writing there would destroy the input (a report is opened before the
+    files are read). Only tasks of PATH's size are looked at, so this costs
+    a stat per same-sized file, not per file.
+    """
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    for task in items:
+        if isinstance(task, Task) and task.size == st.st_size and same_file(path, task.path):
+            return task.display
+    return None
+
+
 # ------------------------------------------------------------------ one file
 
 _LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
