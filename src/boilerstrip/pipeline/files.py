@@ -8,9 +8,10 @@ the output is the same whatever the number of jobs.
 
 Symlinks: while walking a folder, symlinks (to files or folders) are never
 followed, so nothing outside the tree is read or written and nothing is
-cleaned twice. A symlink named on the command line is followed only when its
-target lies inside the current folder; the target is then rewritten and the
-link stays a link.
+cleaned twice. A symlink named on the command line, to a file or to a
+folder, is followed only when its target lies inside the current folder; the
+target is then rewritten and the link stays a link. A file named twice (also
+through a folder, a symlink or a hard link) is cleaned once.
 """
 
 from __future__ import annotations
@@ -124,8 +125,16 @@ def collect(paths: Sequence[str], include: Sequence[str], exclude: Sequence[str]
     cwd = Path.cwd().resolve()
     out_root = Path(output_dir).resolve() if output_dir else None
     claimed: dict[str, str] = {}
+    seen: dict[tuple[int, int], str] = {}
 
-    def add(task: Task) -> None:
+    def add(task: Task, st: os.stat_result) -> None:
+        # a file named twice (a.txt ./a.txt, a file and its folder, two hard
+        # links) is cleaned once: twice would race with itself under -j
+        key_ = (st.st_dev, st.st_ino)
+        if key_ in seen:
+            notes.append(f"{task.display}: already listed as {seen[key_]}")
+            return
+        seen[key_] = task.display
         if task.out is not None:
             key = os.path.normpath(os.path.abspath(task.out))
             if key in claimed:
@@ -151,27 +160,25 @@ def collect(paths: Sequence[str], include: Sequence[str], exclude: Sequence[str]
         except OSError:
             items.append(FileReport(arg, "error", message=f"{arg}: dangling symlink"))
             continue
+        if not (stat.S_ISDIR(st.st_mode) or stat.S_ISREG(st.st_mode)):
+            items.append(FileReport(arg, "skipped", message=f"{arg}: skipped: not a regular file"))
+            continue
+        real = Path(os.path.realpath(arg))
+        if is_link and not inside(real, cwd):  # the same rule for files and folders
+            items.append(FileReport(arg, "skipped", message=(
+                f"{arg}: skipped: symlink to {real}, outside the current folder")))
+            continue
         if stat.S_ISDIR(st.st_mode):
             _walk(arg, include, excludes, out_root, add, notes, items)
-            continue
-        if not stat.S_ISREG(st.st_mode):
-            items.append(FileReport(arg, "skipped", message=f"{arg}: skipped: not a regular file"))
             continue
         if force_exclude:
             rel = os.path.relpath(os.path.abspath(arg), cwd).replace(os.sep, "/")
             if _matches(excludes, rel if not rel.startswith("..") else Path(arg).name):
                 notes.append(f"{arg}: excluded (matches --exclude)")
                 continue
-        target = arg
-        if is_link:
-            real = Path(os.path.realpath(arg))
-            if not inside(real, cwd):
-                items.append(FileReport(arg, "skipped", message=(
-                    f"{arg}: skipped: symlink to {real}, outside the current folder")))
-                continue
-            target = str(real)
+        target = str(real) if is_link else arg
         out = str(Path(output_dir) / Path(arg).name) if output_dir else None
-        add(Task(arg, arg, target, out, st.st_size))
+        add(Task(arg, arg, target, out, st.st_size), st)
     return items, notes
 
 
@@ -219,7 +226,7 @@ def _walk(top: str, include: Sequence[str], excludes: Sequence[str], out_root: P
             if not stat.S_ISREG(lst.st_mode):
                 continue
             out = str(out_root / rel) if out_root is not None else None
-            add(Task(full, full, full, out, lst.st_size))
+            add(Task(full, full, full, out, lst.st_size), lst)
 
 
 def same_file(a: str, b: str) -> bool:
