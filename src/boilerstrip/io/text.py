@@ -125,6 +125,54 @@ def read_bytes(path: str | os.PathLike[str], name: str | None = None) -> bytes:
             raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from None
 
 
+#: The largest file :func:`read_regular` reads by default (``explain`` and
+#: other whole-file reads): a bound, so that a huge or endless file is an
+#: error rather than all of memory.
+MAX_READ_BYTES = 1 << 30
+
+
+def read_regular(path: str | os.PathLike[str], name: str | None = None,
+                 limit: int | None = MAX_READ_BYTES) -> bytes:
+    """Read a regular file of at most LIMIT bytes (None: no limit).
+
+    A FIFO, a device (``/dev/zero``), a socket or a folder is refused, once
+    it is open (``O_NONBLOCK``, so that opening a FIFO does not wait for a
+    writer) and before anything is read; so is a file larger than LIMIT.
+    Errors are one-line :class:`InputError` naming NAME.
+    """
+    name = str(path) if name is None else name
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        raise _read_error(exc, name) from None
+    with open(fd, "rb", closefd=True) as f:
+        try:
+            st = os.fstat(fd)
+            if stat.S_ISDIR(st.st_mode):
+                raise InputError(f"{name}: is a folder")
+            if not stat.S_ISREG(st.st_mode):
+                raise InputError(f"{name}: not a regular file (a FIFO, device or socket)")
+            if limit is not None and st.st_size > limit:
+                raise InputError(f"{name}: larger than the limit of {limit:,} bytes")
+            data = f.read() if limit is None else f.read(limit + 1)
+        except OSError as exc:
+            raise _read_error(exc, name) from None
+    if limit is not None and len(data) > limit:  # grew while being read
+        raise InputError(f"{name}: larger than the limit of {limit:,} bytes")
+    return data
+
+
+def _read_error(exc: OSError, name: str) -> InputError:
+    """The one-line error of a failed open or read."""
+    if isinstance(exc, IsADirectoryError):
+        return InputError(f"{name}: is a folder")
+    if isinstance(exc, FileNotFoundError):
+        return InputError(f"{name}: no such file")
+    if isinstance(exc, PermissionError):
+        return InputError(f"{name}: cannot read: permission denied")
+    return InputError(f"{name}: cannot read: {exc.strerror or exc}")
+
+
 def same_file_state(a: os.stat_result, b: os.stat_result) -> bool:
     """Whether two stats show the same file with the same content stamp."""
     return (a.st_dev, a.st_ino, a.st_size, a.st_mtime_ns) == \

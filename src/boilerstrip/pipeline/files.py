@@ -33,7 +33,8 @@ from ..result import RunStats
 from ..reports.writers import FileReport
 from ..io.names import diff_label
 from ..io.text import (BinaryFile, NotUTF8, PendingWrite, abandon_write, decode, encode,
-                     finish_write, fsync_folder, inside, read_bytes, start_write, sync_writes)
+                       finish_write, fsync_folder, inside, read_regular, start_write,
+                       sync_writes)
 
 DEFAULT_INCLUDE = ("*.txt", "*.md")
 #: Folders never entered while walking (tool and version-control state).
@@ -384,7 +385,9 @@ def _stage(task: Task, cleaner, opts: Options) -> tuple[Outcome, PendingWrite | 
     except OSError:
         before = None
     try:
-        data = read_bytes(task.path, task.display)
+        # regular files only: one swapped for a FIFO since it was listed
+        # must not hang the run
+        data = read_regular(task.path, task.display, limit=None)
     except InputError as exc:
         return Outcome(FileReport(task.display, "error", message=str(exc)), size=task.size), None
     c = clean_bytes(data, task.display, cleaner, opts)
