@@ -400,10 +400,37 @@ def _stage(task: Task, cleaner, opts: Options) -> tuple[Outcome, PendingWrite | 
                 _mkdirs(out.parent, task.display)
                 pending = start_write(out, c.data, str(out), sync=False)
         elif opts.write and c.changed and task.target is not None:
+            refused = _not_rewritable(before, task.target, task.display)
+            if refused is not None:
+                return Outcome(refused, c.stats, c.diff, task.size), None
             pending = start_write(task.target, c.data, task.display, expect=before, sync=False)
     except InputError as exc:
         return Outcome(FileReport(task.display, "error", message=str(exc)), size=task.size), None
     return Outcome(c.report, c.stats, c.diff, task.size), pending
+
+
+def _not_rewritable(st: os.stat_result | None, path: str, display: str) -> FileReport | None:
+    """Why a changed file is not rewritten in place, or None.
+
+    A read-only file is left alone, as black does: its mode says "do not
+    change me" (root could, so the mode bits are read, not access()). A file
+    with hard links is left alone too: an atomic rewrite makes a new inode,
+    so its other names would silently keep the old text, and writing through
+    the inode instead would give up "the original or the cleaned text, never
+    a mix" (see SECURITY.md). Both are errors, so that a run that could not
+    do what was asked does not exit as if it had.
+    """
+    if st is None:
+        return None
+    if not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or \
+            not os.access(path, os.W_OK):
+        return FileReport(display, "error", message=(
+            f"{display}: not rewritten: the file is read-only"))
+    if st.st_nlink > 1:
+        return FileReport(display, "error", message=(
+            f"{display}: not rewritten: it has {st.st_nlink} hard links, which an atomic "
+            f"rewrite would break (clean a copy, or use --output-dir)"))
+    return None
 
 
 def _commit(staged: list[tuple[Outcome, PendingWrite | None]]) -> list[Outcome]:
