@@ -317,6 +317,11 @@ def clean(ctx: click.Context, **p: Any) -> int:
     msg = Messages(p["quiet"], p["verbose"], err_color)
     _apply_config(ctx, p, paths if paths and "-" not in paths else ["."], msg)
     _check_clean_usage(p)
+    from ..pipeline.files import cap_jobs
+
+    p["jobs"], too_many = cap_jobs(p["jobs"])  # -j 100000 would fork until memory runs out
+    if too_many:
+        msg.warning(too_many)
     from ..reports.writers import REPORT_FORMATS, format_for_path
 
     report_format = None
