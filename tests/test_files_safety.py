@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from _cli_helpers import EXE, env, err, no_traceback, run
+from _cli_helpers import EXE, PLAIN, env, err, no_traceback, run
 from boilerstrip.errors import InputError
 from boilerstrip.reports.html import HtmlReportWriter
 
@@ -216,3 +216,108 @@ def test_names_cannot_forge_log_lines(tmp_path):
     assert not any(line.startswith("error: forged") for line in lines)
     assert any("b\\nerror: forged.txt" in line for line in lines)
     assert b"\x1b" not in proc.stderr
+
+
+# ------------------------------------------------------------------ item 12: files and paths
+
+ARTICLE = ("A sentence about the budget and the plan for next year.\n" + DEBRIS
+           + "More about the budget here, with the figures.\n")
+
+
+def _article(path: Path) -> bytes:
+    path.write_text(ARTICLE, encoding="utf-8")
+    return path.read_bytes()
+
+
+def test_hard_linked_and_read_only_files_are_not_rewritten(tmp_path):
+    linked, other, ro, plain = (tmp_path / n for n in ("l.txt", "l2.txt", "ro.txt", "p.txt"))
+    before = _article(linked)
+    os.link(linked, other)
+    _article(ro)
+    ro.chmod(0o444)
+    _article(plain)
+    proc = run("clean", str(linked), str(ro), str(plain))
+    no_traceback(proc)
+    assert proc.returncode == 2
+    assert "2 hard links" in err(proc) and "read-only" in err(proc)
+    assert linked.read_bytes() == other.read_bytes() == before
+    assert os.stat(linked).st_ino == os.stat(other).st_ino
+    assert ro.read_bytes() == before and stat.S_IMODE(ro.stat().st_mode) == 0o444
+    assert plain.read_bytes() != before  # the others are still cleaned
+    proc = run("clean", "--check", str(linked), str(ro))
+    assert proc.returncode == 1  # --check only says what would change
+
+
+def test_output_dir_keeps_an_existing_outputs_mode_and_symlink(tmp_path):
+    (tmp_path / "in").mkdir()
+    _article(tmp_path / "in" / "a.txt")
+    _article(tmp_path / "in" / "b.txt")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.txt").write_text("old")
+    (out / "a.txt").chmod(0o600)
+    (tmp_path / "elsewhere").write_text("keep")
+    (out / "b.txt").symlink_to(tmp_path / "elsewhere")
+    proc = run("clean", str(tmp_path / "in"), "--output-dir", str(out))
+    no_traceback(proc)
+    assert stat.S_IMODE((out / "a.txt").stat().st_mode) == 0o600
+    assert (out / "a.txt").read_text() != "old"
+    assert (out / "b.txt").is_symlink() and (tmp_path / "elsewhere").read_text() == "keep"
+    assert proc.returncode == 2 and "symlink" in err(proc)
+
+
+def test_a_path_named_twice_is_cleaned_once_with_jobs(tmp_path):
+    for name in ("a.txt", "b.txt", "c.txt"):
+        _article(tmp_path / name)
+    proc = run("clean", "-j", "2", "a.txt", "./a.txt", "a.txt", ".", cwd=tmp_path)
+    no_traceback(proc)
+    assert proc.returncode == 1, err(proc)
+    assert "error" not in err(proc)
+    assert "3 files cleaned" in err(proc)
+
+
+def test_folder_and_file_symlinks_out_of_the_tree_are_both_refused(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    before = _article(outside / "x.txt")
+    work = tmp_path / "work"
+    (work / "sub").mkdir(parents=True)
+    _article(work / "sub" / "y.txt")
+    (work / "dirlink").symlink_to(outside)
+    (work / "filelink").symlink_to(outside / "x.txt")
+    (work / "inlink").symlink_to(work / "sub")
+    proc = run("clean", "dirlink", "filelink", cwd=work)
+    no_traceback(proc)
+    assert err(proc).count("outside the current folder") == 2, err(proc)
+    assert (outside / "x.txt").read_bytes() == before
+    proc = run("clean", "inlink", cwd=work)  # a link that stays inside is followed
+    assert proc.returncode == 1 and (work / "sub" / "y.txt").read_bytes() != before
+
+
+def test_config_rule_paths_cannot_leave_the_project(tmp_path):
+    secret = tmp_path / "secret.yml"
+    secret.write_text("password: hunter2\n")
+    proj = tmp_path / "proj"
+    proj.mkdir()
+    for path in (str(secret), "../secret.yml"):
+        (proj / "pyproject.toml").write_text(f'[tool.boilerstrip]\nrules = ["{path}"]\n')
+        proc = run("clean", input=PLAIN.encode(), cwd=proj)
+        no_traceback(proc)
+        assert proc.returncode == 2 and "outside the folder" in err(proc)
+        assert "password" not in err(proc) and "hunter2" not in err(proc)
+
+
+def test_explain_refuses_fifos_and_devices(tmp_path):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    for path in (str(fifo), "/dev/zero"):
+        proc = run("explain", path, timeout=20)
+        no_traceback(proc)
+        assert proc.returncode == 2 and "not a regular file" in err(proc)
+
+
+def test_jobs_has_an_upper_bound(tmp_path):
+    _article(tmp_path / "a.txt")
+    proc = run("clean", "--check", "-j", "100000", "a.txt", cwd=tmp_path)
+    no_traceback(proc)
+    assert proc.returncode == 1 and "--jobs 100000 is more than 4 per core" in err(proc)
