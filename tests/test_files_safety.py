@@ -321,3 +321,22 @@ def test_jobs_has_an_upper_bound(tmp_path):
     proc = run("clean", "--check", "-j", "100000", "a.txt", cwd=tmp_path)
     no_traceback(proc)
     assert proc.returncode == 1 and "--jobs 100000 is more than 4 per core" in err(proc)
+
+
+def test_jsonl_output_keeps_its_mode_and_is_not_a_symlink_replaced(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"text": ARTICLE}) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    out.write_text("old\n")
+    out.chmod(0o640)
+    proc = run("clean", "--jsonl", str(src), "-o", str(out))
+    no_traceback(proc)
+    assert proc.returncode == 1, err(proc)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o640 and DEBRIS not in out.read_text()
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(out)
+    proc = run("clean", "--jsonl", str(src), "-o", str(link))
+    no_traceback(proc)
+    assert proc.returncode == 2 and "symlink" in err(proc)
+    assert link.is_symlink()
+    assert sorted(os.listdir(tmp_path)) == ["in.jsonl", "link.jsonl", "out.jsonl"]
