@@ -1061,7 +1061,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write("aborted\n")
         return 130
     except BoilerstripError as exc:
-        msg = str(exc)
+        msg = Messages._safe(str(exc))
         sys.stderr.write(f"error: {msg}\n")
         return 2
     except BrokenPipeError:

@@ -83,7 +83,7 @@ def mine(ctx: click.Context, **p: Any) -> None:
     try:
         rv = _run(ctx, p, msg)
     except BoilerstripError as exc:
-        sys.stderr.write(f"error: {exc}\n")
+        sys.stderr.write(f"error: {Messages._safe(str(exc))}\n")
         rv = 2
     ctx.exit(rv)
 
