@@ -17,8 +17,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from _cli_helpers import EXE, PLAIN, env, err, no_traceback, run
+from boilerstrip.cli.app import main
 from boilerstrip.errors import InputError
 from boilerstrip.reports.html import HtmlReportWriter
 
@@ -340,3 +343,68 @@ def test_jsonl_output_keeps_its_mode_and_is_not_a_symlink_replaced(tmp_path):
     assert proc.returncode == 2 and "symlink" in err(proc)
     assert link.is_symlink()
     assert sorted(os.listdir(tmp_path)) == ["in.jsonl", "link.jsonl", "out.jsonl"]
+
+
+# ------------------------------------------------------------------ fuzz: any file name
+
+#: Small by default (each example runs the command line four times), larger with --slow.
+FUZZ_EXAMPLES = 300 if settings().max_examples >= 1000 else 25
+
+#: A name is any bytes but "/" and NUL; "f" + ... + ".txt" keeps it a file the
+#: default --include takes and no --exclude default (".git", "venv"...) hits.
+NAMES = st.binary(min_size=0, max_size=24).map(
+    lambda b: b"f" + b.replace(b"/", b"_").replace(b"\0", b"_") + b".txt")
+
+
+def _main(args: list[str], cwd: str) -> tuple[int, bytes, str]:
+    """Run the command line in this process (fast enough for a fuzz test);
+    any uncaught exception is a failure of the test, as a traceback would be."""
+    import contextlib
+    import io
+
+    out, errs = io.BytesIO(), io.BytesIO()
+    sout = io.TextIOWrapper(out, encoding="utf-8")
+    serr = io.TextIOWrapper(errs, encoding="utf-8", errors="backslashreplace")
+    old = os.getcwd()
+    try:
+        os.chdir(cwd)
+        with contextlib.redirect_stdout(sout), contextlib.redirect_stderr(serr):
+            rc = main(args)
+            sout.flush()
+            serr.flush()
+    finally:
+        os.chdir(old)
+    return rc, out.getvalue(), errs.getvalue().decode("utf-8")
+
+
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(NAMES, min_size=1, max_size=3, unique=True))
+def test_fuzz_any_file_name(names):
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as top:
+        folder = os.path.join(os.fsencode(top), b"d")
+        os.mkdir(folder)
+        for raw in names:
+            with open(os.path.join(folder, raw), "wb") as f:
+                f.write(ARTICLE.encode())
+        n = len(names)
+        rc, out, errs = _main(["clean", "--check", "d"], top)
+        assert rc == 1 and f"{n} file{'s' if n > 1 else ''} would be cleaned" in errs, errs
+        assert len(errs.splitlines()) == n + 1  # one line per file and the summary: no forged line
+        rc, out, errs = _main(["clean", "--diff", "d"], top)
+        assert rc == 1 and out.count(b"\n+++ ") + out.startswith(b"+++ ") == n, errs
+        rc, out, errs = _main(["clean", "--check", "d", "--report", "r.json"], top)
+        assert rc == 1, errs
+        with open(os.path.join(top, "r.json"), encoding="utf-8") as f:
+            files = json.load(f)["files"]
+        stored = {base64.b64decode(d["file_bytes"]) if "file_bytes" in d
+                  else d["file"].encode("utf-8") for d in files}
+        assert stored == {b"d/" + raw for raw in names}
+        rc, out, errs = _main(["clean", "d"], top)
+        assert rc == 1 and f"{n} file{'s' if n > 1 else ''} cleaned" in errs, errs
+        for raw in names:
+            with open(os.path.join(folder, raw), "rb") as f:
+                assert DEBRIS.encode() not in f.read()
+        assert sorted(os.listdir(folder)) == sorted(names)  # no temporary file left
