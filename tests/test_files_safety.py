@@ -408,3 +408,22 @@ def test_fuzz_any_file_name(names):
             with open(os.path.join(folder, raw), "rb") as f:
                 assert DEBRIS.encode() not in f.read()
         assert sorted(os.listdir(folder)) == sorted(names)  # no temporary file left
+
+
+def test_mine_suggest_does_not_write_through_a_planted_symlink(tmp_path):
+    corpus = _corpus(tmp_path)
+    drafts = tmp_path / "drafts"
+    proc = run("mine", str(corpus), "--min-docs", "2", "--suggest", str(drafts))
+    assert proc.returncode == 0, err(proc)
+    names = sorted(p.name for p in drafts.iterdir())
+    assert names
+    victim = tmp_path / "victim"  # does not exist: the links dangle
+    for name in names:
+        (drafts / name).unlink()
+        (drafts / name).symlink_to(victim)
+    proc = run("mine", str(corpus), "--min-docs", "2", "--suggest", str(drafts))
+    no_traceback(proc)
+    assert proc.returncode == 0, err(proc)
+    assert not victim.exists()
+    assert all((drafts / name).is_symlink() for name in names)
+    assert len(list(drafts.iterdir())) == 2 * len(names)  # new names beside the links

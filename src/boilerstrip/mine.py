@@ -44,7 +44,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from .errors import InputError
-from .io.text import abandon_write, begin_write, finish_write
+from .io.text import abandon_write, atomic_write, begin_write, finish_write
 
 __all__ = ["Finding", "MineReport", "mine", "normalise_line", "suggest", "format_findings"]
 
@@ -539,7 +539,7 @@ def suggest(findings: Iterable[Finding], folder: str | os.PathLike[str], *,
     for f in findings:
         slug = _slug(f.key.replace("0", " "))
         name, n = slug, 2
-        while name in used or (out_dir / f"{name}.yml").exists():
+        while name in used or os.path.lexists(out_dir / f"{name}.yml"):  # a dangling link too
             name, n = f"{slug}-{n}", n + 1
         used.add(name)
         keys = f.key.split("\n")
@@ -579,6 +579,7 @@ def suggest(findings: Iterable[Finding], folder: str | os.PathLike[str], *,
             "",
         ]
         path = out_dir / f"{name}.yml"
-        path.write_text("\n".join(lines), encoding="utf-8")
+        # through a temporary file: a symlink planted in DIR is refused, not followed
+        atomic_write(path, "\n".join(lines).encode("utf-8"))
         written.append(path)
     return written
