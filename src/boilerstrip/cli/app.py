@@ -414,7 +414,7 @@ def _open_report(path: str | None, fmt: str | None, out: Stdout):
 
         # renamed into place at the end: a failed run (disk full...) leaves no
         # half report and no temporary file, and never a truncated input
-        stream = AtomicFile(path)
+        stream = AtomicFile(path, durable=False)
     return _Report(spec.open(stream), stream if path != "-" else None, spec.needs_text)
 
 

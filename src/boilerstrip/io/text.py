@@ -470,12 +470,16 @@ class AtomicFile:
     leaves PATH as it was. Any OS error (disk full...) drops the temporary
     file and raises a one-line :class:`InputError` naming PATH. With NAMED,
     the temporary file has a path (``self.pending.tmp``) from the start.
+    Without DURABLE the data is not fsync'ed before the rename: for files a
+    rerun rebuilds (reports), where a power cut may then leave an empty file
+    but never a mix of two runs.
     """
 
     def __init__(self, path: str | os.PathLike[str], name: str | None = None,
-                 named: bool = False) -> None:
+                 named: bool = False, durable: bool = True) -> None:
         self.pending = begin_write(path, name, named=named)
         self.name = self.pending.name
+        self.durable = durable
         self._stream = open(self.pending.fd, "w", encoding="utf-8", newline="\n",
                             closefd=False)
 
@@ -501,12 +505,14 @@ class AtomicFile:
             raise InputError(f"{self.name}: cannot write: already closed")
         try:
             self._stream.close()  # flushes
-            os.fsync(self.pending.fd)
+            if self.durable:
+                os.fsync(self.pending.fd)
             size = os.fstat(self.pending.fd).st_size
         except OSError as exc:
             self._fail(exc)
         finish_write(self.pending)
-        fsync_folder(self.pending.target.parent)
+        if self.durable:
+            fsync_folder(self.pending.target.parent)
         return size
 
     close = commit

@@ -178,7 +178,7 @@ class HtmlReportWriter:
             raise RuntimeError("report template has no data marker")
         # an unpredictable temporary name beside the report, renamed over it
         # at the end: another user who can write the folder cannot redirect it
-        self._out = AtomicFile(self.path)
+        self._out = AtomicFile(self.path, durable=False)  # a rerun rebuilds it
         self._out.write(head.replace("@@TITLE@@", html.escape(title)))
         self._out.write('{"docs":[')
         self._first = True
