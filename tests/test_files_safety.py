@@ -427,3 +427,13 @@ def test_mine_suggest_does_not_write_through_a_planted_symlink(tmp_path):
     assert not victim.exists()
     assert all((drafts / name).is_symlink() for name in names)
     assert len(list(drafts.iterdir())) == 2 * len(names)  # new names beside the links
+
+
+def test_a_file_with_a_name_of_255_bytes_is_rewritten(tmp_path):
+    name = "é" * 125 + ".txt"  # 254 bytes in UTF-8
+    before = _article(tmp_path / name)
+    proc = run("clean", name, cwd=tmp_path)
+    no_traceback(proc)
+    assert proc.returncode == 1, err(proc)
+    assert (tmp_path / name).read_bytes() != before
+    assert os.listdir(tmp_path) == [name]

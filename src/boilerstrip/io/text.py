@@ -204,7 +204,7 @@ def remove_stale_temps(target: Path) -> None:
     names = got[1]
     if not names:
         return
-    prefix = f".{target.name}."
+    prefix = _temp_prefix(target)
     for name in [n for n in names if n.startswith(prefix)]:
         with contextlib.suppress(ValueError):  # another thread may have taken it
             names.remove(name)
@@ -213,6 +213,16 @@ def remove_stale_temps(target: Path) -> None:
 
 
 _TMP_SUFFIX = ".boilerstrip-tmp"
+#: Most bytes of the target's name kept in a temporary file's name: with the
+#: dots, the random part and the suffix it must fit a 255-byte folder entry.
+_TMP_NAME_BYTES = 200
+
+
+def _temp_prefix(target: Path) -> str:
+    """``.NAME.`` for the temporary files of TARGET, NAME cut to
+    :data:`_TMP_NAME_BYTES` bytes (a file with a 250-byte name could not be
+    rewritten: its temporary name was too long)."""
+    return "." + os.fsdecode(os.fsencode(target.name)[:_TMP_NAME_BYTES]) + "."
 
 
 def atomic_write(path: str | os.PathLike[str], data: bytes, name: str | None = None,
@@ -320,7 +330,8 @@ def begin_write(path: str | os.PathLike[str], name: str | None = None,
         if fd is not None:
             return PendingWrite("", target, name, mode, expect, fd, unnamed=True)
         # mkstemp: O_CREAT | O_EXCL | O_NOFOLLOW, 0600, a random name
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=_TMP_SUFFIX)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=_temp_prefix(target),
+                                    suffix=_TMP_SUFFIX)
         return PendingWrite(tmp, target, name, mode, expect, fd)
     except PermissionError:
         raise InputError(f"{name}: cannot write: permission denied on folder "
@@ -375,7 +386,7 @@ def _proc_fds() -> int:
 def _give_name(pending: PendingWrite) -> None:
     """Link PENDING's unnamed file into its folder under a fresh temporary
     name (then renamed over the target)."""
-    prefix = f".{pending.target.name}."
+    prefix = _temp_prefix(pending.target)
     for _ in range(100):
         tmp = os.path.join(pending.target.parent,
                            prefix + os.urandom(6).hex() + _TMP_SUFFIX)
