@@ -159,5 +159,22 @@ def _validate(table: dict[str, Any], path: Path) -> dict[str, Any]:
         if key == "rules":
             # Relative rule paths are relative to the configuration file.
             value = [str((path.parent / v)) if not os.path.isabs(v) else v for v in value]
+            _inside_project(value, path, where)
         out[key] = value
     return out
+
+
+def _inside_project(rule_paths: list[str], config: Path, where: str) -> None:
+    """Refuse rule paths of a configuration file that lead out of its folder.
+
+    A configuration comes with a checkout, which may be someone else's: its
+    rule paths must not make a run read ``~/.ssh/id_rsa`` and echo a line of
+    it in a rule error (in a CI log). A rule file elsewhere is named with
+    ``--rules`` on the command line.
+    """
+    root = Path(os.path.realpath(config.parent))
+    for rule_path in rule_paths:
+        real = Path(os.path.realpath(rule_path))
+        if real != root and root not in real.parents:
+            raise ConfigError(f"{where}: {rule_path} is outside the folder of {config.name} "
+                              f"({root}); a rule file elsewhere goes in --rules")

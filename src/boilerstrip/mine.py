@@ -36,6 +36,7 @@ import json
 import os
 import re
 import sqlite3
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +44,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from .errors import InputError
+from .io.text import abandon_write, atomic_write, begin_write, finish_write
 
 __all__ = ["Finding", "MineReport", "mine", "normalise_line", "suggest", "format_findings"]
 
@@ -271,24 +273,74 @@ def mine(paths: Sequence[str | os.PathLike[str]], *, min_docs: int = 3, top: int
         from .engine.core import Cleaner
         cleaner = Cleaner()
     report = MineReport(min_docs=min_docs)
+    pending = None
+    if db is not None:
+        check_db_path(db, paths)
+        # built under a random name beside DB and renamed over it at the end:
+        # a failed run leaves an older database as it was
+        pending = begin_write(db, named=True)
     with tempfile.TemporaryDirectory(prefix="boilerstrip-mine-") as tmp:
-        path = Path(db) if db is not None else Path(tmp) / "counts.sqlite"
-        if path.exists():
-            path.unlink()
-        con = sqlite3.connect(path)
+        path = pending.tmp if pending is not None else Path(tmp) / "counts.sqlite"
         try:
-            _count(con, report, paths, cleaner if clean else None, max_block_lines,
-                   text_field, url_field, urls, cache_mb, progress)
-            cands = _rank(con, report, min_docs, top)
-            _examples(con, report, cands, top, cleaner if clean else None, text_field)
-        finally:
-            con.close()
+            con = sqlite3.connect(path)
+            try:
+                _count(con, report, paths, cleaner if clean else None, max_block_lines,
+                       text_field, url_field, urls, cache_mb, progress)
+                cands = _rank(con, report, min_docs, top)
+                _examples(con, report, cands, top, cleaner if clean else None, text_field)
+            finally:
+                con.close()
+        except BaseException:
+            if pending is not None:
+                abandon_write(pending)
+            raise
+        if pending is not None:
+            finish_write(pending)
     return report
+
+
+#: ``PRAGMA application_id`` of a mine database ("bstm"): an existing --db
+#: file without it is not ours to replace.
+DB_APPLICATION_ID = 0x6273746D
+
+
+def check_db_path(db: str | os.PathLike[str], inputs: Sequence[str | os.PathLike[str]]) -> None:
+    """Refuse a --db path that exists and is not a mine database, or is one of INPUTS.
+
+    The database is replaced at the end of a run: a typo must not destroy the
+    corpus or any other file. Only the SQLite header is read (the file itself
+    is untrusted: it is never opened as a database before it is known).
+    """
+    try:
+        st = os.lstat(db)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise InputError(f"{db}: --db: {exc.strerror or exc}") from None
+    for src in inputs:
+        try:
+            other = os.stat(src)
+        except OSError:
+            continue
+        if (other.st_dev, other.st_ino) == (st.st_dev, st.st_ino):
+            raise InputError(f"{db}: --db names one of the inputs ({src}); not replaced")
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(f"{db}: --db exists and is not a regular file; not replaced")
+    try:
+        with open(db, "rb") as f:
+            head = f.read(100)
+    except OSError as exc:
+        raise InputError(f"{db}: --db: cannot read: {exc.strerror or exc}") from None
+    if not (head.startswith(b"SQLite format 3\x00") and len(head) == 100
+            and int.from_bytes(head[68:72], "big") == DB_APPLICATION_ID):
+        raise InputError(f"{db}: --db exists and is not a boilerstrip mine database; "
+                         f"not replaced (remove it or name another file)")
 
 
 def _count(con, report, paths, cleaner, max_block_lines, text_field, url_field, urls,
            cache_mb, progress=None) -> None:
     con.executescript(f"""
+        PRAGMA application_id={DB_APPLICATION_ID};
         PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA temp_store=FILE;
         PRAGMA cache_size=-{int(cache_mb) * 1024};
         CREATE TABLE docs(id INTEGER PRIMARY KEY, name TEXT, src TEXT, loc INTEGER);
@@ -490,7 +542,7 @@ def suggest(findings: Iterable[Finding], folder: str | os.PathLike[str], *,
     for f in findings:
         slug = _slug(f.key.replace("0", " "))
         name, n = slug, 2
-        while name in used or (out_dir / f"{name}.yml").exists():
+        while name in used or os.path.lexists(out_dir / f"{name}.yml"):  # a dangling link too
             name, n = f"{slug}-{n}", n + 1
         used.add(name)
         keys = f.key.split("\n")
@@ -530,6 +582,7 @@ def suggest(findings: Iterable[Finding], folder: str | os.PathLike[str], *,
             "",
         ]
         path = out_dir / f"{name}.yml"
-        path.write_text("\n".join(lines), encoding="utf-8")
+        # through a temporary file: a symlink planted in DIR is refused, not followed
+        atomic_write(path, "\n".join(lines).encode("utf-8"))
         written.append(path)
     return written

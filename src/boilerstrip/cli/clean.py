@@ -7,12 +7,14 @@ what happened; the run itself is :mod:`boilerstrip.pipeline.run`.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from typing import Any
 
 import click
 
+from ..errors import BoilerstripError
 from ..pipeline.options import RunOptions, run_option_fields
 from ..reports.writers import FileReport
 from .common import (CONTEXT, Messages, Stdout, apply_config, build_cleaner, exits,
@@ -44,6 +46,12 @@ def clean(ctx: click.Context, **p: Any) -> int:
     msg = Messages(p["quiet"], p["verbose"], err_color)
     apply_config(ctx, p, paths if paths and "-" not in paths else ["."], msg)
     run = RunOptions(**options_from(run_option_fields(), p))
+    from ..pipeline.pool import cap_jobs
+
+    jobs, too_many = cap_jobs(run.jobs)  # -j 100000 would fork until memory runs out
+    if too_many:
+        msg.warning(too_many)
+        run = dataclasses.replace(run, jobs=jobs)
     _check_clean_usage(paths, run)
     report_format = _report_format(run)
     cleaner = build_cleaner(p)
@@ -230,6 +238,7 @@ def _clean_files(paths: tuple[str, ...], run: RunOptions, cleaner, msg: Messages
     items, notes = collect(paths, run.globs, run.exclude, run.force_exclude, run.output_dir)
     for n in notes:
         msg.detail(n)
+    _refuse_input_as_report(run.report, items)
     tasks = [t for t in items if isinstance(t, Task)]
     opts = _document_options(run, report, color,
                              write=not (run.changes_nothing or run.output_dir))
@@ -252,6 +261,15 @@ def _clean_files(paths: tuple[str, ...], run: RunOptions, cleaner, msg: Messages
     return summary.exit_code(changed_is_failure=not run.exit_zero)
 
 
+def _refuse_input_as_report(report: str | None, items) -> None:
+    """A report path that is one of the inputs would replace it: refuse."""
+    from ..pipeline.files import input_named_by
+
+    clash = input_named_by(report, items) if report and report != "-" else None
+    if clash is not None:
+        raise BoilerstripError(f"{report}: --report names the input {clash}; nothing done")
+
+
 def _clean_jsonl(paths: tuple[str, ...], run: RunOptions, cleaner, msg: Messages,
                  out: Stdout, report) -> int:
     from ..io import jsonl
@@ -262,6 +280,12 @@ def _clean_jsonl(paths: tuple[str, ...], run: RunOptions, cleaner, msg: Messages
     path = paths[0] if paths else "-"
     if path == "-" and stdin_is_tty():
         raise click.UsageError("--jsonl: no FILE given and stdin is a terminal")
+    from ..pipeline.files import same_file
+
+    for opt in ("report", "output"):
+        target = getattr(run, opt)
+        if path != "-" and target and target != "-" and same_file(target, path):
+            raise BoilerstripError(f"{target}: --{opt} names the input {path}; nothing done")
     source = jsonl.open_source(path)
     name = (run.stdin_filename or source.name) if path == "-" else source.name
     if run.check:

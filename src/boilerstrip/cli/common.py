@@ -15,6 +15,7 @@ from typing import Any, Iterable, Sequence
 import click
 
 from ..errors import BoilerstripError
+from ..io.names import shown
 from ..options import Options, flag_of, key_of, option_fields
 from ..pipeline.summary import plural  # noqa: F401 (shared by the commands)
 
@@ -40,7 +41,12 @@ _STYLES = {"error": "\x1b[1;31m", "warning": "\x1b[33m", "note": "\x1b[36m",
 
 
 class Messages:
-    """Human messages on stderr: errors always, the rest unless -q, details with -v."""
+    """Human messages on stderr: errors always, the rest unless -q, details with -v.
+
+    Every text goes through :func:`~boilerstrip.io.names.shown`: a file name
+    holding a newline or an escape sequence must not forge a line of the log
+    nor drive the terminal.
+    """
 
     def __init__(self, quiet: bool = False, verbose: bool = False, color: bool = False) -> None:
         self.quiet = quiet
@@ -63,25 +69,26 @@ class Messages:
         return f"{kind}: "
 
     def error(self, text: str) -> None:
-        self._emit(self._prefix("error") + text)
+        self._emit(self._prefix("error") + shown(text))
 
     def warning(self, text: str) -> None:
         if not self.quiet:
-            self._emit(self._prefix("warning") + text)
+            self._emit(self._prefix("warning") + shown(text))
 
     def note(self, text: str) -> None:
         if not self.quiet:
-            self._emit(self._prefix("note") + text)
+            self._emit(self._prefix("note") + shown(text))
 
     def info(self, text: str, style: str | None = None) -> None:
         if not self.quiet:
+            text = shown(text)
             if style and self.color:
                 text = f"{_STYLES[style]}{text}\x1b[0m"
             self._emit(text)
 
     def detail(self, text: str) -> None:
         if self.verbose and not self.quiet:
-            self._emit(text)
+            self._emit(shown(text))
 
     def __call__(self, kind: str, text: str) -> None:
         getattr(self, kind)(text)
@@ -238,7 +245,7 @@ def exits(f):
         try:
             rv = f(*args, **kwargs)
         except BoilerstripError as exc:
-            sys.stderr.write(f"error: {exc}\n")
+            sys.stderr.write(f"error: {shown(str(exc))}\n")
             rv = 2
         click.get_current_context().exit(rv if isinstance(rv, int) else 0)
 

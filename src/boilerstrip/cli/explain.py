@@ -29,7 +29,7 @@ def explain(ctx: click.Context, **p: Any) -> int:
     """
     from ..errors import InputError
     from ..reports.explain import render, summary
-    from ..io.text import decode, read_bytes
+    from ..io.text import decode, read_regular
 
     paths = p["paths"] or ("-",)
     if "-" in paths and len(paths) > 1:
@@ -48,7 +48,7 @@ def explain(ctx: click.Context, **p: Any) -> int:
                     raise click.UsageError("no FILE given and stdin is a terminal")
                 data = sys.stdin.buffer.read()
             else:
-                data = read_bytes(path)
+                data = read_regular(path)  # a FIFO or /dev/zero is refused, not waited on
             text = decode(data, name).text
         except InputError as exc:
             msg.error(str(exc))

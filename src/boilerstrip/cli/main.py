@@ -21,6 +21,7 @@ from typing import Sequence
 import click
 
 from ..errors import BoilerstripError
+from ..io.names import shown
 from .clean import clean
 from .common import CONTEXT, silence_stdout
 from .explain import explain
@@ -63,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write("aborted\n")
         return 130
     except BoilerstripError as exc:
-        msg = str(exc)
+        msg = shown(str(exc))
         sys.stderr.write(f"error: {msg}\n")
         return 2
     except BrokenPipeError:

@@ -16,6 +16,7 @@ import click
 
 from .common import CONTEXT, Messages, apply_config, build_cleaner, rule_options, use_color
 from ..errors import BoilerstripError, InputError
+from ..io.names import shown
 from ..pipeline.progress import Progress, stderr_is_tty
 
 
@@ -84,7 +85,7 @@ def mine(ctx: click.Context, **p: Any) -> None:
     try:
         rv = _run(ctx, p, msg)
     except BoilerstripError as exc:
-        sys.stderr.write(f"error: {exc}\n")
+        sys.stderr.write(f"error: {shown(str(exc))}\n")
         rv = 2
     ctx.exit(rv)
 

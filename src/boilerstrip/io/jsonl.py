@@ -22,14 +22,13 @@ import io
 import json
 import os
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Iterator
 
 from ..errors import ConfigError, InputError
 from ..reports.writers import FileReport
-from .text import open_binary
+from .text import abandon_write, begin_write, finish_write, open_binary
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
@@ -135,14 +134,11 @@ class Sink:
             self.stream: IO[bytes] = sys.stdout.buffer
             return
         target = Path(path)
-        try:
-            fd, self.tmp = tempfile.mkstemp(dir=target.parent or ".",
-                                            prefix=f".{target.name}.", suffix=".boilerstrip-tmp")
-        except FileNotFoundError:
-            raise InputError(f"{path}: output folder does not exist") from None
-        except OSError as exc:
-            raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
-        raw = os.fdopen(fd, "wb")
+        # io.text's atomic write: an existing output keeps its mode, a symlink
+        # is refused rather than replaced, the temporary file is unpredictable
+        self.pending = begin_write(target, path)
+        self.tmp = self.pending.tmp or "(unnamed)"
+        raw = os.fdopen(self.pending.fd, "wb", closefd=False)
         self.raw = raw
         kind = _compression(path)
         if kind == "gzip":
@@ -175,11 +171,8 @@ class Sink:
                 self.raw.flush()
                 os.fsync(self.raw.fileno())
                 self.raw.close()
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(self.tmp, 0o666 & ~umask)
-            os.replace(self.tmp, self.path)
             self.tmp = None
+            finish_write(self.pending)  # drops the temporary file itself on failure
         except OSError as exc:
             self.abort()
             raise InputError(f"{self.path}: cannot write: {exc.strerror or exc}") from None
@@ -193,10 +186,7 @@ class Sink:
                 c.close()
             except Exception:
                 pass
-        try:
-            os.unlink(self.tmp)
-        except OSError:
-            pass
+        abandon_write(self.pending)
         self.tmp = None
 
 

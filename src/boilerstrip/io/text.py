@@ -125,6 +125,54 @@ def read_bytes(path: str | os.PathLike[str], name: str | None = None) -> bytes:
             raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from None
 
 
+#: The largest file :func:`read_regular` reads by default (``explain`` and
+#: other whole-file reads): a bound, so that a huge or endless file is an
+#: error rather than all of memory.
+MAX_READ_BYTES = 1 << 30
+
+
+def read_regular(path: str | os.PathLike[str], name: str | None = None,
+                 limit: int | None = MAX_READ_BYTES) -> bytes:
+    """Read a regular file of at most LIMIT bytes (None: no limit).
+
+    A FIFO, a device (``/dev/zero``), a socket or a folder is refused, once
+    it is open (``O_NONBLOCK``, so that opening a FIFO does not wait for a
+    writer) and before anything is read; so is a file larger than LIMIT.
+    Errors are one-line :class:`InputError` naming NAME.
+    """
+    name = str(path) if name is None else name
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        raise _read_error(exc, name) from None
+    with open(fd, "rb", closefd=True) as f:
+        try:
+            st = os.fstat(fd)
+            if stat.S_ISDIR(st.st_mode):
+                raise InputError(f"{name}: is a folder")
+            if not stat.S_ISREG(st.st_mode):
+                raise InputError(f"{name}: not a regular file (a FIFO, device or socket)")
+            if limit is not None and st.st_size > limit:
+                raise InputError(f"{name}: larger than the limit of {limit:,} bytes")
+            data = f.read() if limit is None else f.read(limit + 1)
+        except OSError as exc:
+            raise _read_error(exc, name) from None
+    if limit is not None and len(data) > limit:  # grew while being read
+        raise InputError(f"{name}: larger than the limit of {limit:,} bytes")
+    return data
+
+
+def _read_error(exc: OSError, name: str) -> InputError:
+    """The one-line error of a failed open or read."""
+    if isinstance(exc, IsADirectoryError):
+        return InputError(f"{name}: is a folder")
+    if isinstance(exc, FileNotFoundError):
+        return InputError(f"{name}: no such file")
+    if isinstance(exc, PermissionError):
+        return InputError(f"{name}: cannot read: permission denied")
+    return InputError(f"{name}: cannot read: {exc.strerror or exc}")
+
+
 def same_file_state(a: os.stat_result, b: os.stat_result) -> bool:
     """Whether two stats show the same file with the same content stamp."""
     return (a.st_dev, a.st_ino, a.st_size, a.st_mtime_ns) == \
@@ -156,7 +204,7 @@ def remove_stale_temps(target: Path) -> None:
     names = got[1]
     if not names:
         return
-    prefix = f".{target.name}."
+    prefix = _temp_prefix(target)
     for name in [n for n in names if n.startswith(prefix)]:
         with contextlib.suppress(ValueError):  # another thread may have taken it
             names.remove(name)
@@ -165,6 +213,16 @@ def remove_stale_temps(target: Path) -> None:
 
 
 _TMP_SUFFIX = ".boilerstrip-tmp"
+#: Most bytes of the target's name kept in a temporary file's name: with the
+#: dots, the random part and the suffix it must fit a 255-byte folder entry.
+_TMP_NAME_BYTES = 200
+
+
+def _temp_prefix(target: Path) -> str:
+    """``.NAME.`` for the temporary files of TARGET, NAME cut to
+    :data:`_TMP_NAME_BYTES` bytes (a file with a 250-byte name could not be
+    rewritten: its temporary name was too long)."""
+    return "." + os.fsdecode(os.fsencode(target.name)[:_TMP_NAME_BYTES]) + "."
 
 
 def atomic_write(path: str | os.PathLike[str], data: bytes, name: str | None = None,
@@ -196,11 +254,12 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, name: str | None = N
 class PendingWrite:
     """A temporary file holding a file's new content, not yet renamed over it.
 
-    With FD set, the file is an unnamed ``O_TMPFILE`` inode kept open: it
+    With UNNAMED, the file is an ``O_TMPFILE`` inode kept open on FD: it
     gets its name TMP only in :func:`finish_write`, right before the rename,
-    and vanishes by itself if the process dies before that. Without FD, the
+    and vanishes by itself if the process dies before that. Otherwise the
     file is named TMP from the start (platforms or file systems without
-    ``O_TMPFILE``).
+    ``O_TMPFILE``, or callers that need a path), and FD is open while it is
+    being written, or None.
     """
 
     tmp: str
@@ -209,6 +268,7 @@ class PendingWrite:
     mode: int
     expect: os.stat_result | None
     fd: int | None = None
+    unnamed: bool = False
 
 
 def start_write(path: str | os.PathLike[str], data: bytes, name: str | None = None,
@@ -217,6 +277,32 @@ def start_write(path: str | os.PathLike[str], data: bytes, name: str | None = No
     """The first half of :func:`atomic_write`: check PATH and write DATA to a
     temporary file beside it (on disk already with SYNC; without, the caller
     must call :func:`sync_writes` before :func:`finish_write`)."""
+    pending = begin_write(path, name, mode, expect)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(pending.fd, view):]
+        if sync:
+            os.fsync(pending.fd)
+    except BaseException as exc:
+        _abandon(pending, exc)
+    return pending
+
+
+def begin_write(path: str | os.PathLike[str], name: str | None = None,
+                mode: int | None = None, expect: os.stat_result | None = None,
+                named: bool = False) -> PendingWrite:
+    """Check PATH and open a new temporary file beside it, to be renamed over
+    PATH by :func:`finish_write` (or dropped by :func:`abandon_write`).
+
+    The returned PENDING's ``fd`` is open for writing. The file is created
+    ``O_EXCL``, never through a symlink, mode 0600 until the rename, under a
+    random name (or none at all, ``O_TMPFILE``, unless NAMED: a caller that
+    must hand a path to another library, such as SQLite, asks for a name), so
+    another user who can write the folder can neither guess it nor redirect
+    the write. An existing PATH must be a regular file and not a symlink; its
+    permission bits are kept (MODE, or 0o666 minus the umask, for a new file).
+    """
     name = str(path) if name is None else name
     target = Path(path)
     try:
@@ -240,33 +326,22 @@ def start_write(path: str | os.PathLike[str], data: bytes, name: str | None = No
     folder = target.parent
     remove_stale_temps(target)
     try:
-        fd = _unnamed_temp(folder)
+        fd = None if named else _unnamed_temp(folder)
         if fd is not None:
-            pending = PendingWrite("", target, name, mode, expect, fd)
-        else:
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.",
-                                       suffix=_TMP_SUFFIX)
-            pending = PendingWrite(tmp, target, name, mode, expect)
+            return PendingWrite("", target, name, mode, expect, fd, unnamed=True)
+        # mkstemp: O_CREAT | O_EXCL | O_NOFOLLOW, 0600, a random name
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=_temp_prefix(target),
+                                    suffix=_TMP_SUFFIX)
+        return PendingWrite(tmp, target, name, mode, expect, fd)
     except PermissionError:
         raise InputError(f"{name}: cannot write: permission denied on folder "
                          f"{str(folder) or '.'} (the temporary file goes next to the file)"
                          ) from None
+    except FileNotFoundError:
+        raise InputError(f"{name}: cannot write: folder {str(folder) or '.'} does not exist"
+                         ) from None
     except OSError as exc:
         raise InputError(f"{name}: cannot write: {exc.strerror or exc}") from None
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        if sync:
-            os.fsync(fd)
-        if pending.fd is None:
-            os.close(fd)
-    except BaseException as exc:
-        if pending.fd is None:
-            with contextlib.suppress(OSError):
-                os.close(fd)
-        _abandon(pending, exc)
-    return pending
 
 
 #: Whether unnamed temporary files can work here: O_TMPFILE (Linux 3.11+) and
@@ -311,7 +386,7 @@ def _proc_fds() -> int:
 def _give_name(pending: PendingWrite) -> None:
     """Link PENDING's unnamed file into its folder under a fresh temporary
     name (then renamed over the target)."""
-    prefix = f".{pending.target.name}."
+    prefix = _temp_prefix(pending.target)
     for _ in range(100):
         tmp = os.path.join(pending.target.parent,
                            prefix + os.urandom(6).hex() + _TMP_SUFFIX)
@@ -387,7 +462,7 @@ def finish_write(pending: PendingWrite) -> None:
                 raise _changed(pending.name) from None
             if not same_file_state(now, pending.expect):
                 raise _changed(pending.name)
-        if pending.fd is not None:
+        if pending.unnamed:
             _give_name(pending)
         os.replace(pending.tmp, pending.target)
         pending.tmp = ""
@@ -395,6 +470,74 @@ def finish_write(pending: PendingWrite) -> None:
         _abandon(pending, exc)
     finally:
         _close(pending)
+
+
+class AtomicFile:
+    """A file written piece by piece that appears under PATH only on :meth:`commit`.
+
+    A text stream (``write``, ``flush``) for report writers: the content goes
+    to a temporary file from :func:`begin_write` (unpredictable name, never
+    through a symlink) and is renamed over PATH when complete, so a failed run
+    leaves PATH as it was. Any OS error (disk full...) drops the temporary
+    file and raises a one-line :class:`InputError` naming PATH. With NAMED,
+    the temporary file has a path (``self.pending.tmp``) from the start.
+    Without DURABLE the data is not fsync'ed before the rename: for files a
+    rerun rebuilds (reports), where a power cut may then leave an empty file
+    but never a mix of two runs.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], name: str | None = None,
+                 named: bool = False, durable: bool = True) -> None:
+        self.pending = begin_write(path, name, named=named)
+        self.name = self.pending.name
+        self.durable = durable
+        self._stream = open(self.pending.fd, "w", encoding="utf-8", newline="\n",
+                            closefd=False)
+
+    @property
+    def closed(self) -> bool:
+        return self._stream.closed
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError as exc:
+            self._fail(exc)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as exc:
+            self._fail(exc)
+
+    def commit(self) -> int:
+        """Put the content on disk and rename it over PATH; return its size."""
+        if self._stream.closed:
+            raise InputError(f"{self.name}: cannot write: already closed")
+        try:
+            self._stream.close()  # flushes
+            if self.durable:
+                os.fsync(self.pending.fd)
+            size = os.fstat(self.pending.fd).st_size
+        except OSError as exc:
+            self._fail(exc)
+        finish_write(self.pending)
+        if self.durable:
+            fsync_folder(self.pending.target.parent)
+        return size
+
+    close = commit
+
+    def abort(self) -> None:
+        """Drop the temporary file: PATH stays as it was."""
+        with contextlib.suppress(OSError, ValueError):
+            self._stream.close()
+        abandon_write(self.pending)
+
+    def _fail(self, exc: OSError) -> NoReturn:
+        with contextlib.suppress(OSError, ValueError):
+            self._stream.close()  # may fail again on its buffer: the fd goes anyway
+        _abandon(self.pending, exc)
 
 
 def abandon_write(pending: PendingWrite) -> None:

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import InputError
+from ..io.names import diff_label
 from ..io.text import BinaryFile, NotUTF8, decode, encode
 from ..reports.writers import FileReport
 
@@ -63,8 +64,10 @@ def unified_diff(before: str, after: str, name: str, color: bool = False) -> str
     """A unified diff of BEFORE and AFTER (``git apply``-able, colour optional)."""
     label = name.lstrip("/")
     out = []
+    # a name with a newline or bytes that are not UTF-8 is quoted as git does
     for line in difflib.unified_diff(split_lines(before), split_lines(after),
-                                     fromfile=f"a/{label}", tofile=f"b/{label}", n=3):
+                                     fromfile=diff_label(f"a/{label}"),
+                                     tofile=diff_label(f"b/{label}"), n=3):
         eol = line[len(line.rstrip("\r\n")):]
         body = line[:len(line) - len(eol)]
         if color:

@@ -9,9 +9,10 @@ The run itself (pool, order, summary) is :mod:`boilerstrip.pipeline.run`.
 
 Symlinks: while walking a folder, symlinks (to files or folders) are never
 followed, so nothing outside the tree is read or written and nothing is
-cleaned twice. A symlink named on the command line is followed only when its
-target lies inside the current folder; the target is then rewritten and the
-link stays a link.
+cleaned twice. A symlink named on the command line, to a file or to a
+folder, is followed only when its target lies inside the current folder; the
+target is then rewritten and the link stays a link. A file named twice (also
+through a folder, a symlink or a hard link) is cleaned once.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from typing import Iterable, Sequence
 
 from ..errors import InputError
 from ..io.text import (PendingWrite, abandon_write, finish_write, fsync_folder, inside,
-                       read_bytes, start_write, sync_writes)
+                       read_regular, start_write, sync_writes)
 from ..reports.writers import FileReport
 from .clean import DocumentOptions, Outcome, clean_bytes
 
@@ -117,8 +118,16 @@ def collect(paths: Sequence[str], include: Sequence[str], exclude: Sequence[str]
     cwd = Path.cwd().resolve()
     out_root = Path(output_dir).resolve() if output_dir else None
     claimed: dict[str, str] = {}
+    seen: dict[tuple[int, int], str] = {}
 
-    def add(task: Task) -> None:
+    def add(task: Task, st: os.stat_result) -> None:
+        # a file named twice (a.txt ./a.txt, a file and its folder, two hard
+        # links) is cleaned once: twice would race with itself under -j
+        key_ = (st.st_dev, st.st_ino)
+        if key_ in seen:
+            notes.append(f"{task.display}: already listed as {seen[key_]}")
+            return
+        seen[key_] = task.display
         if task.out is not None:
             key = os.path.normpath(os.path.abspath(task.out))
             if key in claimed:
@@ -144,27 +153,25 @@ def collect(paths: Sequence[str], include: Sequence[str], exclude: Sequence[str]
         except OSError:
             items.append(FileReport(arg, "error", message=f"{arg}: dangling symlink"))
             continue
+        if not (stat.S_ISDIR(st.st_mode) or stat.S_ISREG(st.st_mode)):
+            items.append(FileReport(arg, "skipped", message=f"{arg}: skipped: not a regular file"))
+            continue
+        real = Path(os.path.realpath(arg))
+        if is_link and not inside(real, cwd):  # the same rule for files and folders
+            items.append(FileReport(arg, "skipped", message=(
+                f"{arg}: skipped: symlink to {real}, outside the current folder")))
+            continue
         if stat.S_ISDIR(st.st_mode):
             _walk(arg, include, excludes, out_root, add, notes, items)
-            continue
-        if not stat.S_ISREG(st.st_mode):
-            items.append(FileReport(arg, "skipped", message=f"{arg}: skipped: not a regular file"))
             continue
         if force_exclude:
             rel = os.path.relpath(os.path.abspath(arg), cwd).replace(os.sep, "/")
             if _matches(excludes, rel if not rel.startswith("..") else Path(arg).name):
                 notes.append(f"{arg}: excluded (matches --exclude)")
                 continue
-        target = arg
-        if is_link:
-            real = Path(os.path.realpath(arg))
-            if not inside(real, cwd):
-                items.append(FileReport(arg, "skipped", message=(
-                    f"{arg}: skipped: symlink to {real}, outside the current folder")))
-                continue
-            target = str(real)
+        target = str(real) if is_link else arg
         out = str(Path(output_dir) / Path(arg).name) if output_dir else None
-        add(Task(arg, arg, target, out, st.st_size))
+        add(Task(arg, arg, target, out, st.st_size), st)
     return items, notes
 
 
@@ -212,7 +219,36 @@ def _walk(top: str, include: Sequence[str], excludes: Sequence[str], out_root: P
             if not stat.S_ISREG(lst.st_mode):
                 continue
             out = str(out_root / rel) if out_root is not None else None
-            add(Task(full, full, full, out, lst.st_size))
+            add(Task(full, full, full, out, lst.st_size), lst)
+
+
+def same_file(a: str, b: str) -> bool:
+    """Whether A and B are one file (device and inode: through symlinks and
+    hard links alike); False when either does not exist."""
+    try:
+        sa, sb = os.stat(a), os.stat(b)
+    except (OSError, ValueError):
+        return False
+    return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
+
+
+def input_named_by(path: str, items: Sequence[Task | FileReport]) -> str | None:
+    """The input among ITEMS' tasks that PATH (an output or report) is, or None.
+
+    Writing there would destroy the input (a report is opened before the
+    files are read). Only tasks of PATH's size are looked at, so this costs
+    a stat per same-sized file, not per file.
+    """
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    for task in items:
+        if isinstance(task, Task) and task.size == st.st_size and same_file(path, task.path):
+            return task.display
+    return None
 
 
 # ------------------------------------------------------------------ one file
@@ -254,7 +290,9 @@ def _stage(task: Task, cleaner, opts: DocumentOptions) -> tuple[Outcome, Pending
     except OSError:
         before = None
     try:
-        data = read_bytes(task.path, task.display)
+        # regular files only: one swapped for a FIFO since it was listed
+        # must not hang the run
+        data = read_regular(task.path, task.display, limit=None)
     except InputError as exc:
         return Outcome(FileReport(task.display, "error", message=str(exc)), size=task.size), None
     c = clean_bytes(data, task.display, cleaner, opts)
@@ -267,10 +305,37 @@ def _stage(task: Task, cleaner, opts: DocumentOptions) -> tuple[Outcome, Pending
                 _mkdirs(out.parent, task.display)
                 pending = start_write(out, c.data, str(out), sync=False)
         elif opts.write and c.changed and task.target is not None:
+            refused = _not_rewritable(before, task.target, task.display)
+            if refused is not None:
+                return Outcome(refused, diff=c.diff, size=task.size), None
             pending = start_write(task.target, c.data, task.display, expect=before, sync=False)
     except InputError as exc:
         return Outcome(FileReport(task.display, "error", message=str(exc)), size=task.size), None
     return Outcome(c.report, diff=c.diff, size=task.size), pending
+
+
+def _not_rewritable(st: os.stat_result | None, path: str, display: str) -> FileReport | None:
+    """Why a changed file is not rewritten in place, or None.
+
+    A read-only file is left alone, as black does: its mode says "do not
+    change me" (root could, so the mode bits are read, not access()). A file
+    with hard links is left alone too: an atomic rewrite makes a new inode,
+    so its other names would silently keep the old text, and writing through
+    the inode instead would give up "the original or the cleaned text, never
+    a mix" (see SECURITY.md). Both are errors, so that a run that could not
+    do what was asked does not exit as if it had.
+    """
+    if st is None:
+        return None
+    if not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or \
+            not os.access(path, os.W_OK):
+        return FileReport(display, "error", message=(
+            f"{display}: not rewritten: the file is read-only"))
+    if st.st_nlink > 1:
+        return FileReport(display, "error", message=(
+            f"{display}: not rewritten: it has {st.st_nlink} hard links, which an atomic "
+            f"rewrite would break (clean a copy, or use --output-dir)"))
+    return None
 
 
 def _commit(staged: list[tuple[Outcome, PendingWrite | None]]) -> list[Outcome]:

@@ -38,6 +38,21 @@ def cpu_count() -> int:
         return os.cpu_count() or 1
 
 
+#: More worker processes than this many per core only cost memory and start-up.
+MAX_JOBS_PER_CPU = 4
+
+
+def cap_jobs(jobs: int, cpus: int | None = None) -> tuple[int, str | None]:
+    """JOBS bounded by :data:`MAX_JOBS_PER_CPU` x CPUS (0 stays 0, "all
+    cores"), and the message that says so when it was cut."""
+    cpus = cpu_count() if cpus is None else cpus
+    most = MAX_JOBS_PER_CPU * max(cpus, 1)
+    if jobs <= most:
+        return jobs, None
+    return most, (f"--jobs {jobs} is more than {MAX_JOBS_PER_CPU} per core; "
+                  f"using {most} ({cpus} core{'s' if cpus != 1 else ''})")
+
+
 def workers_for(jobs: int) -> int:
     """The number of workers of ``--jobs JOBS`` (0: all cores)."""
     return cpu_count() if jobs == 0 else jobs

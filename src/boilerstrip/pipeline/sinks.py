@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import BoilerstripError
 
 
 class NullSink:
@@ -90,8 +89,8 @@ class ReportSink:
             getattr(self.writer, "writer", None), "abort", None)
         if abort is not None:
             abort()
-        if self.stream is not None:
-            self.stream.close()
+        if self.stream is not None:  # an AtomicFile drops its temporary file
+            getattr(self.stream, "abort", self.stream.close)()
 
 
 def open_report(path: str, fmt: str, out: Any) -> ReportSink:
@@ -103,9 +102,9 @@ def open_report(path: str, fmt: str, out: Any) -> ReportSink:
         return ReportSink(spec.open(path), None, spec.needs_text)
     if path == "-":
         return ReportSink(spec.open(TextStream(out)), None, spec.needs_text)
-    try:
-        stream = open(path, "w", encoding="utf-8", newline="\n")
-    except OSError as exc:
-        raise BoilerstripError(f"{path}: cannot write the report: "
-                               f"{exc.strerror or exc}") from None
+    from ..io.text import AtomicFile
+
+    # renamed into place at the end: a failed run (disk full...) leaves no
+    # half report and no temporary file, and never a truncated input
+    stream = AtomicFile(path, durable=False)
     return ReportSink(spec.open(stream), stream, spec.needs_text)

@@ -34,6 +34,7 @@ from typing import Any, Iterable, Mapping, Sequence, Union
 
 from ..rules.categories import CATEGORIES
 from ..errors import InputError
+from ..io.text import AtomicFile
 from ..result import Change, Result, RunStats, apply_changes
 
 __all__ = ["HtmlReportWriter", "write_html_report", "category_colours", "contrast_ratio"]
@@ -171,15 +172,13 @@ class HtmlReportWriter:
         self._cat_chars: Counter[str] = Counter()
         self._rules: dict[tuple[str, str], int] = {}
         self._rule_info = dict(rules_info or {})
-        self._tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         template = _template()
         head, sep, self._tail = template.partition(_DATA_MARK)
         if not sep:
             raise RuntimeError("report template has no data marker")
-        try:
-            self._out = open(self._tmp, "w", encoding="utf-8", newline="\n")
-        except OSError as exc:
-            raise InputError(f"{self.path}: cannot write the report: {exc.strerror}") from None
+        # an unpredictable temporary name beside the report, renamed over it
+        # at the end: another user who can write the folder cannot redirect it
+        self._out = AtomicFile(self.path, durable=False)  # a rerun rebuilds it
         self._out.write(head.replace("@@TITLE@@", html.escape(title)))
         self._out.write('{"docs":[')
         self._first = True
@@ -240,19 +239,13 @@ class HtmlReportWriter:
         self._out.write('],"rules":' + _dumps(rules) + ',"summary":' + _dumps(summary)
                         + ',"meta":' + _dumps(meta) + "}")
         self._out.write(self._tail)
-        self._out.close()
-        os.replace(self._tmp, self.path)
-        self.size = self.path.stat().st_size
+        self.size = self._out.commit()
         return self.size
 
     def abort(self) -> None:
         """Drop the unfinished file."""
         if not self._out.closed:
-            self._out.close()
-        try:
-            os.unlink(self._tmp)
-        except OSError:
-            pass
+            self._out.abort()
 
     def __enter__(self) -> "HtmlReportWriter":
         return self

@@ -5,8 +5,10 @@ Every change is written as one *removal record*::
     {"file": ..., "rule": ..., "category": ..., "line": ..., "start": ..., "end": ...,
      "text": ..., "replacement": ..., "status": ...}           (+ "detail", "record")
 
-``start``/``end`` are code-point offsets into the original text (half-open),
-``line`` is 1-based, ``status`` is the document's status (``cleaned``, or
+``file`` is the name with any byte that is not UTF-8 written ``\\xNN``; when
+that is not the exact name, ``file_bytes`` holds the exact name in base64
+(see :mod:`boilerstrip.io.names`). ``start``/``end`` are code-point offsets
+into the original text (half-open), ``line`` is 1-based, ``status`` is the document's status (``cleaned``, or
 ``guarded`` when the over-cleaning guard kept the document unchanged and the
 record shows what *would* have been removed) and ``record`` is the line number
 of the document in JSONL mode.
@@ -32,6 +34,7 @@ import json
 from dataclasses import dataclass
 from typing import IO, Any, Callable, Protocol, Sequence
 
+from ..io.names import name_fields, stored
 from ..result import Change, Result, Skipped
 
 
@@ -85,7 +88,7 @@ class FileReport:
         """The removal records of this document (see the module docstring)."""
         out = []
         for c in self.changes:
-            d: dict[str, Any] = {"file": self.file}
+            d: dict[str, Any] = name_fields(self.file)
             if self.record is not None:
                 d["record"] = self.record
             d.update(c.to_dict())
@@ -94,11 +97,11 @@ class FileReport:
         return out
 
     def to_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {"file": self.file, "status": self.status}
+        d: dict[str, Any] = {**name_fields(self.file), "status": self.status}
         if self.record is not None:
             d["record"] = self.record
         if self.message:
-            d["message"] = self.message
+            d["message"] = stored(self.message)
         d["removed_share"] = round(self.removed_share, 4)
         d["removals"] = self.removal_records()
         if self.skipped_rules:
