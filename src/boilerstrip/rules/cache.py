@@ -68,7 +68,7 @@ def _code_hash() -> str:
     if _CODE_HASH is None:
         h = hashlib.sha256()
         here = Path(__file__).resolve().parent
-        for name in ("loader.py", "cache.py", "patterns.py", "categories.py"):
+        for name in ("loader.py", "cache.py", "patterns.py", "risk.py", "categories.py"):
             try:
                 h.update((here / name).read_bytes())
             except OSError:

@@ -422,7 +422,8 @@ def _examples(r: _Reader, node: yaml.Node | None, what: str, parent: yaml.Node,
 
 
 def _check_patterns(r: _Reader, raw: dict[str, yaml.Node], kw: dict[str, Any]) -> None:
-    from .patterns import compile_pattern, risky_pattern  # local: keeps import light
+    from .patterns import compile_pattern  # local: keeps import light
+    from .risk import risky_pattern
 
     for key in ("pattern", "patterns", "unless"):
         if key not in raw:
@@ -433,7 +434,7 @@ def _check_patterns(r: _Reader, raw: dict[str, yaml.Node], kw: dict[str, Any]) -
                 compile_pattern(pnode.value, kw.get("flags", ("ignorecase",)))
             except Exception as exc:  # regex.error, ValueError, OverflowError...
                 raise r.fail(pnode, f"invalid regex {pnode.value!r}: {exc}") from None
-            warning = risky_pattern(pnode.value)
+            warning = risky_pattern(pnode.value, kw.get("flags", ("ignorecase",)))
             if warning:
                 _WARNINGS.append(RuleError(warning, path=r.path, line=_line(pnode),
                                            rule_id=r.rule_id))

@@ -110,19 +110,6 @@ def compile_pattern(pattern: str, flags: Iterable[str] = ("ignorecase",)) -> reg
     return _compile(pattern, flag_bits(flags))
 
 
-_NESTED_QUANTIFIER = regex.compile(r"\((?:[^()\\]|\\.)*[+*](?:[^()\\]|\\.)*\)[+*{]")
-
-
-def risky_pattern(pattern: str) -> str | None:
-    """A warning when PATTERN has a quantified group that itself contains a
-    quantifier (``(a+)+``, ``(\\w+\\s?)*``): such patterns can backtrack
-    catastrophically. ``None`` when nothing looks risky."""
-    if _NESTED_QUANTIFIER.search(pattern):
-        return (f"pattern {pattern!r} nests quantifiers and may backtrack catastrophically; "
-                "prefer possessive (`++`) or atomic (`(?>...)`) forms")
-    return None
-
-
 # --------------------------------------------------------------- literals
 
 _Key = tuple[str, tuple[str, ...]]
