@@ -29,7 +29,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .loader import Conditions, Example, Rule, SectionSpec, _tuplify
+from ..errors import RuleError
+from .model import Conditions, Example, Rule, RuleSet, SectionSpec, tuplify
 
 FORMAT = 3
 
@@ -68,7 +69,8 @@ def _code_hash() -> str:
     if _CODE_HASH is None:
         h = hashlib.sha256()
         here = Path(__file__).resolve().parent
-        for name in ("loader.py", "cache.py", "patterns.py", "risk.py", "categories.py"):
+        for name in ("loader.py", "model.py", "cache.py", "patterns.py", "risk.py",
+                     "categories.py"):
             try:
                 h.update((here / name).read_bytes())
             except OSError:
@@ -90,8 +92,8 @@ def _stamp(data: bytes, pack: str) -> str:
     return f"{FORMAT}:{_version()}:{_code_hash()}:{pack}:{hashlib.sha256(data).hexdigest()}"
 
 
-def get(path: Path, data: bytes, pack: str) -> list[Rule] | None:
-    """The cached rules of PATH if its content DATA is unchanged, else None."""
+def get(path: Path, data: bytes, pack: str) -> RuleSet | None:
+    """The cached rules (and warnings) of PATH if its content DATA is unchanged, else None."""
     entry = _entry(path)
     if entry is None:
         return None
@@ -101,9 +103,7 @@ def get(path: Path, data: bytes, pack: str) -> list[Rule] | None:
             own = _owned(fh.fileno())
         if blob.get("stamp") != _stamp(data, pack) or blob.get("source") != str(path):
             return None
-        from ..errors import RuleError
         from .patterns import FORM_KEY, seed_analyses, seed_compiled
-        from .loader import _WARNINGS
 
         rules = [_rule_from_dict(d) for d in blob["rules"]]
         seed_analyses(blob.get("analyses", []))
@@ -115,19 +115,20 @@ def get(path: Path, data: bytes, pack: str) -> list[Rule] | None:
             # damaged one can make it loop or match wrongly
             seed_compiled(json.loads(forms))
         # the load-time warnings (risky patterns) come back with the rules
-        _WARNINGS.extend(RuleError(w["message"], path=w["path"], line=w["line"],
+        warnings = tuple(RuleError(w["message"], path=w["path"], line=w["line"],
                                    rule_id=w["rule_id"]) for w in blob.get("warnings", []))
-        return rules
+        return RuleSet(tuple(rules), warnings)
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
-def put(path: Path, data: bytes, pack: str, rules: list[Rule], warnings=()) -> None:
-    """Store RULES (and the WARNINGS their loading raised) for PATH (best
-    effort: errors are ignored)."""
+def put(path: Path, data: bytes, pack: str, rule_set: RuleSet) -> None:
+    """Store RULE_SET (the rules of PATH and the warnings their loading raised;
+    best effort: errors are ignored)."""
     entry = _entry(path)
     if entry is None:
         return
+    rules, warnings = rule_set.rules, rule_set.warnings
     try:
         from .patterns import FORM_KEY, analyses, compiled_form
 
@@ -163,7 +164,7 @@ def _rule_from_dict(d: dict[str, Any]) -> Rule:
     d["section"] = SectionSpec(**d["section"]) if d.get("section") else None
     d["remove_examples"] = tuple(Example(**e) for e in d["remove_examples"])
     d["keep_examples"] = tuple(Example(**e) for e in d["keep_examples"])
-    d["params"] = tuple((k, _tuplify(v)) for k, v in d["params"])
+    d["params"] = tuple((k, tuplify(v)) for k, v in d["params"])
     for key in ("patterns", "unless", "flags", "profiles"):
         d[key] = tuple(d[key])
     return Rule(**d)
