@@ -320,9 +320,7 @@ def clean(ctx: click.Context, **p: Any) -> int:
     elif p["report_format"]:
         raise click.UsageError("--report-format needs --report FILE")
     cleaner = _build_cleaner(p)
-    from ..rules.loader import take_warnings
-
-    for w in take_warnings():
+    for w in cleaner.warnings:  # about the user's rule files only
         msg.detail(f"rule warning: {w}")
     msg.detail(f"rules: {len(cleaner.rules)} active of {len(cleaner.all_rules)} "
                f"(profile {cleaner.profile})")
@@ -925,65 +923,42 @@ def _failure_diff(f) -> str:
 def rules_validate(paths: tuple[str, ...], quiet: bool) -> int:
     """Check rule files (no text needed): exit 2 with 'file:line: rule-id: message'.
 
-    Without PATH, validates the bundled rules. Every file is checked, so all
-    the problems show up at once.
+    Without PATH, validates the bundled rules. Every file is checked and every
+    fault in it reported, one line each, so all the problems show up at once.
     """
     from ..engine.core import Cleaner, _bundled_rules
     from ..errors import RuleError
-    from ..rules.loader import bundled_rules_dir, load_rules, rule_files, take_warnings
+    from ..rules.loader import bundled_rules_dir, validate_rule_files
 
-    take_warnings()
     targets = paths or (str(bundled_rules_dir()),)
-    errors = 0
-    loaded = []
-    files = 0
-    for path in targets:
-        try:
-            fl = rule_files(path)
-        except RuleError as exc:
-            sys.stderr.write(f"{exc}\n")
-            errors += 1
-            continue
-        for f in fl:
-            files += 1
-            try:
-                loaded.extend(load_rules(f))
-            except RuleError as exc:
-                sys.stderr.write(f"{exc}\n")
-                errors += 1
-    seen: dict[str, Any] = {}
-    for r in loaded:
-        if r.id in seen:
-            first = seen[r.id]
-            dup = r.error(f"duplicate rule id (first defined at {first.source}:{first.line})")
-            sys.stderr.write(f"{dup}\n")
-            errors += 1
-        seen[r.id] = r
-    if not errors and loaded:
+    found = validate_rule_files(targets)
+    faults = list(found.faults)
+    warnings = [f"warning: {w}" for w in found.warnings]
+    if not faults and found.rules:
         try:  # compiles every pattern and runs the kind-specific checks
-            Cleaner(default_rules=False, extra_rules=loaded, enable=[r.id for r in loaded],
-                    profile="article")
-            page_rules = [r for r in loaded if "page" in r.profiles]
+            Cleaner(default_rules=False, extra_rules=found.rules,
+                    enable=[r.id for r in found.rules], profile="article")
+            page_rules = [r for r in found.rules if "page" in r.profiles]
             if page_rules:
                 Cleaner(profile="page", default_rules=False, extra_rules=page_rules,
                         enable=[r.id for r in page_rules])
         except RuleError as exc:
-            sys.stderr.write(f"{exc}\n")
-            errors += 1
+            faults.append(exc)
     if paths:
         bundled = {r.id for r in _bundled_rules()}
-        for r in loaded:
+        for r in found.rules:
             if r.id in bundled and not r.source.startswith(str(bundled_rules_dir())):
-                warn = r.error("same id as a bundled rule: use it with --no-default-rules "
+                same = r.error("same id as a bundled rule: use it with --no-default-rules "
                                "or rename it")
-                sys.stderr.write(f"warning: {warn}\n")
-    for w in take_warnings():
-        sys.stderr.write(f"warning: {w}\n")
-    if errors:
-        sys.stderr.write(f"{_plural(errors, 'error')} in {_plural(files, 'file')}\n")
+                warnings.append(f"warning: {same}")
+    for line in [str(f) for f in faults] + warnings:
+        sys.stderr.write(f"{line}\n")
+    if faults:
+        sys.stderr.write(f"{_plural(len(faults), 'error')} in {_plural(found.files, 'file')}\n")
         return 2
     if not quiet:
-        sys.stderr.write(f"ok: {_plural(len(loaded), 'rule')} in {_plural(files, 'file')}\n")
+        sys.stderr.write(f"ok: {_plural(len(found.rules), 'rule')} in "
+                         f"{_plural(found.files, 'file')}\n")
     return 0
 
 
