@@ -425,9 +425,9 @@ def _examples(r: _Reader, node: yaml.Node | None, what: str, parent: yaml.Node,
 
 
 def _check_patterns(r: _Reader, raw: dict[str, yaml.Node], flags: tuple[str, ...]) -> None:
-    """Each pattern is compiled; a risky one is a warning."""
+    """Each pattern is bounded, then compiled; a risky one is a warning."""
     from .patterns import compile_pattern  # local: keeps import light
-    from .risk import risky_pattern
+    from .risk import check_bounds, risky_pattern
 
     for key in ("pattern", "patterns", "unless"):
         if key not in raw:
@@ -436,6 +436,10 @@ def _check_patterns(r: _Reader, raw: dict[str, yaml.Node], flags: tuple[str, ...
         for pnode in nodes:
             if not (isinstance(pnode, yaml.ScalarNode) and pnode.tag.endswith(":str")):
                 continue  # reported by the string check
+            too_big = check_bounds(pnode.value)  # before compiling: that could take gigabytes
+            if too_big:
+                r.fault(pnode, too_big)
+                continue
             try:
                 compile_pattern(pnode.value, flags)
             except Exception as exc:  # regex.error, ValueError, OverflowError...

@@ -27,6 +27,9 @@ from typing import Iterable, Sequence
 
 import regex
 
+from ..errors import RuleError
+from .risk import check_bounds
+
 _FLAG_BITS = {
     "ignorecase": regex.IGNORECASE,
     "verbose": regex.VERBOSE,
@@ -38,6 +41,9 @@ _FLAG_BITS = {
 
 @functools.lru_cache(maxsize=4096)
 def _compile(pattern: str, flags: int) -> regex.Pattern[str]:
+    too_big = check_bounds(pattern)  # rules built in code skip the loader's check
+    if too_big:
+        raise RuleError(too_big)
     form = _SEEDED.pop((pattern, flags), None)
     if form is not None:
         got = _from_form(pattern, form)

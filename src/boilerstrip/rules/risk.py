@@ -43,8 +43,10 @@ RISKY_ITERATIONS = 4
 MAX_PATTERN_CHARS = 5_000
 #: Deepest nesting of counted repeats (``{m,n}``) in one pattern.
 MAX_REPEAT_NESTING = 3
-#: Largest product of repeat counts along one nesting path (``(?:a{100}){100}``: 10,000).
-MAX_REPEAT_PRODUCT = 10_000
+#: Largest size of a pattern with its counted repeats written out (``a{100}``
+#: is 100, ``(?:ab{10}){20}`` is 220): what the compiler's program grows with,
+#: about half a kilobyte each (50,000: 25 MB and 0.1 s).
+MAX_EXPANDED_SIZE = 50_000
 
 # ----------------------------------------------------------------- bounds
 
@@ -52,78 +54,101 @@ MAX_REPEAT_PRODUCT = 10_000
 def check_bounds(pattern: str) -> str | None:
     """Why PATTERN is too big to compile safely, or None when it is within bounds.
 
-    Works on the pattern's text (any ``regex`` syntax), without compiling it.
+    Works on the pattern's text (any ``regex`` syntax), without compiling it,
+    in time linear in its length.
     """
     if len(pattern) > MAX_PATTERN_CHARS:
         return f"pattern is longer than {MAX_PATTERN_CHARS} characters"
-    depth, product = repeat_extent(pattern)
+    depth, size = repeat_extent(pattern)
     if depth > MAX_REPEAT_NESTING:
         return (f"pattern nests counted repeats {depth} deep (at most "
-                f"{MAX_REPEAT_NESTING})")
-    if product > MAX_REPEAT_PRODUCT:
-        return (f"pattern's nested repeat counts multiply to {product} (at most "
-                f"{MAX_REPEAT_PRODUCT}); the compiled program would be too large")
+                f"{MAX_REPEAT_NESTING}); the compiled program would be too large")
+    if size > MAX_EXPANDED_SIZE:
+        return (f"pattern's counted repeats expand to {size} items (at most "
+                f"{MAX_EXPANDED_SIZE}); the compiled program would be too large")
     return None
 
 
 _QUANTIFIER = re.compile(r"\{(\d*)(?:(,)(\d*))?\}")
 _BRACED_ESCAPES = set("xuUNpPgk")
+#: What follows "(" in a group that is not a plain capture: (?:, (?=, (?<name>, (?i)...
+_GROUP_PREFIX = re.compile(r"\?(?:P?<[^>=!]*>|P?[=>]\w*\)?|<?[=!]|[:>|]|[-\w]*[:)])")
+
+
+class _Extent:
+    """Depth and expanded size of a group while its pattern text is scanned."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.size = 0
+        self.pending: tuple[int, int] | None = None  # the last atom: a quantifier applies to it
+
+    def commit(self) -> None:
+        if self.pending is not None:
+            self.depth = max(self.depth, self.pending[0])
+            self.size += self.pending[1]
+            self.pending = None
+
+    def atom(self, depth: int, size: int) -> None:
+        self.commit()
+        self.pending = (depth, size)
 
 
 def repeat_extent(pattern: str) -> tuple[int, int]:
-    """(deepest nesting of counted repeats, largest product of their counts) in PATTERN.
+    """(deepest nesting of counted repeats, size with counted repeats written out).
 
-    A counted repeat ``{m,n}`` counts as ``max(m, n)`` (as ``m`` when
-    unbounded); ``*``, ``+`` and ``?`` are loops that the compiler does not
-    expand. Verbose-mode comments are skipped only inside ``(?x)`` patterns
-    written with ``#``: a ``#`` elsewhere is an ordinary character, which can
-    only make the estimate larger.
+    A counted repeat ``{m,n}`` multiplies what it repeats by ``max(m, n)``
+    (by ``m`` when unbounded); ``*``, ``+`` and ``?`` are loops the compiler
+    does not write out. Alternatives add up. A character the scan cannot
+    place (a ``#`` of verbose mode, say) only makes the estimate larger.
     """
-    # each frame: [depth of the deepest atom so far, its product] for one group
-    stack: list[list[int]] = [[0, 1]]
-    last: tuple[int, int] | None = None  # (depth, product) of the atom before a quantifier
+    stack = [_Extent()]
     i, n = 0, len(pattern)
     while i < n:
-        ch = pattern[i]
+        ch, top = pattern[i], stack[-1]
         if ch == "\\":
             j = i + 2
             if i + 1 < n and pattern[i + 1] in _BRACED_ESCAPES and j < n and pattern[j] == "{":
                 close = pattern.find("}", j)
                 j = close + 1 if close != -1 else n
-            last, i = (0, 1), j
+            top.atom(0, 1)
+            i = j
         elif ch == "[":
-            i, last = _skip_class(pattern, i), (0, 1)
+            top.atom(0, 1)
+            i = _skip_class(pattern, i)
+        elif ch == "(" and pattern.startswith("(?#", i):
+            close = pattern.find(")", i)
+            i = n if close == -1 else close + 1
         elif ch == "(":
-            if pattern.startswith("(?#", i):
-                close = pattern.find(")", i)
-                i = n if close == -1 else close + 1
-                continue
-            stack.append([0, 1])
-            last, i = None, i + 1
-        elif ch == ")":
-            if len(stack) > 1:
-                depth, product = stack.pop()
-                last = (depth, product)
+            top.commit()
+            ext = _GROUP_PREFIX.match(pattern, i + 1)
+            i = ext.end() if ext else i + 1
+            if not (ext and ext.group(0).endswith(")")):  # (?i) sets flags, opens nothing
+                stack.append(_Extent())
+        elif ch == ")" and len(stack) > 1:
+            top.commit()
+            stack.pop()
+            stack[-1].atom(top.depth, top.size)
             i += 1
-        elif ch == "{" and (m := _QUANTIFIER.match(pattern, i)) and last is not None \
-                and (m.group(1) or m.group(3)):
+        elif ch == "{" and (m := _QUANTIFIER.match(pattern, i)) and (m.group(1) or m.group(3)) \
+                and top.pending is not None:
             low = int(m.group(1) or 0)
-            high = int(m.group(3)) if m.group(3) else (low if not m.group(2) else 0)
-            last = (last[0] + 1, last[1] * max(low, high, 1))
+            high = int(m.group(3)) if m.group(3) else (0 if m.group(2) else low)
+            depth, size = top.pending
+            top.pending = (depth + 1, size * max(low, high, 1))
             i = m.end()
         else:
-            if ch not in "*+?|":
-                last = (0, 1)
-            elif ch == "|":
-                last = None
+            if ch == "|":
+                top.commit()
+            elif ch not in "*+?":
+                top.atom(0, 1)
             i += 1
-        if last is not None:
-            frame = stack[-1]
-            frame[0] = max(frame[0], last[0])
-            frame[1] = max(frame[1], last[1])
-    depth = max(f[0] for f in stack)
-    product = max(f[1] for f in stack)
-    return depth, product
+    while len(stack) > 1:  # unclosed groups: the compiler refuses them anyway
+        inner = stack.pop()
+        inner.commit()
+        stack[-1].atom(inner.depth, inner.size)
+    stack[0].commit()
+    return stack[0].depth, stack[0].size
 
 
 def _skip_class(pattern: str, i: int) -> int:
