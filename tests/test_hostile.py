@@ -311,6 +311,23 @@ def test_fuzz_mutated_rule_files_only_raise_rule_error(text):
         "in\n\nSome text.\n\nAlready a subscriber? Log in.\n")
 
 
+@given(text=mutated_rule_file())
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+def test_fuzz_validation_reports_all_faults_and_agrees_with_strict_loading(text):
+    """Collecting never raises; its first fault is the one strict loading
+    raises, and with no fault both give the same rules."""
+    from boilerstrip.rules import validate_rule_text
+
+    found = validate_rule_text(text, "fuzz.yml")
+    assert all("\n" not in str(f) and str(f).startswith("fuzz.yml") for f in found.faults)
+    try:
+        rules = parse_rule_text(text, "fuzz.yml")
+    except RuleError as err:
+        assert found.faults and str(found.faults[0]) == str(err)
+    else:
+        assert found.faults == () and list(found.rules) == rules
+
+
 @given(text=st.text(max_size=400))
 def test_fuzz_random_text_only_raises_rule_error(text):
     try:

@@ -11,10 +11,12 @@ rule's own examples.
 from .categories import CATEGORIES, OPT_IN_CATEGORIES
 from .loader import (Validation, bundled_rule_set, bundled_rules_dir, check_unique,
                      load_rule_set, load_rules, parse_rule_set, parse_rule_text, read_rule_set,
-                     rule_files, selector_matches, validate_rule_files)
+                     rule_files, selector_matches, validate_rule_files,
+                     validate_rule_text)
 from .model import PROFILES, Conditions, Example, Rule, RuleSet, SectionSpec
 
 __all__ = ["CATEGORIES", "OPT_IN_CATEGORIES", "PROFILES", "Conditions", "Example", "Rule",
            "RuleSet", "SectionSpec", "Validation", "bundled_rule_set", "bundled_rules_dir",
            "check_unique", "load_rule_set", "load_rules", "parse_rule_set", "parse_rule_text",
-           "read_rule_set", "rule_files", "selector_matches", "validate_rule_files"]
+           "read_rule_set", "rule_files", "selector_matches", "validate_rule_files",
+           "validate_rule_text"]

@@ -638,26 +638,36 @@ def validate_rule_files(paths: Iterable[str | os.PathLike[str]]) -> Validation:
         root = Path(path) if Path(path).is_dir() else None
         for f in found:
             files += 1
-            reader = _Reader(str(f), collect=True)
             try:
                 data = _read_bytes(f)
-                pack = _pack_of(f, root)
-                cached = rulecache.get(f, data, pack)
-                if cached is not None:
-                    rules.extend(cached.rules)
-                    warnings.extend(cached.warnings)
-                    continue
-                parsed = _parse(_decode(data, str(f)), reader, pack)
+                text = _decode(data, str(f))
             except RuleError as exc:
-                reader.record(exc)
-                parsed = []
-            rules.extend(parsed)
-            warnings.extend(reader.warnings)
-            faults.extend(reader.faults or ())
-            if not reader.faults and _unique_faults(parsed) == []:
-                rulecache.put(f, data, pack, RuleSet(tuple(parsed), tuple(reader.warnings)))
+                faults.append(exc)
+                continue
+            pack = _pack_of(f, root)
+            cached = rulecache.get(f, data, pack)
+            one = (Validation(cached.rules, (), cached.warnings, 1) if cached is not None
+                   else validate_rule_text(text, str(f), pack))
+            rules.extend(one.rules)
+            warnings.extend(one.warnings)
+            faults.extend(one.faults)
+            if cached is None and not one.faults:
+                rulecache.put(f, data, pack, RuleSet(one.rules, one.warnings))
     faults.extend(_unique_faults(rules))
     return Validation(tuple(rules), tuple(faults), tuple(warnings), files)
+
+
+def validate_rule_text(text: str, path: str = "<string>", pack: str = "") -> Validation:
+    """Every fault of one rule file's YAML TEXT (see :func:`validate_rule_files`);
+    the first is the one strict loading raises."""
+    reader = _Reader(path, collect=True)
+    try:
+        rules = _parse(text, reader, pack)
+    except RuleError as exc:  # the file as a whole: YAML, size, shape
+        reader.record(exc)
+        rules = []
+    faults = [*(reader.faults or ()), *_unique_faults(rules)]
+    return Validation(tuple(rules), tuple(faults), tuple(reader.warnings), 1)
 
 
 def _unique_faults(rules: Iterable[Rule]) -> list[RuleError]:
