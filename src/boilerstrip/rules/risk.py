@@ -1,21 +1,27 @@
 """Which rule patterns can backtrack catastrophically, and which are too big to compile.
 
-Catastrophic (exponential) backtracking needs a repeated group whose body can
-match the same text in more than one way: ``(a|aa)+``, ``(\\S+\\s*){1,6}``,
-``(?:,| and|,? and) x)*``. A repeat whose iterations split a text in exactly
-one way (``(?:\\w+\\s+){0,3}``: a word, then the spaces after it) costs at most
-polynomial time, which the per-call time limit already covers, so it is not
-flagged. :func:`risky_pattern` decides this on the pattern's parse tree: for
-each repeat it builds the Glushkov automaton of two iterations of the body
-and asks whether some text has two accepting paths through it (the classic
-test for an ambiguous automaton, on a product of the automaton with itself).
-Characters are modelled by a probe alphabet (all of ASCII plus typical
-letters, punctuation and spaces of other scripts), so two character classes
-overlap when they share a probe.
+Catastrophic backtracking needs a repeated group whose body can match the
+same text in more than one way: ``(a|aa)+``, ``(\\S+\\s*){1,6}``,
+``(?:(?:,| and|,? and) x)*``. On a text that fails near its end the engine
+tries every way, and their number multiplies with each iteration. A repeat
+whose iterations split a text in one way only (``(?:\\w+\\s+){0,3}``: a word,
+then the spaces after it) is not flagged, nor one of at most 3 iterations
+(:data:`RISKY_ITERATIONS`): the per-call time limit covers what is left.
+
+:func:`risky_pattern` decides on Python's parse tree of the pattern. For each
+repeat it builds the Glushkov automaton of the body (one state per character
+position) and looks for an iteration that can be empty, a step from the end
+of an iteration into the next that the body can already take, and two paths
+reading the same text through the looped body or through two iterations in a
+row (a product of the automaton with itself). Characters are modelled by a
+probe alphabet (ASCII plus typical letters, marks, spaces and punctuation of
+other scripts): two classes overlap when they share a probe. Word boundaries,
+``(?-i:...)`` and possessive and atomic forms are understood; other
+lookarounds are ignored, which can only add overlaps.
 
 :func:`check_bounds` refuses, before anything compiles them, patterns whose
-counted repeats the compiler would expand into huge programs: a nesting of
-counted repeats such as ``(?:(?:(?:a{100}){100}){100}){100}`` takes gigabytes.
+counted repeats the compiler would write out into huge programs:
+``(?:(?:(?:(?:a{100}){100}){100}){100})`` takes gigabytes.
 """
 
 from __future__ import annotations
