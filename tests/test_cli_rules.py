@@ -233,3 +233,22 @@ def test_explain_whitespace_marks_are_opt_in():
     shown = run("explain", "--show-whitespace", input=SEED_B).stdout.decode()
     assert "core.tidy.blank-lines" not in plain.split("\n\n")[0]
     assert "[-↵-]{core.tidy.blank-lines: whitespace}" in shown
+
+
+def test_rules_validate_reports_each_rule_failing_the_kind_checks(tmp_path):
+    """Faults found only when a cleaner is built (page-region params) are
+    reported for every rule, not just the first."""
+    region = (boilerstrip.bundled_rules_dir() / "page" / "region.yml").read_text()
+    a = tmp_path / "a.yml"
+    a.write_text(region.replace("page.region.article", "my.region.one")
+                 .replace("length_low: 70", "length_low: -1"))
+    b = tmp_path / "b.yml"
+    b.write_text(region.replace("page.region.article", "my.region.two")
+                 .replace("line_cost: 8", "line_cost: -8"))
+    proc = run("rules", "validate", str(a), str(b))
+    assert proc.returncode == 2
+    lines = err(proc).splitlines()
+    assert any("my.region.one" in ln and "length_low" in ln for ln in lines), lines
+    assert any("my.region.two" in ln and "line_cost" in ln for ln in lines), lines
+    assert lines[-1] == "2 errors in 2 files"
+    no_traceback(proc)

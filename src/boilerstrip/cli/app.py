@@ -934,16 +934,20 @@ def rules_validate(paths: tuple[str, ...], quiet: bool) -> int:
     found = validate_rule_files(targets)
     faults = list(found.faults)
     warnings = [f"warning: {w}" for w in found.warnings]
-    if not faults and found.rules:
-        try:  # compiles every pattern and runs the kind-specific checks
-            Cleaner(default_rules=False, extra_rules=found.rules,
-                    enable=[r.id for r in found.rules], profile="article")
-            page_rules = [r for r in found.rules if "page" in r.profiles]
-            if page_rules:
-                Cleaner(profile="page", default_rules=False, extra_rules=page_rules,
-                        enable=[r.id for r in page_rules])
-        except RuleError as exc:
-            faults.append(exc)
+    unique = {r.id: r for r in found.rules}  # duplicates are reported already
+    for profile in ("article", "page"):  # compiles every pattern, runs the kind checks
+        rules = [r for r in unique.values() if profile in r.profiles]
+        try:
+            Cleaner(profile=profile, default_rules=False, extra_rules=rules,
+                    enable=[r.id for r in rules])
+        except RuleError:  # find every rule at fault, not only the first
+            for rule in rules:
+                try:
+                    Cleaner(profile=profile, default_rules=False, extra_rules=[rule],
+                            enable=[rule.id])
+                except RuleError as exc:
+                    if str(exc) not in map(str, faults):
+                        faults.append(exc)
     if paths:
         bundled = {r.id for r in _bundled_rules()}
         for r in found.rules:
