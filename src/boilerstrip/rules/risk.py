@@ -424,7 +424,9 @@ class _Glushkov:
             return self.repeat(*av, possessive=False)
         if op is getattr(_c, "POSSESSIVE_REPEAT", None):
             return self.repeat(*av, possessive=True)
-        # back-references, conditionals...: any text at all
+        if op is _c.GROUPREF:  # the text of a group: one step that reads anything
+            return self.position(_ALL)
+        # conditionals and the like: any text at all
         return self.star(self.position(_ALL))
 
     def ambiguous(self, first: frozenset[int], last: dict[int, int]) -> str | None:
@@ -624,6 +626,11 @@ def _parse_for_analysis(pattern: str, verbose: bool):
         return None
 
 
+#: A group followed by a repeat that can run twice or more, or a back-reference:
+#: without one, every repeat is of a single character (class), never ambiguous.
+_REPEATED_GROUP = re.compile(r"\)(?:[*+]|\{\d*,?\d*\})|\\[1-9]|\(\?P=|\\g<")
+
+
 @functools.lru_cache(maxsize=4096)
 def backtracking_risk(pattern: str, flags: tuple[str, ...] = ("ignorecase",),
                       ) -> tuple[bool | None, str]:
@@ -631,7 +638,10 @@ def backtracking_risk(pattern: str, flags: tuple[str, ...] = ("ignorecase",),
     text in more than one way: ``(True, text)`` with such a TEXT of two
     iterations, ``(False, "")`` when it has none, ``(None, "")`` when the
     pattern cannot be analysed."""
-    tree = _parse_for_analysis(pattern, "verbose" in flags)
+    verbose = "verbose" in flags or "(?x" in pattern
+    if not verbose and not _REPEATED_GROUP.search(pattern):
+        return False, ""  # only single characters repeat: one way each
+    tree = _parse_for_analysis(pattern, verbose)
     if tree is None:
         return None, ""
     fold = "ignorecase" in flags or bool(tree.state.flags & re.IGNORECASE)
