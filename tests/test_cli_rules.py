@@ -108,6 +108,84 @@ def test_rules_validate_reports_file_line_rule(tmp_path):
     assert proc.returncode == 2 and "no such rule file or folder" in err(proc)
 
 
+#: One file, two rules, six faults.
+MANY_FAULTS = """\
+rules:
+  - id: my.a
+    kind: line
+    category: advertisment
+    order: 560
+    pattern: '(unclosed'
+    examples:
+      remove: ["a", "b"]
+      keep: ["c", "d"]
+  - id: my.b
+    kind: line
+    category: advertisement
+    order: 561
+    description: Second.
+    patern: 'x'
+    match: partial
+    examples:
+      remove: ["a", "b"]
+      keep: ["c", "d"]
+"""
+
+
+def test_rules_validate_reports_every_fault_of_every_file_like_a_linter(tmp_path):
+    """Each fault is one `FILE:LINE: RULE_ID: message` line, all of them, then
+    the count; exit 2. (Strict loading for cleaning still stops at the first.)"""
+    bad = tmp_path / "bad.yml"
+    bad.write_text(MANY_FAULTS)
+    other = tmp_path / "other.yml"
+    other.write_text(RULE_FILE.replace("order: 560", "order: -3")
+                     .replace("kind: line", "kind: line\n    colour: red"))
+    proc = run("rules", "validate", str(bad), str(other))
+    assert proc.returncode == 2
+    no_traceback(proc)
+    lines = err(proc).splitlines()
+    expected = [
+        (bad, 2, "my.a", "rule has no 'description'"),
+        (bad, 4, "my.a", "unknown category 'advertisment'"),
+        (bad, 6, "my.a", "invalid regex '(unclosed'"),
+        (bad, 10, "my.b", "give exactly one of 'pattern' or 'patterns'"),
+        (bad, 15, "my.b", "unknown key 'patern'"),
+        (bad, 16, "my.b", "match must be 'full' or 'search'"),
+        (other, 5, "my.note.wire", "unknown key 'colour'"),
+        (other, 6, "my.note.wire", "order must be between 0"),
+    ]
+    got = sorted(lines[:-1])
+    want = sorted(f"{path}:{line}: {rid}: {msg}" for path, line, rid, msg in expected)
+    assert len(got) == len(want), lines
+    for g, w in zip(got, want):
+        assert g.startswith(w), (g, w)
+    assert lines[-1] == "8 errors in 2 files"
+    # cleaning with the file is strict: one line, the first fault, exit 2
+    proc = run("clean", "--rules", str(bad), input=PLAIN.encode())
+    assert proc.returncode == 2
+    assert err(proc).strip() == f"error: {bad}:2: my.a: rule has no 'description'"
+    assert len(err(proc).strip().splitlines()) == 1
+
+
+RISKY_RULE = RULE_FILE.replace("pattern: 'wire note: .*'", r"pattern: '(?:\S+\s*){1,6}wire'")
+
+
+def test_only_the_users_rule_warnings_are_shown(tmp_path):
+    """`-v clean` and `rules validate FILE` warn about the user's risky
+    pattern, once, and never about the bundled rules."""
+    f = tmp_path / "risky.yml"
+    f.write_text(RISKY_RULE)
+    cache = str(tmp_path / "cache")
+    for args in (("clean", "-v", "--rules", str(f)), ("rules", "validate", str(f))):
+        for _ in range(2):  # parsed, then served from the rule cache
+            proc = run(*args, input=PLAIN.encode(), BOILERSTRIP_CACHE_DIR=cache)
+            assert proc.returncode == 0, err(proc)
+            warned = [ln for ln in err(proc).splitlines() if "more than one way" in ln]
+            assert len(warned) == 1, err(proc)
+            assert f"{f}:7: my.note.wire: " in warned[0]
+            assert str(boilerstrip.bundled_rules_dir()) not in err(proc)
+
+
 def test_rules_validate_duplicate_ids_across_files(tmp_path):
     (tmp_path / "a.yml").write_text(RULE_FILE)
     (tmp_path / "b.yml").write_text(RULE_FILE)
@@ -155,3 +233,22 @@ def test_explain_whitespace_marks_are_opt_in():
     shown = run("explain", "--show-whitespace", input=SEED_B).stdout.decode()
     assert "core.tidy.blank-lines" not in plain.split("\n\n")[0]
     assert "[-↵-]{core.tidy.blank-lines: whitespace}" in shown
+
+
+def test_rules_validate_reports_each_rule_failing_the_kind_checks(tmp_path):
+    """Faults found only when a cleaner is built (page-region params) are
+    reported for every rule, not just the first."""
+    region = (boilerstrip.bundled_rules_dir() / "page" / "region.yml").read_text()
+    a = tmp_path / "a.yml"
+    a.write_text(region.replace("page.region.article", "my.region.one")
+                 .replace("length_low: 70", "length_low: -1"))
+    b = tmp_path / "b.yml"
+    b.write_text(region.replace("page.region.article", "my.region.two")
+                 .replace("line_cost: 8", "line_cost: -8"))
+    proc = run("rules", "validate", str(a), str(b))
+    assert proc.returncode == 2
+    lines = err(proc).splitlines()
+    assert any("my.region.one" in ln and "length_low" in ln for ln in lines), lines
+    assert any("my.region.two" in ln and "line_cost" in ln for ln in lines), lines
+    assert lines[-1] == "2 errors in 2 files"
+    no_traceback(proc)

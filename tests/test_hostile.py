@@ -10,7 +10,10 @@ odd and malformed text is cleaned correctly in time linear in its size.
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -162,6 +165,82 @@ def test_long_pattern_and_long_scalar():
         pass
 
 
+# ------------------------------------------------------------------ patterns too big to compile
+
+#: Nested counted repeats the compiler writes out: 10**8 items, 5.6 GB unchecked.
+REPEAT_BOMB = "(?:(?:(?:(?:a{100}){100}){100}){100})"
+
+
+def _with_pattern(pattern: str) -> str:
+    return RULE_WITH.format(value="d").replace("'x'", "'" + pattern + "'")
+
+
+@pytest.mark.parametrize("pattern, words", [
+    (REPEAT_BOMB, "nests counted repeats 4 deep"),
+    ("a{9999}" * 20, "expand to 199980 items"),  # flat, but as large
+    ("x" * 6_000, "longer than 5000 characters"),
+])
+def test_pattern_too_big_to_compile_is_refused_before_compiling(pattern, words):
+    t = time.perf_counter()
+    err = _refused(_with_pattern(pattern))
+    assert time.perf_counter() - t < 2
+    assert err.line == 7 and err.rule_id == "user.x" and words in str(err), str(err)
+
+
+def test_patterns_within_the_bounds_still_load():
+    assert parse_rule_text(_with_pattern("(?:(?:a{100}){100})b"), "ok.yml")
+    assert parse_rule_text(_with_pattern("(?:ab{10}){20}|c{9999}"), "ok.yml")
+
+
+def test_every_bundled_pattern_is_within_the_bounds():
+    from boilerstrip.rules.risk import check_bounds
+
+    rules = boilerstrip.load_rules(boilerstrip.bundled_rules_dir(), cache=False)
+    assert [p for r in rules for p in r.patterns + r.unless if check_bounds(p)] == []
+
+
+def test_rule_built_in_code_is_bounded_too():
+    """A Rule made without the loader meets the same bound when it compiles."""
+    from boilerstrip.rules.patterns import compile_pattern
+
+    rule = parse_rule_text(_with_pattern("x"), "ok.yml")[0]
+    bomb = dataclasses.replace(rule, patterns=(REPEAT_BOMB,))
+    cleaner = Cleaner(default_rules=False, extra_rules=[bomb], enable=["user.x"])
+    with pytest.raises(RuleError) as info:
+        cleaner.clean("a" * 500 + "\n")  # a line it must try: the pattern compiles now
+    assert "nests counted repeats" in str(info.value)
+    with pytest.raises(RuleError):
+        compile_pattern(REPEAT_BOMB)
+
+
+_MEMORY_LIMIT = 1 << 30  # 1 GiB of address space: the bomb needs over 5
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "darwin",
+                    reason="needs RLIMIT_AS")
+@pytest.mark.parametrize("command", [["rules", "validate"], ["clean", "--rules"]])
+def test_repeat_bomb_costs_neither_memory_nor_time(tmp_path, command):
+    """Under a 1 GiB memory limit, validating or cleaning with the bomb ends
+    at once with a one-line error and exit 2, not MemoryError or a kill."""
+    import resource
+
+    rule_file = tmp_path / "bomb.yml"
+    rule_file.write_text(_with_pattern(REPEAT_BOMB), encoding="utf-8")
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (_MEMORY_LIMIT, _MEMORY_LIMIT))
+
+    t = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "boilerstrip", *command, str(rule_file)],
+                          input=b"x\n", capture_output=True, timeout=120, preexec_fn=limit,
+                          env={**os.environ, "BOILERSTRIP_CACHE_DIR": str(tmp_path / "c")})
+    assert time.perf_counter() - t < 30
+    err = proc.stderr.decode()
+    assert proc.returncode == 2, err
+    assert f"{rule_file}:7: user.x: pattern nests counted repeats 4 deep" in err
+    assert "Traceback" not in err and "MemoryError" not in err
+
+
 def test_rule_file_that_is_binary(tmp_path):
     path = tmp_path / "bin.yml"
     path.write_bytes(bytes(range(256)) * 64)
@@ -230,6 +309,23 @@ def test_fuzz_mutated_rule_files_only_raise_rule_error(text):
     # whatever was accepted must also build a cleaner and clean text without error
     Cleaner(default_rules=False, extra_rules=rules, allow_large_removals=True).clean(
         "in\n\nSome text.\n\nAlready a subscriber? Log in.\n")
+
+
+@given(text=mutated_rule_file())
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+def test_fuzz_validation_reports_all_faults_and_agrees_with_strict_loading(text):
+    """Collecting never raises; its first fault is the one strict loading
+    raises, and with no fault both give the same rules."""
+    from boilerstrip.rules import validate_rule_text
+
+    found = validate_rule_text(text, "fuzz.yml")
+    assert all("\n" not in str(f) and str(f).startswith("fuzz.yml") for f in found.faults)
+    try:
+        rules = parse_rule_text(text, "fuzz.yml")
+    except RuleError as err:
+        assert found.faults and str(found.faults[0]) == str(err)
+    else:
+        assert found.faults == () and list(found.rules) == rules
 
 
 @given(text=st.text(max_size=400))
@@ -497,3 +593,18 @@ def test_rules_from_environment_are_not_loaded(monkeypatch, tmp_path):
     assert os.path.samefile(boilerstrip.bundled_rules_dir(),
                             Path(boilerstrip.__file__).resolve().parent.parent.parent
                             / "rules") or "_rules" in str(boilerstrip.bundled_rules_dir())
+
+
+def test_page_region_params_patterns_are_bounded_too(tmp_path):
+    page_rule = next(r for r in boilerstrip.load_rules(boilerstrip.bundled_rules_dir())
+                     if r.kind == "page-region")
+    params = dict(page_rule.params)
+    key = next(k for k, v in params.items() if k.endswith("_patterns") and v)
+    params[key] = (REPEAT_BOMB,)
+    bomb = dataclasses.replace(page_rule, id="user.page-bomb", params=tuple(params.items()))
+    t = time.perf_counter()
+    with pytest.raises(RuleError) as info:
+        Cleaner(profile="page", default_rules=False, extra_rules=[bomb],
+                enable=[bomb.id]).clean("Some text.\n" * 5)
+    assert time.perf_counter() - t < 5
+    assert "user.page-bomb" in str(info.value) and "nests counted repeats" in str(info.value)

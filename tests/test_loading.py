@@ -374,3 +374,48 @@ def test_loading_bundled_rules_is_fast_and_clean():
     t = time.perf_counter()
     rules = load_rules(boilerstrip.bundled_rules_dir(), cache=False)
     assert rules and time.perf_counter() - t < 20
+
+
+# ------------------------------------------------------------------ rule sets
+
+def test_rule_set_warns_about_user_files_only(tmp_path, monkeypatch):
+    """Loading bundled plus user rules returns one value with the user's
+    warnings; the bundled rules' warnings stay out unless asked for (``rules
+    validate`` without a path reads them)."""
+    from boilerstrip.rules import loader, risk
+
+    monkeypatch.setenv("BOILERSTRIP_CACHE_DIR", str(tmp_path / "cache"))
+    # every pattern counts as risky: the bundled rules would now warn too
+    monkeypatch.setattr(risk, "risky_pattern", lambda pattern, flags=(): "risky")
+    monkeypatch.setattr(loader, "_BUNDLED", None)
+    user = tmp_path / "user.yml"
+    user.write_text(VALID, encoding="utf-8")
+    rule_set = loader.load_rule_set([user])
+    assert RID in {r.id for r in rule_set.rules} and len(rule_set.rules) > 100
+    assert [(w.path, w.line, w.rule_id) for w in rule_set.warnings] == [
+        (str(user), L_PATTERN, RID)]
+    bundled = loader.validate_rule_files([boilerstrip.bundled_rules_dir()])
+    assert bundled.faults == () and len(bundled.warnings) > 100
+    assert loader.load_rule_set([user], default_rules=False).rules == (
+        loader.read_rule_set(user).rules)
+
+
+def test_validation_collects_what_strict_loading_raises_first(tmp_path):
+    path = tmp_path / "bad.yml"
+    path.write_text(edit(replace={L_CATEGORY: "    category: advertisment", L_DESC: None,
+                                  L_PATTERN: "    pattern: '(unclosed'"}), encoding="utf-8")
+    err, _ = load_error(tmp_path, path.read_text(encoding="utf-8"))
+    found = boilerstrip.rules.validate_rule_files([path])
+    assert str(found.faults[0]) == str(err)
+    assert [(f.line, f.rule_id) for f in found.faults] == [
+        (L_RULE, RID), (L_CATEGORY, RID), (L_PATTERN - 1, RID)]
+    assert found.rules == () and found.files == 1
+
+
+def test_loader_and_cache_import_each_other_in_one_direction_only():
+    import ast
+
+    folder = Path(boilerstrip.rules.__file__).parent
+    cache_imports = {node.module for node in ast.walk(ast.parse((folder / "cache.py").read_text()))
+                     if isinstance(node, ast.ImportFrom)}
+    assert "loader" not in cache_imports and cache_imports >= {"model"}

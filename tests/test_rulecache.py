@@ -113,15 +113,30 @@ def _cached_entry(tmp_path, monkeypatch):
     f = tmp_path / "r.yml"
     f.write_text(RULE.format(word="Advertisement"), encoding="utf-8")
     load_rules(f)
-    (entry,) = (tmp_path / "cache").iterdir()
+    (entry,) = (tmp_path / "cache").glob("rules-*.json")
     return f, entry
+
+
+def _read_blob(entry):
+    key = (entry.parent / "key").read_bytes()
+    return json.loads(rulecache.unseal(key, entry.read_bytes()))
+
+
+def _write_blob(entry, blob, *, seal: bool):
+    """Write BLOB to ENTRY, sealed with the cache's key as boilerstrip itself
+    would (SEAL) or under its old seal, which no longer matches."""
+    key = (entry.parent / "key").read_bytes()
+    payload = json.dumps(blob).encode()
+    old_mac = entry.read_bytes().partition(b"\n")[0]
+    entry.write_bytes(rulecache.seal(key, payload) if seal else old_mac + b"\n" + payload)
+    os.chmod(entry, 0o600)
 
 
 def test_forms_of_another_regex_release_are_not_used(tmp_path, monkeypatch):
     f, entry = _cached_entry(tmp_path, monkeypatch)
-    blob = json.loads(entry.read_text(encoding="utf-8"))
+    blob = _read_blob(entry)
     blob["compiled_by"] = "1999.1.1:cpython-27"
-    entry.write_text(json.dumps(blob), encoding="utf-8")
+    _write_blob(entry, blob, seal=True)
     _fresh_process_state(monkeypatch)
     assert load_rules(f)[0].id == "t.ad-label"  # the rules are still served
     assert not matching._SEEDED
@@ -140,16 +155,10 @@ def test_forms_in_a_file_others_can_write_are_not_used(tmp_path, monkeypatch):
 
 
 def _rewrite_forms(entry, change, rehash):
-    import hashlib
-    blob = json.loads(entry.read_text(encoding="utf-8"))
-    rows = json.loads(blob["compiled"])
-    for row in rows:
+    blob = _read_blob(entry)
+    for row in blob["compiled"]:
         change(row[2])
-    blob["compiled"] = json.dumps(rows)
-    if rehash:
-        blob["compiled_sha256"] = hashlib.sha256(blob["compiled"].encode()).hexdigest()
-    entry.write_text(json.dumps(blob), encoding="utf-8")
-    os.chmod(entry, 0o600)
+    _write_blob(entry, blob, seal=rehash)
 
 
 def test_damaged_compiled_code_is_never_used(tmp_path, monkeypatch):
@@ -178,3 +187,112 @@ def test_an_unreadable_form_falls_back_to_compiling(tmp_path, monkeypatch):
     assert matching._SEEDED  # offered, then refused when compiled
     c = boilerstrip.Cleaner(default_rules=False, rules=[f])
     assert c.clean("Text.\nAdvertisement\n").text == "Text.\n"
+
+
+# ------------------------------------------------ entries nobody checked are not trusted
+
+import subprocess
+import sys
+import time
+
+POSIX = pytest.mark.skipif(not hasattr(os, "geteuid"), reason="no file owners here")
+
+
+def _poison(entry, *, seal: bool):
+    """Make the cached rule remove every line starting 'The' instead of ads."""
+    blob = _read_blob(entry)
+    blob["rules"][0]["patterns"] = ["The .*"]
+    blob["analyses"] = []
+    _write_blob(entry, blob, seal=seal)
+
+
+def _serves_the_file(f):
+    """The rules come from the rule file, not from a poisoned entry."""
+    assert load_rules(f)[0].patterns == ("Advertisement",)
+    c = boilerstrip.Cleaner(default_rules=False, rules=[f])
+    assert c.clean("The text is kept.\nAdvertisement\n").text == "The text is kept.\n"
+
+
+def test_entry_changed_without_the_key_is_ignored_and_rewritten(tmp_path, monkeypatch):
+    f, entry = _cached_entry(tmp_path, monkeypatch)
+    _poison(entry, seal=False)
+    _serves_the_file(f)
+    assert _read_blob(entry)["rules"][0]["patterns"] == ["Advertisement"]  # rewritten
+    assert rulecache.get(f, f.read_bytes(), f.parent.name) is not None
+
+
+@POSIX
+def test_entry_others_can_write_is_ignored_even_when_sealed(tmp_path, monkeypatch):
+    f, entry = _cached_entry(tmp_path, monkeypatch)
+    _poison(entry, seal=True)
+    entry.chmod(0o646)
+    _serves_the_file(f)
+    assert entry.stat().st_mode & 0o777 == 0o600  # rewritten, private
+
+
+@POSIX
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs chown")
+def test_entry_of_another_user_is_ignored_even_when_sealed(tmp_path, monkeypatch):
+    f, entry = _cached_entry(tmp_path, monkeypatch)
+    _poison(entry, seal=True)
+    os.chown(entry, 65534, 65534)
+    _serves_the_file(f)
+    assert entry.stat().st_uid == os.geteuid()
+
+
+@POSIX
+def test_a_key_others_can_read_seals_nothing(tmp_path, monkeypatch):
+    f, entry = _cached_entry(tmp_path, monkeypatch)
+    _poison(entry, seal=True)
+    key = entry.parent / "key"
+    key.chmod(0o644)  # anyone could have read it and forged the entry
+    _serves_the_file(f)
+    assert key.stat().st_mode & 0o777 == 0o600  # a new key replaced it
+
+
+def test_oversized_entry_is_not_read(tmp_path, monkeypatch):
+    f, entry = _cached_entry(tmp_path, monkeypatch)
+    monkeypatch.setattr(rulecache, "MAX_ENTRY_BYTES", entry.stat().st_size - 1)
+    assert rulecache.get(f, f.read_bytes(), f.parent.name) is None
+    monkeypatch.setattr(rulecache, "MAX_ENTRY_BYTES", entry.stat().st_size)
+    assert rulecache.get(f, f.read_bytes(), f.parent.name) is not None
+
+
+def _load_in_child(f, cache):
+    """load_rules in a new process limited to 1 GiB, with a time limit."""
+    code = ("import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30)); "
+            "from boilerstrip.rules import load_rules; print(load_rules(sys.argv[1])[0].patterns)")
+    t = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", code, str(f)], capture_output=True, timeout=60,
+                          env={**os.environ, "BOILERSTRIP_CACHE_DIR": str(cache)})
+    assert time.perf_counter() - t < 30
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert proc.stdout.decode().strip() == "('Advertisement',)"
+
+
+@POSIX
+@pytest.mark.parametrize("make", ["fifo", "link to /dev/zero", "folder"])
+def test_entry_that_is_not_a_regular_file_neither_hangs_nor_exhausts_memory(tmp_path,
+                                                                          monkeypatch, make):
+    f, entry = _cached_entry(tmp_path, monkeypatch)
+    entry.unlink()
+    if make == "fifo":
+        os.mkfifo(entry)
+    elif make == "folder":
+        entry.mkdir()
+    else:
+        entry.symlink_to("/dev/zero")
+    _load_in_child(f, entry.parent)
+    if make != "folder":  # a folder cannot be replaced by a file: the cache just goes unused
+        assert entry.is_file() and not entry.is_symlink()  # rewritten
+        assert rulecache.get(f, f.read_bytes(), f.parent.name) is not None
+
+
+def test_a_cache_folder_that_is_a_file_is_never_fatal(tmp_path, monkeypatch):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("BOILERSTRIP_CACHE_DIR", str(blocker))
+    f = tmp_path / "r.yml"
+    f.write_text(RULE.format(word="Advertisement"), encoding="utf-8")
+    assert load_rules(f)[0].patterns == ("Advertisement",)
+    assert load_rules(f)[0].patterns == ("Advertisement",)

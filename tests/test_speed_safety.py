@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 import boilerstrip
 from boilerstrip.engine import core as engine, normalise
 from boilerstrip.rules.patterns import RulePatterns
-from boilerstrip.rules.loader import load_rules, parse_rule_text, take_warnings
+from boilerstrip.rules.loader import load_rules, parse_rule_set, parse_rule_text, read_rule_set
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = sorted(ROOT.glob("bench/data/*/extract-*/*.txt")) + sorted(
@@ -770,9 +770,7 @@ EVIL = """rules:
 
 
 def _evil_rules():
-    rules = parse_rule_text(EVIL, "evil.yml", "user")
-    take_warnings()
-    return rules
+    return parse_rule_text(EVIL, "evil.yml", "user")
 
 
 def test_catastrophic_rule_is_skipped_reported_and_does_not_hang():
@@ -833,7 +831,6 @@ def test_rules_timing_out_are_reported_in_rule_order(by_line, monkeypatch):
     order, whichever line each one stumbled on first."""
     monkeypatch.setattr(engine, "USE_LINE_INDEX", by_line)
     rules = parse_rule_text(EVIL_TWO, "evil.yml", "user")
-    take_warnings()
     cleaner = boilerstrip.Cleaner(extra_rules=rules, timeout=0.05)
     filler = "The council met on Tuesday and agreed the budget after a long debate.\n" * 30
     # the later rule (evil-b) times out on an earlier line than evil
@@ -845,26 +842,21 @@ def test_rules_timing_out_are_reported_in_rule_order(by_line, monkeypatch):
 
 def test_nested_quantifier_warns_on_load(tmp_path, monkeypatch):
     monkeypatch.setenv("BOILERSTRIP_CACHE_DIR", str(tmp_path / "cache"))
-    take_warnings()
-    parse_rule_text(RISKY, "risky.yml", "user")
-    warnings = take_warnings()
+    warnings = parse_rule_set(RISKY, "risky.yml", "user").warnings
     assert len(warnings) == 1
     msg = str(warnings[0])
-    assert "risky.yml" in msg and "user.risky" in msg and "nest" in msg
+    assert "risky.yml" in msg and "user.risky" in msg and "more than one way" in msg
     # a safe pattern does not warn
-    parse_rule_text(RISKY.replace(r"(\w+\s?)*done", r"\w+ done"), "ok.yml", "user")
-    assert take_warnings() == []
+    assert parse_rule_set(RISKY.replace(r"(\w+\s?)*done", r"\w+ done"), "ok.yml",
+                          "user").warnings == ()
 
 
 def test_warning_survives_the_rule_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("BOILERSTRIP_CACHE_DIR", str(tmp_path / "cache"))
     f = tmp_path / "risky.yml"
     f.write_text(RISKY, encoding="utf-8")
-    take_warnings()
-    load_rules(f)  # parses and fills the cache
-    first = take_warnings()
-    load_rules(f)  # served from the cache
-    second = take_warnings()
+    first = read_rule_set(f).warnings  # parses and fills the cache
+    second = read_rule_set(f).warnings  # served from the cache
     assert len(first) == 1
     assert [str(w) for w in second] == [str(w) for w in first]
 

@@ -55,9 +55,7 @@ def clean(ctx: click.Context, **p: Any) -> int:
     _check_clean_usage(paths, run)
     report_format = _report_format(run)
     cleaner = build_cleaner(p)
-    from ..rules.loader import take_warnings
-
-    for w in take_warnings():
+    for w in cleaner.warnings:  # about the user's rule files only
         msg.detail(f"rule warning: {w}")
     msg.detail(f"rules: {len(cleaner.rules)} active of {len(cleaner.all_rules)} "
                f"(profile {cleaner.profile})")

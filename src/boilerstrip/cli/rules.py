@@ -220,65 +220,46 @@ def _failure_diff(f) -> str:
 def rules_validate(paths: tuple[str, ...], quiet: bool) -> int:
     """Check rule files (no text needed): exit 2 with 'file:line: rule-id: message'.
 
-    Without PATH, validates the bundled rules. Every file is checked, so all
-    the problems show up at once.
+    Without PATH, validates the bundled rules. Every file is checked and every
+    fault in it reported, one line each, so all the problems show up at once.
     """
     from ..engine.core import Cleaner, _bundled_rules
     from ..errors import RuleError
-    from ..rules.loader import bundled_rules_dir, load_rules, rule_files, take_warnings
+    from ..rules.loader import bundled_rules_dir, validate_rule_files
 
-    take_warnings()
     targets = paths or (str(bundled_rules_dir()),)
-    errors = 0
-    loaded = []
-    files = 0
-    for path in targets:
+    found = validate_rule_files(targets)
+    faults = list(found.faults)
+    warnings = [f"warning: {w}" for w in found.warnings]
+    unique = {r.id: r for r in found.rules}  # duplicates are reported already
+    for profile in ("article", "page"):  # compiles every pattern, runs the kind checks
+        rules = [r for r in unique.values() if profile in r.profiles]
         try:
-            fl = rule_files(path)
-        except RuleError as exc:
-            sys.stderr.write(f"{exc}\n")
-            errors += 1
-            continue
-        for f in fl:
-            files += 1
-            try:
-                loaded.extend(load_rules(f))
-            except RuleError as exc:
-                sys.stderr.write(f"{exc}\n")
-                errors += 1
-    seen: dict[str, Any] = {}
-    for r in loaded:
-        if r.id in seen:
-            first = seen[r.id]
-            dup = r.error(f"duplicate rule id (first defined at {first.source}:{first.line})")
-            sys.stderr.write(f"{dup}\n")
-            errors += 1
-        seen[r.id] = r
-    if not errors and loaded:
-        try:  # compiles every pattern and runs the kind-specific checks
-            Cleaner(default_rules=False, extra_rules=loaded, enable=[r.id for r in loaded],
-                    profile="article")
-            page_rules = [r for r in loaded if "page" in r.profiles]
-            if page_rules:
-                Cleaner(profile="page", default_rules=False, extra_rules=page_rules,
-                        enable=[r.id for r in page_rules])
-        except RuleError as exc:
-            sys.stderr.write(f"{exc}\n")
-            errors += 1
+            Cleaner(profile=profile, default_rules=False, extra_rules=rules,
+                    enable=[r.id for r in rules])
+        except RuleError:  # find every rule at fault, not only the first
+            for rule in rules:
+                try:
+                    Cleaner(profile=profile, default_rules=False, extra_rules=[rule],
+                            enable=[rule.id])
+                except RuleError as exc:
+                    if str(exc) not in map(str, faults):
+                        faults.append(exc)
     if paths:
         bundled = {r.id for r in _bundled_rules()}
-        for r in loaded:
+        for r in found.rules:
             if r.id in bundled and not r.source.startswith(str(bundled_rules_dir())):
-                warn = r.error("same id as a bundled rule: use it with --no-default-rules "
+                same = r.error("same id as a bundled rule: use it with --no-default-rules "
                                "or rename it")
-                sys.stderr.write(f"warning: {warn}\n")
-    for w in take_warnings():
-        sys.stderr.write(f"warning: {w}\n")
-    if errors:
-        sys.stderr.write(f"{_plural(errors, 'error')} in {_plural(files, 'file')}\n")
+                warnings.append(f"warning: {same}")
+    for line in [str(f) for f in faults] + warnings:
+        sys.stderr.write(f"{line}\n")
+    if faults:
+        sys.stderr.write(f"{_plural(len(faults), 'error')} in {_plural(found.files, 'file')}\n")
         return 2
     if not quiet:
-        sys.stderr.write(f"ok: {_plural(len(loaded), 'rule')} in {_plural(files, 'file')}\n")
+        sys.stderr.write(f"ok: {_plural(len(found.rules), 'rule')} in "
+                         f"{_plural(found.files, 'file')}\n")
     return 0
 
 

@@ -35,7 +35,8 @@ from ..document import Attribution, Draft, Line, paragraphs, word_count
 from ..errors import ConfigError, RuleError
 from ..rules.patterns import RulePatterns, TimedOut
 from ..result import Change, Result, Skipped
-from ..rules.loader import PROFILES, Rule, bundled_rules_dir, load_rules, selector_matches
+from ..rules.loader import (PROFILES, Rule, bundled_rule_set, bundled_rules_dir, check_unique,
+                            load_rule_set, selector_matches)
 
 #: Over-cleaning guard: the largest share of a document's words a profile may
 #: remove before the document is left unchanged and reported as ``guarded``.
@@ -1351,13 +1352,10 @@ class Cleaner:
         self.max_removed_share = share
         self.allow_large_removals = allow_large_removals
         self._extra = tuple(extra_rules)
-        loaded: list[Rule] = []
-        if default_rules:
-            loaded.extend(_bundled_rules())
-        for p in self.rule_paths:
-            loaded.extend(load_rules(p))
-        loaded.extend(self._extra)
-        from ..rules.loader import check_unique
+        rule_set = load_rule_set(self.rule_paths, default_rules=default_rules)
+        #: warnings about the user's rule files (risky patterns), for ``-v``
+        self.warnings = rule_set.warnings
+        loaded = [*rule_set.rules, *self._extra]
         check_unique(loaded)
         self.all_rules: tuple[Rule, ...] = tuple(sorted(loaded, key=Rule.sort_key))
         self.rules: tuple[Rule, ...] = tuple(r for r in self.all_rules if self._active(r))
@@ -1483,20 +1481,9 @@ def _rebuild_cleaner(profile, rule_paths, default_rules, ignore, select, enable,
                    allow_large_removals=allow, extra_rules=extra)
 
 
-_BUNDLED: tuple[Rule, ...] | None = None
-_BUNDLED_LOCK = threading.Lock()
-
-
 def _bundled_rules() -> tuple[Rule, ...]:
     """The bundled rules, loaded once per process."""
-    global _BUNDLED
-    with _BUNDLED_LOCK:
-        if _BUNDLED is None:
-            d = bundled_rules_dir()
-            if not d.is_dir():
-                raise RuleError("bundled rules folder is missing", path=str(d))
-            _BUNDLED = tuple(load_rules(d))
-        return _BUNDLED
+    return bundled_rule_set().rules
 
 
 def _load_extra_kinds() -> None:

@@ -46,6 +46,7 @@ import regex
 from ..document import Attribution, Draft, Line
 from .core import EXTRA_KINDS, Deletion
 from ..rules.loader import Rule
+from ..rules.risk import check_bounds
 
 # ------------------------------------------------------------------ params
 
@@ -236,6 +237,9 @@ def _compile(rule: Rule, name: str, patterns: Sequence[Any]) -> tuple[_Limited, 
     for p in patterns:
         if not isinstance(p, str):
             raise rule.error(f"page-region {name}: {p!r} must be a string")
+        too_big = check_bounds(p)  # before compiling: that could take gigabytes
+        if too_big:
+            raise rule.error(f"page-region {name}: {too_big}")
         try:
             out.append(_Limited(regex.compile(p, regex.IGNORECASE | regex.V0)))
         except regex.error as exc:

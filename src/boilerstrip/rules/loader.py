@@ -14,13 +14,15 @@ file can never execute anything nor blow up memory through alias expansion.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
 import yaml
 
 from .categories import CATEGORIES, OPT_IN_CATEGORIES
+from .model import PROFILES, Conditions, Example, Rule, RuleSet, SectionSpec, tuplify
 from ..errors import RuleError
 
 #: Rule kinds and what they act on. Page kinds are documented in ``docs/rules.md``.
@@ -34,7 +36,6 @@ KINDS = (
     "leading-fragment",  # the first non-blank line, when it is a cut-off remain
     "trailing-fragment", # the last non-blank line, when it is a cut-off remain
 )
-PROFILES = ("article", "page")
 FLAGS = ("ignorecase", "verbose", "dotall", "ascii", "fullcase")
 
 MAX_RULE_FILE_BYTES = 2_000_000
@@ -71,91 +72,6 @@ _SECTION_INT_KEYS = ("max_lines", "line_max_words", "line_max_chars", "prose_min
 _SECTION_BOOL_KEYS = ("stop_at_prose", "require_end", "include_header", "stop_at_headers")
 
 
-@dataclass(frozen=True)
-class Conditions:
-    """When a line/block/section-header rule may fire (all given conditions must hold).
-
-    Word counts are whitespace-separated tokens. ``first_lines``/``last_lines``
-    count non-blank lines of the text as the rule sees it (``not_first_lines``: not
-    within the first N of them); ``after_last_prose``
-    requires the candidate to come after the last prose paragraph (a paragraph of
-    at least ``prose_min_words`` words that ends like a sentence).
-    """
-
-    max_words: int | None = None
-    min_words: int | None = None
-    max_chars: int | None = None
-    first_lines: int | None = None
-    last_lines: int | None = None
-    not_first_lines: int | None = None
-    after_last_prose: bool = False
-    prose_min_words: int = 25
-
-
-@dataclass(frozen=True)
-class SectionSpec:
-    """How far a ``section`` rule's region reaches below its header line."""
-
-    max_lines: int = 40
-    line_max_words: int | None = None
-    line_min_words: int | None = None  # a shorter line ends the region (e.g. a subheading)
-    line_max_chars: int | None = None
-    stop_at_prose: bool = True
-    prose_min_words: int = 20
-    require_end: bool = False
-    include_header: bool = True
-    min_lines: int = 0
-    # a line that heads another section rule's region ends this one (a tag
-    # list must not swallow the header of the related list below it)
-    stop_at_headers: bool = False
-
-
-@dataclass(frozen=True)
-class Example:
-    """One example of a rule: ``text`` and, optionally, the exact expected ``output``."""
-
-    text: str
-    output: str | None = None
-    line: int | None = None
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One validated rule. Immutable and picklable."""
-
-    id: str
-    category: str
-    kind: str
-    description: str
-    order: int
-    patterns: tuple[str, ...] = ()
-    unless: tuple[str, ...] = ()
-    flags: tuple[str, ...] = ("ignorecase",)
-    match: str = "full"
-    when: Conditions = field(default_factory=Conditions)
-    section: SectionSpec | None = None
-    remove: str = "line"
-    params: tuple[tuple[str, Any], ...] = ()
-    remove_examples: tuple[Example, ...] = ()
-    keep_examples: tuple[Example, ...] = ()
-    enabled: bool = True
-    profiles: tuple[str, ...] = PROFILES
-    pack: str = ""
-    source: str = ""
-    line: int | None = None
-
-    @property
-    def param_dict(self) -> dict[str, Any]:
-        return dict(self.params)
-
-    def sort_key(self) -> tuple[int, str]:
-        """Rules run in ascending ``order``; ties are broken by id."""
-        return (self.order, self.id)
-
-    def error(self, message: str, line: int | None = None) -> RuleError:
-        return RuleError(message, path=self.source or None, line=line or self.line, rule_id=self.id)
-
-
 # ----------------------------------------------------------------- YAML nodes
 
 class _Budget:
@@ -167,8 +83,13 @@ def _line(node: yaml.Node) -> int:
     return node.start_mark.line + 1
 
 
-def _check_tree(node: yaml.Node, path: str, budget: _Budget, depth: int = 0) -> None:
-    """Refuse tags that build objects, too-deep nesting and alias bombs."""
+def _check_tree(node: yaml.Node, path: str, budget: _Budget, depth: int = 0,
+                faults: list[RuleError] | None = None) -> None:
+    """Refuse tags that build objects, too-deep nesting and alias bombs.
+
+    With FAULTS, a disallowed tag is recorded there and the walk goes on;
+    the size and depth limits always stop it.
+    """
     budget.nodes += 1
     if budget.nodes > MAX_NODES:
         raise RuleError(f"rule file too large or alias expansion over {MAX_NODES} nodes",
@@ -176,27 +97,63 @@ def _check_tree(node: yaml.Node, path: str, budget: _Budget, depth: int = 0) -> 
     if depth > MAX_DEPTH:
         raise RuleError(f"nesting deeper than {MAX_DEPTH} levels", path=path, line=_line(node))
     if node.tag not in _ALLOWED_TAGS:
-        raise RuleError(f"YAML tag {node.tag!r} is not allowed in rule files", path=path,
-                        line=_line(node))
+        fault = RuleError(f"YAML tag {node.tag!r} is not allowed in rule files", path=path,
+                          line=_line(node))
+        if faults is None:
+            raise fault
+        faults.append(fault)
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
-            _check_tree(key, path, budget, depth + 1)
-            _check_tree(value, path, budget, depth + 1)
+            _check_tree(key, path, budget, depth + 1, faults)
+            _check_tree(value, path, budget, depth + 1, faults)
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            _check_tree(item, path, budget, depth + 1)
+            _check_tree(item, path, budget, depth + 1, faults)
+
+
+#: What a check returns, when collecting faults, in place of the value it could not read.
+_FAILED: Any = object()
 
 
 class _Reader:
-    """Typed access to YAML nodes that raises RuleError with file, line and rule id."""
+    """Typed access to YAML nodes that raises RuleError with file, line and rule id.
 
-    def __init__(self, path: str) -> None:
+    Strict (the default), the first fault raises. Collecting (``rules
+    validate``), each fault is recorded in ``faults`` and reading goes on, so
+    that every fault of a file is reported at once. Warnings (risky
+    patterns) are recorded in ``warnings`` either way.
+    """
+
+    def __init__(self, path: str, *, collect: bool = False) -> None:
         self.path = path
         self.rule_id: str | None = None
+        self.faults: list[RuleError] | None = [] if collect else None
+        self.warnings: list[RuleError] = []
 
     def fail(self, node: yaml.Node | None, message: str) -> RuleError:
         return RuleError(message, path=self.path, line=_line(node) if node is not None else None,
                          rule_id=self.rule_id)
+
+    def fault(self, node: yaml.Node | None, message: str) -> None:
+        """Report a fault: raise it when strict, record it when collecting."""
+        self.record(self.fail(node, message))
+
+    def record(self, error: RuleError) -> None:
+        if self.faults is None:
+            raise error
+        self.faults.append(error)
+
+    def attempt(self, check, *args, **kwargs) -> Any:
+        """CHECK(*ARGS): its value, or :data:`_FAILED` once its fault is recorded."""
+        try:
+            return check(*args, **kwargs)
+        except RuleError as exc:
+            self.record(exc)
+            return _FAILED
+
+    def count(self) -> int:
+        """How many faults are recorded so far (0 when strict)."""
+        return len(self.faults) if self.faults is not None else 0
 
     def mapping(self, node: yaml.Node, what: str, allowed: set[str] | None = None,
                 ) -> dict[str, yaml.Node]:
@@ -273,15 +230,7 @@ def _scalar(node: yaml.ScalarNode) -> Any:
 def _freeze(value: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
     """Rule params as a tuple of (key, value) pairs (values: plain scalars,
     tuples for lists, dicts for nested mappings)."""
-    return tuple((k, _tuplify(v)) for k, v in value.items())
-
-
-def _tuplify(value: Any) -> Any:
-    if isinstance(value, (list, tuple)):
-        return tuple(_tuplify(v) for v in value)
-    if isinstance(value, dict):
-        return {k: _tuplify(v) for k, v in value.items()}
-    return value
+    return tuple((k, tuplify(v)) for k, v in value.items())
 
 
 # ----------------------------------------------------------------- rules
@@ -289,116 +238,170 @@ def _tuplify(value: Any) -> Any:
 _ID_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-_.")
 
 
-def _parse_rule(r: _Reader, node: yaml.Node, pack: str) -> Rule:
+def _parse_rule(r: _Reader, node: yaml.Node, pack: str) -> Rule | None:
+    """The validated rule of NODE; None when faults were recorded (collecting)."""
     r.rule_id = None
     if isinstance(node, yaml.MappingNode):  # name the rule in errors found before its id
         r.rule_id = next((v.value for k, v in node.value if isinstance(k, yaml.ScalarNode)
                           and k.value == "id" and isinstance(v, yaml.ScalarNode)), None)
-    raw = r.mapping(node, "a rule")
+    raw = r.attempt(r.mapping, node, "a rule")
+    if raw is _FAILED:
+        return None
+    before = r.count()
+    kw: dict[str, Any] = dict(pack=pack, source=r.path, line=_line(node))
     if "id" not in raw:
-        raise r.fail(node, "rule has no 'id'")
-    rule_id = r.string(raw["id"], "id")
-    r.rule_id = rule_id
-    if (set(rule_id) - _ID_CHARS or "." not in rule_id or rule_id.startswith(".")
-            or rule_id.endswith(".") or ".." in rule_id):
-        raise r.fail(raw["id"], "id must be dotted lowercase words, e.g. 'en.newsletter-signup'")
+        r.fault(node, "rule has no 'id'")
+    else:
+        rule_id = r.attempt(r.string, raw["id"], "id")
+        if rule_id is not _FAILED:
+            r.rule_id = kw["id"] = rule_id
+            if (set(rule_id) - _ID_CHARS or "." not in rule_id or rule_id.startswith(".")
+                    or rule_id.endswith(".") or ".." in rule_id):
+                r.fault(raw["id"], "id must be dotted lowercase words, e.g. 'en.newsletter-signup'")
     for key in ("kind", "category", "description", "order"):
         if key not in raw:
-            raise r.fail(node, f"rule has no {key!r}")
-    kind = r.string(raw["kind"], "kind")
-    if kind not in _KIND_KEYS:
-        raise r.fail(raw["kind"], f"unknown kind {kind!r} (one of: {', '.join(KINDS)})")
-    allowed = _COMMON_KEYS | _KIND_KEYS[kind]
+            r.fault(node, f"rule has no {key!r}")
+    kind = r.attempt(r.string, raw["kind"], "kind") if "kind" in raw else _FAILED
+    if kind is not _FAILED and kind not in _KIND_KEYS:
+        r.fault(raw["kind"], f"unknown kind {kind!r} (one of: {', '.join(KINDS)})")
+        kind = _FAILED
+    kw["kind"] = kind
+    # with an unknown kind, a key is unknown only when no kind allows it
+    allowed = _COMMON_KEYS | (_KIND_KEYS[kind] if kind is not _FAILED
+                              else set().union(*_KIND_KEYS.values()))
     for key_node, _ in node.value:
         if key_node.value not in allowed:
-            raise r.fail(key_node, f"unknown key {key_node.value!r} for a {kind} rule "
-                                   f"(allowed: {', '.join(sorted(allowed))})")
-    if "draft" in raw and r.boolean(raw["draft"], "draft"):
-        raise r.fail(raw["draft"], "draft rule: review it, complete its keep examples "
-                                   "and remove 'draft: true'")
-    category = r.string(raw["category"], "category")
-    if category not in CATEGORIES:
-        raise r.fail(raw["category"], f"unknown category {category!r} "
-                                      f"(see 'boilerstrip rules categories')")
-    kw: dict[str, Any] = dict(
-        id=rule_id, kind=kind, category=category, pack=pack,
-        description=r.string(raw["description"], "description"),
-        order=r.integer(raw["order"], "order"),
-        source=r.path, line=_line(node),
-        enabled=(r.boolean(raw["enabled"], "enabled") if "enabled" in raw
-                 else category not in OPT_IN_CATEGORIES),
-    )
+            what = f"a {kind} rule" if kind is not _FAILED else "a rule"
+            r.fault(key_node, f"unknown key {key_node.value!r} for {what} "
+                              f"(allowed: {', '.join(sorted(allowed))})")
+    if "draft" in raw and r.attempt(r.boolean, raw["draft"], "draft") is True:
+        r.fault(raw["draft"], "draft rule: review it, complete its keep examples "
+                              "and remove 'draft: true'")
+    category = r.attempt(r.string, raw["category"], "category") if "category" in raw else _FAILED
+    if category is not _FAILED and category not in CATEGORIES:
+        r.fault(raw["category"], f"unknown category {category!r} "
+                                 f"(see 'boilerstrip rules categories')")
+    kw["category"] = category
+    if "description" in raw:
+        kw["description"] = r.attempt(r.string, raw["description"], "description")
+    if "order" in raw:
+        kw["order"] = r.attempt(r.integer, raw["order"], "order")
+    kw["enabled"] = (r.attempt(r.boolean, raw["enabled"], "enabled") if "enabled" in raw
+                     else category not in OPT_IN_CATEGORIES)
     if "profiles" in raw:
-        profiles = r.strings(raw["profiles"], "profiles")
-        bad = [p for p in profiles if p not in PROFILES]
-        if bad or not profiles:
-            raise r.fail(raw["profiles"], f"profiles must be some of {', '.join(PROFILES)}")
-        kw["profiles"] = tuple(profiles)
+        profiles = r.attempt(r.strings, raw["profiles"], "profiles")
+        if profiles is not _FAILED:
+            if not profiles or any(p not in PROFILES for p in profiles):
+                r.fault(raw["profiles"], f"profiles must be some of {', '.join(PROFILES)}")
+            kw["profiles"] = tuple(profiles)
     elif kind == "page-region":
         kw["profiles"] = ("page",)
+    if kind is not _FAILED:
+        _parse_kind_keys(r, raw, node, kind, kw)
+    _parse_examples(r, raw, node, kw)
+    if r.count() > before or _FAILED in kw.values():
+        return None
+    return Rule(**kw)
 
+
+def _parse_kind_keys(r: _Reader, raw: dict[str, yaml.Node], node: yaml.Node, kind: str,
+                     kw: dict[str, Any]) -> None:
+    """The keys whose meaning depends on the rule's KIND (patterns, conditions...)."""
     if _PATTERN_KEYS & _KIND_KEYS[kind]:
-        if ("pattern" in raw) == ("patterns" in raw):
-            raise r.fail(node, "give exactly one of 'pattern' or 'patterns'")
-        pnode = raw.get("pattern") or raw["patterns"]
-        kw["patterns"] = r.strings(pnode, "pattern")
-        if not kw["patterns"]:
-            raise r.fail(pnode, "pattern list is empty")
-        if "unless" in raw:
-            kw["unless"] = r.strings(raw["unless"], "unless")
-        if "flags" in raw:
-            flags = tuple(f.lower() for f in r.strings(raw["flags"], "flags")) \
-                if isinstance(raw["flags"], yaml.SequenceNode) or raw["flags"].value else ()
-            bad = [f for f in flags if f not in FLAGS]
-            if bad:
-                raise r.fail(raw["flags"], f"unknown flag {bad[0]!r} (one of: {', '.join(FLAGS)})")
-            kw["flags"] = flags
-        _check_patterns(r, raw, kw)
+        _parse_patterns(r, raw, node, kw)
     if "match" in raw:
-        match = r.string(raw["match"], "match")
-        if match not in ("full", "search"):
-            raise r.fail(raw["match"], "match must be 'full' or 'search'")
+        match = r.attempt(r.string, raw["match"], "match")
+        if match is not _FAILED and match not in ("full", "search"):
+            r.fault(raw["match"], "match must be 'full' or 'search'")
         kw["match"] = match
     elif kind == "inline":
         kw["match"] = "search"
     if "remove" in raw:
-        remove = r.string(raw["remove"], "remove")
-        if remove not in ("line", "match"):
-            raise r.fail(raw["remove"], "remove must be 'line' or 'match'")
+        remove = r.attempt(r.string, raw["remove"], "remove")
+        if remove is not _FAILED and remove not in ("line", "match"):
+            r.fault(raw["remove"], "remove must be 'line' or 'match'")
         kw["remove"] = remove
     if "when" in raw:
-        w = r.mapping(raw["when"], "when", _WHEN_KEYS)
-        cond: dict[str, Any] = {k: r.integer(w[k], f"when.{k}") for k in _WHEN_INT_KEYS if k in w}
-        if "after_last_prose" in w:
-            cond["after_last_prose"] = r.boolean(w["after_last_prose"], "when.after_last_prose")
-        kw["when"] = Conditions(**cond)
+        kw["when"] = r.attempt(_conditions, r, raw["when"])
     if kind == "section":
-        s = r.mapping(raw["section"], "section",
-                      set(_SECTION_INT_KEYS) | set(_SECTION_BOOL_KEYS)) if "section" in raw else {}
-        spec: dict[str, Any] = {k: r.integer(s[k], f"section.{k}") for k in _SECTION_INT_KEYS
-                                if k in s}
-        spec.update({k: r.boolean(s[k], f"section.{k}") for k in _SECTION_BOOL_KEYS if k in s})
-        kw["section"] = SectionSpec(**spec)
+        kw["section"] = r.attempt(_section, r, raw.get("section"))
     if "params" in raw:
-        params = r.plain(raw["params"], "params")
-        if not isinstance(params, dict):
-            raise r.fail(raw["params"], "params must be a mapping")
-        if kind == "normalisation":  # fail here, not in the middle of a clean() call
-            from ..engine.normalise import ftfy_config
+        kw["params"] = r.attempt(_params, r, raw["params"], kind)
 
-            try:
-                ftfy_config(params)
-            except (ValueError, TypeError) as exc:
-                raise r.fail(raw["params"], f"invalid params: {exc}") from None
-        kw["params"] = _freeze(params)
 
+def _conditions(r: _Reader, node: yaml.Node) -> Conditions:
+    w = r.mapping(node, "when", _WHEN_KEYS)
+    cond: dict[str, Any] = {k: r.integer(w[k], f"when.{k}") for k in _WHEN_INT_KEYS if k in w}
+    if "after_last_prose" in w:
+        cond["after_last_prose"] = r.boolean(w["after_last_prose"], "when.after_last_prose")
+    return Conditions(**cond)
+
+
+def _section(r: _Reader, node: yaml.Node | None) -> SectionSpec:
+    s = r.mapping(node, "section", set(_SECTION_INT_KEYS) | set(_SECTION_BOOL_KEYS)) \
+        if node is not None else {}
+    spec: dict[str, Any] = {k: r.integer(s[k], f"section.{k}") for k in _SECTION_INT_KEYS
+                            if k in s}
+    spec.update({k: r.boolean(s[k], f"section.{k}") for k in _SECTION_BOOL_KEYS if k in s})
+    return SectionSpec(**spec)
+
+
+def _params(r: _Reader, node: yaml.Node, kind: str) -> tuple[tuple[str, Any], ...]:
+    params = r.plain(node, "params")
+    if not isinstance(params, dict):
+        raise r.fail(node, "params must be a mapping")
+    if kind == "normalisation":  # fail here, not in the middle of a clean() call
+        from ..engine.normalise import ftfy_config
+
+        try:
+            ftfy_config(params)
+        except (ValueError, TypeError) as exc:
+            raise r.fail(node, f"invalid params: {exc}") from None
+    return _freeze(params)
+
+
+def _parse_examples(r: _Reader, raw: dict[str, yaml.Node], node: yaml.Node,
+                    kw: dict[str, Any]) -> None:
     if "examples" not in raw:
-        raise r.fail(node, f"rule has no examples (at least {MIN_EXAMPLES} to remove "
-                           f"and {MIN_EXAMPLES} to keep)")
-    ex = r.mapping(raw["examples"], "examples", {"remove", "keep"})
-    kw["remove_examples"] = _examples(r, ex.get("remove"), "examples.remove", raw["examples"])
-    kw["keep_examples"] = _examples(r, ex.get("keep"), "examples.keep", raw["examples"])
-    return Rule(**kw)
+        r.fault(node, f"rule has no examples (at least {MIN_EXAMPLES} to remove "
+                      f"and {MIN_EXAMPLES} to keep)")
+        kw["remove_examples"] = _FAILED
+        return
+    ex = r.attempt(r.mapping, raw["examples"], "examples", {"remove", "keep"})
+    if ex is _FAILED:
+        kw["remove_examples"] = _FAILED
+        return
+    for key in ("remove", "keep"):
+        kw[f"{key}_examples"] = r.attempt(_examples, r, ex.get(key), f"examples.{key}",
+                                          raw["examples"])
+
+
+def _parse_patterns(r: _Reader, raw: dict[str, yaml.Node], node: yaml.Node,
+                    kw: dict[str, Any]) -> None:
+    """``pattern``/``patterns``, ``unless`` and ``flags``: read, compiled, checked."""
+    if ("pattern" in raw) == ("patterns" in raw):
+        r.fault(node, "give exactly one of 'pattern' or 'patterns'")
+        kw["patterns"] = _FAILED
+    else:
+        pnode = raw.get("pattern") or raw["patterns"]
+        kw["patterns"] = r.attempt(r.strings, pnode, "pattern")
+        if kw["patterns"] == ():
+            r.fault(pnode, "pattern list is empty")
+    if "unless" in raw:
+        kw["unless"] = r.attempt(r.strings, raw["unless"], "unless")
+    if "flags" in raw:
+        fnode = raw["flags"]
+        flags = (r.attempt(r.strings, fnode, "flags")
+                 if isinstance(fnode, yaml.SequenceNode) or fnode.value else ())
+        if flags is not _FAILED:
+            flags = tuple(f.lower() for f in flags)
+            bad = [f for f in flags if f not in FLAGS]
+            if bad:
+                r.fault(fnode, f"unknown flag {bad[0]!r} (one of: {', '.join(FLAGS)})")
+                flags = _FAILED
+        kw["flags"] = flags
+    if kw.get("flags") is not _FAILED:
+        _check_patterns(r, raw, kw.get("flags", ("ignorecase",)))
 
 
 def _examples(r: _Reader, node: yaml.Node | None, what: str, parent: yaml.Node,
@@ -421,39 +424,36 @@ def _examples(r: _Reader, node: yaml.Node | None, what: str, parent: yaml.Node,
     return tuple(out)
 
 
-def _check_patterns(r: _Reader, raw: dict[str, yaml.Node], kw: dict[str, Any]) -> None:
-    from .patterns import compile_pattern, risky_pattern  # local: keeps import light
+def _check_patterns(r: _Reader, raw: dict[str, yaml.Node], flags: tuple[str, ...]) -> None:
+    """Each pattern is bounded, then compiled; a risky one is a warning."""
+    from .patterns import compile_pattern  # local: keeps import light
+    from .risk import check_bounds, risky_pattern
 
     for key in ("pattern", "patterns", "unless"):
         if key not in raw:
             continue
         nodes = [raw[key]] if isinstance(raw[key], yaml.ScalarNode) else raw[key].value
         for pnode in nodes:
+            if not (isinstance(pnode, yaml.ScalarNode) and pnode.tag.endswith(":str")):
+                continue  # reported by the string check
+            too_big = check_bounds(pnode.value)  # before compiling: that could take gigabytes
+            if too_big:
+                r.fault(pnode, too_big)
+                continue
             try:
-                compile_pattern(pnode.value, kw.get("flags", ("ignorecase",)))
+                compile_pattern(pnode.value, flags)
             except Exception as exc:  # regex.error, ValueError, OverflowError...
-                raise r.fail(pnode, f"invalid regex {pnode.value!r}: {exc}") from None
-            warning = risky_pattern(pnode.value)
+                r.fault(pnode, f"invalid regex {pnode.value!r}: {exc}")
+                continue
+            warning = risky_pattern(pnode.value, flags)
             if warning:
-                _WARNINGS.append(RuleError(warning, path=r.path, line=_line(pnode),
-                                           rule_id=r.rule_id))
-
-
-#: Non-fatal findings of the last load (nested quantifiers...), for ``rules validate``.
-_WARNINGS: list[RuleError] = []
-
-
-def take_warnings() -> list[RuleError]:
-    """Return and clear the warnings collected while loading rule files."""
-    out = list(_WARNINGS)
-    _WARNINGS.clear()
-    return out
+                r.warnings.append(r.fail(pnode, warning))
 
 
 # ----------------------------------------------------------------- files
 
-def parse_rule_text(text: str, path: str = "<string>", pack: str = "") -> list[Rule]:
-    """Parse the YAML text of one rule file into validated rules."""
+def _compose(text: str, path: str) -> yaml.Node:
+    """The YAML node tree of TEXT (composed only: no constructor runs)."""
     if len(text) > MAX_RULE_FILE_BYTES:
         raise RuleError(f"rule file larger than {MAX_RULE_FILE_BYTES} bytes", path=path)
     try:
@@ -474,14 +474,51 @@ def parse_rule_text(text: str, path: str = "<string>", pack: str = "") -> list[R
     if root is None:
         raise RuleError("empty rule file (expected a mapping with a 'rules' list)", path=path,
                         line=1)
-    _check_tree(root, path, _Budget())
-    reader = _Reader(path)
+    return root
+
+
+def _parse(text: str, reader: _Reader, pack: str) -> list[Rule]:
+    """The valid rules of TEXT; faults are raised or recorded by READER."""
+    path = reader.path
+    root = _compose(text, path)
+    _check_tree(root, path, _Budget(), faults=reader.faults)
     top = reader.mapping(root, "the rule file", {"rules"})
     if "rules" not in top:
         raise RuleError("the rule file has no 'rules' list", path=path, line=_line(root))
-    rules = [_parse_rule(reader, n, pack) for n in reader.sequence(top["rules"], "rules")]
+    parsed = [_parse_rule(reader, n, pack) for n in reader.sequence(top["rules"], "rules")]
+    return [rule for rule in parsed if rule is not None]
+
+
+def parse_rule_set(text: str, path: str = "<string>", pack: str = "") -> RuleSet:
+    """The validated rules of one rule file's YAML TEXT, with their warnings.
+
+    Strict: the first fault is a :class:`RuleError`.
+    """
+    reader = _Reader(path)
+    rules = _parse(text, reader, pack)
     check_unique(rules)
-    return rules
+    return RuleSet(tuple(rules), tuple(reader.warnings))
+
+
+def parse_rule_text(text: str, path: str = "<string>", pack: str = "") -> list[Rule]:
+    """Parse the YAML text of one rule file into validated rules."""
+    return list(parse_rule_set(text, path, pack).rules)
+
+
+def _decode(data: bytes, path: str) -> str:
+    if len(data) > MAX_RULE_FILE_BYTES:
+        raise RuleError(f"rule file larger than {MAX_RULE_FILE_BYTES} bytes", path=path)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RuleError(f"rule file is not UTF-8 (byte {exc.start})", path=path) from None
+
+
+def _read_bytes(f: Path) -> bytes:
+    try:
+        return f.read_bytes()
+    except OSError as exc:
+        raise RuleError(f"cannot read rule file: {exc.strerror}", path=str(f)) from None
 
 
 def _pack_of(path: Path, root: Path | None) -> str:
@@ -503,52 +540,154 @@ def rule_files(path: str | os.PathLike[str]) -> list[Path]:
     raise RuleError("no such rule file or folder", path=str(p))
 
 
-def load_rules(path: str | os.PathLike[str], *, cache: bool = True) -> list[Rule]:
-    """Load and validate every rule of a rule file or a folder of rule files.
+def read_rule_set(path: str | os.PathLike[str], *, cache: bool = True) -> RuleSet:
+    """Every rule of a rule file or a folder of rule files, with their warnings.
 
-    Raises :class:`RuleError` on the first problem found. Rules are returned in
-    file order; the engine sorts them by ``(order, id)``. With CACHE, validated
-    rules are kept on disk (see :mod:`boilerstrip.rules.cache`) keyed by each
-    file's content, so a changed file is always parsed and validated again.
+    Strict: raises :class:`RuleError` on the first problem found. Rules come
+    in file order; the engine sorts them by ``(order, id)``. With CACHE,
+    validated rules are kept on disk (see :mod:`boilerstrip.rules.cache`)
+    keyed by each file's content, so a changed file is always parsed and
+    validated again.
     """
     from . import cache as rulecache
 
     p = Path(path)
     root = p if p.is_dir() else None
-    rules: list[Rule] = []
+    out = RuleSet()
     for f in rule_files(p):
-        try:
-            data = f.read_bytes()
-        except OSError as exc:
-            raise RuleError(f"cannot read rule file: {exc.strerror}", path=str(f)) from None
+        data = _read_bytes(f)
         pack = _pack_of(f, root)
-        cached = rulecache.get(f, data, pack) if cache else None
-        if cached is not None:
-            rules.extend(cached)
-            continue
-        if len(data) > MAX_RULE_FILE_BYTES:
-            raise RuleError(f"rule file larger than {MAX_RULE_FILE_BYTES} bytes", path=str(f))
+        found = rulecache.get(f, data, pack) if cache else None
+        if found is None:
+            found = parse_rule_set(_decode(data, str(f)), str(f), pack)
+            if cache:
+                rulecache.put(f, data, pack, found)
+        out += found
+    check_unique(out.rules)
+    return out
+
+
+def load_rules(path: str | os.PathLike[str], *, cache: bool = True) -> list[Rule]:
+    """Load and validate every rule of a rule file or a folder of rule files
+    (:func:`read_rule_set` without the warnings)."""
+    return list(read_rule_set(path, cache=cache).rules)
+
+
+_BUNDLED: RuleSet | None = None
+_BUNDLED_LOCK = threading.Lock()
+
+
+def bundled_rule_set() -> RuleSet:
+    """The bundled rules, loaded once per process."""
+    global _BUNDLED
+    with _BUNDLED_LOCK:
+        if _BUNDLED is None:
+            d = bundled_rules_dir()
+            if not d.is_dir():
+                raise RuleError("bundled rules folder is missing", path=str(d))
+            _BUNDLED = read_rule_set(d)
+        return _BUNDLED
+
+
+def load_rule_set(paths: Iterable[str | os.PathLike[str]] = (), *, default_rules: bool = True,
+                  cache: bool = True) -> RuleSet:
+    """The rules a cleaner runs: the bundled ones (with DEFAULT_RULES) and
+    those of the rule files or folders PATHS, ids unique across all of them.
+
+    The warnings are those of PATHS only: the bundled rules are checked when
+    they are written (``boilerstrip rules validate`` shows theirs).
+    """
+    out = RuleSet(bundled_rule_set().rules) if default_rules else RuleSet()
+    for path in paths:
+        out += read_rule_set(path, cache=cache)
+    check_unique(out.rules)
+    return out
+
+
+@dataclass(frozen=True)
+class Validation:
+    """What ``rules validate`` found: the valid rules, every fault, every warning."""
+
+    rules: tuple[Rule, ...]
+    faults: tuple[RuleError, ...]
+    warnings: tuple[RuleError, ...]
+    files: int
+
+
+def validate_rule_files(paths: Iterable[str | os.PathLike[str]]) -> Validation:
+    """Check every rule file of PATHS and report every fault, not only the first.
+
+    A file that cannot be read or parsed as YAML is one fault; inside a file,
+    every rule is checked and each of its faults reported (unknown keys,
+    missing ones, broken regexes...); duplicate ids are reported across all
+    files. Valid files go through the rule cache as :func:`read_rule_set`
+    does.
+    """
+    from . import cache as rulecache
+
+    rules: list[Rule] = []
+    faults: list[RuleError] = []
+    warnings: list[RuleError] = []
+    files = 0
+    for path in paths:
         try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise RuleError(f"rule file is not UTF-8 (byte {exc.start})", path=str(f)) from None
-        before = len(_WARNINGS)
-        parsed = parse_rule_text(text, str(f), pack)
-        if cache:
-            rulecache.put(f, data, pack, parsed, _WARNINGS[before:])
-        rules.extend(parsed)
-    check_unique(rules)
-    return rules
+            found = rule_files(path)
+        except RuleError as exc:
+            faults.append(exc)
+            continue
+        root = Path(path) if Path(path).is_dir() else None
+        for f in found:
+            files += 1
+            try:
+                data = _read_bytes(f)
+                text = _decode(data, str(f))
+            except RuleError as exc:
+                faults.append(exc)
+                continue
+            pack = _pack_of(f, root)
+            cached = rulecache.get(f, data, pack)
+            one = (Validation(cached.rules, (), cached.warnings, 1) if cached is not None
+                   else validate_rule_text(text, str(f), pack))
+            rules.extend(one.rules)
+            warnings.extend(one.warnings)
+            faults.extend(one.faults)
+            if cached is None and not one.faults:
+                rulecache.put(f, data, pack, RuleSet(one.rules, one.warnings))
+    faults.extend(_unique_faults(rules))
+    return Validation(tuple(rules), tuple(faults), tuple(warnings), files)
+
+
+def validate_rule_text(text: str, path: str = "<string>", pack: str = "") -> Validation:
+    """Every fault of one rule file's YAML TEXT (see :func:`validate_rule_files`);
+    the first is the one strict loading raises."""
+    reader = _Reader(path, collect=True)
+    try:
+        rules = _parse(text, reader, pack)
+    except RuleError as exc:  # the file as a whole: YAML, size, shape
+        reader.record(exc)
+        rules = []
+    faults = [*(reader.faults or ()), *_unique_faults(rules)]
+    return Validation(tuple(rules), tuple(faults), tuple(reader.warnings), 1)
+
+
+def _unique_faults(rules: Iterable[Rule]) -> list[RuleError]:
+    """One fault per rule whose id an earlier rule already has."""
+    seen: dict[str, Rule] = {}
+    out = []
+    for rule in rules:
+        if rule.id in seen:
+            first = seen[rule.id]
+            out.append(rule.error(f"duplicate rule id (first defined at "
+                                  f"{first.source}:{first.line})"))
+        else:
+            seen[rule.id] = rule
+    return out
 
 
 def check_unique(rules: Iterable[Rule]) -> None:
     """Raise RuleError when two rules share an id."""
-    seen: dict[str, Rule] = {}
-    for rule in rules:
-        if rule.id in seen:
-            first = seen[rule.id]
-            raise rule.error(f"duplicate rule id (first defined at {first.source}:{first.line})")
-        seen[rule.id] = rule
+    for fault in _unique_faults(rules):
+        raise fault
 
 
 def bundled_rules_dir() -> Path:

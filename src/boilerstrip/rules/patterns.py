@@ -27,6 +27,9 @@ from typing import Iterable, Sequence
 
 import regex
 
+from ..errors import RuleError
+from .risk import check_bounds
+
 _FLAG_BITS = {
     "ignorecase": regex.IGNORECASE,
     "verbose": regex.VERBOSE,
@@ -38,6 +41,9 @@ _FLAG_BITS = {
 
 @functools.lru_cache(maxsize=4096)
 def _compile(pattern: str, flags: int) -> regex.Pattern[str]:
+    too_big = check_bounds(pattern)  # rules built in code skip the loader's check
+    if too_big:
+        raise RuleError(too_big)
     form = _SEEDED.pop((pattern, flags), None)
     if form is not None:
         got = _from_form(pattern, form)
@@ -108,19 +114,6 @@ def seed_compiled(rows: Iterable) -> None:
 def compile_pattern(pattern: str, flags: Iterable[str] = ("ignorecase",)) -> regex.Pattern[str]:
     """Compile PATTERN (``regex`` module syntax) with rule FLAGS names."""
     return _compile(pattern, flag_bits(flags))
-
-
-_NESTED_QUANTIFIER = regex.compile(r"\((?:[^()\\]|\\.)*[+*](?:[^()\\]|\\.)*\)[+*{]")
-
-
-def risky_pattern(pattern: str) -> str | None:
-    """A warning when PATTERN has a quantified group that itself contains a
-    quantifier (``(a+)+``, ``(\\w+\\s?)*``): such patterns can backtrack
-    catastrophically. ``None`` when nothing looks risky."""
-    if _NESTED_QUANTIFIER.search(pattern):
-        return (f"pattern {pattern!r} nests quantifiers and may backtrack catastrophically; "
-                "prefer possessive (`++`) or atomic (`(?>...)`) forms")
-    return None
 
 
 # --------------------------------------------------------------- literals

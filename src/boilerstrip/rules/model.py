@@ -1,0 +1,121 @@
+"""The values a rule file becomes: :class:`Rule` and the parts it is made of.
+
+Plain frozen dataclasses, picklable and comparable; :mod:`.loader` builds
+them from YAML and checks them, :mod:`.cache` stores and restores them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import RuleError
+
+#: The profiles a rule can run in.
+PROFILES = ("article", "page")
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """When a line/block/section-header rule may fire (all given conditions must hold).
+
+    Word counts are whitespace-separated tokens. ``first_lines``/``last_lines``
+    count non-blank lines of the text as the rule sees it (``not_first_lines``: not
+    within the first N of them); ``after_last_prose``
+    requires the candidate to come after the last prose paragraph (a paragraph of
+    at least ``prose_min_words`` words that ends like a sentence).
+    """
+
+    max_words: int | None = None
+    min_words: int | None = None
+    max_chars: int | None = None
+    first_lines: int | None = None
+    last_lines: int | None = None
+    not_first_lines: int | None = None
+    after_last_prose: bool = False
+    prose_min_words: int = 25
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    """How far a ``section`` rule's region reaches below its header line."""
+
+    max_lines: int = 40
+    line_max_words: int | None = None
+    line_min_words: int | None = None  # a shorter line ends the region (e.g. a subheading)
+    line_max_chars: int | None = None
+    stop_at_prose: bool = True
+    prose_min_words: int = 20
+    require_end: bool = False
+    include_header: bool = True
+    min_lines: int = 0
+    # a line that heads another section rule's region ends this one (a tag
+    # list must not swallow the header of the related list below it)
+    stop_at_headers: bool = False
+
+
+@dataclass(frozen=True)
+class Example:
+    """One example of a rule: ``text`` and, optionally, the exact expected ``output``."""
+
+    text: str
+    output: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One validated rule. Immutable and picklable."""
+
+    id: str
+    category: str
+    kind: str
+    description: str
+    order: int
+    patterns: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ("ignorecase",)
+    match: str = "full"
+    when: Conditions = field(default_factory=Conditions)
+    section: SectionSpec | None = None
+    remove: str = "line"
+    params: tuple[tuple[str, Any], ...] = ()
+    remove_examples: tuple[Example, ...] = ()
+    keep_examples: tuple[Example, ...] = ()
+    enabled: bool = True
+    profiles: tuple[str, ...] = PROFILES
+    pack: str = ""
+    source: str = ""
+    line: int | None = None
+
+    @property
+    def param_dict(self) -> dict[str, Any]:
+        return dict(self.params)
+
+    def sort_key(self) -> tuple[int, str]:
+        """Rules run in ascending ``order``; ties are broken by id."""
+        return (self.order, self.id)
+
+    def error(self, message: str, line: int | None = None) -> RuleError:
+        return RuleError(message, path=self.source or None, line=line or self.line, rule_id=self.id)
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """Rules loaded together, with the warnings their loading raised (risky
+    patterns): a value, handed to whoever shows warnings."""
+
+    rules: tuple[Rule, ...] = ()
+    warnings: tuple[RuleError, ...] = ()
+
+    def __add__(self, other: RuleSet) -> RuleSet:
+        return RuleSet(self.rules + other.rules, self.warnings + other.warnings)
+
+
+def tuplify(value: Any) -> Any:
+    """VALUE with its lists made tuples, at any depth (rule params are immutable)."""
+    if isinstance(value, (list, tuple)):
+        return tuple(tuplify(v) for v in value)
+    if isinstance(value, dict):
+        return {k: tuplify(v) for k, v in value.items()}
+    return value
