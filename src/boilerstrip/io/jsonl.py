@@ -32,6 +32,7 @@ from typing import IO, Callable, Iterable, Iterator
 from ..errors import ConfigError, InputError
 from ..result import RunStats
 from ..reports.writers import FileReport
+from .compressed import open_decompressed
 from .text import open_binary
 
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -111,17 +112,7 @@ def open_source(path: str) -> Source:
         elif head.startswith(_ZSTD_MAGIC):
             kind = "zstd"
     closers: list = [raw] if path != "-" else []
-    if kind == "gzip":
-        import gzip
-
-        stream: IO[bytes] = io.BufferedReader(gzip.GzipFile(fileobj=buffered, mode="rb"),
-                                              1 << 20)
-    elif kind == "zstd":
-        z = _zstd(path)
-        reader = z.ZstdDecompressor().stream_reader(buffered, read_across_frames=True)
-        stream = io.BufferedReader(reader, 1 << 20)
-    else:
-        stream = buffered
+    stream = open_decompressed(kind, buffered, name)
     closers.append(stream)
     return Source(name, stream, counter, size, closers)
 

@@ -1,0 +1,119 @@
+"""Hostile and damaged input to the JSONL reader and ``mine`` (issue 19): cut or
+corrupt compressed streams, records that must round-trip byte for byte,
+records built to exhaust the stack or memory, and a full disk."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from pathlib import Path
+
+import pytest
+from _cli_helpers import SEED, err, no_traceback, run
+
+from boilerstrip.io.compressed import ZstdFrameWalker
+
+zstandard = pytest.importorskip("zstandard")
+
+
+def corpus(n: int = 40) -> bytes:
+    """N records whose text the bundled rules change (a share line)."""
+    return "".join(json.dumps({"id": i, "text": f"Record {i} says hello.\nShare this article\n"})
+                   + "\n" for i in range(n)).encode()
+
+
+def left_behind(folder: Path) -> list[str]:
+    """Files a run should not have left in FOLDER (outputs, temporary files)."""
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith((".out", "out")))
+
+
+def assert_refused(proc, name: str, what: str) -> None:
+    """Exit 2, no traceback, and one error line naming the file."""
+    no_traceback(proc)
+    assert proc.returncode == 2, err(proc)
+    errors = [ln for ln in err(proc).splitlines() if ln.startswith("error:")]
+    assert len(errors) == 1 and name in errors[0] and what in errors[0], err(proc)
+
+
+# ------------------------------------------------------- compressed input
+
+def zstd_frames() -> tuple[bytes, set[int]]:
+    """A stream of three frames (with and without checksum and content size,
+    a skippable frame between them) and the offsets where a frame ends."""
+    data = corpus()
+    parts = [zstandard.ZstdCompressor(write_checksum=True).compress(data[:500]),
+             b"\x5a\x2a\x4d\x18" + (3).to_bytes(4, "little") + b"pad",
+             zstandard.ZstdCompressor(write_content_size=False).compress(data[500:]),
+             zstandard.ZstdCompressor(level=19).compress(b"")]
+    ends, pos = set(), 0
+    for p in parts:
+        pos += len(p)
+        ends.add(pos)
+    return b"".join(parts), ends
+
+
+def test_the_zstd_frame_walker_tells_every_frame_end_from_every_cut():
+    stream, ends = zstd_frames()
+    for cut in range(len(stream) + 1):
+        walker = ZstdFrameWalker()
+        walker.feed(stream[:cut])
+        assert walker.complete == (cut in ends or cut == 0), cut
+    # fed in chunks of every size, it says the same
+    for size in (1, 2, 3, 7, 64):
+        walker = ZstdFrameWalker()
+        for i in range(0, len(stream), size):
+            walker.feed(stream[i:i + size])
+        assert walker.complete and walker.frames == 4
+
+
+@pytest.mark.parametrize("suffix", [".gz", ".zst"])
+@pytest.mark.parametrize("skip", [False, True])
+def test_a_cut_compressed_input_is_an_error_not_a_shorter_output(tmp_path, suffix, skip):
+    data = corpus()
+    packed = gzip.compress(data) if suffix == ".gz" else zstandard.compress(data)
+    for cut in (len(packed) - 4, len(packed) // 2, 12):
+        src = tmp_path / f"part.jsonl{suffix}"
+        src.write_bytes(packed[:cut])
+        args = ["clean", "--jsonl", str(src), "-o", str(tmp_path / "out.jsonl")]
+        proc = run(*args, *(["--on-bad-record", "skip"] if skip else []))
+        assert_refused(proc, str(src), "truncated")
+        assert left_behind(tmp_path) == []
+
+
+def test_a_file_named_gz_that_is_not_gzip_is_an_error(tmp_path):
+    src = tmp_path / "plain.jsonl.gz"
+    src.write_bytes(corpus())
+    proc = run("clean", "--jsonl", str(src), "-o", str(tmp_path / "out.jsonl"))
+    assert_refused(proc, str(src), "damaged gzip data")
+    assert left_behind(tmp_path) == []
+
+
+@pytest.mark.parametrize("suffix", [".gz", ".zst"])
+def test_trailing_garbage_and_flipped_bytes_are_errors(tmp_path, suffix):
+    data = corpus()
+    packed = gzip.compress(data) if suffix == ".gz" else \
+        zstandard.ZstdCompressor(write_checksum=True).compress(data)
+    flipped = bytearray(packed)
+    flipped[len(packed) // 2] ^= 0xFF
+    for bad in (packed + b"junk", bytes(flipped)):
+        src = tmp_path / f"bad.jsonl{suffix}"
+        src.write_bytes(bad)
+        proc = run("clean", "--jsonl", str(src), "--on-bad-record", "skip")
+        assert_refused(proc, str(src), "")
+
+
+def test_whole_multi_frame_and_multi_member_inputs_still_read(tmp_path):
+    data = corpus()
+    stream, _ = zstd_frames()
+    (tmp_path / "a.jsonl.zst").write_bytes(stream)
+    (tmp_path / "a.jsonl.gz").write_bytes(gzip.compress(data[:300]) + gzip.compress(data[300:]))
+    (tmp_path / "a.jsonl").write_bytes(data)
+    plain = run("clean", "--jsonl", str(tmp_path / "a.jsonl"))
+    assert plain.returncode == 1, err(plain)
+    for name in ("a.jsonl.zst", "a.jsonl.gz"):
+        proc = run("clean", "--jsonl", str(tmp_path / name))
+        assert proc.returncode == 1 and proc.stdout == plain.stdout, err(proc)
+    # compressed stdin is checked too
+    proc = run("clean", "--jsonl", "-", input=stream[:-5])
+    assert_refused(proc, "<stdin>", "truncated zstd data")
