@@ -117,3 +117,53 @@ def test_whole_multi_frame_and_multi_member_inputs_still_read(tmp_path):
     # compressed stdin is checked too
     proc = run("clean", "--jsonl", "-", input=stream[:-5])
     assert_refused(proc, "<stdin>", "truncated zstd data")
+
+
+# ------------------------------------------------------- exact round trip
+
+SHARE = "Share this article\nThe council met on Monday.\n"
+CLEANED = "The council met on Monday.\n"
+
+
+def clean_line(line: bytes, **opts) -> bytes:
+    """The output line of the JSONL cleaner for LINE (the bundled rules)."""
+    import boilerstrip
+    from boilerstrip.io.jsonl import JsonlOptions, clean_record
+
+    done = clean_record(line, 1, boilerstrip.Cleaner(), JsonlOptions(**opts))
+    assert not done.error, done.error
+    return done.line
+
+
+@pytest.mark.parametrize("template", [
+    # numbers json.dumps would rewrite, duplicate keys, odd spacing, escapes
+    '{"n": 1e400, "text": %s, "d": 0.1000000000000000000000001}',
+    '{ "k":1,"k" :2 ,\t"text" :%s ,"u":"\\u00e9\\/","big":123456789012345678901234567890 }',
+    # a duplicate text key: the last one is the record's text (as json.loads reads it)
+    '{"text": "first", "x": -0.0, "text": %s}',
+])
+def test_only_the_text_value_changes_byte_for_byte(template):
+    line = (template % json.dumps(SHARE)).encode() + b"\r\n"
+    assert clean_line(line) == (template % json.dumps(CLEANED)).encode() + b"\r\n"
+
+
+def test_the_report_field_is_added_or_replaced_and_nothing_else_moves():
+    line = '{"id": 7, "text": %s , "r": "old", "z": 1E+2 }\n' % json.dumps(SHARE)
+    out = clean_line(line.encode(), report_field="r").decode()
+    head, tail = out.split('"r": ', 1)
+    assert head == '{"id": 7, "text": %s , ' % json.dumps(CLEANED)
+    report, end = json.JSONDecoder().raw_decode(tail)
+    assert tail[end:] == ', "z": 1E+2 }\n'
+    assert [r["rule"] for r in report] == ["en.social.share-label"]
+    added = clean_line(b'{"text": "No boilerplate.", "id": 1e999}', report_field="r")
+    assert added == b'{"text": "No boilerplate.", "id": 1e999, "r": []}'
+
+
+def test_the_cli_round_trips_unchanged_bytes_of_a_cleaned_record(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(b'{"meta": {"score": 1e400, "p": 3.14159265358979323846264338},'
+                    b' "text": "Share this article\\nKept prose.\\n", "meta": null}\n')
+    proc = run("clean", "--jsonl", str(src))
+    assert proc.returncode == 1, err(proc)
+    assert proc.stdout == (b'{"meta": {"score": 1e400, "p": 3.14159265358979323846264338},'
+                           b' "text": "Kept prose.\\n", "meta": null}\n')

@@ -2,9 +2,9 @@
 
 One record per line; the ``text_field`` of each record is cleaned and the
 record is written back in the same place of the output, every other field
-untouched. A record whose text does not change is written back byte for byte
-(same key order, spacing and escapes); a changed record is re-serialised with
-``json.dumps`` (key order kept).
+untouched: the new text (and report) is spliced into the raw line, so every
+other byte of the record (numbers such as ``1e400``, duplicate keys, key order,
+spacing, escapes) comes out as it went in (see records.py).
 
 Input and output are compressed by file suffix: ``.gz`` (gzip) and ``.zst`` /
 ``.zstd`` (Zstandard, when the ``zstandard`` package is installed). Compressed
@@ -20,7 +20,6 @@ a half-written output behind.
 from __future__ import annotations
 
 import io
-import json
 import os
 import sys
 import tempfile
@@ -32,6 +31,7 @@ from typing import IO, Callable, Iterable, Iterator
 from ..errors import ConfigError, InputError
 from ..result import RunStats
 from ..reports.writers import FileReport
+from . import records
 from .compressed import open_decompressed
 from .text import open_binary
 
@@ -227,17 +227,9 @@ def clean_record(line: bytes, lineno: int, cleaner, opts: JsonlOptions) -> Done:
     body = line.rstrip(b"\r\n")
     ending = line[len(body):]
     try:
-        record = json.loads(body)
-    except UnicodeDecodeError as exc:
-        return _bad(opts.name, lineno, f"not valid UTF-8 (byte {exc.start} of the line)")
-    except ValueError as exc:
-        msg = getattr(exc, "msg", str(exc))
-        col = getattr(exc, "colno", None)
-        return _bad(opts.name, lineno, f"not valid JSON: {msg}"
-                    + (f" (column {col})" if col else ""))
-    if not isinstance(record, dict):
-        return _bad(opts.name, lineno, f"record is a JSON {type(record).__name__}, "
-                                       f"not an object")
+        record, doc = records.parse_object(body)
+    except records.BadRecord as exc:
+        return _bad(opts.name, lineno, str(exc))
     if opts.text_field not in record:
         return _bad(opts.name, lineno, f"record has no {opts.text_field!r} field "
                                        f"(see --text-field)")
@@ -259,14 +251,15 @@ def clean_record(line: bytes, lineno: int, cleaner, opts: JsonlOptions) -> Done:
         rep.status = "cleaned"
     if rep.status != "cleaned" and opts.report_field is None:
         return Done(lineno, line, rep)
-    record[opts.text_field] = result.text
+    # only these values change: every other byte of the line is kept (records.py)
+    new_values = {}
+    if result.text != text:
+        new_values[opts.text_field] = records.json_value(result.text)
     if opts.report_field is not None:
-        record[opts.report_field] = [{k: v for k, v in r.items() if k not in ("file", "record")}
-                                     for r in rep.removal_records()]
-    try:
-        out = json.dumps(record, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:  # lone surrogates from \\udcxx escapes: keep them escaped
-        out = json.dumps(record).encode("ascii")
+        new_values[opts.report_field] = records.json_value(
+            [{k: v for k, v in r.items() if k not in ("file", "record")}
+             for r in rep.removal_records()])
+    out = records.splice(body, doc, new_values)
     return Done(lineno, out + (ending or b""), rep, changed=rep.status == "cleaned")
 
 
