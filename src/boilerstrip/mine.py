@@ -43,6 +43,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from .errors import InputError
+from .io.records import BadRecord, parse_object
 
 __all__ = ["Finding", "MineReport", "mine", "normalise_line", "suggest", "format_findings"]
 
@@ -142,10 +143,10 @@ def _jsonl_docs(path: Path, text_field: str, url_field: str,
             if not raw.strip():
                 continue
             try:
-                obj = json.loads(raw)
-            except ValueError as exc:
-                raise InputError(f"{path}:{lineno}: invalid JSON ({exc.msg})") from None
-            text = obj.get(text_field) if isinstance(obj, dict) else None
+                obj, _ = parse_object(raw.rstrip(b"\r\n"))
+            except BadRecord as exc:
+                raise InputError(f"{path}:{lineno}: {exc}") from None
+            text = obj.get(text_field)
             if not isinstance(text, str):
                 skipped.append(f"{path}:{lineno}: no string field {text_field!r}")
                 continue
@@ -209,7 +210,7 @@ def _reread(src: str, loc: int, text_field: str) -> str:
         return _read_file(p)
     with _open_text(p) as fh:
         fh.seek(loc)
-        obj = json.loads(fh.readline())
+        obj, _ = parse_object(fh.readline().rstrip(b"\r\n"))
     return obj[text_field]
 
 

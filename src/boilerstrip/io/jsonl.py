@@ -153,7 +153,11 @@ class Sink:
             self.closers = [self.stream]
 
     def write(self, data: bytes) -> None:
-        self.stream.write(data)
+        try:
+            self.stream.write(data)
+        except OSError as exc:  # disk full, file too large: drop the partial output
+            self.abort()
+            raise InputError(f"{self.path}: cannot write: {exc.strerror or exc}") from None
 
     def commit(self) -> None:
         """Finish the output (move the temporary file into place)."""

@@ -19,7 +19,6 @@ import json
 from json.decoder import WHITESPACE, scanstring
 from typing import Any, Mapping
 
-_DECODER = json.JSONDecoder()
 
 
 class BadRecord(ValueError):
@@ -35,6 +34,21 @@ def decode_line(body: bytes) -> str:
         raise BadRecord(f"not valid UTF-8 (byte {exc.start} of the line)") from None
 
 
+def _integer(digits: str):
+    """A JSON integer; one too long for ``int()`` (over 4300 digits) is valid
+    JSON all the same, and is kept as a Decimal (only the text is used)."""
+    if len(digits) < 4000:
+        return int(digits)
+    from decimal import Decimal
+
+    return Decimal(digits)
+
+
+#: Values are read only to find where they end, or for the text: never let a
+#: valid number fail (see _integer).
+_DECODER = json.JSONDecoder(parse_int=_integer)
+
+
 def parse_object(body: bytes) -> tuple[dict[str, Any], str]:
     """The record in BODY (one line, without its line ending) and its text.
 
@@ -42,7 +56,7 @@ def parse_object(body: bytes) -> tuple[dict[str, Any], str]:
     """
     doc = decode_line(body)
     try:
-        record = json.loads(doc)
+        record = _DECODER.decode(doc)
     except RecursionError:
         raise BadRecord("not valid JSON: nested too deeply") from None
     except ValueError as exc:
