@@ -136,7 +136,7 @@ class _TextToStdout:
         self.out = out
 
     def write(self, s: str) -> int:
-        self.out.write(s.encode("utf-8"))
+        self.out.write(s.encode("utf-8", "backslashreplace"))  # see _open_report
         return len(s)
 
     def flush(self) -> None:
@@ -397,7 +397,10 @@ def _open_report(path: str | None, fmt: str | None, out: Stdout):
         stream = _TextToStdout(out)
     else:
         try:
-            stream = open(path, "w", encoding="utf-8", newline="\n")
+            # a lone surrogate (from a \udXXX escape in a JSONL record) can only
+            # be inside a JSON string, where "\udXXX" is its exact spelling
+            stream = open(path, "w", encoding="utf-8", errors="backslashreplace",
+                          newline="\n")
         except OSError as exc:
             raise BoilerstripError(f"{path}: cannot write the report: "
                                    f"{exc.strerror or exc}") from None
