@@ -256,3 +256,78 @@ def test_a_full_disk_while_writing_the_output_leaves_nothing(tmp_path):
                           capture_output=True, env=env(), preexec_fn=small_files, timeout=120)
     assert_refused(proc, str(out), "cannot write")
     assert left_behind(tmp_path) == []
+
+
+# ------------------------------------------------------- bounded memory
+
+def peak_rss_mb(*args: str, **env_extra: str) -> tuple[float, bytes]:
+    """Run ``boilerstrip ARGS`` as the only child of a fresh Python and return
+    its peak resident memory in MB, and its stderr."""
+    import subprocess
+    import sys
+
+    from _cli_helpers import EXE, env
+
+    probe = ("import resource, subprocess, sys\n"
+             "p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, "
+             "stderr=subprocess.PIPE)\n"
+             "sys.stderr.buffer.write(p.stderr)\n"
+             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n")
+    proc = subprocess.run([sys.executable, "-c", probe, EXE, *args], capture_output=True,
+                          env=env(**env_extra), timeout=300)
+    return int(proc.stdout) / 1024, proc.stderr
+
+
+def test_one_huge_record_in_a_small_gzip_stops_at_the_limit(tmp_path):
+    import zlib
+
+    src = tmp_path / "bomb.jsonl.gz"
+    pack = zlib.compressobj(9, zlib.DEFLATED, 31)  # gzip framing
+    ok = b'{"text": "Share this article\\nA line of prose that stays.\\n"}\n'
+    with open(src, "wb") as f:
+        f.write(pack.compress(ok + b'{"text": "'))
+        chunk = b"a" * (1 << 20)
+        for _ in range(200):  # one 200 MB line
+            f.write(pack.compress(chunk))
+        f.write(pack.compress(b'"}\n' + ok) + pack.flush())
+    assert src.stat().st_size < 1 << 20
+    peak, stderr = peak_rss_mb("clean", "--jsonl", str(src), "--on-bad-record", "skip",
+                               BOILERSTRIP_MAX_DOCUMENT_MB="4")
+    text = stderr.decode()
+    assert "Traceback" not in text
+    assert f"{src}:2: record larger than the 4 MB limit" in text
+    assert "2 records cleaned (2 removals), 0 unchanged, 1 skipped" in text
+    assert peak < 120, f"peak RSS {peak:.0f} MB for a 200 MB record over a 4 MB limit"
+    proc = run("clean", "--jsonl", str(src), BOILERSTRIP_MAX_DOCUMENT_MB="4")
+    assert_refused(proc, f"{src}:2", "larger than the 4 MB limit")
+
+
+def test_a_file_over_the_limit_is_refused(tmp_path):
+    big = tmp_path / "big.txt"
+    data = ("Share this article\n" + "A sentence of prose. " * 100_000 + "\n").encode()
+    big.write_bytes(data)
+    assert len(data) > 2 << 20
+    proc = run("clean", str(big), BOILERSTRIP_MAX_DOCUMENT_MB="2")
+    assert_refused(proc, str(big), "larger than the 2 MB limit")
+    assert big.read_bytes() == data
+    proc = run("clean", str(big), BOILERSTRIP_MAX_DOCUMENT_MB="lots")
+    assert_refused(proc, "BOILERSTRIP_MAX_DOCUMENT_MB", "positive number")
+
+
+def test_mine_skips_a_huge_record_and_refuses_a_cut_gzip(tmp_path):
+    src = tmp_path / "c.jsonl.gz"
+    # the huge record first: the records after it must still be found again
+    # at their offsets (for the examples)
+    data = b'{"text": "' + b"b" * (3 << 20) + b'"}\n' + b"".join(
+        b'{"text": "Share this article\\nProse number %d.\\n"}\n' % i for i in range(3))
+    src.write_bytes(gzip.compress(data))
+    proc = run("mine", str(src), "--no-clean", "--min-docs", "2",
+               BOILERSTRIP_MAX_DOCUMENT_MB="1")
+    no_traceback(proc)
+    assert proc.returncode == 0, err(proc)
+    assert f"{src}:1: record larger than the 1 MB limit" in err(proc)
+    assert "3 documents" in proc.stdout.decode()
+    # the example is read again from the record after the huge one
+    assert "> Share this article \u23ce Prose number 0.\n" in proc.stdout.decode()
+    src.write_bytes(gzip.compress(data)[:-20])
+    assert_refused(run("mine", str(src)), str(src), "truncated gzip data")

@@ -33,6 +33,7 @@ from ..result import RunStats
 from ..reports.writers import FileReport
 from . import records
 from .compressed import open_decompressed
+from .limits import bounded_lines, max_document_bytes, over_limit, too_large
 from .text import open_binary
 
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -207,6 +208,7 @@ class JsonlOptions:
     report_field: str | None = None
     name: str = "<stdin>"
     keep_text: bool = False   # put the texts in the reports (HTML report)
+    max_record_bytes: int = field(default_factory=max_document_bytes)
 
 
 @dataclass
@@ -228,6 +230,8 @@ def clean_record(line: bytes, lineno: int, cleaner, opts: JsonlOptions) -> Done:
     """Clean one JSONL line. Blank lines pass through; bad records come back as errors."""
     if not line.strip():
         return Done(lineno, line)
+    if over_limit(line, opts.max_record_bytes):
+        return _bad(opts.name, lineno, f"record {too_large(opts.max_record_bytes)}")
     body = line.rstrip(b"\r\n")
     ending = line[len(body):]
     try:
@@ -323,10 +327,10 @@ def process(lines: Iterable[tuple[int, bytes]], cleaner, opts: JsonlOptions, job
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def numbered(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
-    """The lines of STREAM with their 1-based numbers."""
-    for n, line in enumerate(stream, 1):
-        yield n, line
+def numbered(stream: IO[bytes], limit: int | None = None) -> Iterator[tuple[int, bytes]]:
+    """The lines of STREAM with their 1-based numbers; a line over LIMIT bytes
+    (default: the document limit) comes out cut (see limits.bounded_lines)."""
+    return bounded_lines(stream, max_document_bytes() if limit is None else limit)
 
 
 @dataclass
@@ -353,7 +357,7 @@ def run(source: Source, sink: Sink, cleaner, opts: JsonlOptions, jobs: int,
     record's :class:`FileReport` (for ``--report``).
     """
     summary = JsonlSummary()
-    gen = process(numbered(source.stream), cleaner, opts, jobs)
+    gen = process(numbered(source.stream, opts.max_record_bytes), cleaner, opts, jobs)
     last_count = 0
     try:
         for done in gen:

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import NoReturn, Sequence
 
 from ..errors import InputError
+from .limits import max_document_bytes, read_limited
 
 #: How much of a file is inspected for NUL bytes to call it binary (as git does).
 BINARY_SNIFF_BYTES = 8192
@@ -113,12 +114,17 @@ def open_binary(path: str | os.PathLike[str], name: str | None = None):
         raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from None
 
 
-def read_bytes(path: str | os.PathLike[str], name: str | None = None) -> bytes:
-    """Read a regular file, turning OS errors into one-line :class:`InputError`."""
+def read_bytes(path: str | os.PathLike[str], name: str | None = None,
+               limit: int | None = None) -> bytes:
+    """Read a regular file, turning OS errors into one-line :class:`InputError`.
+
+    A file over LIMIT bytes (default: :func:`~.limits.max_document_bytes`) is
+    an :class:`InputError`, found out without reading more than that.
+    """
     name = str(path) if name is None else name
     with open_binary(path, name) as f:
         try:
-            return f.read()
+            return read_limited(f, name, max_document_bytes() if limit is None else limit)
         except IsADirectoryError:
             raise InputError(f"{name}: is a folder") from None
         except OSError as exc:
