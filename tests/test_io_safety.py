@@ -331,3 +331,11 @@ def test_mine_skips_a_huge_record_and_refuses_a_cut_gzip(tmp_path):
     assert "> Share this article \u23ce Prose number 0.\n" in proc.stdout.decode()
     src.write_bytes(gzip.compress(data)[:-20])
     assert_refused(run("mine", str(src)), str(src), "truncated gzip data")
+
+
+def test_stdin_over_the_limit_is_refused():
+    data = ("A sentence of prose. " * 150_000 + "\n").encode()
+    proc = run("clean", input=data, BOILERSTRIP_MAX_DOCUMENT_MB="2")
+    assert_refused(proc, "<stdin>", "larger than the 2 MB limit")
+    assert proc.stdout == b""
+    assert run("clean", input=data, BOILERSTRIP_MAX_DOCUMENT_MB="4").stdout == data

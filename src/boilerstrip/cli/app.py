@@ -487,8 +487,10 @@ def _clean_stdin(p, cleaner, msg: Messages, out: Stdout, report) -> int:
     from ..result import RunStats
     from ..pipeline.files import Options, _matches, clean_bytes
 
+    from ..io.limits import max_document_bytes, read_limited
+
     name = p["stdin_filename"] or "<stdin>"
-    data = sys.stdin.buffer.read()
+    data = read_limited(sys.stdin.buffer, name, max_document_bytes())
     if p["force_exclude"] and p["stdin_filename"]:
         from ..pipeline.files import DEFAULT_EXCLUDE
 
