@@ -339,3 +339,42 @@ def test_stdin_over_the_limit_is_refused():
     assert_refused(proc, "<stdin>", "larger than the 2 MB limit")
     assert proc.stdout == b""
     assert run("clean", input=data, BOILERSTRIP_MAX_DOCUMENT_MB="4").stdout == data
+
+
+# ------------------------------------------------------- killed mid-run
+
+def test_a_run_killed_mid_output_leaves_no_temporary_file(tmp_path):
+    import signal
+    import subprocess
+    import time
+
+    from _cli_helpers import EXE, env, unnamed_temps_work
+
+    if not unnamed_temps_work(tmp_path):
+        pytest.skip("no unnamed temporary files here: a kill leaves one named file")
+    out = tmp_path / "out" / "clean.jsonl"
+    out.parent.mkdir()
+    proc = subprocess.Popen([EXE, "clean", "--jsonl", "-", "-o", str(out)],
+                            stdin=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env())
+    try:
+        proc.stdin.write(corpus(500))
+        proc.stdin.flush()  # stdin stays open: the run waits for more records
+        deadline = time.monotonic() + 60
+        while not _has_file_open_in(proc.pid, out.parent):
+            assert time.monotonic() < deadline and proc.poll() is None
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(30)
+    finally:
+        proc.kill()
+        proc.stdin.close()
+    assert list(out.parent.iterdir()) == []
+
+
+def _has_file_open_in(pid: int, folder: Path) -> bool:
+    """Whether process PID has a file of FOLDER open (its output's temporary file)."""
+    try:
+        links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+    except OSError:
+        return False
+    return any(link.startswith(f"{folder}/") for link in links)

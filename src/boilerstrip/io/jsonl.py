@@ -13,8 +13,8 @@ stdin is recognised by its magic bytes.
 Memory stays flat: records are read one line at a time; with ``jobs > 1``
 batches of lines go to a process pool with a bounded number in flight, and
 results are written in input order. An output file is written to a temporary
-file next to it and moved into place at the end, so a failed run never leaves
-a half-written output behind.
+file next to it (unnamed where Linux allows) and moved into place at the end,
+so a failed or killed run never leaves a half-written output behind.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from __future__ import annotations
 import io
 import os
 import sys
-import tempfile
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +33,7 @@ from ..reports.writers import FileReport
 from . import records
 from .compressed import open_decompressed
 from .limits import bounded_lines, max_document_bytes, over_limit, too_large
-from .text import open_binary
+from .text import PendingWrite, abandon_write, create_temp, finish_write, open_binary
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
@@ -71,7 +70,10 @@ class _Counting(io.RawIOBase):
         return True
 
     def readinto(self, b) -> int:
-        n = self.raw.readinto(b)
+        # readinto1: what a pipe has now, not a wait until the buffer is full
+        # (records from a slow producer go through as they come)
+        read = getattr(self.raw, "readinto1", self.raw.readinto)
+        n = read(b)
         self.count += n or 0
         return n
 
@@ -119,24 +121,26 @@ def open_source(path: str) -> Source:
 
 
 class Sink:
-    """Where cleaned records go: stdout, or a file replaced atomically on commit."""
+    """Where cleaned records go: stdout, or a file replaced atomically on commit.
+
+    The file is written to a temporary file beside it, made as io/text.py's
+    in-place rewrites make theirs (:func:`~.text.create_temp`): unnamed where
+    Linux allows, so a run killed with SIGKILL leaves nothing behind.
+    """
 
     def __init__(self, path: str | None) -> None:
         self.path = path
-        self.tmp: str | None = None
+        self.pending: PendingWrite | None = None
         self.closers: list = []
         if path is None or path == "-":
             self.stream: IO[bytes] = sys.stdout.buffer
             return
         target = Path(path)
-        try:
-            fd, self.tmp = tempfile.mkstemp(dir=target.parent or ".",
-                                            prefix=f".{target.name}.", suffix=".boilerstrip-tmp")
-        except FileNotFoundError:
-            raise InputError(f"{path}: output folder does not exist") from None
-        except OSError as exc:
-            raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
-        raw = os.fdopen(fd, "wb")
+        umask = os.umask(0)
+        os.umask(umask)
+        self.pending, fd = create_temp(target, path, 0o666 & ~umask)
+        # an unnamed file's fd belongs to the PendingWrite (finish_write closes it)
+        raw = os.fdopen(fd, "wb", closefd=self.pending.fd is None)
         self.raw = raw
         kind = _compression(path)
         if kind == "gzip":
@@ -162,40 +166,33 @@ class Sink:
 
     def commit(self) -> None:
         """Finish the output (move the temporary file into place)."""
-        if self.tmp is None:
+        if self.pending is None:
             self.stream.flush()
             return
         try:
-            for c in self.closers:
-                c.flush()
+            for c in self.closers:  # a compressor writes its end marker on close
+                c.flush() if isinstance(c, io.BufferedWriter) else c.close()
+            self.raw.flush()
+            os.fsync(self.raw.fileno())  # the data is on disk before the rename
+            for c in (*self.closers, self.raw):
                 c.close()
-            if not self.raw.closed:
-                self.raw.flush()
-                os.fsync(self.raw.fileno())
-                self.raw.close()
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(self.tmp, 0o666 & ~umask)
-            os.replace(self.tmp, self.path)
-            self.tmp = None
         except OSError as exc:
             self.abort()
             raise InputError(f"{self.path}: cannot write: {exc.strerror or exc}") from None
+        pending, self.pending = self.pending, None
+        finish_write(pending)  # mode, name, rename; on failure: InputError, nothing left
 
     def abort(self) -> None:
         """Drop a half-written output file."""
-        if self.tmp is None:
+        if self.pending is None:
             return
         for c in (*self.closers, self.raw):
             try:
                 c.close()
             except Exception:
                 pass
-        try:
-            os.unlink(self.tmp)
-        except OSError:
-            pass
-        self.tmp = None
+        abandon_write(self.pending)
+        self.pending = None
 
 
 # ------------------------------------------------------------------ records

@@ -243,22 +243,7 @@ def start_write(path: str | os.PathLike[str], data: bytes, name: str | None = No
         mode = 0o666 & ~umask
     if expect is not None and (st is None or not same_file_state(st, expect)):
         raise _changed(name)
-    folder = target.parent
-    remove_stale_temps(target)
-    try:
-        fd = _unnamed_temp(folder)
-        if fd is not None:
-            pending = PendingWrite("", target, name, mode, expect, fd)
-        else:
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.",
-                                       suffix=_TMP_SUFFIX)
-            pending = PendingWrite(tmp, target, name, mode, expect)
-    except PermissionError:
-        raise InputError(f"{name}: cannot write: permission denied on folder "
-                         f"{str(folder) or '.'} (the temporary file goes next to the file)"
-                         ) from None
-    except OSError as exc:
-        raise InputError(f"{name}: cannot write: {exc.strerror or exc}") from None
+    pending, fd = create_temp(target, name, mode, expect)
     try:
         view = memoryview(data)
         while view:
@@ -273,6 +258,35 @@ def start_write(path: str | os.PathLike[str], data: bytes, name: str | None = No
                 os.close(fd)
         _abandon(pending, exc)
     return pending
+
+
+def create_temp(target: Path, name: str, mode: int,
+                expect: os.stat_result | None = None) -> tuple[PendingWrite, int]:
+    """A new temporary file beside TARGET, and an fd open for writing it.
+
+    Unnamed (``O_TMPFILE``) where the platform and file system allow: then
+    the fd is the PendingWrite's own, and a killed run leaves nothing behind.
+    Otherwise the file has an unpredictable name (``mkstemp``) and the caller
+    closes the fd before :func:`finish_write`. Temporary files that a killed
+    earlier run left for TARGET are removed first.
+    """
+    folder = target.parent
+    remove_stale_temps(target)
+    try:
+        fd = _unnamed_temp(folder)
+        if fd is not None:
+            return PendingWrite("", target, name, mode, expect, fd), fd
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=_TMP_SUFFIX)
+        return PendingWrite(tmp, target, name, mode, expect), fd
+    except FileNotFoundError:
+        raise InputError(f"{name}: cannot write: folder {str(folder) or '.'} does not exist"
+                         ) from None
+    except PermissionError:
+        raise InputError(f"{name}: cannot write: permission denied on folder "
+                         f"{str(folder) or '.'} (the temporary file goes next to the file)"
+                         ) from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot write: {exc.strerror or exc}") from None
 
 
 #: Whether unnamed temporary files can work here: O_TMPFILE (Linux 3.11+) and
