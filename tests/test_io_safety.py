@@ -378,3 +378,125 @@ def _has_file_open_in(pid: int, folder: Path) -> bool:
     except OSError:
         return False
     return any(link.startswith(f"{folder}/") for link in links)
+
+
+# ------------------------------------------------------- fuzzing the reader
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from boilerstrip.errors import InputError  # noqa: E402
+from boilerstrip.io.compressed import open_decompressed  # noqa: E402
+from boilerstrip.io.jsonl import JsonlOptions, clean_record  # noqa: E402
+from boilerstrip.io.limits import bounded_lines  # noqa: E402
+
+_FUZZ = settings(suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                        HealthCheck.too_slow])
+
+
+@pytest.fixture(scope="module")
+def cleaner():
+    import boilerstrip
+
+    return boilerstrip.Cleaner()
+
+
+@_FUZZ
+@given(line=st.one_of(st.binary(max_size=200),
+                      st.builds(lambda a, b: a + b, st.sampled_from(
+                          [b'{"text": "', b'{"text": ', b'[', b'{"text": "a", "x": [', b'"\\ud8']),
+                          st.binary(max_size=60))),
+       limit=st.integers(4, 300))
+def test_any_bytes_make_a_record_or_a_one_line_error(cleaner, line, limit):
+    for n, got in bounded_lines(io_bytes(line + b"\n"), limit):
+        done = clean_record(got, n, cleaner, JsonlOptions(max_record_bytes=limit))
+        if done.error:
+            assert done.line is None and "\n" not in done.error
+            assert done.error.startswith(f"<stdin>:{n}: ")
+        else:
+            assert done.line is not None and done.line.endswith(got[len(got.rstrip(b"\r\n")):])
+
+
+def io_bytes(data: bytes):
+    import io
+
+    return io.BufferedReader(io.BytesIO(data), 16)
+
+
+@_FUZZ
+@given(data=st.binary(max_size=400), limit=st.integers(1, 50))
+def test_bounded_lines_give_back_every_line_that_fits(data, limit):
+    lines = [ln for _, ln in bounded_lines(io_bytes(data), limit)]
+    import io
+
+    whole = io.BytesIO(data).readlines()  # split at LF only, as JSON Lines are
+    assert len(lines) == len(whole)
+    for got, want in zip(lines, whole):
+        assert got == (want if len(want) <= limit + 2 else want[:limit + 2])
+
+
+@_FUZZ
+@given(data=st.binary(max_size=300), kind=st.sampled_from(["gzip", "zstd"]),
+       packed=st.booleans(), cut=st.integers(0, 400))
+def test_any_compressed_bytes_read_fully_or_raise_an_input_error(data, kind, packed, cut):
+    if packed:  # a real stream, maybe cut short
+        whole = gzip.compress(data) if kind == "gzip" else zstandard.compress(data)
+        data = whole[:cut]
+    try:
+        out = open_decompressed(kind, io_bytes(data), "x").read()
+    except InputError as exc:
+        assert str(exc).startswith("x: ") and "\n" not in str(exc)
+        assert not packed or cut < len(whole)
+    else:
+        assert not packed or cut >= len(whole) or (cut == 0 and kind == "gzip") or out == b""
+
+
+# JSON numbers json.dumps would not write back as they were
+_NUMBERS = st.sampled_from(["1e400", "-1E+400", "0.1000000000000000000000001", "-0",
+                            "-0.0", "1" * 30, "3.0", "1e-400", "12E2"])
+_SCALARS = st.one_of(_NUMBERS, st.just("null"), st.just("true"),
+                     st.text(max_size=8).map(lambda s: json.dumps(s, ensure_ascii=False)),
+                     st.text(max_size=8).map(json.dumps))
+_SPACE = st.sampled_from(["", " ", "  ", "\t", " \t "])
+
+
+@st.composite
+def raw_values(draw, depth: int = 2) -> str:
+    """The JSON text of a value, spelled as a person or another tool might."""
+    if depth == 0 or draw(st.booleans()):
+        return draw(_SCALARS)
+    items = draw(st.lists(raw_values(depth - 1), max_size=3))
+    if draw(st.booleans()):
+        return "[" + ",".join(draw(_SPACE) + i + draw(_SPACE) for i in items) + "]"
+    keys = draw(st.lists(st.sampled_from(["a", "b", "é", "text"]), min_size=len(items),
+                         max_size=len(items)))
+    return "{" + ",".join(f'{draw(_SPACE)}"{k}"{draw(_SPACE)}:{draw(_SPACE)}{v}'
+                          for k, v in zip(keys, items)) + "}"
+
+
+_TEXTS = st.lists(st.sampled_from(["Share this article", "Read more:", "Advertisement",
+                                   "The council met on Monday to talk about roads.",
+                                   "Prices rose by 3% in May, the office said.", "",
+                                   "Follow us on Twitter", "Ünïcode “quoted” prose\u2028here."]),
+                  max_size=6).map(lambda ls: "\n".join(ls) + "\n")
+
+
+@_FUZZ
+@given(before=st.lists(st.tuples(st.sampled_from(["id", "meta", "url", "a", "id"]),
+                                 raw_values()), max_size=4),
+       after=st.lists(st.tuples(st.sampled_from(["id", "z", "meta"]), raw_values()),
+                      max_size=3),
+       text=_TEXTS, ascii_text=st.booleans(), pad=_SPACE, ending=st.sampled_from(["\n", "\r\n", ""]))
+def test_valid_records_keep_every_byte_but_the_text(cleaner, before, after, text, ascii_text,
+                                                    pad, ending):
+    members = [f'"{k}":{pad}{v}' for k, v in before]
+    head = "{" + pad + ",".join(members) + ("," if members else "") + pad + '"text":' + pad
+    tail = pad + "".join(f',{pad}"{k}": {v}' for k, v in after) + pad + "}" + ending
+    line = (head + json.dumps(text, ensure_ascii=ascii_text) + tail).encode()
+    done = clean_record(line, 1, cleaner, JsonlOptions())
+    assert not done.error, done.error
+    new = cleaner.clean(text).text
+    if new == text:
+        assert done.line == line
+    else:
+        assert done.line == (head + json.dumps(new, ensure_ascii=False) + tail).encode()
