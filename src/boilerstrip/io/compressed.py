@@ -39,7 +39,7 @@ def zstd_module(name: str):
         import zstandard
     except ImportError:
         raise ConfigError(f"{name}: Zstandard files need the 'zstandard' package "
-                          f"(pip install 'boilerstrip[zstd]')") from None
+                          f"(pip install zstandard)") from None
     return zstandard
 
 
