@@ -500,3 +500,39 @@ def test_valid_records_keep_every_byte_but_the_text(cleaner, before, after, text
         assert done.line == line
     else:
         assert done.line == (head + json.dumps(new, ensure_ascii=False) + tail).encode()
+
+
+def test_compressed_stdin_is_recognised_when_its_first_bytes_come_one_by_one():
+    import subprocess
+    import time
+
+    from _cli_helpers import EXE, env
+
+    packed = gzip.compress(corpus(3))
+    proc = subprocess.Popen([EXE, "clean", "--jsonl", "-"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env())
+    for i in range(3):  # the magic bytes arrive in separate writes, each read alone
+        _wait_for_pipe_read(proc.pid)
+        proc.stdin.write(packed[i:i + 1])
+        proc.stdin.flush()
+    out, errs = proc.communicate(packed[3:], timeout=60)
+    assert proc.returncode == 1, errs.decode()
+    assert out == corpus(3).replace(b"\\nShare this article\\n", b"\\n")
+
+
+def _wait_for_pipe_read(pid: int) -> None:
+    """Wait until process PID waits for its stdin pipe (skip where Linux's
+    /proc/PID/wchan does not say)."""
+    import time
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            wchan = Path(f"/proc/{pid}/wchan").read_text()
+        except OSError:
+            pytest.skip("no /proc/PID/wchan here")
+        if "pipe_read" in wchan or "pipe_wait" in wchan:
+            time.sleep(0.1)
+            return
+        time.sleep(0.02)
+    pytest.fail("the run never waited for its stdin")

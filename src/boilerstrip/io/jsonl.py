@@ -73,8 +73,14 @@ class _Counting(io.RawIOBase):
         # readinto1: what a pipe has now, not a wait until the buffer is full
         # (records from a slow producer go through as they come)
         read = getattr(self.raw, "readinto1", self.raw.readinto)
-        n = read(b)
-        self.count += n or 0
+        n = read(b) or 0
+        if self.count == 0:  # the magic bytes of compressed stdin come whole
+            while 0 < n < min(4, len(b)):
+                more = read(memoryview(b)[n:])
+                if not more:
+                    break
+                n += more
+        self.count += n
         return n
 
 
