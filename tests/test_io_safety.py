@@ -415,6 +415,7 @@ def test_any_bytes_make_a_record_or_a_one_line_error(cleaner, line, limit):
             assert done.error.startswith(f"<stdin>:{n}: ")
         else:
             assert done.line is not None and done.line.endswith(got[len(got.rstrip(b"\r\n")):])
+            assert len(got.rstrip(b"\r\n")) <= limit  # a cut line is never written
 
 
 def io_bytes(data: bytes):
@@ -536,3 +537,11 @@ def _wait_for_pipe_read(pid: int) -> None:
             return
         time.sleep(0.02)
     pytest.fail("the run never waited for its stdin")
+
+
+def test_a_blank_line_over_the_limit_is_not_written_back_cut(cleaner):
+    data = b'{"text": "a"}\n' + b" " * 100 + b"\n" + b'{"text": "b"}\n'
+    opts = JsonlOptions(max_record_bytes=20)
+    done = [clean_record(line, n, cleaner, opts) for n, line in bounded_lines(io_bytes(data), 20)]
+    assert [d.line for d in done] == [b'{"text": "a"}\n', None, b'{"text": "b"}\n']
+    assert "record larger than" in done[1].error

@@ -231,10 +231,10 @@ def _bad(name: str, lineno: int, what: str) -> Done:
 
 def clean_record(line: bytes, lineno: int, cleaner, opts: JsonlOptions) -> Done:
     """Clean one JSONL line. Blank lines pass through; bad records come back as errors."""
+    if over_limit(line, opts.max_record_bytes):  # even blank: it comes cut
+        return _bad(opts.name, lineno, f"record {too_large(opts.max_record_bytes)}")
     if not line.strip():
         return Done(lineno, line)
-    if over_limit(line, opts.max_record_bytes):
-        return _bad(opts.name, lineno, f"record {too_large(opts.max_record_bytes)}")
     body = line.rstrip(b"\r\n")
     ending = line[len(body):]
     try:
