@@ -545,3 +545,10 @@ def test_a_blank_line_over_the_limit_is_not_written_back_cut(cleaner):
     done = [clean_record(line, n, cleaner, opts) for n, line in bounded_lines(io_bytes(data), 20)]
     assert [d.line for d in done] == [b'{"text": "a"}\n', None, b'{"text": "b"}\n']
     assert "record larger than" in done[1].error
+
+
+def test_explain_on_an_endless_file_stops_at_the_limit():
+    if not os.path.exists("/dev/zero"):
+        pytest.skip("no /dev/zero here")
+    proc = run("explain", "/dev/zero", BOILERSTRIP_MAX_DOCUMENT_MB="1", timeout=60)
+    assert_refused(proc, "/dev/zero", "larger than the 1 MB limit")
