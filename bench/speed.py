@@ -443,6 +443,34 @@ def row_jsonl(texts, size_mb: float, cleaner) -> Row:
                f"{ratio:.0%} of API", "RSS<300MB, >=85%", ok)
 
 
+def row_oversized_record(record_mb: int = 200) -> Row:
+    """One JSONL record far over the document size limit, in a small gzip: the
+    reader must stop at the limit (peak RSS bounded by it), not hold the line."""
+    target = "RSS<3x limit"
+    if not cli_has("--jsonl"):
+        return Row("7b JSONL record > limit", "clean --jsonl not available yet", "-", target, None)
+    import zlib
+
+    from boilerstrip.io.limits import max_document_bytes
+
+    limit_mb = max_document_bytes() >> 20
+    with tempfile.TemporaryDirectory(prefix="bs-speed-") as tmp:
+        path = Path(tmp, "bomb.jsonl.gz")
+        pack = zlib.compressobj(9, zlib.DEFLATED, 31)
+        with open(path, "wb") as f:
+            f.write(pack.compress(b'{"text": "'))
+            for _ in range(record_mb):
+                f.write(pack.compress(b"a" * (1 << 20)))
+            f.write(pack.compress(b'"}\n') + pack.flush())
+        gz_mb = path.stat().st_size / 1e6
+        wall, _code, rss = run_measured(cli_command() + [
+            "clean", "--jsonl", "--on-bad-record", "skip", "--exit-zero", str(path)])
+    return Row("7b JSONL record > limit",
+               f"one {record_mb} MB record in a {gz_mb:.1f} MB gzip, limit {limit_mb} MB: "
+               f"skipped in {wall:.1f} s, peak RSS {rss} MB",
+               f"{rss / limit_mb:.1f}x limit", target, rss < 3 * limit_mb)
+
+
 def row_startup(runs: int) -> Row:
     cmd = cli_command()
     if not cmd:
@@ -646,6 +674,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if 7 in only:
         step("7 JSONL")
         rows.append(row_jsonl(texts, jsonl_mb, cleaner))
+        rows.append(row_oversized_record())
     if 8 in only:
         step("8 start-up")
         rows.append(row_startup(10))

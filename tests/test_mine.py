@@ -112,7 +112,7 @@ def test_jsonl_sites_from_urls_and_duplicates(tmp_path):
     json.dumps(rep.to_dict())  # serialisable as --json prints it
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "x"}\n{oops\n', encoding="utf-8")
-    with pytest.raises(InputError, match=r"bad\.jsonl:2: invalid JSON"):
+    with pytest.raises(InputError, match=r"bad\.jsonl:2: not valid JSON"):
         mine([bad])
     with pytest.raises(InputError, match="no such file"):
         mine([tmp_path / "missing"])

@@ -44,7 +44,10 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from .errors import InputError
-from .io.text import abandon_write, atomic_write, begin_write, finish_write
+from .io.compressed import open_decompressed
+from .io.limits import BoundedLines, max_document_bytes, over_limit, too_large
+from .io.records import BadRecord, parse_object
+from .io.text import abandon_write, atomic_write, begin_write, finish_write, open_binary, read_regular
 
 __all__ = ["Finding", "MineReport", "mine", "normalise_line", "suggest", "format_findings"]
 
@@ -130,24 +133,37 @@ class _Doc:
 # ------------------------------------------------------------------ input
 
 def _open_text(path: Path):
+    """PATH for reading bytes, decompressed (to seek back to a known record)."""
     if path.name.endswith(".gz"):
         return gzip.open(path, "rb")
     return open(path, "rb")
 
 
+def _open_checked(path: Path):
+    """PATH for reading bytes once through: a cut or damaged .gz is an InputError."""
+    raw = open_binary(path)
+    if path.name.endswith(".gz"):
+        return open_decompressed("gzip", raw, str(path))
+    return raw
+
+
 def _jsonl_docs(path: Path, text_field: str, url_field: str,
                 skipped: list[str]) -> Iterator[_Doc]:
-    with _open_text(path) as fh:
-        offset = 0
-        for lineno, raw in enumerate(fh, 1):
-            loc, offset = offset, offset + len(raw)
+    limit = max_document_bytes()
+    with _open_checked(path) as fh:
+        lines = BoundedLines(fh, limit)
+        for lineno, raw in lines:
+            loc = lines.start
             if not raw.strip():
                 continue
+            if over_limit(raw, limit):
+                skipped.append(f"{path}:{lineno}: record {too_large(limit)}")
+                continue
             try:
-                obj = json.loads(raw)
-            except ValueError as exc:
-                raise InputError(f"{path}:{lineno}: invalid JSON ({exc.msg})") from None
-            text = obj.get(text_field) if isinstance(obj, dict) else None
+                obj, _ = parse_object(raw.rstrip(b"\r\n"))
+            except BadRecord as exc:
+                raise InputError(f"{path}:{lineno}: {exc}") from None
+            text = obj.get(text_field)
             if not isinstance(text, str):
                 skipped.append(f"{path}:{lineno}: no string field {text_field!r}")
                 continue
@@ -158,7 +174,7 @@ def _jsonl_docs(path: Path, text_field: str, url_field: str,
 
 
 def _read_file(path: Path) -> str:
-    data = path.read_bytes()
+    data = read_regular(path)
     return data.decode("utf-8", "replace")  # mining only counts lines: a bad byte is not fatal
 
 
@@ -211,7 +227,7 @@ def _reread(src: str, loc: int, text_field: str) -> str:
         return _read_file(p)
     with _open_text(p) as fh:
         fh.seek(loc)
-        obj = json.loads(fh.readline())
+        obj, _ = parse_object(fh.readline().rstrip(b"\r\n"))
     return obj[text_field]
 
 

@@ -194,8 +194,10 @@ def _clean_stdin(run: RunOptions, cleaner, msg: Messages, out: Stdout, report,
     from ..pipeline.sinks import StdoutSink
     from ..pipeline.summary import RunSummary
 
+    from ..io.limits import max_document_bytes, read_limited
+
     name = run.stdin_filename or "<stdin>"
-    data = sys.stdin.buffer.read()
+    data = read_limited(sys.stdin.buffer, name, max_document_bytes())
     if run.force_exclude and run.stdin_filename:
         if is_excluded(run.stdin_filename.replace(os.sep, "/"), run.exclude):
             msg.detail(f"{name}: excluded; passed through unchanged")

@@ -29,6 +29,7 @@ def explain(ctx: click.Context, **p: Any) -> int:
     """
     from ..errors import InputError
     from ..reports.explain import render, summary
+    from ..io.limits import max_document_bytes, read_limited
     from ..io.text import decode, read_regular
 
     paths = p["paths"] or ("-",)
@@ -46,7 +47,7 @@ def explain(ctx: click.Context, **p: Any) -> int:
             if path == "-":
                 if stdin_is_tty() and not p["paths"]:
                     raise click.UsageError("no FILE given and stdin is a terminal")
-                data = sys.stdin.buffer.read()
+                data = read_limited(sys.stdin.buffer, name, max_document_bytes())
             else:
                 data = read_regular(path)  # a FIFO or /dev/zero is refused, not waited on
             text = decode(data, name).text

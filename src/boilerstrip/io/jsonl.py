@@ -2,48 +2,39 @@
 
 One record per line; the ``text_field`` of each record is cleaned and the
 record is written back in the same place of the output, every other field
-untouched. A record whose text does not change is written back byte for byte
-(same key order, spacing and escapes); a changed record is re-serialised with
-``json.dumps`` (key order kept).
+untouched: the new text (and report) is spliced into the raw line, so every
+other byte of the record (numbers such as ``1e400``, duplicate keys, key order,
+spacing, escapes) comes out as it went in (see records.py).
 
 Input and output are compressed by file suffix: ``.gz`` (gzip) and ``.zst`` /
 ``.zstd`` (Zstandard, when the ``zstandard`` package is installed). Compressed
 stdin is recognised by its magic bytes.
 
-Memory stays flat: records are read one line at a time (the run, with its
-bounded worker pool, is :mod:`boilerstrip.pipeline.run`). An output file is written to a temporary
-file next to it and moved into place at the end, so a failed run never leaves
+Memory stays flat: records are read one line at a time, each bounded in size
+(the run, with its bounded worker pool, is :mod:`boilerstrip.pipeline.run`).
+An output file is written to a temporary file next to it (unnamed where Linux
+allows) and moved into place at the end, so a failed or killed run never leaves
 a half-written output behind.
 """
 
 from __future__ import annotations
 
 import io
-import json
 import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Iterator
 
-from ..errors import ConfigError, InputError
+from ..errors import InputError
 from ..reports.writers import FileReport
-from .text import abandon_write, begin_write, finish_write, open_binary
+from . import records
+from .compressed import DECOMPRESSED_READS, open_decompressed, zstd_module
+from .limits import bounded_lines, max_document_bytes, over_limit, too_large
+from .text import PendingWrite, abandon_write, begin_write, finish_write, open_binary
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
-#: Read size around a decompressor: small, so that the compressed bytes read
-#: (what the progress bar shows) stay close to the records handed out.
-_SMALL_READS = 1 << 16
-
-
-def _zstd(path: str):
-    try:
-        import zstandard
-    except ImportError:
-        raise ConfigError(f"{path}: Zstandard files need the 'zstandard' package "
-                          f"(pip install zstandard)") from None
-    return zstandard
 
 
 def _compression(path: str) -> str | None:
@@ -66,8 +57,17 @@ class _Counting(io.RawIOBase):
         return True
 
     def readinto(self, b) -> int:
-        n = self.raw.readinto(b)
-        self.count += n or 0
+        # readinto1: what a pipe has now, not a wait until the buffer is full
+        # (records from a slow producer go through as they come)
+        read = getattr(self.raw, "readinto1", self.raw.readinto)
+        n = read(b) or 0
+        if self.count == 0:  # the magic bytes of compressed stdin come whole
+            while 0 < n < min(4, len(b)):
+                more = read(memoryview(b)[n:])
+                if not more:
+                    break
+                n += more
+        self.count += n
         return n
 
 
@@ -99,7 +99,7 @@ def open_source(path: str) -> Source:
         raw = open_binary(path)
         size = os.fstat(raw.fileno()).st_size
     counter = _Counting(raw)
-    buffered = io.BufferedReader(counter, _SMALL_READS if _compression(path) else 1 << 20)
+    buffered = io.BufferedReader(counter, DECOMPRESSED_READS if _compression(path) else 1 << 20)
     kind = _compression(path) if path != "-" else None
     if path == "-":
         head = buffered.peek(4)[:4]
@@ -108,27 +108,22 @@ def open_source(path: str) -> Source:
         elif head.startswith(_ZSTD_MAGIC):
             kind = "zstd"
     closers: list = [raw] if path != "-" else []
-    if kind == "gzip":
-        import gzip
-
-        stream: IO[bytes] = io.BufferedReader(gzip.GzipFile(fileobj=buffered, mode="rb"),
-                                              _SMALL_READS)
-    elif kind == "zstd":
-        z = _zstd(path)
-        reader = z.ZstdDecompressor().stream_reader(buffered, read_across_frames=True)
-        stream = io.BufferedReader(reader, _SMALL_READS)
-    else:
-        stream = buffered
+    stream = open_decompressed(kind, buffered, name)
     closers.append(stream)
     return Source(name, stream, counter, size, closers)
 
 
 class Sink:
-    """Where cleaned records go: stdout, or a file replaced atomically on commit."""
+    """Where cleaned records go: stdout, or a file replaced atomically on commit.
+
+    The file is written to a temporary file beside it, made as io/text.py's
+    in-place rewrites make theirs (:func:`~.text.begin_write`): unnamed where
+    Linux allows, so a run killed with SIGKILL leaves nothing behind.
+    """
 
     def __init__(self, path: str | None) -> None:
         self.path = path
-        self.tmp: str | None = None
+        self.pending: PendingWrite | None = None
         self.closers: list = []
         if path is None or path == "-":
             self.stream: IO[bytes] = sys.stdout.buffer
@@ -136,8 +131,9 @@ class Sink:
         target = Path(path)
         # io.text's atomic write: an existing output keeps its mode, a symlink
         # is refused rather than replaced, the temporary file is unpredictable
+        # (unnamed where Linux allows: a run killed with SIGKILL leaves nothing)
         self.pending = begin_write(target, path)
-        self.tmp = self.pending.tmp or "(unnamed)"
+        # the fd belongs to the PendingWrite (finish_write closes it)
         raw = os.fdopen(self.pending.fd, "wb", closefd=False)
         self.raw = raw
         kind = _compression(path)
@@ -148,7 +144,7 @@ class Sink:
                                         compresslevel=6, mtime=0)
             self.closers = [self.stream]
         elif kind == "zstd":
-            z = _zstd(path)
+            z = zstd_module(path)
             self.stream = z.ZstdCompressor(level=3).stream_writer(raw, closefd=False)
             self.closers = [self.stream]
         else:
@@ -156,30 +152,33 @@ class Sink:
             self.closers = [self.stream]
 
     def write(self, data: bytes) -> None:
-        self.stream.write(data)
-
-    def commit(self) -> None:
-        """Finish the output (move the temporary file into place)."""
-        if self.tmp is None:
-            self.stream.flush()
-            return
         try:
-            for c in self.closers:
-                c.flush()
-                c.close()
-            if not self.raw.closed:
-                self.raw.flush()
-                os.fsync(self.raw.fileno())
-                self.raw.close()
-            self.tmp = None
-            finish_write(self.pending)  # drops the temporary file itself on failure
-        except OSError as exc:
+            self.stream.write(data)
+        except OSError as exc:  # disk full, file too large: drop the partial output
             self.abort()
             raise InputError(f"{self.path}: cannot write: {exc.strerror or exc}") from None
 
+    def commit(self) -> None:
+        """Finish the output (move the temporary file into place)."""
+        if self.pending is None:
+            self.stream.flush()
+            return
+        try:
+            for c in self.closers:  # a compressor writes its end marker on close
+                c.flush() if isinstance(c, io.BufferedWriter) else c.close()
+            self.raw.flush()
+            os.fsync(self.raw.fileno())  # the data is on disk before the rename
+            for c in (*self.closers, self.raw):
+                c.close()
+        except OSError as exc:
+            self.abort()
+            raise InputError(f"{self.path}: cannot write: {exc.strerror or exc}") from None
+        pending, self.pending = self.pending, None
+        finish_write(pending)  # mode, name, rename; on failure: InputError, nothing left
+
     def abort(self) -> None:
         """Drop a half-written output file."""
-        if self.tmp is None:
+        if self.pending is None:
             return
         for c in (*self.closers, self.raw):
             try:
@@ -187,7 +186,7 @@ class Sink:
             except Exception:
                 pass
         abandon_write(self.pending)
-        self.tmp = None
+        self.pending = None
 
 
 # ------------------------------------------------------------------ records
@@ -200,6 +199,7 @@ class JsonlOptions:
     report_field: str | None = None
     name: str = "<stdin>"
     keep_text: bool = False   # put the texts in the reports (HTML report)
+    max_record_bytes: int = field(default_factory=max_document_bytes)
 
 
 @dataclass
@@ -219,22 +219,16 @@ def _bad(name: str, lineno: int, what: str) -> Done:
 
 def clean_record(line: bytes, lineno: int, cleaner, opts: JsonlOptions) -> Done:
     """Clean one JSONL line. Blank lines pass through; bad records come back as errors."""
+    if over_limit(line, opts.max_record_bytes):  # even blank: it comes cut
+        return _bad(opts.name, lineno, f"record {too_large(opts.max_record_bytes)}")
     if not line.strip():
         return Done(lineno, line)
     body = line.rstrip(b"\r\n")
     ending = line[len(body):]
     try:
-        record = json.loads(body)
-    except UnicodeDecodeError as exc:
-        return _bad(opts.name, lineno, f"not valid UTF-8 (byte {exc.start} of the line)")
-    except ValueError as exc:
-        msg = getattr(exc, "msg", str(exc))
-        col = getattr(exc, "colno", None)
-        return _bad(opts.name, lineno, f"not valid JSON: {msg}"
-                    + (f" (column {col})" if col else ""))
-    if not isinstance(record, dict):
-        return _bad(opts.name, lineno, f"record is a JSON {type(record).__name__}, "
-                                       f"not an object")
+        record, doc = records.parse_object(body)
+    except records.BadRecord as exc:
+        return _bad(opts.name, lineno, str(exc))
     if opts.text_field not in record:
         return _bad(opts.name, lineno, f"record has no {opts.text_field!r} field "
                                        f"(see --text-field)")
@@ -247,18 +241,19 @@ def clean_record(line: bytes, lineno: int, cleaner, opts: JsonlOptions) -> Done:
                                  record=lineno)
     if rep.status != "cleaned" and opts.report_field is None:
         return Done(lineno, line, rep)
-    record[opts.text_field] = result.text
+    # only these values change: every other byte of the line is kept (records.py)
+    new_values = {}
+    if result.text != text:
+        new_values[opts.text_field] = records.json_value(result.text)
     if opts.report_field is not None:
-        record[opts.report_field] = [{k: v for k, v in r.items() if k not in ("file", "record")}
-                                     for r in rep.removal_records()]
-    try:
-        out = json.dumps(record, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:  # lone surrogates from \\udcxx escapes: keep them escaped
-        out = json.dumps(record).encode("ascii")
+        new_values[opts.report_field] = records.json_value(
+            [{k: v for k, v in r.items() if k not in ("file", "record")}
+             for r in rep.removal_records()])
+    out = records.splice(body, doc, new_values)
     return Done(lineno, out + (ending or b""), rep, changed=rep.status == "cleaned")
 
 
-def numbered(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
-    """The lines of STREAM with their 1-based numbers."""
-    for n, line in enumerate(stream, 1):
-        yield n, line
+def numbered(stream: IO[bytes], limit: int | None = None) -> Iterator[tuple[int, bytes]]:
+    """The lines of STREAM with their 1-based numbers; a line over LIMIT bytes
+    (default: the document limit) comes out cut (see limits.bounded_lines)."""
+    return bounded_lines(stream, max_document_bytes() if limit is None else limit)

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import NoReturn, Sequence
 
 from ..errors import InputError
+from .limits import max_document_bytes, too_large
 
 #: How much of a file is inspected for NUL bytes to call it binary (as git does).
 BINARY_SNIFF_BYTES = 8192
@@ -113,34 +114,19 @@ def open_binary(path: str | os.PathLike[str], name: str | None = None):
         raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from None
 
 
-def read_bytes(path: str | os.PathLike[str], name: str | None = None) -> bytes:
-    """Read a regular file, turning OS errors into one-line :class:`InputError`."""
-    name = str(path) if name is None else name
-    with open_binary(path, name) as f:
-        try:
-            return f.read()
-        except IsADirectoryError:
-            raise InputError(f"{name}: is a folder") from None
-        except OSError as exc:
-            raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from None
-
-
-#: The largest file :func:`read_regular` reads by default (``explain`` and
-#: other whole-file reads): a bound, so that a huge or endless file is an
-#: error rather than all of memory.
-MAX_READ_BYTES = 1 << 30
-
-
 def read_regular(path: str | os.PathLike[str], name: str | None = None,
-                 limit: int | None = MAX_READ_BYTES) -> bytes:
-    """Read a regular file of at most LIMIT bytes (None: no limit).
+                 limit: int | None = None) -> bytes:
+    """Read a regular file of at most LIMIT bytes (default: the limit of one
+    document, :func:`~.limits.max_document_bytes`).
 
     A FIFO, a device (``/dev/zero``), a socket or a folder is refused, once
     it is open (``O_NONBLOCK``, so that opening a FIFO does not wait for a
-    writer) and before anything is read; so is a file larger than LIMIT.
-    Errors are one-line :class:`InputError` naming NAME.
+    writer) and before anything is read; so is a file larger than LIMIT, found
+    out without reading more than that. Errors are one-line
+    :class:`InputError` naming NAME.
     """
     name = str(path) if name is None else name
+    limit = max_document_bytes() if limit is None else limit
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as exc:
@@ -152,13 +138,13 @@ def read_regular(path: str | os.PathLike[str], name: str | None = None,
                 raise InputError(f"{name}: is a folder")
             if not stat.S_ISREG(st.st_mode):
                 raise InputError(f"{name}: not a regular file (a FIFO, device or socket)")
-            if limit is not None and st.st_size > limit:
-                raise InputError(f"{name}: larger than the limit of {limit:,} bytes")
-            data = f.read() if limit is None else f.read(limit + 1)
+            if st.st_size > limit:
+                raise InputError(f"{name}: {too_large(limit)}")
+            data = f.read(limit + 1)
         except OSError as exc:
             raise _read_error(exc, name) from None
-    if limit is not None and len(data) > limit:  # grew while being read
-        raise InputError(f"{name}: larger than the limit of {limit:,} bytes")
+    if len(data) > limit:  # grew while being read
+        raise InputError(f"{name}: {too_large(limit)}")
     return data
 
 
@@ -483,16 +469,16 @@ class AtomicFile:
     the temporary file has a path (``self.pending.tmp``) from the start.
     Without DURABLE the data is not fsync'ed before the rename: for files a
     rerun rebuilds (reports), where a power cut may then leave an empty file
-    but never a mix of two runs.
+    but never a mix of two runs. ERRORS is the text encoding's error handler.
     """
 
     def __init__(self, path: str | os.PathLike[str], name: str | None = None,
-                 named: bool = False, durable: bool = True) -> None:
+                 named: bool = False, durable: bool = True, errors: str = "strict") -> None:
         self.pending = begin_write(path, name, named=named)
         self.name = self.pending.name
         self.durable = durable
-        self._stream = open(self.pending.fd, "w", encoding="utf-8", newline="\n",
-                            closefd=False)
+        self._stream = open(self.pending.fd, "w", encoding="utf-8", errors=errors,
+                            newline="\n", closefd=False)
 
     @property
     def closed(self) -> bool:

@@ -112,7 +112,7 @@ def record_outcomes(source: jsonl.Source, cleaner, opts: jsonl.JsonlOptions, job
     outcome's size is how far it moved the input on (compressed bytes for a
     compressed input), so a progress bar follows the input file."""
     position = Position(source.counter)
-    lines = record_batches(jsonl.numbered(source.stream), position)
+    lines = record_batches(jsonl.numbered(source.stream, opts.max_record_bytes), position)
     results = ordered(clean_records, lines, (cleaner, opts), workers_for(jobs))
     try:
         for batch in results:

@@ -53,7 +53,7 @@ class TextStream:
         self.out = out
 
     def write(self, s: str) -> int:
-        self.out.write(s.encode("utf-8"))
+        self.out.write(s.encode("utf-8", "backslashreplace"))  # see open_report
         return len(s)
 
     def flush(self) -> None:
@@ -106,5 +106,7 @@ def open_report(path: str, fmt: str, out: Any) -> ReportSink:
 
     # renamed into place at the end: a failed run (disk full...) leaves no
     # half report and no temporary file, and never a truncated input
-    stream = AtomicFile(path, durable=False)
+    # a lone surrogate (from a \udXXX escape in a JSONL record) can only be
+    # inside a JSON string, where "\udXXX" is its exact spelling
+    stream = AtomicFile(path, durable=False, errors="backslashreplace")
     return ReportSink(spec.open(stream), stream, spec.needs_text)
