@@ -181,8 +181,9 @@ def spark_session():
 def test_ray_map_batches_recipe(ray_session):
     from boilerstrip.integrations.batch import clean_pandas
 
+    # two blocks, one per CPU: each block is a task, and forty of them cost seconds
     ds = ray_session.data.from_items([{"id": i, "text": DIRTY if i % 2 else BODY}
-                                      for i in range(40)])
+                                      for i in range(40)], override_num_blocks=2)
     rows = ds.map_batches(clean_pandas, batch_format="pandas",
                           fn_kwargs={"text_field": "text"}).take_all()
     assert len(rows) == 40
