@@ -37,8 +37,8 @@ def pytest_configure(config):
 def pytest_collection_modifyitems(config, items):
     """A `slow` test that ignores --slow would run at full size by default:
     refuse it at collection, naming the test."""
-    unsized = [item.nodeid for item in items
-               if "slow" in item.keywords and "full_size" not in getattr(item, "fixturenames", ())]
+    unsized = [item.nodeid for item in items if item.get_closest_marker("slow")
+               and "full_size" not in getattr(item, "fixturenames", ())]
     if unsized:
         raise pytest.UsageError("tests marked slow must take the full_size fixture: "
                                 + ", ".join(unsized))

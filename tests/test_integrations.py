@@ -12,12 +12,9 @@ import json
 import pickle
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-import boilerstrip
 
 ROOT = Path(__file__).resolve().parent.parent
 # Small on purpose: the engines are what is tested here, not the rules; a few
