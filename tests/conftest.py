@@ -1,4 +1,8 @@
-"""Shared fixtures and the --slow switch for full-size property and fault tests."""
+"""Shared fixtures and the --slow switch for full-size property and fault tests.
+
+Every test runs by default. A test marked ``slow`` takes the ``full_size``
+fixture and picks its size from it: reduced by default, full under ``--slow``.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +25,8 @@ settings.register_profile("dev", max_examples=60, deadline=None)
 
 def pytest_addoption(parser):
     parser.addoption("--slow", action="store_true", default=False,
-                     help="run the full-size property and fault tests (marker: slow)")
+                     help="run the long property and fault tests (marker: slow) at full "
+                          "size; by default they run at a reduced size")
 
 
 def pytest_configure(config):
@@ -30,12 +35,19 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    if config.getoption("--slow"):
-        return
-    skip = pytest.mark.skip(reason="full size: run with --slow")
-    for item in items:
-        if "slow" in item.keywords:
-            item.add_marker(skip)
+    """A `slow` test that ignores --slow would run at full size by default:
+    refuse it at collection, naming the test."""
+    unsized = [item.nodeid for item in items if item.get_closest_marker("slow")
+               and "full_size" not in getattr(item, "fixturenames", ())]
+    if unsized:
+        raise pytest.UsageError("tests marked slow must take the full_size fixture: "
+                                + ", ".join(unsized))
+
+
+@pytest.fixture(scope="session")
+def full_size(request) -> bool:
+    """True under --slow: a `slow` test runs at full size, else at a reduced one."""
+    return bool(request.config.getoption("--slow"))
 
 
 @pytest.fixture(scope="session")

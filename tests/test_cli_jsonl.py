@@ -272,8 +272,8 @@ def test_memory_stays_flat_on_a_20_mb_file(tmp_path):
 
 
 @pytest.mark.slow
-def test_memory_stays_flat_on_a_300_mb_file_with_jobs(tmp_path):
-    _memory_is_flat(tmp_path, 300, "0")
+def test_memory_stays_flat_on_a_big_file_with_jobs(tmp_path, full_size):
+    _memory_is_flat(tmp_path, 300 if full_size else 20, "0")
 
 
 # ------------------------------------------------------------------ one pipeline

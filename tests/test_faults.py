@@ -138,13 +138,12 @@ def _kill_rounds(tmp_path: Path, n_files: int, rounds: int) -> None:
     assert not _temp_files(folder), _temp_files(folder)
 
 
-def test_sigkill_never_leaves_a_damaged_file(tmp_path):
-    _kill_rounds(tmp_path, n_files=200, rounds=6)
-
-
 @pytest.mark.slow
-def test_sigkill_never_leaves_a_damaged_file_full(tmp_path):
-    _kill_rounds(tmp_path, n_files=400, rounds=30)
+def test_sigkill_never_leaves_a_damaged_file(tmp_path, full_size):
+    if full_size:
+        _kill_rounds(tmp_path, n_files=400, rounds=30)
+    else:
+        _kill_rounds(tmp_path, n_files=200, rounds=6)
 
 
 @pytest.mark.parametrize("jobs", [1, 2])

@@ -148,8 +148,14 @@ def test_many_small_rules_load():
 
 
 @pytest.mark.slow
-def test_too_many_nodes_are_refused():
-    text = "rules:\n" + "".join(_SMALL_RULE % i for i in range(12_000))
+def test_too_many_nodes_are_refused(monkeypatch, full_size):
+    from boilerstrip.rules import loader
+
+    # 23 nodes a rule: over the real budget with --slow, over a tenth of it by default
+    if not full_size:
+        monkeypatch.setattr(loader, "MAX_NODES", loader.MAX_NODES // 10)
+    n_rules = 12_000 if full_size else 1_200
+    text = "rules:\n" + "".join(_SMALL_RULE % i for i in range(n_rules))
     t = time.perf_counter()
     err = _refused(text)
     assert "over" in str(err) or "larger than" in str(err), str(err)
@@ -454,15 +460,19 @@ def _assert_linear(cleaner: Cleaner, make, small: int, factor: int = 4,
 
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("profile", ["article", "page"])
-def test_single_long_line_is_linear(profile):
+def test_single_long_line_is_linear(profile, full_size):
     c = Cleaner(profile)
-    _assert_linear(c, lambda n: PROSE * n, 1_500)  # ~110 KB vs ~450 KB
+    # ~110 KB vs ~450 KB by default; 3 MB vs 12 MB with --slow
+    _assert_linear(c, lambda n: PROSE * n, 40_000 if full_size else 1_500)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("profile", ["article", "page"])
-def test_many_empty_lines_are_linear(profile):
-    _assert_linear(Cleaner(profile), lambda n: "Start.\n" + "\n" * n + "End.\n", 60_000)
+def test_many_empty_lines_are_linear(profile, full_size):
+    _assert_linear(Cleaner(profile), lambda n: "Start.\n" + "\n" * n + "End.\n",
+                   250_000 if full_size else 60_000)
 
 
 
@@ -474,8 +484,9 @@ def test_many_debris_lines_are_linear(profile):
 
 
 @pytest.mark.slow
-def test_fifty_megabyte_single_line():
-    text = PROSE * (50_000_000 // len(PROSE))
+def test_huge_single_line(full_size):
+    megabytes = 50 if full_size else 5
+    text = PROSE * (megabytes * 1_000_000 // len(PROSE))
     c = Cleaner()
     elapsed, r = _timed(c, text)
     check_result(r, text)
@@ -483,23 +494,12 @@ def test_fifty_megabyte_single_line():
 
 
 @pytest.mark.slow
-def test_million_empty_lines():
-    text = "Start.\n" + "\n" * 1_000_000 + "Already a subscriber? Log in.\n" + "End.\n"
+def test_many_empty_lines(full_size):
+    n = 1_000_000 if full_size else 100_000
+    text = "Start.\n" + "\n" * n + "Already a subscriber? Log in.\n" + "End.\n"
     r = Cleaner(allow_large_removals=True).clean(text)
     check_result(r, text)
     assert "Already a subscriber" not in r.text and r.text.startswith("Start.\n")
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("profile", ["article", "page"])
-def test_single_long_line_is_linear_full_size(profile):
-    _assert_linear(Cleaner(profile), lambda n: PROSE * n, 40_000)  # 3 MB vs 12 MB
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("profile", ["article", "page"])
-def test_many_empty_lines_are_linear_full_size(profile):
-    _assert_linear(Cleaner(profile), lambda n: "Start.\n" + "\n" * n + "End.\n", 250_000)
 
 
 NAG = "Already a subscriber? Log in."

@@ -188,8 +188,8 @@ def test_corpus(folder, profile, request):
 @pytest.mark.slow
 @pytest.mark.parametrize("profile", PROFILES)
 @CORPUS
-def test_corpus_idempotent(folder, profile, request):
-    failures = _corpus_failures(folder, profile, request.config.getoption("--slow"), True)
+def test_corpus_idempotent(folder, profile, full_size):
+    failures = _corpus_failures(folder, profile, full_size, True)
     assert not failures, f"{len(failures)} documents:\n" + "\n".join(failures)
 
 
