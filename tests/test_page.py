@@ -346,3 +346,32 @@ def test_thread_counter_with_the_post_title_is_a_comment_header(page):
     assert post in res.text and "the ferry was the best" not in res.text
     header = next(c for c in res.changes if "Responses to" in c.text)
     assert "barrier" in header.detail
+
+
+def _context_seconds(n_lines: int) -> float:
+    """Best time of the context pass (jusText's revision) over a page of
+    N_LINES similar short heading-like lines."""
+    import time
+
+    from boilerstrip.document import Draft
+    from boilerstrip.engine import page_region
+
+    cfg = page_region._config(_page_rule())
+    text = "".join(f"Short heading number {i}\n" for i in range(n_lines))
+    blocks = page_region._features(Draft(text).lines, cfg)
+    _lang, stops = page_region._pick_language(blocks, cfg)
+    page_region._classify(blocks, stops, cfg)
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        page_region._context(blocks, cfg)
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def test_context_pass_is_linear_on_long_pages_of_similar_lines(request):
+    """Issue 19 item 6: a page 4x longer takes at most ~6x longer in the
+    context pass (a slice copied per heading made it quadratic: 16x)."""
+    n = 20_000 if request.config.getoption("--slow") else 5_000
+    small, large = _context_seconds(n), _context_seconds(4 * n)
+    assert large < 6 * small + 0.01, f"{n} lines: {small:.3f} s, {4 * n} lines: {large:.3f} s"

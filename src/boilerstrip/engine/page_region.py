@@ -501,24 +501,33 @@ def _nearest(blocks: list[_Block], ignore_neargood: bool) -> tuple[list[str], li
     return before, after
 
 
-def _heading_before_good(blocks: list[_Block], i: int, max_distance: int) -> bool:
-    distance = 0
-    for b in blocks[i + 1:]:
-        if distance > max_distance:
-            return False
-        if b.cls == _GOOD:
-            return True
-        distance += b.chars
-    return False
+def _good_within(blocks: list[_Block], max_distance: int) -> list[bool]:
+    """For each block, whether a good block follows it with at most
+    MAX_DISTANCE characters of other blocks in between (a heading of that
+    text).
+
+    One backward sweep: the characters up to the next good block, for every
+    block at once (a forward scan from each heading was quadratic on long
+    pages of similar short lines).
+    """
+    n = len(blocks)
+    out = [False] * n
+    gap: float = float("inf")  # characters between block i and the next good block after it
+    for i in range(n - 1, -1, -1):
+        out[i] = gap <= max_distance
+        nxt = blocks[i]
+        gap = 0 if nxt.cls == _GOOD else gap + nxt.chars
+    return out
 
 
 def _context(blocks: list[_Block], cfg: _Config) -> None:
     """jusText's context-sensitive revision of short and near-good lines."""
     for b in blocks:
         b.cls = b.cf
+    # (headings only change to near-good here: no good block appears mid-loop)
+    near_good = _good_within(blocks, cfg.max_heading_distance)
     for i, b in enumerate(blocks):
-        if b.heading and b.cls == _SHORT and _heading_before_good(blocks, i,
-                                                                  cfg.max_heading_distance):
+        if b.heading and b.cls == _SHORT and near_good[i]:
             b.cls = _NEARGOOD
     new: dict[int, str] = {}
     before, after = _nearest(blocks, True)
@@ -546,9 +555,11 @@ def _context(blocks: list[_Block], cfg: _Config) -> None:
         new[i] = _BAD if (before[i], after[i]) == (_BAD, _BAD) else _GOOD
     for i, c in new.items():
         blocks[i].cls = c
+    # a heading turned good here only affects the blocks before it, already
+    # decided in this forward loop: the sweep before it gives the same answers
+    near_good = _good_within(blocks, cfg.max_heading_distance)
     for i, b in enumerate(blocks):
-        if b.heading and b.cls == _BAD and b.cf != _BAD and _heading_before_good(
-                blocks, i, cfg.max_heading_distance):
+        if b.heading and b.cls == _BAD and b.cf != _BAD and near_good[i]:
             b.cls = _GOOD
 
 
