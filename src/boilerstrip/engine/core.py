@@ -1210,7 +1210,23 @@ _STAGES: dict[str, Callable[[Sequence[_CompiledRule], _Context], list[Deletion]]
 _TIDY_BLANK = Attribution("core.tidy.blank-lines", "whitespace")
 _TIDY_EMPTIED = Attribution("core.tidy.emptied-line", "whitespace")
 _TIDY_SPACES = Attribution("core.tidy.spaces", "whitespace")
+_TIDY_BOM = Attribution("core.tidy.leading-bom", "whitespace")
 _HSPACE = " \t\u00a0"
+
+
+def _leading_bom(text: str, junctions: Sequence[tuple[int, str]]) -> list[Deletion]:
+    """The U+FEFF run a removal brought to the start of TEXT, as a deletion.
+
+    Mid-text, U+FEFF is a zero-width no-break space; at the start of a text
+    it reads as a byte order mark, which ``Cleaner.clean`` sets aside. Left
+    there, the next run would see the line after it without it (and maybe
+    remove it): cleaning would not be idempotent, and the output would gain
+    a BOM its input did not have.
+    """
+    if not text.startswith("\ufeff") or not any(p == 0 for p, _removed in junctions):
+        return []
+    end = len(text) - len(text.lstrip("\ufeff"))
+    return [(0, end, _TIDY_BOM)]
 
 
 def _tidy(draft: Draft) -> None:
@@ -1218,6 +1234,11 @@ def _tidy(draft: Draft) -> None:
     junctions = draft.junctions()
     if not junctions:
         return
+    # 0. a zero-width no-break space brought to the start, where it reads as a BOM
+    bom = _leading_bom(draft.text, junctions)
+    if bom:
+        draft.delete(bom)
+        junctions = draft.junctions()
     text = draft.text
     # 1. spaces doubled or dangling around an inline removal
     dels: list[Deletion] = []
