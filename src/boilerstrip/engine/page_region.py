@@ -44,7 +44,7 @@ from typing import Any, NamedTuple, Sequence
 import regex
 
 from ..document import Attribution, Draft, Line
-from .core import EXTRA_KINDS, Deletion
+from .context import Deletion
 from ..rules.loader import Rule
 
 # ------------------------------------------------------------------ params
@@ -831,10 +831,6 @@ def _select(rule: Rule, cfg: _Config, lines: Sequence[Line],
     return changed
 
 
-def _validate(rule: Rule) -> None:
+def validate(rule: Rule) -> None:
     """Check a page-region rule's params (raises the rule's RuleError)."""
     _config(rule)
-
-
-page_region.validate = _validate  # type: ignore[attr-defined]
-EXTRA_KINDS["page-region"] = page_region

@@ -43,7 +43,7 @@ from typing import Any, Iterable
 from datatrove.data import DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
-from ..engine.core import Cleaner
+from ..engine import Cleaner
 from .summary import summary_of
 
 

@@ -1,0 +1,260 @@
+"""The :class:`Cleaner`: applies ordered rules to a text and returns a :class:`Result`.
+
+Rules run in ascending ``(order, id)``. Consecutive rules of the same kind form
+a *stage* (``stages.py``): a stage looks at the text as the previous stage
+left it, and inside a stage each line (paragraph, header...) is taken by the
+first rule, in order, that matches it. So later rules always see the result
+of earlier stages, and the outcome never depends on anything but the rule
+order.
+
+After the stages, the tidy pass (``tidy.py``) removes what the removals left
+behind. The stages run again until a pass removes nothing (cleaning is
+idempotent); what keeps that cheap is the candidate provider
+(``candidates.py``), which decides which lines each stage looks at.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Callable, Iterable, Sequence
+
+from ..document import Draft, word_count
+from ..errors import ConfigError, RuleError
+from ..options import DEFAULT_MAX_REMOVED_SHARE, DEFAULT_TIMEOUT
+from ..result import Change, Result
+from ..rules.loader import PROFILES, Rule, bundled_rules_dir, load_rules, selector_matches
+from . import stages
+from .candidates import CandidateProvider, default_candidates
+from .context import CompiledRule, Context, Deletion
+from .index import LiteralIndex
+from .tidy import tidy
+
+MAX_PASSES = 4  # passes over the stages before giving up on reaching a fixed point
+
+
+def _page_region(rules: Sequence[Rule], ctx: Context) -> list[Deletion]:
+    from .page_region import page_region  # the page profile only: imported when used
+
+    return page_region(rules, ctx.draft)
+
+
+_STAGES: dict[str, Callable[[Sequence, Context], list[Deletion]]] = {
+    "line": stages.stage_line,
+    "block": stages.stage_block,
+    "inline": stages.stage_inline,
+    "section": stages.stage_section,
+    "leading-fragment": stages.stage_leading_fragment,
+    "trailing-fragment": stages.stage_trailing_fragment,
+    "page-region": _page_region,
+}
+
+
+class Cleaner:
+    """A compiled rule set, built once and reused for many texts.
+
+    Thread-safe (``clean`` keeps no state between calls) and picklable (it
+    pickles as its rules and options, and compiles again when unpickled).
+
+    :param profile: ``"article"`` (extractor output, the default) or ``"page"``
+        (the full visible text of a web page).
+    :param rules: extra rule files or folders to load.
+    :param default_rules: load the bundled rules.
+    :param ignore: rule ids, id prefixes (``en``, ``en.newsletter``) or
+        categories to disable.
+    :param select: when given, only rules named by these selectors run.
+    :param enable: selectors of disabled (opt-in) rules to switch on, e.g. ``headline``.
+    :param timeout: time limit of one regex call, in seconds.
+    :param max_removed_share: over-cleaning guard threshold (share of words);
+        ``None`` uses the profile's default.
+    :param allow_large_removals: turn the over-cleaning guard off.
+    :param extra_rules: rules given as values (after the loaded ones).
+    :param candidates: which lines each stage looks at (``candidates.py``);
+        the default decides by document size. Any provider gives the same
+        result, only the time differs (the tests hand in a brute-force one).
+    """
+
+    def __init__(self, profile: str = "article", rules: Iterable[str | os.PathLike[str]] = (),
+                 *, default_rules: bool = True, ignore: Iterable[str] = (),
+                 select: Iterable[str] = (), enable: Iterable[str] = (),
+                 timeout: float | None = DEFAULT_TIMEOUT,
+                 max_removed_share: float | None = None,
+                 allow_large_removals: bool = False,
+                 extra_rules: Sequence[Rule] = (),
+                 candidates: CandidateProvider = default_candidates) -> None:
+        if profile not in PROFILES:
+            raise ConfigError(f"unknown profile {profile!r} (one of: {', '.join(PROFILES)})")
+        self.profile = profile
+        self.rule_paths = tuple(str(p) for p in rules)
+        self.default_rules = default_rules
+        self.ignore = tuple(ignore)
+        self.select = tuple(select)
+        self.enable = tuple(enable)
+        self.timeout = timeout
+        share = (DEFAULT_MAX_REMOVED_SHARE[profile] if max_removed_share is None
+                 else max_removed_share)
+        if not 0.0 < share <= 1.0:
+            raise ConfigError("max_removed_share must be in (0, 1]")
+        self.max_removed_share = share
+        self.allow_large_removals = allow_large_removals
+        self._extra = tuple(extra_rules)
+        self._candidates = candidates
+        loaded: list[Rule] = []
+        if default_rules:
+            loaded.extend(_bundled_rules())
+        for p in self.rule_paths:
+            loaded.extend(load_rules(p))
+        loaded.extend(self._extra)
+        from ..rules.loader import check_unique
+        check_unique(loaded)
+        self.all_rules: tuple[Rule, ...] = tuple(sorted(loaded, key=Rule.sort_key))
+        self.rules: tuple[Rule, ...] = tuple(r for r in self.all_rules if self._active(r))
+        self._stages = self._build_stages()
+        self._index = _literal_index(self._stages)
+
+    def _active(self, rule: Rule) -> bool:
+        if self.profile not in rule.profiles:
+            return False
+        if any(selector_matches(s, rule) for s in self.ignore):
+            return False
+        if self.select and not any(selector_matches(s, rule) for s in self.select):
+            return False
+        return rule.enabled or any(selector_matches(s, rule) for s in self.enable + self.select
+                                   if s != rule.pack)
+
+    def _build_stages(self) -> list[tuple[str, list]]:
+        stages_: list[tuple[str, list]] = []
+        for rule in self.rules:
+            if rule.kind == "page-region":
+                from .page_region import validate
+                validate(rule)
+                item = rule
+            else:
+                item = CompiledRule(rule, self.timeout)
+            if stages_ and stages_[-1][0] == rule.kind:
+                stages_[-1][1].append(item)
+            else:
+                stages_.append((rule.kind, [item]))
+        return stages_
+
+    def __reduce__(self):
+        return (_rebuild_cleaner, (self.profile, self.rule_paths, self.default_rules,
+                                   self.ignore, self.select, self.enable, self.timeout,
+                                   self.max_removed_share, self.allow_large_removals,
+                                   self._extra))
+
+    # -------------------------------------------------------------- cleaning
+    def clean(self, text: str) -> Result:
+        """Clean TEXT and return the :class:`Result` (text plus report)."""
+        if not isinstance(text, str):
+            raise TypeError(f"clean() takes str, not {type(text).__name__}")
+        bom = text.startswith("\ufeff")
+        body = text[1:] if bom else text
+        draft = Draft(body)
+        ctx = Context(draft)
+        ctx.candidates = self._candidates(ctx, self._index)
+        self._run_passes(ctx)
+        changes = draft.changes()
+        out = draft.text
+        if bom:
+            changes = [Change(c.start + 1, c.end + 1, c.text, c.replacement, c.rule, c.category,
+                              c.line, c.detail) for c in changes]
+            out = "\ufeff" + out
+        share = 0.0
+        if changes:  # no change: the same words
+            # the lines' counts, memoised by content, which the stages mostly
+            # computed already: no split of the whole text before and after
+            words_out = sum(ctx.words())
+            words_in = ctx.original_words
+            if words_in is None:
+                words_in = word_count(body)
+            if words_in:
+                share = max(0.0, (words_in - words_out) / words_in)
+        if changes and share > self.max_removed_share and not self.allow_large_removals:
+            return Result(text, text, tuple(changes), "guarded", tuple(ctx.skipped),
+                          self.profile, share)
+        return Result(text, out, tuple(changes), "cleaned", tuple(ctx.skipped), self.profile,
+                      share)
+
+    def _run_passes(self, ctx: Context) -> None:
+        """Run the stages until a pass removes nothing, so that cleaning is
+        idempotent: a removal can expose new debris to a rule that ran
+        earlier (an inline cut turns a line into a bare "Share this", a
+        removed tail makes a new last line). Most documents need one pass
+        plus a cheap confirming one; MAX_PASSES bounds the rest."""
+        draft = ctx.draft
+        for pass_no in range(MAX_PASSES):
+            removed = False
+            for kind, items in self._stages:
+                if not draft.text:
+                    break
+                if kind == "normalisation":
+                    if pass_no == 0:  # repairs are idempotent: once is enough
+                        stages.stage_normalisation(items, ctx)
+                    continue
+                dels = _STAGES[kind](items, ctx)
+                if dels:
+                    draft.delete(dels)
+                    ctx.reset()
+                    removed = True
+            tidy(draft)
+            ctx.reset()
+            if not removed:
+                break
+
+
+def _literal_index(stage_list: list[tuple[str, list]]) -> LiteralIndex | None:
+    """The literal index of the rules of STAGE_LIST, with how long a line each
+    literal is looked for in: only line and section rules limit their
+    candidates by their ``max_words`` ceiling."""
+    lits: list[str] = []
+    bounds: dict[str, int | None] = {}
+    for kind, items in stage_list:
+        for cr in items:
+            if not (isinstance(cr, CompiledRule) and cr.pat and cr.pat.literals):
+                continue
+            b = cr.ceiling if kind in ("line", "section") else None
+            for lit in cr.pat.literals:
+                lits.append(lit)
+                old = bounds.get(lit, 0)
+                bounds[lit] = None if (old is None or b is None) else max(old, b)
+    return LiteralIndex(lits, bounds) if lits else None
+
+
+def _rebuild_cleaner(profile, rule_paths, default_rules, ignore, select, enable, timeout,
+                     share, allow, extra) -> Cleaner:
+    return Cleaner(profile, rule_paths, default_rules=default_rules, ignore=ignore,
+                   select=select, enable=enable, timeout=timeout, max_removed_share=share,
+                   allow_large_removals=allow, extra_rules=extra)
+
+
+_BUNDLED: tuple[Rule, ...] | None = None
+_BUNDLED_LOCK = threading.Lock()
+
+
+def _bundled_rules() -> tuple[Rule, ...]:
+    """The bundled rules, loaded once per process."""
+    global _BUNDLED
+    with _BUNDLED_LOCK:
+        if _BUNDLED is None:
+            d = bundled_rules_dir()
+            if not d.is_dir():
+                raise RuleError("bundled rules folder is missing", path=str(d))
+            _BUNDLED = tuple(load_rules(d))
+        return _BUNDLED
+
+
+def clean(text: str, **options) -> Result:
+    """Clean TEXT with a :class:`Cleaner` built from OPTIONS (cached per options).
+
+    For many texts, build one :class:`Cleaner` and call its ``clean``.
+    """
+    key = repr(sorted(options.items()))
+    cleaner = _CLEANERS.get(key)
+    if cleaner is None:
+        cleaner = Cleaner(**options)
+        _CLEANERS[key] = cleaner
+    return cleaner.clean(text)
+
+
+_CLEANERS: dict[str, Cleaner] = {}
