@@ -22,7 +22,7 @@ from typing import Any, Sequence
 
 import click
 
-from ..engine.core import DEFAULT_MAX_REMOVED_SHARE  # the package imports the engine anyway
+from ..engine import DEFAULT_MAX_REMOVED_SHARE  # the package imports the engine anyway
 from ..errors import BoilerstripError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -204,7 +204,7 @@ def _apply_config(ctx: click.Context, params: dict[str, Any], paths: Sequence[st
 
 
 def _build_cleaner(p: dict[str, Any], **extra):
-    from ..engine.core import DEFAULT_TIMEOUT, Cleaner
+    from ..engine import DEFAULT_TIMEOUT, Cleaner
 
     return Cleaner(p["profile"], p["rules"], default_rules=not p["no_default_rules"],
                    ignore=p["ignore"], select=p["select"], enable=p["enable"],
@@ -725,7 +725,7 @@ def rules() -> None:
 def _load_for_listing(ctx, p: dict[str, Any]):
     msg = Messages(p.get("quiet", False), p.get("verbose", False), False)
     _apply_config(ctx, p, ["."], msg)
-    from ..engine.core import _bundled_rules
+    from ..engine.cleaner import _bundled_rules
     from ..rules.loader import check_unique, load_rules
 
     loaded = [] if p["no_default_rules"] else list(_bundled_rules())
@@ -861,7 +861,7 @@ def rules_test(ctx: click.Context, paths: tuple[str, ...], select: tuple[str, ..
     Exit 1 if an example fails (each failure is shown with a diff), 2 if a
     rule file is invalid.
     """
-    from ..engine.core import _bundled_rules
+    from ..engine.cleaner import _bundled_rules
     from ..rules.loader import check_unique, load_rules, selector_matches
     from ..rules.selftest import check_rule
 
@@ -928,7 +928,7 @@ def rules_validate(paths: tuple[str, ...], quiet: bool) -> int:
     Without PATH, validates the bundled rules. Every file is checked, so all
     the problems show up at once.
     """
-    from ..engine.core import Cleaner, _bundled_rules
+    from ..engine.cleaner import Cleaner, _bundled_rules
     from ..errors import RuleError
     from ..rules.loader import bundled_rules_dir, load_rules, rule_files, take_warnings
 
@@ -994,7 +994,7 @@ def rules_categories() -> int:
     from collections import Counter
 
     from ..rules.categories import CATEGORIES, OPT_IN_CATEGORIES
-    from ..engine.core import _bundled_rules
+    from ..engine.cleaner import _bundled_rules
 
     counts = Counter(r.category for r in _bundled_rules())
     width = max(len(c) for c in CATEGORIES)
