@@ -360,3 +360,24 @@ rules:
       remove: ["Sponsored content", "SPONSORED CONTENT"]
       keep: ["The sponsored content rules changed.", "Nothing here."]
 """
+
+
+def test_cleaner_is_built_from_options_and_pickles_as_them():
+    """The keyword API and ``from_options`` give the same cleaner; it pickles
+    as its Options; the regex time limit reaches the page-region patterns."""
+    import dataclasses
+
+    from boilerstrip.options import DEFAULT_MAX_REMOVED_SHARE, Options
+
+    opts = Options(profile="page", ignore=("social-share",), timeout=0.2)
+    by_options = Cleaner.from_options(opts)
+    by_keywords = Cleaner(profile="page", ignore=["social-share"], timeout=0.2)
+    assert by_options.options == by_keywords.options == opts
+    assert Cleaner(**dataclasses.asdict(opts)).options == opts
+    assert by_keywords.max_removed_share == DEFAULT_MAX_REMOVED_SHARE["page"]
+    again = pickle.loads(pickle.dumps(by_options))
+    assert again.options == opts and again.rules == by_options.rules
+    assert by_options.__reduce__()[1][0] is opts  # pickled as the options, not a field list
+    region = [cfg for kind, items in by_options._stages if kind == "page-region"
+              for cfg in items]
+    assert region and all(p.timeout == 0.2 for p in region[0].barriers)

@@ -20,10 +20,10 @@ import threading
 from typing import Callable, Iterable, Sequence
 
 from ..document import Draft, word_count
-from ..errors import ConfigError, RuleError
-from ..options import DEFAULT_MAX_REMOVED_SHARE, DEFAULT_TIMEOUT
+from ..errors import RuleError
+from ..options import DEFAULT_TIMEOUT, Options
 from ..result import Change, Result
-from ..rules.loader import PROFILES, Rule, bundled_rules_dir, load_rules, selector_matches
+from ..rules.loader import Rule, bundled_rules_dir, load_rules, selector_matches
 from . import stages
 from .candidates import CandidateProvider, default_candidates
 from .context import CompiledRule, Context, Deletion
@@ -33,10 +33,10 @@ from .tidy import tidy
 MAX_PASSES = 4  # passes over the stages before giving up on reaching a fixed point
 
 
-def _page_region(rules: Sequence[Rule], ctx: Context) -> list[Deletion]:
+def _page_region(configs: Sequence, ctx: Context) -> list[Deletion]:
     from .page_region import page_region  # the page profile only: imported when used
 
-    return page_region(rules, ctx.draft)
+    return page_region(configs, ctx.draft)
 
 
 _STAGES: dict[str, Callable[[Sequence, Context], list[Deletion]]] = {
@@ -53,8 +53,11 @@ _STAGES: dict[str, Callable[[Sequence, Context], list[Deletion]]] = {
 class Cleaner:
     """A compiled rule set, built once and reused for many texts.
 
-    Thread-safe (``clean`` keeps no state between calls) and picklable (it
-    pickles as its rules and options, and compiles again when unpickled).
+    Built from a frozen :class:`~boilerstrip.options.Options` (``options``):
+    ``Cleaner(profile=..., rules=[...], ignore=...)`` builds one from its
+    keywords, :meth:`from_options` takes one. Thread-safe (``clean`` keeps no
+    state between calls) and picklable (it pickles as its options, and
+    compiles again when unpickled).
 
     :param profile: ``"article"`` (extractor output, the default) or ``"page"``
         (the full visible text of a web page).
@@ -82,35 +85,52 @@ class Cleaner:
                  allow_large_removals: bool = False,
                  extra_rules: Sequence[Rule] = (),
                  candidates: CandidateProvider = default_candidates) -> None:
-        if profile not in PROFILES:
-            raise ConfigError(f"unknown profile {profile!r} (one of: {', '.join(PROFILES)})")
-        self.profile = profile
-        self.rule_paths = tuple(str(p) for p in rules)
-        self.default_rules = default_rules
-        self.ignore = tuple(ignore)
-        self.select = tuple(select)
-        self.enable = tuple(enable)
-        self.timeout = timeout
-        share = (DEFAULT_MAX_REMOVED_SHARE[profile] if max_removed_share is None
-                 else max_removed_share)
-        if not 0.0 < share <= 1.0:
-            raise ConfigError("max_removed_share must be in (0, 1]")
-        self.max_removed_share = share
-        self.allow_large_removals = allow_large_removals
-        self._extra = tuple(extra_rules)
+        options = Options(profile=profile, rules=tuple(rules), default_rules=default_rules,
+                          ignore=tuple(ignore), select=tuple(select), enable=tuple(enable),
+                          timeout=timeout, max_removed_share=max_removed_share,
+                          allow_large_removals=allow_large_removals)
+        self._setup(options, tuple(extra_rules), candidates)
+
+    @classmethod
+    def from_options(cls, options: Options, *, extra_rules: Sequence[Rule] = (),
+                     candidates: CandidateProvider = default_candidates) -> Cleaner:
+        """The cleaner of OPTIONS (plus EXTRA_RULES, given as values)."""
+        cleaner = cls.__new__(cls)
+        cleaner._setup(options, tuple(extra_rules), candidates)
+        return cleaner
+
+    def _setup(self, options: Options, extra_rules: tuple[Rule, ...],
+               candidates: CandidateProvider) -> None:
+        self.options = options
+        self._extra = extra_rules
         self._candidates = candidates
         loaded: list[Rule] = []
-        if default_rules:
+        if options.default_rules:
             loaded.extend(_bundled_rules())
-        for p in self.rule_paths:
+        for p in options.rules:
             loaded.extend(load_rules(p))
-        loaded.extend(self._extra)
+        loaded.extend(extra_rules)
         from ..rules.loader import check_unique
         check_unique(loaded)
         self.all_rules: tuple[Rule, ...] = tuple(sorted(loaded, key=Rule.sort_key))
         self.rules: tuple[Rule, ...] = tuple(r for r in self.all_rules if self._active(r))
         self._stages = self._build_stages()
         self._index = _literal_index(self._stages)
+
+    # the options, read where they were attributes before there was an Options
+    profile = property(lambda self: self.options.profile)
+    rule_paths = property(lambda self: self.options.rules)
+    default_rules = property(lambda self: self.options.default_rules)
+    ignore = property(lambda self: self.options.ignore)
+    select = property(lambda self: self.options.select)
+    enable = property(lambda self: self.options.enable)
+    timeout = property(lambda self: self.options.timeout)
+    allow_large_removals = property(lambda self: self.options.allow_large_removals)
+
+    @property
+    def max_removed_share(self) -> float:
+        """The guard's threshold: the option, or the profile's default."""
+        return self.options.removed_share_limit
 
     def _active(self, rule: Rule) -> bool:
         if self.profile not in rule.profiles:
@@ -126,9 +146,8 @@ class Cleaner:
         stages_: list[tuple[str, list]] = []
         for rule in self.rules:
             if rule.kind == "page-region":
-                from .page_region import validate
-                validate(rule)
-                item = rule
+                from .page_region import compile_rule
+                item = compile_rule(rule, self.options.timeout)
             else:
                 item = CompiledRule(rule, self.timeout)
             if stages_ and stages_[-1][0] == rule.kind:
@@ -138,10 +157,8 @@ class Cleaner:
         return stages_
 
     def __reduce__(self):
-        return (_rebuild_cleaner, (self.profile, self.rule_paths, self.default_rules,
-                                   self.ignore, self.select, self.enable, self.timeout,
-                                   self.max_removed_share, self.allow_large_removals,
-                                   self._extra))
+        # pickles as its options (and rules given as values): compiled again when loaded
+        return (_from_options, (self.options, self._extra, self._candidates))
 
     # -------------------------------------------------------------- cleaning
     def clean(self, text: str) -> Result:
@@ -221,11 +238,9 @@ def _literal_index(stage_list: list[tuple[str, list]]) -> LiteralIndex | None:
     return LiteralIndex(lits, bounds) if lits else None
 
 
-def _rebuild_cleaner(profile, rule_paths, default_rules, ignore, select, enable, timeout,
-                     share, allow, extra) -> Cleaner:
-    return Cleaner(profile, rule_paths, default_rules=default_rules, ignore=ignore,
-                   select=select, enable=enable, timeout=timeout, max_removed_share=share,
-                   allow_large_removals=allow, extra_rules=extra)
+def _from_options(options: Options, extra_rules: tuple[Rule, ...],
+                  candidates: CandidateProvider) -> Cleaner:
+    return Cleaner.from_options(options, extra_rules=extra_rules, candidates=candidates)
 
 
 _BUNDLED: tuple[Rule, ...] | None = None
