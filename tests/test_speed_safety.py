@@ -29,9 +29,9 @@ from hypothesis import strategies as st
 
 import boilerstrip
 from boilerstrip.document import Attribution, Draft
-from boilerstrip.engine import candidates, cleaner as engine, normalise, stages
+from boilerstrip.engine import candidates, cleaner as engine, kinds, normalise, stages
 from boilerstrip.engine.candidates import CONTENT, WHOLE, IndexedCandidates, ScanCandidates
-from boilerstrip.engine.context import Context, Positions, conditions_hold
+from boilerstrip.engine.context import CompiledRule, Context, Positions, conditions_hold
 from boilerstrip.engine.index import WORD_BUCKETS
 from boilerstrip.rules.patterns import RulePatterns
 from boilerstrip.rules.loader import load_rules, parse_rule_text, take_warnings
@@ -1042,7 +1042,7 @@ def test_block_stage_gives_what_trying_every_rule_on_every_paragraph_gives(paras
     cleaner = _block_cleaner()
     fast = cleaner.clean(text)
     with pytest.MonkeyPatch.context() as m:
-        m.setitem(engine._STAGES, "block", _block_stage_plainly)
+        m.setitem(kinds.RUNS, "block", kinds.KindRun(CompiledRule, _block_stage_plainly))
         slow = cleaner.clean(text)
     assert fast.text == slow.text and fast.changes == slow.changes
 
@@ -1064,3 +1064,52 @@ def test_block_rule_examples_hold():
     out = cleaner.clean("alpha beta\n\nShare this:\nFacebook\nTwitter\nEmail\n\n"
                         "The council met on Tuesday and agreed the budget after a long debate.\n")
     assert {c.rule for c in out.removals} >= {"t.block.bounded", "core.share.button-list"}
+
+
+# ------------------------------------------------------------------ rule kinds
+
+def test_every_kind_has_a_stage_and_the_stages_run_in_the_table_order():
+    """The kind table (rules/kinds.py) and the engine's stages (engine/kinds.py)
+    name the same kinds; a cleaner's stages follow the table, one per kind."""
+    from boilerstrip.rules.kinds import KINDS
+
+    assert set(kinds.RUNS) == set(KINDS)
+    for profile in ("article", "page"):
+        cleaner = boilerstrip.Cleaner(profile, enable=["headline"])
+        names = [kind for kind, _items in cleaner._stages]
+        assert names == [k for k in KINDS if k in names] and len(set(names)) == len(names)
+        assert "leading-fragment" in names
+
+
+ORDER_ONLY_RANKS = """rules:
+  - id: user.early-inline
+    kind: inline
+    category: advertisement
+    order: 1
+    description: an inline marker with the lowest order of all
+    pattern: ' ?\\[ad\\]'
+    examples:
+      remove: ["a [ad] b", "[ad]"]
+      keep: ["a ad b", "[adx]"]
+  - id: user.sponsored-line
+    kind: line
+    category: advertisement
+    order: 600
+    description: a whole sponsored line, marker included
+    pattern: 'sponsored \[ad\]'
+    examples:
+      remove: ["Sponsored [ad]", "sponsored [ad]"]
+      keep: ["Sponsored", "sponsored by [ad] us"]
+"""
+
+
+def test_order_ranks_rules_inside_their_stage_only():
+    """An inline rule with order 1 still runs in the inline stage, after the
+    line stage: the line rule sees the line with its marker and takes it
+    (were the inline rule first, it would cut the marker and leave "Sponsored")."""
+    rules = parse_rule_text(ORDER_ONLY_RANKS, "order.yml", "user")
+    cleaner = boilerstrip.Cleaner(default_rules=False, extra_rules=rules)
+    assert [kind for kind, _ in cleaner._stages] == ["line", "inline"]
+    result = cleaner.clean("The council met on Tuesday.\nSponsored [ad]\n")
+    assert result.text == "The council met on Tuesday.\n"
+    assert [c.rule for c in result.changes] == ["user.sponsored-line"]

@@ -1,11 +1,12 @@
 """The :class:`Cleaner`: applies ordered rules to a text and returns a :class:`Result`.
 
-Rules run in ascending ``(order, id)``. Consecutive rules of the same kind form
-a *stage* (``stages.py``): a stage looks at the text as the previous stage
+The rules of one kind form a *stage* (``stages.py``); the stages run in the
+order of the kind table (``rules/kinds.py``), the rules inside a stage in
+ascending ``(order, id)``. A stage looks at the text as the previous stage
 left it, and inside a stage each line (paragraph, header...) is taken by the
-first rule, in order, that matches it. So later rules always see the result
-of earlier stages, and the outcome never depends on anything but the rule
-order.
+first rule, in order, that matches it. So later stages always see the result
+of earlier ones, and the outcome depends on nothing but the kinds and the
+rule order.
 
 After the stages, the tidy pass (``tidy.py``) removes what the removals left
 behind. The stages run again until a pass removes nothing (cleaning is
@@ -17,37 +18,21 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import Callable, Iterable, Sequence
+from typing import Iterable, Sequence
 
 from ..document import Draft, word_count
 from ..errors import RuleError
 from ..options import DEFAULT_TIMEOUT, Options
 from ..result import Change, Result
 from ..rules.loader import Rule, bundled_rules_dir, load_rules, selector_matches
-from . import stages
+from ..rules.kinds import KINDS
 from .candidates import CandidateProvider, default_candidates
-from .context import CompiledRule, Context, Deletion
+from .context import CompiledRule, Context
 from .index import LiteralIndex
+from .kinds import RUNS
 from .tidy import tidy
 
 MAX_PASSES = 4  # passes over the stages before giving up on reaching a fixed point
-
-
-def _page_region(configs: Sequence, ctx: Context) -> list[Deletion]:
-    from .page_region import page_region  # the page profile only: imported when used
-
-    return page_region(configs, ctx.draft)
-
-
-_STAGES: dict[str, Callable[[Sequence, Context], list[Deletion]]] = {
-    "line": stages.stage_line,
-    "block": stages.stage_block,
-    "inline": stages.stage_inline,
-    "section": stages.stage_section,
-    "leading-fragment": stages.stage_leading_fragment,
-    "trailing-fragment": stages.stage_trailing_fragment,
-    "page-region": _page_region,
-}
 
 
 class Cleaner:
@@ -143,18 +128,13 @@ class Cleaner:
                                    if s != rule.pack)
 
     def _build_stages(self) -> list[tuple[str, list]]:
-        stages_: list[tuple[str, list]] = []
-        for rule in self.rules:
-            if rule.kind == "page-region":
-                from .page_region import compile_rule
-                item = compile_rule(rule, self.options.timeout)
-            else:
-                item = CompiledRule(rule, self.timeout)
-            if stages_ and stages_[-1][0] == rule.kind:
-                stages_[-1][1].append(item)
-            else:
-                stages_.append((rule.kind, [item]))
-        return stages_
+        """(kind, compiled rules) per stage, in the kinds' stage order; the
+        rules of a stage in ``(order, id)`` order."""
+        by_kind: dict[str, list] = {}
+        for rule in self.rules:  # sorted by (order, id)
+            run = RUNS[rule.kind]
+            by_kind.setdefault(rule.kind, []).append(run.compile(rule, self.options.timeout))
+        return [(kind, by_kind[kind]) for kind in KINDS if kind in by_kind]
 
     def __reduce__(self):
         # pickles as its options (and rules given as values): compiled again when loaded
@@ -205,11 +185,12 @@ class Cleaner:
             for kind, items in self._stages:
                 if not draft.text:
                     break
-                if kind == "normalisation":
-                    if pass_no == 0:  # repairs are idempotent: once is enough
-                        stages.stage_normalisation(items, ctx)
+                run = RUNS[kind]
+                if run.first_pass_only:
+                    if pass_no == 0:
+                        run.stage(items, ctx)
                     continue
-                dels = _STAGES[kind](items, ctx)
+                dels = run.stage(items, ctx)
                 if dels:
                     draft.delete(dels)
                     ctx.reset()
