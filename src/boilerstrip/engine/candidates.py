@@ -35,6 +35,10 @@ from .index import LiteralIndex
 CONTENT = "content"
 WHOLE = "whole"
 
+#: ``IndexedCandidates`` goes rule by rule when there are this many times
+#: more lines than rules to answer for, else line by line.
+_FEW_RULES = 8
+
 #: Documents shorter than this (characters) use :class:`ScanCandidates`: the
 #: literal index's regexes are compiled on the first longer document.
 INDEX_MIN_CHARS = 256
@@ -243,8 +247,55 @@ class IndexedCandidates(ScanCandidates):
 
     def for_rules(self, rules: Sequence[CompiledRule], lines: Sequence[int],
                   view: str) -> dict[int, list[int]]:
-        by_literal = rules_by_literal(rules)
+        if len(rules) * _FEW_RULES < len(lines):
+            out = self._by_rule(rules, lines, view)
+        else:
+            out = self._by_line(rules, lines, view)
         timed_out = self.ctx.timed_out
+        few = None
+        for k, cr in enumerate(rules):
+            if (cr.pat and cr.pat.literals is not None) or cr.rule.id in timed_out:
+                continue
+            if few is None:
+                few = len(lines) * 4 < self._count_nonblank()
+            got = self._rule_lines(cr, lines, view, few)
+            if got:
+                out[k] = got
+        return out
+
+    def _by_rule(self, rules: Sequence[CompiledRule], lines: Sequence[int],
+                 view: str) -> dict[int, list[int]]:
+        """The candidates of the rules with literals, rule by rule from the
+        document's literal -> lines map (few rules, many lines: the block and
+        inline stages)."""
+        by_literal = self._lines_by_literal()
+        wanted = set(lines)
+        draft_lines = self.ctx.draft.lines
+        words = self.ctx.words() if view == CONTENT else None
+        out: dict[int, list[int]] = {}
+        for k, cr in enumerate(rules):
+            lits = cr.pat.literals if cr.pat else None
+            if lits is None:
+                continue
+            found: set[int] = set()
+            for lit in lits:
+                found.update(by_literal.get(lit, ()))
+            got = []
+            for i in sorted(found & wanted):
+                if words is not None:
+                    ln = draft_lines[i]
+                    if not self._in_reach(cr, i, words[i], len(ln.content) != ln.end - ln.start):
+                        continue
+                got.append(i)
+            if got:
+                out[k] = got
+        return out
+
+    def _by_line(self, rules: Sequence[CompiledRule], lines: Sequence[int],
+                 view: str) -> dict[int, list[int]]:
+        """The candidates of the rules with literals, line by line from the
+        literals each line holds (many rules: the line and section stages)."""
+        by_literal = rules_by_literal(rules)
         out: dict[int, list[int]] = {}
         draft_lines = self.ctx.draft.lines
         words = self.ctx.words() if view == CONTENT else None
@@ -266,15 +317,6 @@ class IndexedCandidates(ScanCandidates):
                     out[k] = [i]
                 else:
                     got.append(i)
-        few = None
-        for k, cr in enumerate(rules):
-            if (cr.pat and cr.pat.literals is not None) or cr.rule.id in timed_out:
-                continue
-            if few is None:
-                few = len(lines) * 4 < self._count_nonblank()
-            got = self._rule_lines(cr, lines, view, few)
-            if got:
-                out[k] = got
         return out  # each list ascending: LINES are
 
     def _in_reach(self, cr: CompiledRule, i: int, n_words: int, stripped: bool) -> bool:
