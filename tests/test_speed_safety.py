@@ -6,9 +6,11 @@ that the shortcuts taken for speed change nothing:
 * the ftfy pre-check (``normalise._lines_to_fix``) selects exactly the lines
   the plain per-line test selects, and the edits equal running ftfy on every
   line, on the bundled corpora and on generated mojibake;
-* the literal prefilters (one scan per document, kept up to date around
-  removals; per line; first characters) give the same result as trying every
-  rule on every line;
+* the candidate providers of the engine (``engine/candidates.py``: the line
+  literal index, the per-literal scan of short documents) and the patterns'
+  prefilters (first characters, per-line requirements) give the same result
+  as the brute-force provider of ``tests/reference.py``, which offers every
+  line to every rule in every pass;
 * a catastrophically backtracking user rule is stopped by the time limit,
   skipped and reported, and the run does not hang;
 * risky patterns warn on load, also when the rules come from the cache;
@@ -1113,3 +1115,25 @@ def test_order_ranks_rules_inside_their_stage_only():
     result = cleaner.clean("The council met on Tuesday.\nSponsored [ad]\n")
     assert result.text == "The council met on Tuesday.\n"
     assert [c.rule for c in result.changes] == ["user.sponsored-line"]
+
+
+def test_the_provider_of_a_document_depends_on_its_size_only():
+    """Short documents get the scan, others the line index, whatever the
+    same cleaner cleaned before (it used to depend on whether the index was
+    already compiled), and both give the brute-force result."""
+    cleaner = _cleaner()
+    short = "Advertisement\nThe council met on Tuesday.\n"
+    long = short + "The council met on Tuesday and agreed the budget after a debate.\n" * 40
+
+    def provider_of(text):
+        ctx = Context(Draft(text))
+        return type(candidates.default_candidates(ctx, cleaner._index))
+
+    before = provider_of(short), provider_of(long)
+    cleaner.clean(long)
+    assert (provider_of(short), provider_of(long)) == before == (ScanCandidates,
+                                                                 IndexedCandidates)
+    with pytest.MonkeyPatch.context() as m:
+        slow = _brute_force(cleaner, m)
+        for text in (short, long):
+            assert cleaner.clean(text).changes == slow.clean(text).changes != ()
