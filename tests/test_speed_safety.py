@@ -1098,7 +1098,7 @@ ORDER_ONLY_RANKS = """rules:
     category: advertisement
     order: 600
     description: a whole sponsored line, marker included
-    pattern: 'sponsored \[ad\]'
+    pattern: 'sponsored \\[ad\\]'
     examples:
       remove: ["Sponsored [ad]", "sponsored [ad]"]
       keep: ["Sponsored", "sponsored by [ad] us"]
