@@ -345,7 +345,7 @@ def row_normalisation(texts, repeat, cleaner) -> list[Row]:
 
 
 def row_rule_count(texts, repeat, vocab) -> Row:
-    from boilerstrip.engine.core import _bundled_rules
+    from boilerstrip.engine.cleaner import _bundled_rules
 
     base = [r for r in _bundled_rules()]
     one = Cleaner()

@@ -7,7 +7,7 @@ import json
 from _cli_helpers import PLAIN, ROOT, RULE_FILE, SEED_B, err, no_traceback, run
 
 import boilerstrip
-from boilerstrip.engine.core import _bundled_rules
+from boilerstrip.engine.cleaner import _bundled_rules
 
 
 

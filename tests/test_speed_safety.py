@@ -6,9 +6,11 @@ that the shortcuts taken for speed change nothing:
 * the ftfy pre-check (``normalise._lines_to_fix``) selects exactly the lines
   the plain per-line test selects, and the edits equal running ftfy on every
   line, on the bundled corpora and on generated mojibake;
-* the literal prefilters (one scan per document, kept up to date around
-  removals; per line; first characters) give the same result as trying every
-  rule on every line;
+* the candidate providers of the engine (``engine/candidates.py``: the line
+  literal index, the per-literal scan of short documents) and the patterns'
+  prefilters (first characters, per-line requirements) give the same result
+  as the brute-force provider of ``tests/reference.py``, which offers every
+  line to every rule in every pass;
 * a catastrophically backtracking user rule is stopped by the time limit,
   skipped and reported, and the run does not hang;
 * risky patterns warn on load, also when the rules come from the cache;
@@ -28,9 +30,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import boilerstrip
-from boilerstrip.engine import core as engine, normalise
+from boilerstrip.document import Attribution, Draft
+from boilerstrip.engine import candidates, cleaner as engine, kinds, normalise, stages
+from boilerstrip.engine.candidates import CONTENT, WHOLE, IndexedCandidates, ScanCandidates
+from boilerstrip.engine.context import CompiledRule, Context, Positions, conditions_hold
+from boilerstrip.engine.index import WORD_BUCKETS
 from boilerstrip.rules.patterns import RulePatterns
 from boilerstrip.rules.loader import load_rules, parse_rule_set, parse_rule_text, read_rule_set
+
+import reference
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = sorted(ROOT.glob("bench/data/*/extract-*/*.txt")) + sorted(
@@ -132,20 +140,20 @@ def test_precheck_finds_a_repair_anywhere_in_a_long_line():
 def test_split_lines_equals_the_plain_loop(parts, trailing):
     """``split_lines`` (one ``str.split``, offsets accumulated) gives the
     lines, offsets and contents of the plain find-each-line-break loop."""
-    from boilerstrip.document import _split_lines_reference, split_lines
+    from boilerstrip.document import split_lines
 
     text = "\n".join(parts) + ("\n" if trailing else "")
-    assert split_lines(text) == _split_lines_reference(text)
+    assert split_lines(text) == reference.split_lines_reference(text)
 
 
 @pytest.mark.skipif(not CORPUS, reason="bench corpora not present")
 def test_split_lines_equals_the_plain_loop_on_the_corpora():
-    from boilerstrip.document import _split_lines_reference, split_lines
+    from boilerstrip.document import split_lines
 
     for f in CORPUS[::20]:
         text = f.read_bytes().decode("utf-8")
-        assert split_lines(text) == _split_lines_reference(text)
-        assert split_lines(text[:-1]) == _split_lines_reference(text[:-1])
+        assert split_lines(text) == reference.split_lines_reference(text)
+        assert split_lines(text[:-1]) == reference.split_lines_reference(text[:-1])
 
 
 @settings(max_examples=500, deadline=None)
@@ -175,23 +183,15 @@ def test_lines_after_a_deletion_equal_splitting_again(parts, trailing, data):
 
 # ------------------------------------------------------------------ literal prefilter
 
-def _brute_force(monkeypatch):
-    """Make every non-blank line a candidate of every rule, and run every
-    pattern on it (no document literal scan, no literal prefilter, no
-    first-character or per-line requirement test, no verdict kept from an
-    earlier pass)."""
-    def all_lines(self, literals, ceiling, indexed=True):
-        return [ln.index for ln in self.draft.lines if not ln.blank]
-    monkeypatch.setattr(engine._Context, "lines_with", all_lines)
-    monkeypatch.setattr(engine._Context, "present", lambda self: None)
+def _brute_force(cleaner, monkeypatch):
+    """CLEANER with every non-blank line a candidate of every rule, and every
+    pattern run on it (the brute-force provider of ``tests/reference.py``: no
+    literal lookup, no verdict kept from an earlier pass; and no
+    first-character or per-line requirement test of the patterns)."""
     monkeypatch.setattr(RulePatterns, "may_match", lambda self, folded: True)
     monkeypatch.setattr(RulePatterns, "could_match", lambda self, folded: True)
     monkeypatch.setattr(RulePatterns, "could_start", lambda self, text: True)
-    monkeypatch.setattr(engine, "KEEP_VERDICTS", False)  # every pass looks at every line
-    monkeypatch.setattr(engine, "USE_LINE_INDEX", False)  # rule by rule, no line literal index
-    monkeypatch.setattr(engine, "USE_TIERS", False)
-    from boilerstrip import document
-    monkeypatch.setattr(document, "INCREMENTAL_LINES", False)  # split every new text
+    return reference.with_candidates(cleaner, reference.EveryLine)
 
 
 @pytest.mark.skipif(not CORPUS, reason="bench corpora not present")
@@ -199,22 +199,24 @@ def test_literal_prefilter_gives_the_result_of_trying_every_rule(monkeypatch):
     cleaner = boilerstrip.Cleaner()
     sample = [f.read_bytes().decode("utf-8") for f in CORPUS[::40]]
     fast = [cleaner.clean(t) for t in sample]
-    _brute_force(monkeypatch)
-    slow = [cleaner.clean(t) for t in sample]
+    slow_cleaner = _brute_force(cleaner, monkeypatch)
+    slow = [slow_cleaner.clean(t) for t in sample]
     assert [r.changes for r in fast] == [r.changes for r in slow]
     assert sum(len(r.changes) for r in fast) > 0
 
 
 @pytest.mark.skipif(not CORPUS, reason="bench corpora not present")
-def test_line_index_gives_the_result_of_going_rule_by_rule(monkeypatch):
-    """The stages fed by the line literal index (line by line) give what one
-    ``lines_with`` scan per rule gives, on a fifth of the corpora."""
+def test_line_index_gives_the_result_of_going_rule_by_rule():
+    """The two product providers give the same results whatever the size:
+    the line literal index (line by line) and one ``str.find`` scan per
+    literal, on a fifth of the corpora."""
     cleaner = boilerstrip.Cleaner()
     sample = [f.read_bytes().decode("utf-8") for f in CORPUS[::5]]
-    fast = [cleaner.clean(t) for t in sample]
-    monkeypatch.setattr(engine, "USE_LINE_INDEX", False)
-    slow = [cleaner.clean(t) for t in sample]
+    fast = [reference.with_candidates(cleaner, reference.indexed).clean(t) for t in sample]
+    slow = [reference.with_candidates(cleaner, reference.scanned).clean(t) for t in sample]
     assert [(r.changes, r.skipped) for r in fast] == [(r.changes, r.skipped) for r in slow]
+    assert [(r.changes, r.skipped) for r in fast] == [
+        (r.changes, r.skipped) for r in map(cleaner.clean, sample)]
     assert sum(len(r.changes) for r in fast) > 0
 
 
@@ -280,20 +282,18 @@ def test_tiers_look_for_literals_in_lines_as_long_as_their_rules_take(n_words, m
     for limit, line in lines.items():
         assert (line not in fast.text) == (n_words <= limit and len(line.split()) == n_words
                                            and (limit != 6 or n_words == 3)), (limit, line)
-    monkeypatch.setattr(engine, "USE_TIERS", False)
-    untiered = cleaner.clean(text)
-    _brute_force(monkeypatch)
-    slow = cleaner.clean(text)
+    untiered = reference.with_candidates(cleaner, reference.untiered).clean(text)
+    slow = _brute_force(cleaner, monkeypatch).clean(text)
     assert fast.changes == untiered.changes == slow.changes
 
 
 @pytest.mark.skipif(not CORPUS, reason="bench corpora not present")
-def test_tiers_give_the_result_of_scanning_every_line_for_every_literal(monkeypatch):
+def test_tiers_give_the_result_of_scanning_every_line_for_every_literal():
     cleaner = boilerstrip.Cleaner()
     sample = [f.read_bytes().decode("utf-8") for f in CORPUS[2::5]]
     fast = [cleaner.clean(t) for t in sample]
-    monkeypatch.setattr(engine, "USE_TIERS", False)
-    slow = [cleaner.clean(t) for t in sample]
+    untiered = reference.with_candidates(cleaner, reference.untiered)
+    slow = [untiered.clean(t) for t in sample]
     assert [(r.changes, r.skipped) for r in fast] == [(r.changes, r.skipped) for r in slow]
 
 
@@ -325,25 +325,17 @@ def test_literal_prefilter_exact_on_generated_documents(lines, long):
     cleaner = _cleaner()
     fast = cleaner.clean(text)
     with pytest.MonkeyPatch.context() as m:
-        _brute_force(m)
-        slow = cleaner.clean(text)
+        slow = _brute_force(cleaner, m).clean(text)
     assert fast.text == slow.text and fast.changes == slow.changes
 
 
-def _lines_with_both_ways(ctx, literals, ceiling):
-    """``lines_with`` from the line index and from one ``str.find`` pass per literal."""
-    ctx.hits = None
-    ctx.by_literal = None
-    fast = ctx.lines_with(literals, ceiling)
-    ctx.hits = None
-    old = engine.USE_LINE_INDEX
-    engine.USE_LINE_INDEX = False
-    try:
-        slow = ctx.lines_with(literals, ceiling)
-    finally:
-        engine.USE_LINE_INDEX = old
-        ctx.hits = None
-    return fast, slow
+def _lines_with_both_ways(ctx, literals, ceiling, view):
+    """The lines holding LITERALS from the line index (CTX's candidates), from
+    one ``str.find`` pass per literal, and from a test per line and literal."""
+    fast = ctx.candidates.lines_with(literals, ceiling, view)
+    ctx.candidates._hits = {}  # the next call scans again
+    slow = ScanCandidates(ctx).lines_with(literals, ceiling, view)
+    return fast, slow, reference.lines_holding(ctx, literals, ceiling, view)
 
 
 def _index_texts():
@@ -365,7 +357,7 @@ def test_split_trie_finds_what_the_single_trie_finds():
     for f in CORPUS[::30]:
         text = f.read_bytes().decode("utf-8").casefold()
         found = index.scan(text)
-        assert found == index.scan_reference(text)
+        assert found == reference.scan_reference(index, text)
         assert found == {lit for lit in index.closure if lit in text}
 
 
@@ -380,46 +372,49 @@ def test_split_trie_on_generated_text(data):
                                           st.text("abcdeilnorstu ©®:.(", max_size=4)),
                                 max_size=12))
     text = "".join(pieces)
-    assert index.scan(text) == {lit for lit in lits if lit in text} == index.scan_reference(text)
+    assert index.scan(text) == {lit for lit in lits if lit in text} == reference.scan_reference(
+        index, text)
 
 
-def _asked(index, lit, ceiling):
-    """Whether the engine can ask the line index for LIT at CEILING: long
-    lines are only scanned for the literals of rules that take lines that long."""
+def _asked(index, lit, ceiling, view):
+    """Whether the engine can ask the line index for LIT at CEILING in VIEW:
+    long lines are only scanned for the literals of rules that take lines that long."""
     bound = index.bounds[lit]
-    return bound is None or (ceiling not in (None, engine._RAW) and ceiling <= bound)
+    return bound is None or (view == CONTENT and ceiling is not None and ceiling <= bound)
+
+
+_VIEWS = [(None, WHOLE), (None, CONTENT)] + [(b, CONTENT) for b in WORD_BUCKETS]
 
 
 @pytest.mark.skipif(not CORPUS, reason="bench corpora not present")
 @pytest.mark.parametrize("tiers", [True, False])
-def test_line_index_finds_the_lines_a_find_per_literal_finds(tiers, monkeypatch):
+def test_line_index_finds_the_lines_a_find_per_literal_finds(tiers):
     """The per-line literal index (one trie scan of the lines, kept across
-    removals) gives exactly the lines one ``str.find`` pass per literal gives,
-    for every literal, every word ceiling and the whole-line view the engine
-    can ask about (all of them without the tiers), also after removals (where
-    only the changed lines are scanned again)."""
-    monkeypatch.setattr(engine, "USE_TIERS", tiers)
-    cleaner = _cleaner()
-    index = cleaner._index
+    removals) gives exactly the lines one ``str.find`` pass per literal gives
+    and a test per line gives, for every literal, every word ceiling and the
+    whole-line view the engine can ask about (all of them without the tiers),
+    also after removals (where only the changed lines are scanned again)."""
+    index = _cleaner()._index
+    if not tiers:
+        index = reference.untiered_index(index)
     all_lits = sorted(index.closure)
     checked = 0
     for text in _index_texts():
-        draft = engine.Draft(text)
-        ctx = engine._Context(draft, [], set(), index)
-        index.split()  # compiled: the index is used whatever the length
+        draft = Draft(text)
+        ctx = Context(draft)
+        ctx.candidates = IndexedCandidates(ctx, index)
         for step in range(3):
-            assert ctx.present() is not None
-            for ceiling in (None, engine._RAW, *engine._WORD_BUCKETS):
-                lits = [lit for lit in all_lits if not tiers or _asked(index, lit, ceiling)]
-                fast, slow = _lines_with_both_ways(ctx, lits, ceiling)
-                assert fast == slow, (ceiling, step)
+            for ceiling, view in _VIEWS:
+                lits = [lit for lit in all_lits if not tiers or _asked(index, lit, ceiling, view)]
+                fast, slow, plain = _lines_with_both_ways(ctx, lits, ceiling, view)
+                assert fast == slow == plain, (ceiling, view, step)
                 for lit in lits[::25]:
-                    fast, slow = _lines_with_both_ways(ctx, [lit], ceiling)
-                    assert fast == slow, (lit, ceiling, step)
+                    fast, slow, plain = _lines_with_both_ways(ctx, [lit], ceiling, view)
+                    assert fast == slow == plain, (lit, ceiling, view, step)
                     checked += len(fast)
             # cut every third non-blank line, and a piece inside another one
             lines = [ln for ln in draft.lines if not ln.blank]
-            who = engine.Attribution("t", "t")
+            who = Attribution("t", "t")
             dels = [(ln.start, ln.next, who) for ln in lines[::3]]
             dels += [(ln.start + 1, ln.start + 3, who) for ln in lines[1::3] if ln.end - ln.start > 4]
             if not dels:
@@ -430,60 +425,28 @@ def test_line_index_finds_the_lines_a_find_per_literal_finds(tiers, monkeypatch)
 
 
 @pytest.mark.skipif(not CORPUS, reason="bench corpora not present")
-@pytest.mark.parametrize("few", [False, True])
-def test_candidates_by_line_equal_the_candidates_rule_by_rule(few):
-    """``_rule_candidates`` (line by line, from the line literal index) gives
-    each rule of a stage exactly the lines ``_candidates`` gives it."""
-    cleaner = _cleaner()
-    index = cleaner._index
-    index.split()
-    compared = 0
-    for text in _index_texts():
-        ctx = engine._Context(engine.Draft(text), [], set(), index)
-        fresh = [ln.index for ln in ctx.draft.lines if not ln.blank]
-        for kind, rules in cleaner._stages:
-            if kind not in ("line", "section"):
-                continue
-            fast = engine._rule_candidates(rules, ctx, fresh, few)
-            with pytest.MonkeyPatch.context() as m:
-                m.setattr(engine, "USE_LINE_INDEX", False)
-                ctx.hits = None
-                slow = {k: got for k, cr in enumerate(rules)
-                        if (got := engine._candidates(cr, ctx))}
-            assert fast == slow, kind
-            compared += sum(map(len, slow.values()))
-    assert compared > 0
-
-
-@pytest.mark.skipif(not CORPUS, reason="bench corpora not present")
+@pytest.mark.parametrize("every", [1, 5])
 @pytest.mark.parametrize("tiers", [True, False])
-def test_whole_line_candidates_equal_lines_with_rule_by_rule(tiers, monkeypatch):
-    """The inline stage's candidates from the line literal index
-    (``_whole_line_candidates``) are exactly what ``lines_with`` gives each
-    rule with literals, on the whole lines (without the tiers, for the rules
-    of the other stages too)."""
-    monkeypatch.setattr(engine, "USE_TIERS", tiers)
+def test_candidates_from_the_line_index_equal_those_of_the_scan(every, tiers):
+    """``IndexedCandidates.for_rules`` (line by line, from the line literal
+    index) gives each rule of every stage exactly the lines
+    ``ScanCandidates.for_rules`` (one ``str.find`` pass per literal, or a test
+    per line when few lines are asked about: EVERY 5th) gives it, in both views."""
     cleaner = _cleaner()
-    index = cleaner._index
-    index.split()
+    index = cleaner._index if tiers else reference.untiered_index(cleaner._index)
     compared = 0
     for text in _index_texts():
-        ctx = engine._Context(engine.Draft(text), [], set(), index)
-        lines = ctx.draft.lines
+        ctx = Context(Draft(text))
+        shown = [ln.index for ln in ctx.draft.lines if not ln.blank][::every]
         for kind, rules in cleaner._stages:
-            if kind not in (("inline",) if tiers else ("inline", "line", "section")):
+            if kind not in ("line", "section", "inline", "block"):
                 continue
-            indices = [ln.index for ln in lines if not ln.blank][::2]  # some lines only
-            fast = engine._whole_line_candidates(rules, ctx, indices)
-            with pytest.MonkeyPatch.context() as m:
-                m.setattr(engine, "USE_LINE_INDEX", False)
-                ctx.hits = None
-                wanted = set(indices)
-                slow = {k: got for k, cr in enumerate(rules) if cr.pat.literals is not None
-                        and (got := [i for i in ctx.lines_with(cr.pat.literals, engine._RAW)
-                                     if i in wanted])}
-            assert fast == slow, kind
-            compared += sum(map(len, slow.values()))
+            views = (WHOLE,) if kind == "inline" else (CONTENT, WHOLE) if not tiers else (CONTENT,)
+            for view in views:
+                fast = IndexedCandidates(ctx, index).for_rules(rules, shown, view)
+                slow = ScanCandidates(ctx).for_rules(rules, shown, view)
+                assert fast == slow, (kind, view)
+                compared += sum(map(len, slow.values()))
     assert compared > 0
 
 
@@ -512,7 +475,7 @@ TAIL_RULES = """rules:
 
 
 def _line_keys_reference(rules, lines, pos):
-    first, last, mins = engine._position_needs(rules)
+    first, last, mins = stages.position_needs(rules)
     last_prose = [pos.last_prose(m) for m in mins]
     top = pos.count - 1
     return {ln.index: (ln.content, min(pos.rank[ln.index], first),
@@ -528,11 +491,11 @@ def test_line_keys_equal_the_plain_definition():
     tail = parse_rule_text(TAIL_RULES, "tail.yml", "user")
     cleaners = [_cleaner(), boilerstrip.Cleaner(default_rules=False, extra_rules=tail)]
     for text in _index_texts():
-        lines = engine.Draft(text).lines
-        pos = engine._Positions(lines)
+        lines = Draft(text).lines
+        pos = Positions(lines)
         for kind, rules in [st for c in cleaners for st in c._stages]:
             if kind in ("line", "section"):
-                assert engine._line_keys(rules, lines, pos) == _line_keys_reference(
+                assert stages.line_keys(rules, lines, pos) == _line_keys_reference(
                     rules, lines, pos)
 
 
@@ -565,7 +528,7 @@ def test_literal_formed_by_a_removal_is_found():
     cleaner = boilerstrip.Cleaner(default_rules=False, extra_rules=rules)
     filler = "The council met on Tuesday and agreed the budget after a long debate.\n" * 40
     text = filler + "Sub[cut]scribe now\n" + filler  # long enough for the document scan
-    assert len(text) > engine._INDEX_MIN_CHARS
+    assert len(text) > candidates.INDEX_MIN_CHARS
     result = cleaner.clean(text)
     # "Sub" and "scribe now" go as two pieces of one line removal, around the cut
     assert [c.rule for c in result.changes] == ["user.subscribe-line", "user.cut-marker",
@@ -657,8 +620,7 @@ def test_a_section_header_is_tried_again_when_the_lines_below_change(long):
     result = cleaner.clean(text)
     assert "Related stories" not in result.text and "Headline one" not in result.text
     with pytest.MonkeyPatch.context() as m:
-        _brute_force(m)
-        slow = cleaner.clean(text)
+        slow = _brute_force(cleaner, m).clean(text)
     assert result.text == slow.text and result.changes == slow.changes
     assert cleaner.clean(result.text).changes == ()
 
@@ -824,14 +786,13 @@ EVIL_TWO = EVIL + """  - id: user.evil-b
 """
 
 
-@pytest.mark.parametrize("by_line", [True, False])
-def test_rules_timing_out_are_reported_in_rule_order(by_line, monkeypatch):
-    """The line stage goes line by line (``_take_lines``); rules that exceed
-    their time limit are still skipped and reported as rule by rule: in rule
-    order, whichever line each one stumbled on first."""
-    monkeypatch.setattr(engine, "USE_LINE_INDEX", by_line)
+@pytest.mark.parametrize("provider", [reference.indexed, reference.scanned])
+def test_rules_timing_out_are_reported_in_rule_order(provider):
+    """The line stage goes line by line; rules that exceed their time limit
+    are still skipped and reported as rule by rule: in rule order, whichever
+    line each one stumbled on first."""
     rules = parse_rule_text(EVIL_TWO, "evil.yml", "user")
-    cleaner = boilerstrip.Cleaner(extra_rules=rules, timeout=0.05)
+    cleaner = boilerstrip.Cleaner(extra_rules=rules, timeout=0.05, candidates=provider)
     filler = "The council met on Tuesday and agreed the budget after a long debate.\n" * 30
     # the later rule (evil-b) times out on an earlier line than evil
     text = filler + "b" * 40 + "!\n" + "a" * 40 + "!\nAdvertisement\n" + filler
@@ -953,14 +914,29 @@ def _shares(cleaner, texts):
     return [(r.status, r.removed_share) for r in map(cleaner.clean, texts)]
 
 
+def _shares_by_splitting(cleaner, texts):
+    """The status and removed share of each text, the share from a split
+    of the whole text before and after (the engine sums its lines' counts)."""
+    from boilerstrip.document import word_count
+
+    out = []
+    for text, r in zip(texts, map(cleaner.clean, texts)):
+        body = text[1:] if text.startswith("\ufeff") else text
+        after = boilerstrip.apply_changes(text, r.changes)
+        after = after[1:] if after.startswith("\ufeff") else after
+        words_in, words_out = word_count(body), word_count(after)
+        share = max(0.0, (words_in - words_out) / words_in) if r.changes and words_in else 0.0
+        out.append((r.status, share))
+    return out
+
+
 @pytest.mark.skipif(not CORPUS, reason="bench corpora not present")
 @pytest.mark.parametrize("profile", ["article", "page"])
-def test_removed_share_from_line_counts_equals_splitting_the_texts(monkeypatch, profile):
+def test_removed_share_from_line_counts_equals_splitting_the_texts(profile):
     cleaner = boilerstrip.Cleaner(profile=profile)
     sample = [f.read_bytes().decode("utf-8") for f in CORPUS[::17]]
     fast = _shares(cleaner, sample)
-    monkeypatch.setattr(engine, "WORDS_FROM_LINES", False)
-    assert fast == _shares(cleaner, sample)
+    assert fast == _shares_by_splitting(cleaner, sample)
     assert any(share > 0 for _status, share in fast)
 
 
@@ -975,12 +951,7 @@ _WORD = st.sampled_from(["Advertisement", "Share", "this", "word", "Ad", "Photo:
 def test_removed_share_from_line_counts_on_odd_whitespace(parts):
     text = "".join(w + s for w, s in parts)
     cleaner = _cleaner()
-    fast = _shares(cleaner, [text])
-    engine.WORDS_FROM_LINES = False
-    try:
-        assert fast == _shares(cleaner, [text])
-    finally:
-        engine.WORDS_FROM_LINES = True
+    assert _shares(cleaner, [text]) == _shares_by_splitting(cleaner, [text])
 
 
 # ------------------------------------------------------------------ block stage
@@ -991,14 +962,14 @@ def _block_stage_plainly(rules, ctx):
     from boilerstrip.document import paragraphs
 
     lines = ctx.draft.lines
-    pos = engine._Positions(lines)
+    pos = Positions(lines)
     taken = {}
     for cr in rules:
         for k, (a, b) in enumerate(paragraphs(lines)):
             if k in taken:
                 continue
             text = "\n".join(ln.content for ln in lines[a:b + 1])
-            if engine._conditions_hold(cr.rule, lines[a], lines[b], text, pos) \
+            if conditions_hold(cr.rule, lines[a], lines[b], text, pos) \
                     and cr.pat.first_match(text) is not None:
                 taken[k] = cr.who
     paras = paragraphs(lines)
@@ -1065,7 +1036,7 @@ def test_block_stage_gives_what_trying_every_rule_on_every_paragraph_gives(paras
     cleaner = _block_cleaner()
     fast = cleaner.clean(text)
     with pytest.MonkeyPatch.context() as m:
-        m.setitem(engine._STAGES, "block", _block_stage_plainly)
+        m.setitem(kinds.RUNS, "block", kinds.KindRun(CompiledRule, _block_stage_plainly))
         slow = cleaner.clean(text)
     assert fast.text == slow.text and fast.changes == slow.changes
 
@@ -1087,3 +1058,74 @@ def test_block_rule_examples_hold():
     out = cleaner.clean("alpha beta\n\nShare this:\nFacebook\nTwitter\nEmail\n\n"
                         "The council met on Tuesday and agreed the budget after a long debate.\n")
     assert {c.rule for c in out.removals} >= {"t.block.bounded", "core.share.button-list"}
+
+
+# ------------------------------------------------------------------ rule kinds
+
+def test_every_kind_has_a_stage_and_the_stages_run_in_the_table_order():
+    """The kind table (rules/kinds.py) and the engine's stages (engine/kinds.py)
+    name the same kinds; a cleaner's stages follow the table, one per kind."""
+    from boilerstrip.rules.kinds import KINDS
+
+    assert set(kinds.RUNS) == set(KINDS)
+    for profile in ("article", "page"):
+        cleaner = boilerstrip.Cleaner(profile, enable=["headline"])
+        names = [kind for kind, _items in cleaner._stages]
+        assert names == [k for k in KINDS if k in names] and len(set(names)) == len(names)
+        assert "leading-fragment" in names
+
+
+ORDER_ONLY_RANKS = """rules:
+  - id: user.early-inline
+    kind: inline
+    category: advertisement
+    order: 1
+    description: an inline marker with the lowest order of all
+    pattern: ' ?\\[ad\\]'
+    examples:
+      remove: ["a [ad] b", "[ad]"]
+      keep: ["a ad b", "[adx]"]
+  - id: user.sponsored-line
+    kind: line
+    category: advertisement
+    order: 600
+    description: a whole sponsored line, marker included
+    pattern: 'sponsored \\[ad\\]'
+    examples:
+      remove: ["Sponsored [ad]", "sponsored [ad]"]
+      keep: ["Sponsored", "sponsored by [ad] us"]
+"""
+
+
+def test_order_ranks_rules_inside_their_stage_only():
+    """An inline rule with order 1 still runs in the inline stage, after the
+    line stage: the line rule sees the line with its marker and takes it
+    (were the inline rule first, it would cut the marker and leave "Sponsored")."""
+    rules = parse_rule_text(ORDER_ONLY_RANKS, "order.yml", "user")
+    cleaner = boilerstrip.Cleaner(default_rules=False, extra_rules=rules)
+    assert [kind for kind, _ in cleaner._stages] == ["line", "inline"]
+    result = cleaner.clean("The council met on Tuesday.\nSponsored [ad]\n")
+    assert result.text == "The council met on Tuesday.\n"
+    assert [c.rule for c in result.changes] == ["user.sponsored-line"]
+
+
+def test_the_provider_of_a_document_depends_on_its_size_only():
+    """Short documents get the scan, others the line index, whatever the
+    same cleaner cleaned before (it used to depend on whether the index was
+    already compiled), and both give the brute-force result."""
+    cleaner = _cleaner()
+    short = "Advertisement\nThe council met on Tuesday.\n"
+    long = short + "The council met on Tuesday and agreed the budget after a debate.\n" * 40
+
+    def provider_of(text):
+        ctx = Context(Draft(text))
+        return type(candidates.default_candidates(ctx, cleaner._index))
+
+    before = provider_of(short), provider_of(long)
+    cleaner.clean(long)
+    assert (provider_of(short), provider_of(long)) == before == (ScanCandidates,
+                                                                 IndexedCandidates)
+    with pytest.MonkeyPatch.context() as m:
+        slow = _brute_force(cleaner, m)
+        for text in (short, long):
+            assert cleaner.clean(text).changes == slow.clean(text).changes != ()

@@ -15,7 +15,7 @@ For many texts, build a :class:`Cleaner` once and call :meth:`Cleaner.clean`.
 from __future__ import annotations
 
 from .rules.categories import CATEGORIES
-from .engine.core import Cleaner, clean
+from .engine import Cleaner, clean
 from .errors import BoilerstripError, ConfigError, InputError, RuleError
 from .result import Change, Result, RunStats, Skipped, apply_changes
 from .rules.loader import Rule, bundled_rules_dir, load_rules

@@ -63,11 +63,6 @@ def split_lines(text: str) -> list[Line]:
     return lines
 
 
-#: ``Draft.delete`` derives the new lines from the old ones (only the lines a
-#: deletion touched are split again); the tests turn this off to compare.
-INCREMENTAL_LINES = True
-
-
 def lines_after(old: list[Line], old_len: int, spans: Sequence[tuple[int, int]],
                 text: str) -> list[Line] | None:
     """The lines of TEXT, the text of lines OLD (OLD_LEN characters long)
@@ -116,26 +111,6 @@ def lines_after(old: list[Line], old_len: int, spans: Sequence[tuple[int, int]],
     out.extend(new(Line, (ln.index + shift, ln.start - deleted, ln.end - deleted,
                           ln.next - deleted, ln.content)) for ln in old[k:])
     return out
-
-
-def _split_lines_reference(text: str) -> list[Line]:
-    """The plain loop ``split_lines`` must equal (for the tests)."""
-    lines: list[Line] = []
-    pos = 0
-    n = len(text)
-    find = text.find
-    index = 0
-    while pos < n:
-        nl = find("\n", pos)
-        if nl < 0:
-            end = nxt = n
-        else:
-            end, nxt = nl, nl + 1
-        raw = text[pos:end]
-        lines.append(Line(index, pos, end, nxt, raw.strip()))
-        index += 1
-        pos = nxt
-    return lines
 
 
 def paragraphs(lines: Sequence[Line]) -> list[tuple[int, int]]:
@@ -253,7 +228,7 @@ class Draft:
                                                  old.category, old.line, old.detail)
                 new_segs.append((pieces[0][0], o_start, o_end, kept))
         self._rebuild(new_segs)
-        if old_lines is not None and INCREMENTAL_LINES:
+        if old_lines is not None:
             # None (split lazily) if the spans were not what the caller promised
             self._lines = lines_after(old_lines, old_len, [(a, b) for a, b, _ in spans],
                                       self.text)

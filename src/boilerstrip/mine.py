@@ -286,7 +286,7 @@ def mine(paths: Sequence[str | os.PathLike[str]], *, min_docs: int = 3, top: int
     if top < 1:
         raise InputError("--top must be at least 1")
     if clean and cleaner is None:
-        from .engine.core import Cleaner
+        from .engine import Cleaner
         cleaner = Cleaner()
     report = MineReport(min_docs=min_docs)
     pending = None

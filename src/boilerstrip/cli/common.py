@@ -230,9 +230,9 @@ def apply_config(ctx: click.Context, params: dict[str, Any], paths: Sequence[str
 
 def build_cleaner(p: dict[str, Any], **extra):
     """The Cleaner of a command's parameters (EXTRA: more keyword arguments)."""
-    from ..engine.core import Cleaner
+    from ..engine.cleaner import Cleaner
 
-    return Cleaner(**dataclasses.asdict(cleaning_options(p)), **extra)
+    return Cleaner.from_options(cleaning_options(p), **extra)
 
 
 def exits(f):

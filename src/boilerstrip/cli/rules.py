@@ -20,7 +20,7 @@ def rules() -> None:
 def _load_for_listing(ctx, p: dict[str, Any]):
     msg = Messages(p.get("quiet", False), p.get("verbose", False), False)
     apply_config(ctx, p, ["."], msg)
-    from ..engine.core import _bundled_rules
+    from ..engine.cleaner import _bundled_rules
     from ..rules.loader import check_unique, load_rules
 
     loaded = [] if p["no_default_rules"] else list(_bundled_rules())
@@ -156,7 +156,7 @@ def rules_test(ctx: click.Context, paths: tuple[str, ...], select: tuple[str, ..
     Exit 1 if an example fails (each failure is shown with a diff), 2 if a
     rule file is invalid.
     """
-    from ..engine.core import _bundled_rules
+    from ..engine.cleaner import _bundled_rules
     from ..rules.loader import check_unique, load_rules, selector_matches
     from ..rules.selftest import check_rule
 
@@ -223,7 +223,7 @@ def rules_validate(paths: tuple[str, ...], quiet: bool) -> int:
     Without PATH, validates the bundled rules. Every file is checked and every
     fault in it reported, one line each, so all the problems show up at once.
     """
-    from ..engine.core import Cleaner, _bundled_rules
+    from ..engine.cleaner import Cleaner, _bundled_rules
     from ..errors import RuleError
     from ..rules.loader import bundled_rules_dir, validate_rule_files
 
@@ -270,7 +270,7 @@ def rules_categories() -> int:
     from collections import Counter
 
     from ..rules.categories import CATEGORIES, OPT_IN_CATEGORIES
-    from ..engine.core import _bundled_rules
+    from ..engine.cleaner import _bundled_rules
 
     counts = Counter(r.category for r in _bundled_rules())
     width = max(len(c) for c in CATEGORIES)

@@ -44,9 +44,10 @@ from typing import Any, NamedTuple, Sequence
 import regex
 
 from ..document import Attribution, Draft, Line
-from .core import EXTRA_KINDS, Deletion
+from .context import Deletion
 from ..rules.loader import Rule
 from ..rules.risk import check_bounds
+from .timed import AnyOf, TimedPattern
 
 # ------------------------------------------------------------------ params
 
@@ -109,7 +110,8 @@ PARAMS: dict[str, tuple[type | tuple[type, ...], Any]] = {
 class _Config:
     """A page-region rule's params, checked and compiled once."""
 
-    def __init__(self, rule: Rule) -> None:
+    def __init__(self, rule: Rule, timeout: float) -> None:
+        self.rule = rule
         raw = rule.param_dict
         unknown = sorted(set(raw) - set(PARAMS))
         if unknown:
@@ -144,15 +146,16 @@ class _Config:
             raise rule.error("page-region param 'stopwords_low' must not exceed 'stopwords_high'")
         if self.length_low > self.length_high:
             raise rule.error("page-region param 'length_low' must not exceed 'length_high'")
-        self.barriers = _compile(rule, "barrier_patterns", self.barrier_patterns)
-        self.boilerplate = _compile(rule, "boilerplate_patterns", self.boilerplate_patterns)
-        self.comments = _compile(rule, "comment_patterns", self.comment_patterns)
-        self.data_lines = _compile(rule, "data_line_patterns", self.data_line_patterns)
+        self.barriers = _compile(rule, "barrier_patterns", self.barrier_patterns, timeout)
+        self.boilerplate = _compile(rule, "boilerplate_patterns", self.boilerplate_patterns,
+                                    timeout)
+        self.comments = _compile(rule, "comment_patterns", self.comment_patterns, timeout)
+        self.data_lines = _compile(rule, "data_line_patterns", self.data_line_patterns, timeout)
         self.intrinsic: dict[str, _Intrinsic] = {}  # see _intrinsic
-        self.any_comment = _AnyOf(self.comments)
-        self.any_barrier = _AnyOf(self.barriers)
-        self.any_boilerplate = _AnyOf(self.boilerplate)
-        self.any_data_line = _AnyOf(self.data_lines)
+        self.any_comment = AnyOf(self.comments)
+        self.any_barrier = AnyOf(self.barriers)
+        self.any_boilerplate = AnyOf(self.boilerplate)
+        self.any_data_line = AnyOf(self.data_lines)
         # stopword -> positions (in ``languages``) of the lists that hold it
         self.stop_langs: dict[str, tuple[int, ...]] = {}
         for k, words in enumerate(self.languages.values()):
@@ -160,79 +163,8 @@ class _Config:
                 self.stop_langs[w] = self.stop_langs.get(w, ()) + (k,)
 
 
-#: Time limit of one page-pattern call, in seconds (like every rule pattern).
-PATTERN_TIMEOUT = 0.5
-
-
-class _Limited:
-    """A page-region pattern whose calls run with a time limit.
-
-    A call that exceeds it counts as no match: a hostile or unlucky pattern in
-    a page-region rule can cost at most the limit per line, never hang a run.
-    """
-
-    __slots__ = ("rx",)
-
-    def __init__(self, rx: regex.Pattern) -> None:
-        self.rx = rx
-
-    def search(self, text: str):
-        try:
-            return self.rx.search(text, timeout=PATTERN_TIMEOUT)
-        except TimeoutError:
-            return None
-
-    def fullmatch(self, text: str):
-        try:
-            return self.rx.fullmatch(text, timeout=PATTERN_TIMEOUT)
-        except TimeoutError:
-            return None
-
-
-class _AnyOf:
-    """A list of page patterns asked one question: does any of them match?
-
-    One combined alternation answers it in one regex call; when that call
-    runs out of time, each pattern is asked on its own (each with its own
-    limit, a timeout counting as no match), so the answer is always the one
-    the patterns give one by one.
-    """
-
-    __slots__ = ("patterns", "combined", "single")
-
-    def __init__(self, patterns: tuple[_Limited, ...]) -> None:
-        self.patterns = patterns
-        self.combined: regex.Pattern | None = None
-        self.single = patterns[0] if len(patterns) == 1 else None
-        if len(patterns) > 1:
-            try:
-                self.combined = regex.compile(
-                    "|".join(f"(?:{p.rx.pattern})" for p in patterns), regex.IGNORECASE | regex.V0)
-            except regex.error:  # e.g. group names repeated across patterns
-                self.combined = None
-
-    def __bool__(self) -> bool:
-        return bool(self.patterns)
-
-    def search(self, text: str) -> bool:
-        return self._ask("search", text)
-
-    def fullmatch(self, text: str) -> bool:
-        return self._ask("fullmatch", text)
-
-    def _ask(self, how: str, text: str) -> bool:
-        """Whether any pattern matches TEXT the way HOW says (``search``/``fullmatch``)."""
-        if self.single is not None:
-            return getattr(self.single, how)(text) is not None
-        if self.combined is not None:
-            try:
-                return getattr(self.combined, how)(text, timeout=PATTERN_TIMEOUT) is not None
-            except TimeoutError:
-                pass
-        return any(getattr(p, how)(text) is not None for p in self.patterns)
-
-
-def _compile(rule: Rule, name: str, patterns: Sequence[Any]) -> tuple[_Limited, ...]:
+def _compile(rule: Rule, name: str, patterns: Sequence[Any],
+             timeout: float) -> tuple[TimedPattern, ...]:
     out = []
     for p in patterns:
         if not isinstance(p, str):
@@ -241,21 +173,24 @@ def _compile(rule: Rule, name: str, patterns: Sequence[Any]) -> tuple[_Limited, 
         if too_big:
             raise rule.error(f"page-region {name}: {too_big}")
         try:
-            out.append(_Limited(regex.compile(p, regex.IGNORECASE | regex.V0)))
+            out.append(TimedPattern(regex.compile(p, regex.IGNORECASE | regex.V0), timeout))
         except regex.error as exc:
             raise rule.error(f"page-region {name}: invalid pattern {p!r}: {exc}") from None
     return tuple(out)
 
 
-_CONFIGS: dict[int, tuple[Rule, _Config]] = {}
+_CONFIGS: dict[tuple[int, float], tuple[Rule, _Config]] = {}
 
 
-def _config(rule: Rule) -> _Config:
-    hit = _CONFIGS.get(id(rule))
+def compile_rule(rule: Rule, timeout: float) -> _Config:
+    """RULE's params, checked and compiled, its patterns limited to TIMEOUT
+    seconds per call (raises the rule's RuleError); memoised per rule."""
+    key = (id(rule), timeout)
+    hit = _CONFIGS.get(key)
     if hit is not None and hit[0] is rule:
         return hit[1]
-    cfg = _Config(rule)
-    _CONFIGS[id(rule)] = (rule, cfg)
+    cfg = _Config(rule, timeout)
+    _CONFIGS[key] = (rule, cfg)
     return cfg
 
 
@@ -505,24 +440,33 @@ def _nearest(blocks: list[_Block], ignore_neargood: bool) -> tuple[list[str], li
     return before, after
 
 
-def _heading_before_good(blocks: list[_Block], i: int, max_distance: int) -> bool:
-    distance = 0
-    for b in blocks[i + 1:]:
-        if distance > max_distance:
-            return False
-        if b.cls == _GOOD:
-            return True
-        distance += b.chars
-    return False
+def _good_within(blocks: list[_Block], max_distance: int) -> list[bool]:
+    """For each block, whether a good block follows it with at most
+    MAX_DISTANCE characters of other blocks in between (a heading of that
+    text).
+
+    One backward sweep: the characters up to the next good block, for every
+    block at once (a forward scan from each heading was quadratic on long
+    pages of similar short lines).
+    """
+    n = len(blocks)
+    out = [False] * n
+    gap: float = float("inf")  # characters between block i and the next good block after it
+    for i in range(n - 1, -1, -1):
+        out[i] = gap <= max_distance
+        nxt = blocks[i]
+        gap = 0 if nxt.cls == _GOOD else gap + nxt.chars
+    return out
 
 
 def _context(blocks: list[_Block], cfg: _Config) -> None:
     """jusText's context-sensitive revision of short and near-good lines."""
     for b in blocks:
         b.cls = b.cf
+    # (headings only change to near-good here: no good block appears mid-loop)
+    near_good = _good_within(blocks, cfg.max_heading_distance)
     for i, b in enumerate(blocks):
-        if b.heading and b.cls == _SHORT and _heading_before_good(blocks, i,
-                                                                  cfg.max_heading_distance):
+        if b.heading and b.cls == _SHORT and near_good[i]:
             b.cls = _NEARGOOD
     new: dict[int, str] = {}
     before, after = _nearest(blocks, True)
@@ -550,9 +494,11 @@ def _context(blocks: list[_Block], cfg: _Config) -> None:
         new[i] = _BAD if (before[i], after[i]) == (_BAD, _BAD) else _GOOD
     for i, c in new.items():
         blocks[i].cls = c
+    # a heading turned good here only affects the blocks before it, already
+    # decided in this forward loop: the sweep before it gives the same answers
+    near_good = _good_within(blocks, cfg.max_heading_distance)
     for i, b in enumerate(blocks):
-        if b.heading and b.cls == _BAD and b.cf != _BAD and _heading_before_good(
-                blocks, i, cfg.max_heading_distance):
+        if b.heading and b.cls == _BAD and b.cf != _BAD and near_good[i]:
             b.cls = _GOOD
 
 
@@ -756,16 +702,16 @@ def _headline_start(blocks: list[_Block], first: int, cfg: _Config) -> int:
     return start
 
 
-def page_region(rules: Sequence[Rule], draft: Draft) -> list[Deletion]:
-    """Deletions of every line outside the article region (first rule's params;
-    further page-region rules of the stage run in turn on what is kept)."""
+def page_region(configs: Sequence[_Config], draft: Draft) -> list[Deletion]:
+    """Deletions of every line outside the article region (the first rule's
+    config; further page-region rules of the stage run in turn on what is
+    kept). CONFIGS: the rules compiled by ``compile_rule``."""
     lines = draft.lines
     removed: dict[int, Attribution] = {}
-    for rule in rules:
-        cfg = _config(rule)
+    for cfg in configs:
         # run to a fixed point, so that cleaning the output again changes nothing
         for _round in range(cfg.max_rounds):
-            if not _select(rule, cfg, lines, removed):
+            if not _select(cfg.rule, cfg, lines, removed):
                 break
     out: list[Deletion] = []
     for i in sorted(removed):
@@ -822,12 +768,3 @@ def _select(rule: Rule, cfg: _Config, lines: Sequence[Line],
         removed[b.line.index] = Attribution(rule.id, rule.category, detail)
         changed = True
     return changed
-
-
-def _validate(rule: Rule) -> None:
-    """Check a page-region rule's params (raises the rule's RuleError)."""
-    _config(rule)
-
-
-page_region.validate = _validate  # type: ignore[attr-defined]
-EXTRA_KINDS["page-region"] = page_region

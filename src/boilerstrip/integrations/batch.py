@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable, Iterator
 
-from ..engine.core import clean
+from ..engine import clean
 
 
 def _report(result, report: str | None) -> Any:

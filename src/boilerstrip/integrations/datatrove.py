@@ -43,7 +43,8 @@ from typing import Any, Iterable
 from datatrove.data import DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
-from ..engine.core import Cleaner
+from ..engine import Cleaner
+from ..options import DEFAULT_TIMEOUT, Options
 from .summary import summary_of
 
 
@@ -74,14 +75,14 @@ class BoilerstripCleaner(PipelineStep):
                  report: str | None = "summary", metadata_key: str = "boilerstrip",
                  drop_guarded: bool = False, drop_empty: bool = False,
                  max_removed_share: float | None = None, allow_large_removals: bool = False,
-                 timeout: float | None = 0.5, exclusion_writer=None) -> None:
+                 timeout: float | None = DEFAULT_TIMEOUT, exclusion_writer=None) -> None:
         super().__init__()
         if report not in ("summary", "full", None):
             raise ValueError("report must be 'summary', 'full' or None")
-        self.options = dict(profile=profile, rules=tuple(rules), ignore=tuple(ignore),
-                            select=tuple(select), enable=tuple(enable),
-                            default_rules=default_rules, max_removed_share=max_removed_share,
-                            allow_large_removals=allow_large_removals, timeout=timeout)
+        self.options = Options(profile=profile, rules=tuple(rules), ignore=tuple(ignore),
+                               select=tuple(select), enable=tuple(enable),
+                               default_rules=default_rules, max_removed_share=max_removed_share,
+                               allow_large_removals=allow_large_removals, timeout=timeout)
         self.report = report
         self.metadata_key = metadata_key
         self.drop_guarded = drop_guarded
@@ -90,7 +91,7 @@ class BoilerstripCleaner(PipelineStep):
         # Built once per task, in the worker; never pickled.
         self._cleaner: Cleaner | None = None
         # Fail fast in the driver on bad options or rules.
-        Cleaner(**self.options)
+        Cleaner.from_options(self.options)
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
@@ -100,7 +101,7 @@ class BoilerstripCleaner(PipelineStep):
     @property
     def cleaner(self) -> Cleaner:
         if self._cleaner is None:
-            self._cleaner = Cleaner(**self.options)
+            self._cleaner = Cleaner.from_options(self.options)
         return self._cleaner
 
     def clean_document(self, doc) -> str | None:

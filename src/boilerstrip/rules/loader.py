@@ -22,20 +22,9 @@ from typing import Any, Iterable
 import yaml
 
 from .categories import CATEGORIES, OPT_IN_CATEGORIES
+from .kinds import COMMON_KEYS, KIND_KEYS, KINDS, PATTERN_KEYS  # noqa: F401 (KINDS re-exported)
 from .model import PROFILES, Conditions, Example, Rule, RuleSet, SectionSpec, tuplify
 from ..errors import RuleError
-
-#: Rule kinds and what they act on. Page kinds are documented in ``docs/rules.md``.
-KINDS = (
-    "normalisation",     # ftfy repairs, recorded as replacements
-    "page-region",       # page profile: find the article's region in a full web page
-    "section",           # a header line and the list-like lines below it
-    "block",             # a whole blank-line-separated paragraph
-    "line",              # a whole line
-    "inline",            # a span inside a line
-    "leading-fragment",  # the first non-blank line, when it is a cut-off remain
-    "trailing-fragment", # the last non-blank line, when it is a cut-off remain
-)
 FLAGS = ("ignorecase", "verbose", "dotall", "ascii", "fullcase")
 
 MAX_RULE_FILE_BYTES = 2_000_000
@@ -49,21 +38,9 @@ MIN_EXAMPLES = 2
 _ALLOWED_TAGS = {
     "tag:yaml.org,2002:" + t for t in ("str", "int", "bool", "null", "float", "seq", "map")
 }
-_COMMON_KEYS = {
-    "id", "category", "kind", "description", "order", "enabled", "profiles", "examples",
-    "draft", "notes",
-}
-_PATTERN_KEYS = {"pattern", "patterns", "unless", "flags"}
-_KIND_KEYS: dict[str, set[str]] = {
-    "normalisation": {"params"},
-    "page-region": {"params"},
-    "line": _PATTERN_KEYS | {"match", "when"},
-    "block": _PATTERN_KEYS | {"match", "when"},
-    "inline": _PATTERN_KEYS,  # spans inside a line: no line-level conditions
-    "section": _PATTERN_KEYS | {"match", "when", "section"},
-    "leading-fragment": _PATTERN_KEYS | {"match", "when", "remove"},
-    "trailing-fragment": _PATTERN_KEYS | {"match", "when", "remove"},
-}
+_COMMON_KEYS = COMMON_KEYS
+_PATTERN_KEYS = PATTERN_KEYS
+_KIND_KEYS = KIND_KEYS  # per kind, from the kind table (rules/kinds.py)
 _WHEN_INT_KEYS = ("max_words", "min_words", "max_chars", "first_lines", "last_lines",
                   "not_first_lines", "prose_min_words")
 _WHEN_KEYS = set(_WHEN_INT_KEYS) | {"after_last_prose"}

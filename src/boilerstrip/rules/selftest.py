@@ -33,7 +33,7 @@ class ExampleFailure:
 
 def check_rule(rule: Rule) -> list[ExampleFailure]:
     """Run RULE's examples; return the failures (empty when all pass)."""
-    from ..engine.core import Cleaner
+    from ..engine import Cleaner
 
     cleaner = Cleaner(profile=rule.profiles[0], default_rules=False, extra_rules=[rule],
                       enable=[rule.id], allow_large_removals=True, timeout=5.0)

@@ -1,0 +1,241 @@
+"""The :class:`Cleaner`: applies ordered rules to a text and returns a :class:`Result`.
+
+The rules of one kind form a *stage* (``stages.py``); the stages run in the
+order of the kind table (``rules/kinds.py``), the rules inside a stage in
+ascending ``(order, id)``. A stage looks at the text as the previous stage
+left it, and inside a stage each line (paragraph, header...) is taken by the
+first rule, in order, that matches it. So later stages always see the result
+of earlier ones, and the outcome depends on nothing but the kinds and the
+rule order.
+
+After the stages, the tidy pass (``tidy.py``) removes what the removals left
+behind. The stages run again until a pass removes nothing (cleaning is
+idempotent); what keeps that cheap is the candidate provider
+(``candidates.py``), which decides which lines each stage looks at.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Iterable, Sequence
+
+from ..document import Draft, word_count
+from ..options import DEFAULT_TIMEOUT, Options
+from ..result import Change, Result
+from ..rules.loader import (Rule, bundled_rule_set, check_unique, load_rule_set,
+                            selector_matches)
+from ..rules.kinds import KINDS
+from .candidates import CandidateProvider, default_candidates
+from .context import CompiledRule, Context
+from .index import LiteralIndex
+from .kinds import RUNS
+from .tidy import tidy
+
+MAX_PASSES = 4  # passes over the stages before giving up on reaching a fixed point
+
+
+class Cleaner:
+    """A compiled rule set, built once and reused for many texts.
+
+    Built from a frozen :class:`~boilerstrip.options.Options` (``options``):
+    ``Cleaner(profile=..., rules=[...], ignore=...)`` builds one from its
+    keywords, :meth:`from_options` takes one. Thread-safe (``clean`` keeps no
+    state between calls) and picklable (it pickles as its options, and
+    compiles again when unpickled).
+
+    :param profile: ``"article"`` (extractor output, the default) or ``"page"``
+        (the full visible text of a web page).
+    :param rules: extra rule files or folders to load.
+    :param default_rules: load the bundled rules.
+    :param ignore: rule ids, id prefixes (``en``, ``en.newsletter``) or
+        categories to disable.
+    :param select: when given, only rules named by these selectors run.
+    :param enable: selectors of disabled (opt-in) rules to switch on, e.g. ``headline``.
+    :param timeout: time limit of one regex call, in seconds.
+    :param max_removed_share: over-cleaning guard threshold (share of words);
+        ``None`` uses the profile's default.
+    :param allow_large_removals: turn the over-cleaning guard off.
+    :param extra_rules: rules given as values (after the loaded ones).
+    :param candidates: which lines each stage looks at (``candidates.py``);
+        the default decides by document size. Any provider gives the same
+        result, only the time differs (the tests hand in a brute-force one).
+    """
+
+    def __init__(self, profile: str = "article", rules: Iterable[str | os.PathLike[str]] = (),
+                 *, default_rules: bool = True, ignore: Iterable[str] = (),
+                 select: Iterable[str] = (), enable: Iterable[str] = (),
+                 timeout: float | None = DEFAULT_TIMEOUT,
+                 max_removed_share: float | None = None,
+                 allow_large_removals: bool = False,
+                 extra_rules: Sequence[Rule] = (),
+                 candidates: CandidateProvider = default_candidates) -> None:
+        options = Options(profile=profile, rules=tuple(rules), default_rules=default_rules,
+                          ignore=tuple(ignore), select=tuple(select), enable=tuple(enable),
+                          timeout=timeout, max_removed_share=max_removed_share,
+                          allow_large_removals=allow_large_removals)
+        self._setup(options, tuple(extra_rules), candidates)
+
+    @classmethod
+    def from_options(cls, options: Options, *, extra_rules: Sequence[Rule] = (),
+                     candidates: CandidateProvider = default_candidates) -> Cleaner:
+        """The cleaner of OPTIONS (plus EXTRA_RULES, given as values)."""
+        cleaner = cls.__new__(cls)
+        cleaner._setup(options, tuple(extra_rules), candidates)
+        return cleaner
+
+    def _setup(self, options: Options, extra_rules: tuple[Rule, ...],
+               candidates: CandidateProvider) -> None:
+        self.options = options
+        self._extra = extra_rules
+        self._candidates = candidates
+        rule_set = load_rule_set(options.rules, default_rules=options.default_rules)
+        #: warnings about the user's rule files (risky patterns), for ``-v``
+        self.warnings = rule_set.warnings
+        loaded = [*rule_set.rules, *extra_rules]
+        check_unique(loaded)
+        self.all_rules: tuple[Rule, ...] = tuple(sorted(loaded, key=Rule.sort_key))
+        self.rules: tuple[Rule, ...] = tuple(r for r in self.all_rules if self._active(r))
+        self._stages = self._build_stages()
+        self._index = _literal_index(self._stages)
+
+    # the options, read where they were attributes before there was an Options
+    profile = property(lambda self: self.options.profile)
+    rule_paths = property(lambda self: self.options.rules)
+    default_rules = property(lambda self: self.options.default_rules)
+    ignore = property(lambda self: self.options.ignore)
+    select = property(lambda self: self.options.select)
+    enable = property(lambda self: self.options.enable)
+    timeout = property(lambda self: self.options.timeout)
+    allow_large_removals = property(lambda self: self.options.allow_large_removals)
+
+    @property
+    def max_removed_share(self) -> float:
+        """The guard's threshold: the option, or the profile's default."""
+        return self.options.removed_share_limit
+
+    def _active(self, rule: Rule) -> bool:
+        if self.profile not in rule.profiles:
+            return False
+        if any(selector_matches(s, rule) for s in self.ignore):
+            return False
+        if self.select and not any(selector_matches(s, rule) for s in self.select):
+            return False
+        return rule.enabled or any(selector_matches(s, rule) for s in self.enable + self.select
+                                   if s != rule.pack)
+
+    def _build_stages(self) -> list[tuple[str, list]]:
+        """(kind, compiled rules) per stage, in the kinds' stage order; the
+        rules of a stage in ``(order, id)`` order."""
+        by_kind: dict[str, list] = {}
+        for rule in self.rules:  # sorted by (order, id)
+            run = RUNS[rule.kind]
+            by_kind.setdefault(rule.kind, []).append(run.compile(rule, self.options.timeout))
+        return [(kind, by_kind[kind]) for kind in KINDS if kind in by_kind]
+
+    def __reduce__(self):
+        # pickles as its options (and rules given as values): compiled again when loaded
+        return (_from_options, (self.options, self._extra, self._candidates))
+
+    # -------------------------------------------------------------- cleaning
+    def clean(self, text: str) -> Result:
+        """Clean TEXT and return the :class:`Result` (text plus report)."""
+        if not isinstance(text, str):
+            raise TypeError(f"clean() takes str, not {type(text).__name__}")
+        bom = text.startswith("\ufeff")
+        body = text[1:] if bom else text
+        draft = Draft(body)
+        ctx = Context(draft)
+        ctx.candidates = self._candidates(ctx, self._index)
+        self._run_passes(ctx)
+        changes = draft.changes()
+        out = draft.text
+        if bom:
+            changes = [Change(c.start + 1, c.end + 1, c.text, c.replacement, c.rule, c.category,
+                              c.line, c.detail) for c in changes]
+            out = "\ufeff" + out
+        share = 0.0
+        if changes:  # no change: the same words
+            # the lines' counts, memoised by content, which the stages mostly
+            # computed already: no split of the whole text before and after
+            words_out = sum(ctx.words())
+            words_in = ctx.original_words
+            if words_in is None:
+                words_in = word_count(body)
+            if words_in:
+                share = max(0.0, (words_in - words_out) / words_in)
+        if changes and share > self.max_removed_share and not self.allow_large_removals:
+            return Result(text, text, tuple(changes), "guarded", tuple(ctx.skipped),
+                          self.profile, share)
+        return Result(text, out, tuple(changes), "cleaned", tuple(ctx.skipped), self.profile,
+                      share)
+
+    def _run_passes(self, ctx: Context) -> None:
+        """Run the stages until a pass removes nothing, so that cleaning is
+        idempotent: a removal can expose new debris to a rule that ran
+        earlier (an inline cut turns a line into a bare "Share this", a
+        removed tail makes a new last line). Most documents need one pass
+        plus a cheap confirming one; MAX_PASSES bounds the rest."""
+        draft = ctx.draft
+        for pass_no in range(MAX_PASSES):
+            removed = False
+            for kind, items in self._stages:
+                if not draft.text:
+                    break
+                run = RUNS[kind]
+                if run.first_pass_only:
+                    if pass_no == 0:
+                        run.stage(items, ctx)
+                    continue
+                dels = run.stage(items, ctx)
+                if dels:
+                    draft.delete(dels)
+                    ctx.reset()
+                    removed = True
+            tidy(draft)
+            ctx.reset()
+            if not removed:
+                break
+
+
+def _literal_index(stage_list: list[tuple[str, list]]) -> LiteralIndex | None:
+    """The literal index of the rules of STAGE_LIST, with how long a line each
+    literal is looked for in: only line and section rules limit their
+    candidates by their ``max_words`` ceiling."""
+    lits: list[str] = []
+    bounds: dict[str, int | None] = {}
+    for kind, items in stage_list:
+        for cr in items:
+            if not (isinstance(cr, CompiledRule) and cr.pat and cr.pat.literals):
+                continue
+            b = cr.ceiling if kind in ("line", "section") else None
+            for lit in cr.pat.literals:
+                lits.append(lit)
+                old = bounds.get(lit, 0)
+                bounds[lit] = None if (old is None or b is None) else max(old, b)
+    return LiteralIndex(lits, bounds) if lits else None
+
+
+def _from_options(options: Options, extra_rules: tuple[Rule, ...],
+                  candidates: CandidateProvider) -> Cleaner:
+    return Cleaner.from_options(options, extra_rules=extra_rules, candidates=candidates)
+
+
+def _bundled_rules() -> tuple[Rule, ...]:
+    """The bundled rules, loaded once per process."""
+    return bundled_rule_set().rules
+
+
+def clean(text: str, **options) -> Result:
+    """Clean TEXT with a :class:`Cleaner` built from OPTIONS (cached per options).
+
+    For many texts, build one :class:`Cleaner` and call its ``clean``.
+    """
+    key = repr(sorted(options.items()))
+    cleaner = _CLEANERS.get(key)
+    if cleaner is None:
+        cleaner = Cleaner(**options)
+        _CLEANERS[key] = cleaner
+    return cleaner.clean(text)
+
+
+_CLEANERS: dict[str, Cleaner] = {}

@@ -1,0 +1,157 @@
+"""What the stages share while cleaning one document: the compiled rules, the
+per-document scratch state, line positions and the ``when`` conditions."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Sequence
+
+from ..document import Attribution, Draft, Line, word_count
+from ..result import Skipped
+from ..rules.loader import Rule
+from ..rules.patterns import RulePatterns
+from .index import word_bucket
+
+if TYPE_CHECKING:
+    from .candidates import DocumentCandidates
+
+_TERMINAL = tuple(".!?…:;\"'”’»)]")
+
+Deletion = tuple[int, int, Attribution]
+
+
+def is_prose(content: str, min_words: int) -> bool:
+    """A line that reads like a sentence of running text."""
+    return content.endswith(_TERMINAL) and word_count(content) >= min_words
+
+
+class CompiledRule:
+    """A rule with its compiled patterns, its attribution and its word ceiling
+    (the ``index.WORD_BUCKETS`` ceiling of its ``max_words``)."""
+
+    __slots__ = ("rule", "pat", "who", "ceiling", "ftfy")
+
+    def __init__(self, rule: Rule, timeout: float | None) -> None:
+        self.rule = rule
+        self.ftfy = None  # a normalisation rule's ftfy config, built on first use
+        self.pat = (RulePatterns(rule.id, rule.patterns, rule.unless, rule.flags,
+                                 rule.match == "full", timeout) if rule.patterns else None)
+        self.who = Attribution(rule.id, rule.category)
+        self.ceiling = word_bucket(rule.when.max_words)
+
+
+class Context:
+    """Per-document state shared by the stages of one ``clean`` call.
+
+    ``candidates`` (a :class:`~boilerstrip.engine.candidates.DocumentCandidates`)
+    decides which lines a stage looks at for which rule; everything else here
+    is what the stages compute anyway: word counts, case-folded lines, the
+    rules that ran out of time. ``reset`` drops what a change of the text
+    makes stale.
+    """
+
+    def __init__(self, draft: Draft) -> None:
+        self.draft = draft
+        self.skipped: list[Skipped] = []
+        self.timed_out: set[str] = set()
+        self.candidates: DocumentCandidates | None = None  # set by the Cleaner
+        self._folded: dict[int, str] = {}  # line index -> case-folded content
+        self._words: list[int] | None = None
+        self._word_memo: dict[str, int] = {}  # content -> word count, kept across changes
+        # word count of the original text, when ``words`` saw it before any change
+        self.original_words: int | None = None
+
+    def fold_line(self, i: int) -> str:
+        """Line I's content, case-folded (folded when first asked for: later
+        passes look at few lines, and must not fold the whole text again)."""
+        got = self._folded.get(i)
+        if got is None:
+            got = self._folded[i] = self.draft.lines[i].content.casefold()
+        return got
+
+    def words(self) -> list[int]:
+        """Word count of each line (``word_count`` of its content); counted
+        once per distinct content in a document (passes see the same lines)."""
+        if self._words is None:
+            memo = self._word_memo
+            get = memo.get
+            out = []
+            for ln in self.draft.lines:
+                c = ln.content
+                n = get(c)
+                if n is None:
+                    n = memo[c] = len(c.split())
+                out.append(n)
+            self._words = out
+            if self.draft.text is self.draft.original:
+                self.original_words = sum(out)
+        return self._words
+
+    def reset(self) -> None:
+        """Forget what was derived from the text (after a change)."""
+        self._folded = {}
+        self._words = None
+        if self.candidates is not None:
+            self.candidates.reset()
+
+    def timeout(self, rule_id: str) -> None:
+        """Record that RULE_ID exceeded its time limit (skipped from now on)."""
+        if rule_id not in self.timed_out:
+            self.timed_out.add(rule_id)
+            self.skipped.append(Skipped(rule_id, "pattern exceeded its time limit"))
+
+
+class Positions:
+    """Rank of each non-blank line from the start and from the end, and the
+    index of the last prose line (for ``after_last_prose``)."""
+
+    def __init__(self, lines: Sequence[Line]) -> None:
+        self.lines = lines
+        self._rank: dict[int, int] | None = None
+        self._last_prose: dict[int, int] = {}
+
+    # computed when first needed: the fragment stages look at one line, and
+    # must not walk the whole text in every pass
+    @property
+    def rank(self) -> dict[int, int]:
+        if self._rank is None:
+            self._rank = {ln.index: r for r, ln in enumerate(ln for ln in self.lines
+                                                             if ln.content)}
+        return self._rank
+
+    @property
+    def count(self) -> int:
+        return len(self.rank)
+
+    def last_prose(self, min_words: int) -> int:
+        if min_words not in self._last_prose:
+            last = -1
+            for ln in reversed(self.lines):
+                if ln.content and is_prose(ln.content, min_words):
+                    last = ln.index
+                    break
+            self._last_prose[min_words] = last
+        return self._last_prose[min_words]
+
+
+def conditions_hold(rule: Rule, first: Line, last: Line, content: str,
+                    pos: Positions, n_words: int | None = None) -> bool:
+    """Whether RULE's ``when`` holds for CONTENT spanning lines FIRST..LAST
+    (N_WORDS: ``word_count(content)`` when the caller knows it)."""
+    w = rule.when
+    if w.max_chars is not None and len(content) > w.max_chars:
+        return False
+    if w.max_words is not None or w.min_words is not None:
+        n = word_count(content) if n_words is None else n_words
+        if w.max_words is not None and n > w.max_words:
+            return False
+        if w.min_words is not None and n < w.min_words:
+            return False
+    if w.first_lines is not None and pos.rank.get(first.index, 0) >= w.first_lines:
+        return False
+    if w.not_first_lines is not None and pos.rank.get(first.index, 0) < w.not_first_lines:
+        return False
+    if w.last_lines is not None and pos.count - 1 - pos.rank.get(last.index, 0) >= w.last_lines:
+        return False
+    if w.after_last_prose and first.index <= pos.last_prose(w.prose_min_words):
+        return False
+    return True

@@ -1,0 +1,47 @@
+"""How each rule kind runs: kind -> how its rules are compiled and the stage
+function that runs them (``rules/kinds.py`` says what each kind is and which
+keys it takes; the stages run in that table's order)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+
+from ..rules.loader import Rule
+from . import stages
+from .context import CompiledRule, Context, Deletion
+
+
+def _compile_page_region(rule: Rule, timeout: float) -> Any:
+    from .page_region import compile_rule  # the page profile only: imported when used
+
+    return compile_rule(rule, timeout)
+
+
+def _stage_page_region(configs: Sequence, ctx: Context) -> list[Deletion]:
+    from .page_region import page_region
+
+    return page_region(configs, ctx.draft)
+
+
+@dataclass(frozen=True)
+class KindRun:
+    """How rules of one kind run: COMPILE(rule, timeout) gives what STAGE(items,
+    ctx) takes; FIRST_PASS_ONLY: the stage edits in place and runs once
+    (its repairs are idempotent), not in every pass."""
+
+    compile: Callable[[Rule, float], Any]
+    stage: Callable[[Sequence, Context], list[Deletion] | None]
+    first_pass_only: bool = False
+
+
+RUNS: dict[str, KindRun] = {
+    "normalisation": KindRun(CompiledRule, stages.stage_normalisation, first_pass_only=True),
+    "page-region": KindRun(_compile_page_region, _stage_page_region),
+    "section": KindRun(CompiledRule, stages.stage_section),
+    "block": KindRun(CompiledRule, stages.stage_block),
+    "line": KindRun(CompiledRule, stages.stage_line),
+    "inline": KindRun(CompiledRule, stages.stage_inline),
+    "leading-fragment": KindRun(CompiledRule, stages.stage_leading_fragment),
+    "trailing-fragment": KindRun(CompiledRule, stages.stage_trailing_fragment),
+}

@@ -1,0 +1,385 @@
+"""The stages: one function per rule kind, each one loop over its candidates.
+
+A stage gets the rules of one kind, in order, and the document's
+:class:`~boilerstrip.engine.context.Context`; it returns the deletions it
+wants (the Cleaner applies them). Which lines it looks at for which rule
+comes from ``ctx.candidates`` (``candidates.py``): the stage never takes a
+shortcut of its own, so its result is the one of trying every rule on every
+line.
+
+In a stage each line (paragraph, header...) is taken by the first rule, in
+order, that matches it.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from typing import Sequence
+
+from ..document import Attribution, Line, paragraphs
+from ..rules.patterns import TimedOut
+from .candidates import CONTENT, WHOLE
+from .context import CompiledRule, Context, Deletion, Positions, conditions_hold, is_prose
+
+_POSITION_NEEDS: dict[tuple, tuple[int, int, tuple[int, ...]]] = {}
+
+
+def position_needs(rules: Sequence[CompiledRule]) -> tuple[int, int, tuple[int, ...]]:
+    """How much of a line's position the ``when`` of RULES can see: ranks from
+    the start up to F, ranks from the end up to L, and the ``prose_min_words``
+    of the rules that look at the last prose line."""
+    key = tuple(rules)
+    got = _POSITION_NEEDS.get(key)
+    if got is None:
+        first = last = 0
+        mins: set[int] = set()
+        for cr in rules:
+            w = cr.rule.when
+            first = max(first, w.first_lines or 0, w.not_first_lines or 0)
+            last = max(last, w.last_lines or 0)
+            if w.after_last_prose:
+                mins.add(w.prose_min_words)
+        got = _POSITION_NEEDS[key] = (first, last, tuple(sorted(mins)))
+    return got
+
+
+def line_keys(rules: Sequence[CompiledRule], lines: Sequence[Line],
+              pos: Positions) -> dict[int, tuple]:
+    """For each non-blank line, everything a line-wise stage's decision on it
+    depends on: its content and the parts of its position the rules can see.
+    A line no rule took keeps that verdict while its key stays the same."""
+    first, last, mins = position_needs(rules)
+    last_prose = [pos.last_prose(m) for m in mins]
+    shown = [ln for ln in lines if ln.content]
+    top = len(shown) - 1
+    keys = {}
+    for r, ln in enumerate(shown):
+        i = ln.index
+        keys[i] = (ln.content, r if r < first else first, top - r if top - r < last else last,
+                   tuple(i <= lp for lp in last_prose))
+    return keys
+
+
+def _by_line(per_rule: dict[int, list[int]]) -> dict[int, list[int]]:
+    """Line -> the positions of the rules that have it as a candidate, ascending."""
+    out: dict[int, list[int]] = {}
+    for k in sorted(per_rule):
+        for i in per_rule[k]:
+            got = out.get(i)
+            if got is None:
+                out[i] = [k]
+            else:
+                got.append(k)
+    return out
+
+
+def _header_matches(cr: CompiledRule, ctx: Context, ln: Line, pos: Positions,
+                    n_words: int) -> bool:
+    """Whether CR's ``when`` and pattern take line LN on its own (may raise TimedOut)."""
+    content = ln.content
+    return (conditions_hold(cr.rule, ln, ln, content, pos, n_words)
+            and cr.pat.could_start(content) and cr.pat.could_match(ctx.fold_line(ln.index))
+            and cr.pat.first_match(content) is not None)
+
+
+def stage_line(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]:
+    """Line rules: each candidate line is taken by the first rule, in order,
+    that matches it. Going line by line, a rule that exceeds its time limit is
+    skipped for the lines after that one and reported after the stage, in rule
+    order, as going rule by rule would."""
+    lines = ctx.draft.lines
+    pos = Positions(lines)
+    words = ctx.words()
+    # the passes after the first only look at lines that changed, moved into
+    # view or are new (see Cleaner.clean)
+    keys = line_keys(rules, lines, pos)
+    rejected = ctx.candidates.verdicts(rules)
+    fresh = [i for i, key in keys.items() if key not in rejected]
+    if not fresh:
+        return []
+    by_line = _by_line(ctx.candidates.for_rules(rules, fresh, CONTENT))
+    timed_out = ctx.timed_out
+    late: dict[int, str] = {}  # rules timed out in this stage, by position
+    taken: dict[int, Attribution] = {}
+    for i in sorted(by_line):
+        ln = lines[i]
+        for k in by_line[i]:
+            cr = rules[k]
+            if cr.rule.id in timed_out or k in late:
+                continue
+            try:
+                if _header_matches(cr, ctx, ln, pos, words[i]):
+                    taken[i] = cr.who
+                    break
+            except TimedOut:
+                late[k] = cr.rule.id
+    for k in sorted(late):
+        ctx.timeout(late[k])
+    rejected.update(keys[i] for i in fresh if i not in taken)
+    return [(lines[i].start, lines[i].next, who) for i, who in sorted(taken.items())]
+
+
+def stage_block(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]:
+    """Block rules match a whole paragraph (its lines' contents joined by
+    ``\\n``): a paragraph is a candidate of a rule when one of its lines is."""
+    lines = ctx.draft.lines
+    shown = [ln.index for ln in lines if ln.content]
+    per_rule = ctx.candidates.for_rules(rules, shown, CONTENT)
+    if not per_rule:  # no paragraphs to build
+        return []
+    pos = Positions(lines)
+    paras = paragraphs(lines)
+    starts = [a for a, _ in paras]
+    texts: list[str | None] = [None] * len(paras)
+    taken: dict[int, Attribution] = {}
+    # a paragraph's word count is the sum of its lines' (counted once per
+    # document): a rule's word bounds reject paragraphs before they are
+    # joined and matched
+    n_words: list[int | None] = [None] * len(paras)
+    for r in sorted(per_rule):
+        cr = rules[r]
+        if cr.rule.id in ctx.timed_out:
+            continue
+        ks = sorted({bisect_right(starts, i) - 1 for i in per_rule[r]})
+        when = cr.rule.when
+        most, least = when.max_words, when.min_words
+        line_words = ctx.words() if most is not None or least is not None else None
+        try:
+            for k in ks:
+                if k in taken:
+                    continue
+                a, b = paras[k]
+                n = None
+                if line_words is not None:
+                    n = n_words[k]
+                    if n is None:
+                        n = n_words[k] = sum(line_words[a:b + 1])
+                    if (most is not None and n > most) or (least is not None and n < least):
+                        continue
+                text = texts[k]
+                if text is None:
+                    text = texts[k] = "\n".join(ln.content for ln in lines[a:b + 1])
+                if not conditions_hold(cr.rule, lines[a], lines[b], text, pos, n):
+                    continue
+                if cr.pat.first_match(text) is not None:
+                    taken[k] = cr.who
+        except TimedOut:
+            ctx.timeout(cr.rule.id)
+    return [(lines[paras[k][0]].start, lines[paras[k][1]].next, who)
+            for k, who in sorted(taken.items())]
+
+
+def stage_inline(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]:
+    """Inline rules match inside one line at a time: the line without its
+    ending is the whole subject (``^``/``$`` are its ends, lookarounds stop
+    there). Where spans of several rules overlap, the earliest start wins,
+    then the rule order."""
+    text = ctx.draft.text
+    lines = ctx.draft.lines
+    # What an inline rule finds depends on the line's own text only: a line
+    # where none found anything keeps that verdict while its text is unchanged.
+    rejected = ctx.candidates.verdicts(rules)
+    subjects: dict[int, tuple[int, str]] = {}
+    for ln in lines:
+        if not ln.content:
+            continue
+        start, end = ln.start, ln.end
+        if end > start and text[end - 1] == "\r":
+            end -= 1
+        subject = text[start:end]
+        if subject not in rejected:
+            subjects[ln.index] = (start, subject)
+    if not subjects:
+        return []
+    per_rule = ctx.candidates.for_rules(rules, list(subjects), WHOLE)
+    folded: dict[int, str] = {}
+    found: list[tuple[int, int, int, Attribution]] = []
+    hit_lines: set[int] = set()
+    for rank in sorted(per_rule):
+        cr = rules[rank]
+        if cr.rule.id in ctx.timed_out:
+            continue
+        try:
+            for i in per_rule[rank]:
+                start, subject = subjects[i]
+                # every literal requirement of some pattern must be in the
+                # line, or no pattern can match anywhere in it
+                f = folded.get(i)
+                if f is None:
+                    f = folded[i] = subject.casefold()
+                if not cr.pat.could_match(f):
+                    continue
+                for a, b in cr.pat.spans(subject):
+                    if a == b or (cr.pat.has_unless and cr.pat.vetoed(subject)):
+                        continue
+                    found.append((start + a, rank, start + b, cr.who))
+                    hit_lines.add(i)
+        except TimedOut:
+            ctx.timeout(cr.rule.id)
+    rejected.update(subject for i, (_start, subject) in subjects.items() if i not in hit_lines)
+    found.sort(key=lambda t: (t[0], t[1]))
+    out: list[Deletion] = []
+    end = -1
+    for a, _rank, b, who in found:
+        if a >= end:
+            out.append((a, b, who))
+            end = b
+    return out
+
+
+def stage_section(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]:
+    """Section rules: a header line (the rule's pattern) and the lines below
+    it while they look like a list (``section`` options). Rule by rule, in
+    order; a line covered by an earlier section heads none."""
+    lines = ctx.draft.lines
+    pos = Positions(lines)
+    words = ctx.words()
+    # Whether a line heads a section of some rule depends on its content and
+    # visible position only, as in the line stage: a line where no rule's
+    # header test passed keeps that verdict while its key is unchanged. A line
+    # whose header test passed is tried again in every pass (its section
+    # depends on the lines below it), and so is a line an earlier section covered.
+    keys = line_keys(rules, lines, pos)
+    rejected = ctx.candidates.verdicts(rules)
+    fresh = [i for i, key in keys.items() if key not in rejected]
+    if not fresh:
+        return []
+    fresh_set = set(fresh)
+    per_rule = ctx.candidates.for_rules(rules, fresh, CONTENT)
+    plan = [(rules[k], per_rule[k]) for k in sorted(per_rule)]
+    headed: set[int] = set()  # lines whose verdict is not a plain "no header"
+    covered = [False] * len(lines)
+    heads_memo: dict[tuple[int, str], bool] = {}
+
+    def heads_another(j: int, own: CompiledRule) -> bool:
+        """Whether line J passes the header test of a section rule of this
+        stage other than OWN (for ``stop_at_headers``)."""
+        key = (j, own.rule.id)
+        got = heads_memo.get(key)
+        if got is None:
+            got = False
+            if j in fresh_set:  # a line that is not fresh heads no section
+                for other, _candidates in plan:
+                    if other is own or other.rule.id in ctx.timed_out:
+                        continue
+                    try:
+                        if _header_matches(other, ctx, lines[j], pos, words[j]):
+                            got = True
+                            headed.add(j)
+                            break
+                    except TimedOut:
+                        ctx.timeout(other.rule.id)
+            heads_memo[key] = got
+        return got
+
+    out: list[Deletion] = []
+    for cr, candidates in plan:
+        if cr.rule.id in ctx.timed_out:
+            continue
+        try:
+            for h in candidates:
+                if covered[h]:
+                    headed.add(h)
+                    continue
+                if not _header_matches(cr, ctx, lines[h], pos, words[h]):
+                    continue
+                headed.add(h)
+                got = _section_below(cr, lines, words, h, covered, heads_another)
+                if got is None:
+                    continue
+                first, last, count = got
+                for i in range(first, last + 1):
+                    covered[i] = True
+                detail = f"header line {h + 1}, {count} line(s) below"
+                out.append((lines[first].start, lines[last].next,
+                            Attribution(cr.rule.id, cr.rule.category, detail)))
+        except TimedOut:
+            ctx.timeout(cr.rule.id)
+    rejected.update(keys[i] for i in fresh if i not in headed)
+    out.sort(key=lambda d: d[0])
+    return out
+
+
+def _section_below(cr: CompiledRule, lines: Sequence[Line], words: Sequence[int], h: int,
+                   covered: list[bool], heads_another) -> tuple[int, int, int] | None:
+    """The section of CR headed by line H: (first line, last line, lines below
+    the header), or None when the lines below do not make one."""
+    spec = cr.rule.section
+    last = h
+    count = 0
+    reached_end = True
+    # an index loop, not a slice: no copy of the rest of the text per header
+    for j in range(h + 1, len(lines)):
+        c = lines[j].content
+        if not c:
+            continue
+        if (covered[j] or count >= spec.max_lines
+                or (spec.stop_at_prose and is_prose(c, spec.prose_min_words))
+                or (spec.line_max_words is not None and words[j] > spec.line_max_words)
+                or (spec.line_min_words is not None and words[j] < spec.line_min_words)
+                or (spec.line_max_chars is not None and len(c) > spec.line_max_chars)
+                or (spec.stop_at_headers and heads_another(j, cr))):
+            reached_end = False
+            break
+        count += 1
+        last = j
+    if count < spec.min_lines or (spec.require_end and not reached_end):
+        return None
+    first = h if spec.include_header else h + 1
+    if first > last:
+        return None
+    return first, last, count
+
+
+def stage_fragment(rules: Sequence[CompiledRule], ctx: Context, leading: bool
+                   ) -> list[Deletion]:
+    """Fragment rules look at the first (LEADING) or last non-blank line only:
+    the first rule that matches removes the line or the matched span."""
+    lines = ctx.draft.lines
+    ln = next((x for x in (lines if leading else reversed(lines)) if not x.blank), None)
+    if ln is None:
+        return []
+    folded = ln.content.casefold()  # this line only: not the whole text's folded lines
+    pos = Positions(lines)
+    for cr in rules:
+        if cr.rule.id in ctx.timed_out or not cr.pat.may_match(folded):
+            continue
+        if not conditions_hold(cr.rule, ln, ln, ln.content, pos):
+            continue
+        try:
+            m = cr.pat.first_match(ln.content)
+        except TimedOut:
+            ctx.timeout(cr.rule.id)
+            continue
+        if m is None:
+            continue
+        if cr.rule.remove == "line":
+            return [(ln.start, ln.next, cr.who)]
+        offset = ctx.draft.text.find(ln.content, ln.start, ln.end)
+        a, b = m.span()
+        return [(offset + a, offset + b, cr.who)]
+    return []
+
+
+def stage_leading_fragment(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]:
+    """``leading-fragment`` rules: the first non-blank line."""
+    return stage_fragment(rules, ctx, True)
+
+
+def stage_trailing_fragment(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]:
+    """``trailing-fragment`` rules: the last non-blank line."""
+    return stage_fragment(rules, ctx, False)
+
+
+def stage_normalisation(rules: Sequence[CompiledRule], ctx: Context) -> None:
+    """Normalisation rules repair the text in place (ftfy), recorded as replacements."""
+    from .normalise import ftfy_config, line_edits
+
+    for cr in rules:
+        config = cr.ftfy
+        if config is None:  # built once per rule, not per document
+            config = cr.ftfy = ftfy_config(cr.rule.param_dict)
+        edits = [(a, b, new, cr.who) for a, b, new in line_edits(ctx.draft.text, config)]
+        if edits:
+            ctx.draft.replace(edits)
+            ctx.reset()

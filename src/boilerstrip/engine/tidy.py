@@ -1,0 +1,132 @@
+"""The tidy pass: removes what the removals left behind.
+
+Blank lines piling up where text was cut out, lines emptied by inline
+removals, doubled spaces, and a U+FEFF brought to the start. Those edits are
+recorded like any other (category ``whitespace``), so the report stays
+lossless.
+"""
+
+from __future__ import annotations
+
+import bisect
+from typing import Sequence
+
+from ..document import Attribution, Draft
+from .context import Deletion
+
+_TIDY_BLANK = Attribution("core.tidy.blank-lines", "whitespace")
+_TIDY_EMPTIED = Attribution("core.tidy.emptied-line", "whitespace")
+_TIDY_SPACES = Attribution("core.tidy.spaces", "whitespace")
+_TIDY_BOM = Attribution("core.tidy.leading-bom", "whitespace")
+_HSPACE = " \t\u00a0"
+
+
+def _leading_bom(text: str, junctions: Sequence[tuple[int, str]]) -> list[Deletion]:
+    """The U+FEFF run a removal brought to the start of TEXT, as a deletion.
+
+    Mid-text, U+FEFF is a zero-width no-break space; at the start of a text
+    it reads as a byte order mark, which ``Cleaner.clean`` sets aside. Left
+    there, the next run would see the line after it without it (and maybe
+    remove it): cleaning would not be idempotent, and the output would gain
+    a BOM its input did not have.
+    """
+    if not text.startswith("\ufeff") or not any(p == 0 for p, _removed in junctions):
+        return []
+    end = len(text) - len(text.lstrip("\ufeff"))
+    return [(0, end, _TIDY_BOM)]
+
+
+def tidy(draft: Draft) -> None:
+    """Remove the whitespace that removals left behind (recorded edits)."""
+    junctions = draft.junctions()
+    if not junctions:
+        return
+    # 0. a zero-width no-break space brought to the start, where it reads as a BOM
+    bom = _leading_bom(draft.text, junctions)
+    if bom:
+        draft.delete(bom)
+        junctions = draft.junctions()
+    text = draft.text
+    # 1. spaces doubled or dangling around an inline removal
+    dels: list[Deletion] = []
+    for p, removed in junctions:
+        if "\n" in removed:
+            continue
+        before = text[p - 1] if p > 0 else "\n"
+        after = text[p] if p < len(text) else "\n"
+        if before in _HSPACE and after in _HSPACE:
+            e = p
+            while e < len(text) and text[e] in _HSPACE:
+                e += 1
+            dels.append((p, e, _TIDY_SPACES))
+        elif before in _HSPACE and after in "\r\n":
+            s = p
+            while s > 0 and text[s - 1] in _HSPACE:
+                s -= 1
+            if s > 0 and text[s - 1] != "\n":
+                dels.append((s, p, _TIDY_SPACES))
+        elif before == "\n" and after in _HSPACE:
+            e = p
+            while e < len(text) and text[e] in _HSPACE:
+                e += 1
+            dels.append((p, e, _TIDY_SPACES))
+    if dels:
+        draft.delete(_merge(dels))
+        junctions = draft.junctions()
+        text = draft.text
+    # 2. lines emptied by inline removals go entirely
+    lines = draft.lines
+    jpos = [p for p, removed in junctions]
+    inline_j = {p for p, removed in junctions if "\n" not in removed and removed.strip()}
+    dels = []
+    if inline_j:
+        for ln in lines:
+            if not ln.content:
+                i = bisect.bisect_left(jpos, ln.start)
+                if i < len(jpos) and jpos[i] <= ln.end and any(
+                        q in inline_j for q in jpos[i:bisect.bisect_right(jpos, ln.end)]):
+                    dels.append((ln.start, ln.next, _TIDY_EMPTIED))
+    if dels:
+        draft.delete(dels)
+        junctions = draft.junctions()
+    # 3. blank-line runs that touch a removal shrink to one (to none at either end)
+    lines = draft.lines
+    if not lines:
+        return
+    jset = sorted(p for p, _ in junctions)
+    dels = []
+    i = 0
+    n = len(lines)
+    first_content = next((ln.index for ln in lines if ln.content), n)
+    last_content = next((ln.index for ln in reversed(lines) if ln.content), -1)
+    while i < n:
+        if lines[i].content:
+            i += 1
+            continue
+        j = i
+        while j < n and not lines[j].content:
+            j += 1
+        run = lines[i:j]
+        lo, hi = run[0].start, run[-1].next
+        k = bisect.bisect_left(jset, lo)
+        touches = k < len(jset) and jset[k] <= hi
+        if touches:
+            at_edge = i < first_content or i > last_content
+            keep = 0 if at_edge else 1
+            if len(run) > keep:
+                dels.append((run[keep].start, run[-1].next, _TIDY_BLANK))
+        i = j
+    if dels:
+        draft.delete(dels)
+
+
+def _merge(dels: list[Deletion]) -> list[Deletion]:
+    dels.sort(key=lambda d: d[0])
+    out: list[Deletion] = []
+    for d in dels:
+        if out and d[0] < out[-1][1]:
+            if d[1] > out[-1][1]:
+                out[-1] = (out[-1][0], d[1], out[-1][2])
+        else:
+            out.append(d)
+    return out

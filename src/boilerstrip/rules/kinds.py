@@ -1,0 +1,64 @@
+"""The rule kinds: one table of what each kind acts on and which YAML keys it
+takes, in the order their stages run.
+
+The stage a rule runs in comes from its kind; ``order`` only ranks the rules
+inside their stage (see docs/rules.md). The loader checks a rule's keys
+against this table; the engine (``engine/kinds.py``) maps each kind to the
+function that runs its stage, and a test checks that every kind here has one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: Keys every rule takes, whatever its kind.
+COMMON_KEYS = frozenset({
+    "id", "category", "kind", "description", "order", "enabled", "profiles", "examples",
+    "draft", "notes",
+})
+#: Keys of the kinds that match regular expressions.
+PATTERN_KEYS = frozenset({"pattern", "patterns", "unless", "flags"})
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A rule kind: its name, what its rules act on, the keys they may have
+    beyond ``COMMON_KEYS``, and how their params are checked on load."""
+
+    name: str
+    acts_on: str
+    keys: frozenset[str]
+    params_checked: str = ""  # where a kind with params has them checked
+
+    @property
+    def has_patterns(self) -> bool:
+        return bool(PATTERN_KEYS & self.keys)
+
+
+#: Every kind, in the order their stages run.
+KIND_TABLE: tuple[Kind, ...] = (
+    Kind("normalisation", "ftfy repairs, recorded as replacements", frozenset({"params"}),
+         params_checked="on load (ftfy's options)"),
+    Kind("page-region", "page profile: find the article's region in a full web page",
+         frozenset({"params"}), params_checked="when a Cleaner is built"),
+    Kind("section", "a header line and the list-like lines below it",
+         PATTERN_KEYS | {"match", "when", "section"}),
+    Kind("block", "a whole blank-line-separated paragraph", PATTERN_KEYS | {"match", "when"}),
+    Kind("line", "a whole line", PATTERN_KEYS | {"match", "when"}),
+    # spans inside a line: no line-level conditions
+    Kind("inline", "a span inside a line", PATTERN_KEYS),
+    Kind("leading-fragment", "the first non-blank line, when it is a cut-off remain",
+         PATTERN_KEYS | {"match", "when", "remove"}),
+    Kind("trailing-fragment", "the last non-blank line, when it is a cut-off remain",
+         PATTERN_KEYS | {"match", "when", "remove"}),
+)
+
+#: Kind names in stage order.
+KINDS: tuple[str, ...] = tuple(k.name for k in KIND_TABLE)
+#: Kind name -> the keys its rules may have beyond ``COMMON_KEYS``.
+KIND_KEYS: dict[str, frozenset[str]] = {k.name: k.keys for k in KIND_TABLE}
+
+
+def stage_rank(kind: str) -> int:
+    """The position of KIND's stage among the stages."""
+    return KINDS.index(kind)
