@@ -1392,7 +1392,7 @@ class Cleaner:
     def _build_stages(self) -> list[tuple[str, list]]:
         stages: list[tuple[str, list]] = []
         for rule in self.rules:
-            if rule.kind in EXTRA_KINDS or rule.kind == "page-region":
+            if rule.kind in EXTRA_KINDS or rule.kind in ("page-region", "comment-thread"):
                 _load_extra_kinds()
                 item = rule
             else:
@@ -1505,6 +1505,10 @@ def _load_extra_kinds() -> None:
             from . import page_region as page  # noqa: F401  (registers its kinds)
         except ImportError as exc:  # pragma: no cover
             raise RuleError(f"page-region rules need the page module: {exc}") from None
+    if "comment-thread" not in EXTRA_KINDS:
+        from .threads import comment_thread
+
+        EXTRA_KINDS["comment-thread"] = comment_thread
 
 
 def clean(text: str, **options) -> Result:

@@ -27,6 +27,7 @@ from ..errors import RuleError
 KINDS = (
     "normalisation",     # ftfy repairs, recorded as replacements
     "page-region",       # page profile: find the article's region in a full web page
+    "comment-thread",    # a run of reader comment records at the end, found by shape
     "section",           # a header line and the list-like lines below it
     "block",             # a whole blank-line-separated paragraph
     "line",              # a whole line
@@ -56,6 +57,7 @@ _PATTERN_KEYS = {"pattern", "patterns", "unless", "flags"}
 _KIND_KEYS: dict[str, set[str]] = {
     "normalisation": {"params"},
     "page-region": {"params"},
+    "comment-thread": {"params"},
     "line": _PATTERN_KEYS | {"match", "when"},
     "block": _PATTERN_KEYS | {"match", "when"},
     "inline": _PATTERN_KEYS,  # spans inside a line: no line-level conditions
