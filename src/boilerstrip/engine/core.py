@@ -541,6 +541,25 @@ def is_prose(content: str, min_words: int) -> bool:
     return content.endswith(_TERMINAL) and word_count(content) >= min_words
 
 
+def is_subheading(line: str, max_words: int = 6) -> bool:
+    """A short capitalised line of words: no digits (dates, scores), no URL, no
+    closing punctuation and no comma (a "Hi Jane," salutation)."""
+    return (0 < word_count(line) <= max_words and line[0].isupper()
+            and not line.endswith(_TERMINAL + (",",)) and "://" not in line
+            and not any(ch.isdigit() for ch in line))
+
+
+def subheaded(contents: Sequence[str], prose_min_words: int) -> int:
+    """How many subheadings the non-blank lines CONTENTS hold, each directly followed
+    by a paragraph of PROSE_MIN_WORDS words or more (its end may be wrapped onto
+    the next line); 0 unless they make at least a quarter of the lines down to the
+    last of them (an article's sections alternate heading and paragraphs, the
+    name lines of a thread are sparser)."""
+    at = [k for k, (a, b) in enumerate(zip(contents, contents[1:]))
+          if is_subheading(a) and word_count(b) >= prose_min_words]
+    return len(at) if at and len(at) * 4 >= at[-1] + 2 else 0
+
+
 class _CompiledRule:
     __slots__ = ("rule", "pat", "who", "ceiling", "ftfy")
 
@@ -1135,6 +1154,10 @@ def _stage_section(rules: Sequence[_CompiledRule], ctx: _Context) -> list[Deleti
                     last = nxt.index
                 if count < spec.min_lines or (spec.require_end and not reached_end):
                     continue
+                if spec.max_subheadings is not None and subheaded(
+                        [x.content for x in lines[h + 1:last + 1] if x.content],
+                        spec.prose_min_words) > spec.max_subheadings:
+                    continue  # the header sits above part of the article body
                 first = ln.index if spec.include_header else ln.index + 1
                 if first > last:
                     continue

@@ -69,7 +69,7 @@ _WHEN_INT_KEYS = ("max_words", "min_words", "max_chars", "first_lines", "last_li
                   "not_first_lines", "prose_min_words")
 _WHEN_KEYS = set(_WHEN_INT_KEYS) | {"after_last_prose"}
 _SECTION_INT_KEYS = ("max_lines", "line_max_words", "line_max_chars", "prose_min_words",
-                     "min_lines", "line_min_words")
+                     "min_lines", "line_min_words", "max_subheadings")
 _SECTION_BOOL_KEYS = ("stop_at_prose", "require_end", "include_header", "stop_at_headers")
 
 
@@ -110,6 +110,10 @@ class SectionSpec:
     # a line that heads another section rule's region ends this one (a tag
     # list must not swallow the header of the related list below it)
     stop_at_headers: bool = False
+    # a region holding more subheadings than this (a short unpunctuated line, then
+    # a prose paragraph) is the rest of the article, not a section: its header was
+    # one of the article's own subheadings ("Comment" above "Briefing", "Access"...)
+    max_subheadings: int | None = None
 
 
 @dataclass(frozen=True)
