@@ -41,6 +41,10 @@ from ..rules.loader import PROFILES, Rule, bundled_rules_dir, load_rules, select
 #: remove before the document is left unchanged and reported as ``guarded``.
 #: Chosen from the benchmarks (bench/quality.py prints what the guard changes).
 DEFAULT_MAX_REMOVED_SHARE = {"article": 0.8, "page": 0.97}
+#: Kinds whose removals the guard does not count: a comment thread is found below
+#: the article body (it keeps the body above itself), so what the guard protects
+#: is the text outside it, however long the thread.
+GUARD_SPARES_KINDS = frozenset({"comment-thread"})
 DEFAULT_TIMEOUT = 0.5  # seconds per regex call
 MAX_PASSES = 4  # passes over the stages before giving up on reaching a fixed point
 
@@ -1384,6 +1388,7 @@ class Cleaner:
         check_unique(loaded)
         self.all_rules: tuple[Rule, ...] = tuple(sorted(loaded, key=Rule.sort_key))
         self.rules: tuple[Rule, ...] = tuple(r for r in self.all_rules if self._active(r))
+        self._spared = frozenset(r.id for r in self.rules if r.kind in GUARD_SPARES_KINDS)
         self._stages = self._build_stages()
         lits = [lit for _kind, items in self._stages for cr in items
                 if isinstance(cr, _CompiledRule) and cr.pat and cr.pat.literals
@@ -1490,7 +1495,8 @@ class Cleaner:
                     words_in = word_count(body)
             else:
                 words_in, words_out = word_count(body), word_count(draft.text)
-            if words_in:
+            words_in -= sum(word_count(c.text) for c in changes if c.rule in self._spared)
+            if words_in > 0:
                 share = max(0.0, (words_in - words_out) / words_in)
         if changes and share > self.max_removed_share and not self.allow_large_removals:
             return Result(text, text, tuple(changes), "guarded", tuple(ctx.skipped),
