@@ -140,3 +140,12 @@ def test_a_comment_with_markers_above_and_below_counts_once():
     blocks = [frozenset({"name", "date"}), frozenset({"reply", "name", "date"}), frozenset({"reply"})]
     assert threads.record_count(blocks) == 2
     assert threads.record_count([frozenset({"date"})] * 5) == 0  # a dated diary
+
+
+def test_the_guard_counts_the_words_outside_a_thread():
+    # a long thread under a short article: more than 80% of the words go, but they
+    # are all the thread's; the article is what the guard protects
+    long_thread = THREAD * 8
+    res = boilerstrip.clean(ARTICLE + long_thread)
+    assert res.status == "cleaned" and res.text == ARTICLE
+    assert res.removed_share == 0.0
