@@ -149,3 +149,14 @@ def test_the_guard_counts_the_words_outside_a_thread():
     res = boilerstrip.clean(ARTICLE + long_thread)
     assert res.status == "cleaned" and res.text == ARTICLE
     assert res.removed_share == 0.0
+
+
+def test_a_count_header_heads_a_thread_of_bodies_alone():
+    bodies = "Lovely post.\nI tried this last year and it worked well for us.\nThanks!\n"
+    long_article = ARTICLE + ARTICLE.replace("harbour", "river")
+    res = boilerstrip.clean(long_article + "14 Comments\n" + bodies, select=["core.comments.thread"])
+    assert res.text == long_article
+    assert res.changes[0].detail == "thread of 14 comments under a count header"
+    # the same header above too little article (a byline's counter) cuts nothing
+    short = "Harbour office moves\nBy Jane Doe\n14 Comments\n" + bodies
+    assert boilerstrip.clean(short, select=["core.comments.thread"]).text == short

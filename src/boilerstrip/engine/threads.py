@@ -57,6 +57,10 @@ PARAMS: dict[str, tuple[type, Any]] = {
     "name_max_chars": (int, 40),    # ... and characters, no sentence punctuation
     "min_words_above": (int, 60),   # article words that must stay above the thread
     "header_lookback": (int, 2),    # lines above the first record searched for a count header
+    "min_headed_lines": (int, 0),   # a count header with this many lines below ends the text
+                                    # with a thread even without record markers (0: off)
+    "max_headed_lines": (int, 400), # ... and at most this many
+    "min_words_above_header": (int, 100),  # article words above such a header
     "languages": (dict, None),      # language -> {marker kind -> [patterns]}
 }
 
@@ -73,6 +77,9 @@ class ThreadConfig:
     name_max_chars: int
     min_words_above: int
     header_lookback: int
+    min_headed_lines: int
+    max_headed_lines: int
+    min_words_above_header: int
     markers: tuple[tuple[str, Any], ...]  # (kind, compiled alternation) in MARK_KINDS order
 
 
@@ -215,6 +222,8 @@ class Thread:
     kinds: tuple[str, ...]
 
     def detail(self) -> str:
+        if self.kinds == ("header",):
+            return f"thread of {self.records} comments under a count header"
         return f"thread of {self.records} records: {'/'.join(self.kinds)}"
 
 
@@ -254,6 +263,31 @@ def find_thread(marks: Sequence[frozenset[str]], words: Sequence[int],
     return Thread(start, records, tuple(k for k in _KIND_ORDER if k in kinds))
 
 
+def find_headed_thread(marks: Sequence[frozenset[str]], contents: Sequence[str],
+                       words: Sequence[int], cfg: ThreadConfig) -> Thread | None:
+    """A thread under a comment-count header ("29 Comments", "{ 87 comments… }"),
+    whose records may be bodies alone: the last header line that gives a count
+    of at least one, with ``min_headed_lines`` lines or more below it, at most
+    ``max_headed_lines``, and ``min_words_above_header`` words of article above it."""
+    if not cfg.min_headed_lines:
+        return None
+    n = len(marks)
+    for k in range(n - cfg.min_headed_lines - 1, -1, -1):
+        if n - 1 - k > cfg.max_headed_lines:
+            break
+        if "header" in marks[k] and _count(contents[k]) >= 1:
+            if sum(words[:k]) < cfg.min_words_above_header:
+                return None
+            return Thread(k, _count(contents[k]), ("header",))
+    return None
+
+
+def _count(text: str) -> int:
+    """The first number written in digits in TEXT (0 when there is none)."""
+    digits = regex.search(r"\d+", text)
+    return int(digits.group()) if digits else 0
+
+
 # ------------------------------------------------------------------ the kind
 
 def comment_thread(rules: Sequence[Rule], draft: Draft) -> list[Deletion]:
@@ -264,8 +298,12 @@ def comment_thread(rules: Sequence[Rule], draft: Draft) -> list[Deletion]:
     for rule in rules:
         cfg = _config(rule)
         marks = [line_marks(ln.content, cfg) for ln in lines]
-        thread = find_thread(marks, [len(ln.content.split()) for ln in lines], cfg)
-        if thread is not None:
+        words = [len(ln.content.split()) for ln in lines]
+        found = [t for t in (find_thread(marks, words, cfg),
+                             find_headed_thread(marks, [ln.content for ln in lines], words, cfg))
+                 if t is not None]
+        if found:
+            thread = min(found, key=lambda t: t.start)
             first = lines[thread.start]
             end = draft.lines[-1].next
             return [(first.start, min(end, len(draft.text)),
