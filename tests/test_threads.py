@@ -39,7 +39,8 @@ def _marks(text: str):
 
 @pytest.mark.parametrize("line,kinds", [
     ("3 hours ago", {"date"}),
-    ("March 3, 2012 at 9:14 pm", {"date"}),
+    ("March 3, 2012 at 9:14 pm", {"stamp", "date"}),
+    ("March 3, 2012", {"date"}),
     ("Reply", {"reply"}),
     ("Reply | Report | Permalink", {"reply"}),
     ("Jane Doe says:", {"says"}),
@@ -66,7 +67,7 @@ def test_clusters_group_marker_lines_and_skip_lone_names():
 
 @pytest.mark.parametrize("kinds,record", [
     ({"date"}, False), ({"name"}, False), ({"date", "name"}, True), ({"reply"}, True),
-    ({"says"}, True), ({"date", "score"}, True), ({"header"}, False),
+    ({"says"}, True), ({"date", "score"}, True), ({"header"}, False), ({"stamp"}, True),
 ])
 def test_is_record(kinds, record):
     assert threads.is_record(frozenset(kinds)) is record
@@ -76,7 +77,7 @@ def test_thread_starts_at_the_first_record_and_gives_its_evidence():
     marks, words = _marks(ARTICLE + THREAD)
     thread = threads.find_thread(marks, words, CFG)
     assert thread is not None and thread.start == 1
-    assert thread.detail() == "thread of 3 records: name/date/reply"
+    assert thread.detail() == "thread of 3 records: name/date+time/reply"
 
 
 def test_count_header_just_above_goes_with_the_thread():
@@ -110,7 +111,7 @@ def test_cleaner_removes_the_thread_and_reports_the_evidence():
     res = boilerstrip.clean(ARTICLE + THREAD)
     assert res.text == ARTICLE
     (change,) = [c for c in res.changes if c.rule == "core.comments.thread"]
-    assert change.category == "comments" and change.detail == "thread of 3 records: name/date/reply"
+    assert change.category == "comments" and change.detail == "thread of 3 records: name/date+time/reply"
 
 
 def test_comments_can_be_ignored():

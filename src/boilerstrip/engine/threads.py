@@ -40,9 +40,10 @@ from ..rules.loader import Rule
 Deletion = tuple[int, int, Attribution]
 
 #: Marker kinds a vocabulary may give, in the order a line is tested against them.
-MARK_KINDS = ("header", "byline", "says", "date", "reply", "score")
-#: Marker kinds that make a record on their own (they name a commenter or act on a comment).
-STRONG_KINDS = frozenset({"byline", "says", "reply"})
+MARK_KINDS = ("header", "byline", "says", "stamp", "date", "reply", "score")
+#: Marker kinds that make a record on their own: they name a commenter, act on a
+#: comment, or time-stamp it to the minute (an article's dates carry no time).
+STRONG_KINDS = frozenset({"byline", "says", "stamp", "reply"})
 #: Time limit of one marker-pattern call, in seconds (as every rule pattern).
 PATTERN_TIMEOUT = 0.5
 _SENTENCE_END = tuple(".!?…;\"'”’»")
@@ -224,10 +225,12 @@ class Thread:
     def detail(self) -> str:
         if self.kinds == ("header",):
             return f"thread of {self.records} comments under a count header"
-        return f"thread of {self.records} records: {'/'.join(self.kinds)}"
+        shown = [("date+time" if k == "stamp" else k) for k in self.kinds
+                 if not (k == "date" and "stamp" in self.kinds)]
+        return f"thread of {self.records} records: {'/'.join(shown)}"
 
 
-_KIND_ORDER = ("header", "name", "byline", "says", "date", "score", "reply")
+_KIND_ORDER = ("header", "name", "byline", "says", "stamp", "date", "score", "reply")
 
 
 def find_thread(marks: Sequence[frozenset[str]], words: Sequence[int],
