@@ -161,3 +161,9 @@ def test_a_count_header_heads_a_thread_of_bodies_alone():
     # the same header above too little article (a byline's counter) cuts nothing
     short = "Harbour office moves\nBy Jane Doe\n14 Comments\n" + bodies
     assert boilerstrip.clean(short, select=["core.comments.thread"]).text == short
+
+
+def test_the_posts_own_footer_above_the_comments_header_stays():
+    footer = "Posted by Jane on May 2, 2012 at 8:00 am | Permalink\nComments\n"
+    res = boilerstrip.clean(ARTICLE + footer + THREAD, select=["core.comments.thread"])
+    assert res.text == ARTICLE + "Posted by Jane on May 2, 2012 at 8:00 am | Permalink\n"

@@ -260,6 +260,11 @@ def find_thread(marks: Sequence[frozenset[str]], words: Sequence[int],
         if "header" in marks[k]:  # "12 comments" just above the first record
             start = k
             break
+    else:
+        # "Posted by Jane on May 2 | Permalink", then "Comments": the first
+        # marker block began with the post's own footer, the thread at the header
+        start = next((k for k in range(run[0][0] + 1, run[0][1] + 1) if "header" in marks[k]),
+                     start)
     if sum(words[:start]) < cfg.min_words_above:
         return None  # never above the article body
     kinds = set().union(*(kinds for _a, _b, kinds in run)) | set(marks[start])
