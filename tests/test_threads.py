@@ -167,3 +167,22 @@ def test_the_posts_own_footer_above_the_comments_header_stays():
     footer = "Posted by Jane on May 2, 2012 at 8:00 am | Permalink\nComments\n"
     res = boilerstrip.clean(ARTICLE + footer + THREAD, select=["core.comments.thread"])
     assert res.text == ARTICLE + "Posted by Jane on May 2, 2012 at 8:00 am | Permalink\n"
+
+
+def test_tail_marks_find_what_marking_every_line_finds():
+    """The lazy scan from the end gives the same threads as marking every line
+    (random texts of article lines, names, dates, replies, headers and bodies)."""
+    import random
+
+    pool = ["A long article sentence that goes on about the harbour and the boats there.",
+            "Jane Doe", "March 3, 2012 at 9:14 pm", "March 3, 2012", "Reply", "12 Comments",
+            "Nice.", "Tom says:", "Posted by: Ann | May 2, 2012", "I agree with this."]
+    rng = random.Random(17)
+    for _ in range(300):
+        lines = [rng.choice(pool) for _ in range(rng.randrange(1, 80))]
+        words = [len(x.split()) for x in lines]
+        full = [threads.line_marks(x, CFG) for x in lines]
+        lazy = threads.tail_marks(lines, CFG)
+        assert threads.find_thread(full, words, CFG) == threads.find_thread(lazy, words, CFG)
+        assert (threads.find_headed_thread(full, lines, words, CFG)
+                == threads.find_headed_thread(lazy, lines, words, CFG))

@@ -82,6 +82,7 @@ class ThreadConfig:
     max_headed_lines: int
     min_words_above_header: int
     markers: tuple[tuple[str, Any], ...]  # (kind, compiled alternation) in MARK_KINDS order
+    any_marker: Any = None  # every pattern in one alternation: most lines match none
 
 
 def _fail(rule: Rule, message: str):
@@ -128,18 +129,20 @@ def thread_config(rule: Rule) -> ThreadConfig:
                 raise _fail(rule, f"{lang}.{kind} must be a list of patterns")
             by_kind[kind].extend(patterns)
     markers = tuple((k, _compile_kind(rule, k, ps)) for k, ps in by_kind.items() if ps)
-    return ThreadConfig(markers=markers, **values)
+    every = [p for ps in by_kind.values() for p in ps]
+    any_marker = _compile_kind(rule, "marker", every) if every else None
+    return ThreadConfig(markers=markers, any_marker=any_marker, **values)
 
 
-_CONFIGS: dict[int, tuple[Rule, ThreadConfig]] = {}
+_CONFIGS: dict[int, tuple[Rule, ThreadConfig, dict[str, frozenset[str]]]] = {}
 
 
-def _config(rule: Rule) -> ThreadConfig:
-    """RULE's config, compiled once per rule object."""
+def _config(rule: Rule) -> tuple[ThreadConfig, dict[str, frozenset[str]]]:
+    """RULE's config, compiled once per rule object, and its memo of line marks."""
     hit = _CONFIGS.get(id(rule))
     if hit is None or hit[0] is not rule:
-        hit = _CONFIGS[id(rule)] = (rule, thread_config(rule))
-    return hit[1]
+        hit = _CONFIGS[id(rule)] = (rule, thread_config(rule), {})
+    return hit[1], hit[2]
 
 
 # ------------------------------------------------------------------ the pure steps
@@ -166,10 +169,51 @@ def line_marks(text: str, cfg: ThreadConfig) -> frozenset[str]:
     """The marker kinds of one stripped non-blank line (``name`` only when no other fits)."""
     if len(text.split()) > cfg.marker_max_words:
         return frozenset()
-    kinds = frozenset(kind for kind, rx in cfg.markers if _matches(rx, text))
+    kinds = frozenset(kind for kind, rx in cfg.markers if _matches(rx, text)) \
+        if cfg.any_marker is not None and _matches(cfg.any_marker, text) else frozenset()
     if not kinds and is_name_line(text, cfg):
         return frozenset({"name"})
     return kinds
+
+
+_NONE: frozenset[str] = frozenset()
+_MEMO_SIZE = 100_000  # lines whose marks a cleaner keeps
+
+
+def tail_marks(contents: Sequence[str], cfg: ThreadConfig,
+               memo: dict[str, frozenset[str]] | None = None) -> list[frozenset[str]]:
+    """:func:`line_marks` of the non-blank lines CONTENTS, computed from the end up
+    only as far as a thread can reach: above a stretch of more than
+    ``max_gap_lines`` unmarked lines (plus the header lookback) no record can
+    join the run, so higher up
+    only count headers are looked for (within ``max_headed_lines`` of the end)
+    and the rest stays unmarked. The result is what marking every line would give
+    for :func:`find_thread` and :func:`find_headed_thread`. MEMO, when given,
+    keeps each line's marks across calls (a line is marked once per cleaner,
+    not once per pass and document)."""
+    n = len(contents)
+    marks = [_NONE] * n
+    header = dict(cfg.markers).get("header")
+    quiet, full = 0, True
+    for i in range(n - 1, -1, -1):
+        from_end = n - 1 - i
+        if full:
+            text = contents[i]
+            got = memo.get(text) if memo is not None else None
+            if got is None:
+                got = line_marks(text, cfg)
+                if memo is not None:
+                    if len(memo) >= _MEMO_SIZE:
+                        memo.clear()
+                    memo[text] = got
+            marks[i] = got
+            quiet = 0 if marks[i] else quiet + 1  # names too: they glue marker blocks
+            full = quiet <= cfg.max_gap_lines + cfg.header_lookback + 1 or from_end <= cfg.max_tail_lines
+        elif from_end > cfg.max_headed_lines + 1 or header is None:
+            break
+        elif len(contents[i].split()) <= cfg.marker_max_words and _matches(header, contents[i]):
+            marks[i] = frozenset({"header"})
+    return marks
 
 
 def clusters(marks: Sequence[frozenset[str]]) -> list[tuple[int, int, frozenset[str]]]:
@@ -304,8 +348,8 @@ def comment_thread(rules: Sequence[Rule], draft: Draft) -> list[Deletion]:
     if not lines:
         return []
     for rule in rules:
-        cfg = _config(rule)
-        marks = [line_marks(ln.content, cfg) for ln in lines]
+        cfg, memo = _config(rule)
+        marks = tail_marks([ln.content for ln in lines], cfg, memo)
         words = [len(ln.content.split()) for ln in lines]
         found = [t for t in (find_thread(marks, words, cfg),
                              find_headed_thread(marks, [ln.content for ln in lines], words, cfg))
