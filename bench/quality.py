@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Quality bench: boilerstrip against text-only baselines on sh181 and tf-dev.
+"""Quality bench: boilerstrip against text-only baselines on sh181, tf-dev and dragnet-dev.
 
     python bench/quality.py                      # everything, about a minute + the CLI's time
     python bench/quality.py --corpus sh181 --rendering page --by-rule
@@ -10,6 +10,10 @@ For every corpus and rendering it scores the rows `identity` (the input untouche
 `c4`, `justext-text` (bench/baselines.py), `boilerstrip` (the installed CLI, run in a
 subprocess) and, on the `page` rendering, `boilerstrip --profile page`.
 Metrics are each benchmark's own (bench/scoring.py); see bench/README.md.
+Under every row, `half 0` and `half 1` score the two halves of the documents split by
+a hash of their web site (bench/sites.py): a setting tuned to some sites shows as a gap.
+dragnet-dev (AGPLv3) is read from ../shared/corpus next to the checkout, never copied
+into the repository, and skipped when it is absent.
 """
 
 from __future__ import annotations
@@ -32,17 +36,22 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make `bench` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import baselines, scoring  # noqa: E402
+from bench import baselines, scoring, sites  # noqa: E402
 
 BENCH_DIR = Path(__file__).resolve().parent
 DATA_DIR = BENCH_DIR / "data"
-CORPORA = ("sh181", "tf-dev")
+#: corpora outside the repository (licence), looked up here and skipped when absent
+SHARED_DIR = BENCH_DIR.parent.parent / "shared" / "corpus"
+CORPORA = ("sh181", "tf-dev", "dragnet-dev")
+SHARED_CORPORA = ("dragnet-dev",)
+#: the corpora scored as sh181 is (a gold text per document, shingle metric)
+GOLD_CORPORA = ("sh181", "dragnet-dev")
 RENDERINGS = ("extract-trafilatura", "extract-readability", "page")
 DEFAULT_COMMAND = "boilerstrip clean"
 PAGE_PROFILE = "page"
 
 METRICS_NOTE = """\
-sh181: 4-token shingles of \\w+ tokens; P and R per document, averaged (P only over
+sh181, dragnet-dev: 4-token shingles of \\w+ tokens; P and R per document, averaged (P only over
        non-empty outputs); F = harmonic mean of the two means; accuracy = share of
        documents whose tokens equal the gold's; empty = outputs without a token.
 tf-dev: snippets matched as substrings after whitespace collapsing, summed over
@@ -75,16 +84,25 @@ wrong/right among them:
 class Corpus:
     def __init__(self, name: str, root: Path) -> None:
         self.name, self.root = name, root / name
-        if name == "sh181":
+        self.gold = name in GOLD_CORPORA
+        if self.gold:
             self.labels = scoring.load_gold(self.root)
         else:
             self.labels = scoring.load_snippets(self.root)
         self.ids = sorted(self.labels)
+        self.halves = sites.halves(sites.load_sites(name, self.root, self.ids))
 
-    def score(self, outputs: dict[str, str]) -> dict:
-        if self.name == "sh181":
-            return scoring.score_sh181(self.labels, outputs)
-        return scoring.score_tf990(self.labels, outputs)
+    def score(self, outputs: dict[str, str], ids=None) -> dict:
+        """The corpus's own scores of `outputs`, over `ids` (default: every document)."""
+        labels = self.labels if ids is None else {i: self.labels[i] for i in ids}
+        if self.gold:
+            return scoring.score_sh181(labels, outputs)
+        return scoring.score_tf990(labels, outputs)
+
+    def half_scores(self, outputs: dict[str, str]) -> list[dict]:
+        """Precision, recall and F of each split half (by site) of the corpus."""
+        return [{k: res[k] for k in ("documents", "precision", "recall", "f1")}
+                for res in (self.score(outputs, ids) for ids in self.halves)]
 
     def inputs(self, rendering: str) -> dict[str, str]:
         return scoring.read_texts(self.root / rendering, self.ids)
@@ -96,6 +114,7 @@ def _row(corpus, rendering, system, inputs, outputs, seconds, **extra) -> dict:
     row = {"corpus": corpus.name, "rendering": rendering, "system": system, "status": "ok",
            "seconds": round(seconds, 3)}
     row.update(corpus.score(outputs))
+    row["halves"] = corpus.half_scores(outputs)
     n_in = sum(len(t) for t in inputs.values())
     row["kept"] = sum(len(t) for t in outputs.values()) / n_in if n_in else 0.0
     row.update(extra)
@@ -225,8 +244,8 @@ class _Judge:
     """Says whether a removal from one document is right, wrong or not judgeable."""
 
     def __init__(self, corpus: Corpus, doc_id: str, text: str) -> None:
-        self.kind = corpus.name
-        if self.kind == "sh181":
+        self.gold = corpus.gold
+        if self.gold:
             gold = corpus.labels[doc_id]
             self.gold_shingles = set(scoring.shingles(scoring.tokens(gold)))
             self.gold_lines = {tuple(scoring.tokens(line)) for line in gold.splitlines()}
@@ -240,7 +259,7 @@ class _Judge:
         toks = scoring.tokens(removed)
         if not toks:
             return False, False, False
-        if self.kind == "sh181":
+        if self.gold:
             if len(toks) >= scoring.SHINGLE:
                 sh = scoring.shingles(toks)
                 inside = sum(n for s, n in sh.items() if s in self.gold_shingles)
@@ -317,7 +336,11 @@ def _fmt_row(row: dict) -> str:
         notes.append(f"{row['missing_outputs']} outputs missing (scored as empty)")
     if row.get("inputs_modified"):
         notes.append(f"MODIFIED {row['inputs_modified']} input files")
-    return s + ("  " + "; ".join(notes) if notes else "")
+    s += "  " + "; ".join(notes) if notes else ""
+    for n, half in enumerate(row.get("halves", ())):
+        s += (f"\n  half {n} ({half['documents']:>3} docs){'':<11}{half['precision']:>9.3f}"
+              f"{half['recall']:>8.3f}{half['f1']:>8.3f}")
+    return s
 
 
 def _fmt_by_rule(row: dict) -> list[str]:
@@ -459,6 +482,8 @@ def parse_args(argv):
                     help="also run boilerstrip with --max-removed-share SHARE (repeatable; "
                          "1.0 turns the over-cleaning guard off): what the guard costs and saves")
     ap.add_argument("--data", type=Path, default=DATA_DIR, help=argparse.SUPPRESS)
+    ap.add_argument("--shared", type=Path, default=SHARED_DIR,
+                    help="folder of the corpora kept outside the repository (default: %(default)s)")
     return ap.parse_args(argv)
 
 
@@ -477,7 +502,11 @@ def main(argv=None) -> int:
     }
     rows = []
     for name in corpora:
-        corpus = Corpus(name, args.data)
+        root = args.shared if name in SHARED_CORPORA else args.data
+        if not (root / name).is_dir():
+            print(f"[bench] {name}: {root / name} is absent, skipped", file=sys.stderr, flush=True)
+            continue
+        corpus = Corpus(name, root)
         for rendering in renderings:
             inputs = corpus.inputs(rendering)
             print(f"[bench] {name}/{rendering} ...", file=sys.stderr, flush=True)

@@ -15,8 +15,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import baselines, scoring  # noqa: E402
-from bench.quality import snippet_spans  # noqa: E402
+from bench import baselines, scoring, sites  # noqa: E402
+from bench.quality import Corpus, snippet_spans  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
 REFERENCE = ROOT.parent / "shared" / "eval" / "score.py"
@@ -218,3 +218,65 @@ def test_agrees_with_reference_tf_dev(reference, rendering, baseline):
     for key in ("tp", "fp", "fn", "tn"):
         assert ours[key] == ref[key], key
     assert ours["empty"] == ref["empty_predictions"]
+
+
+DRAGNET = ROOT.parent / "shared" / "corpus" / "dragnet-dev"  # AGPLv3: read in place, never copied
+
+
+@pytest.mark.parametrize("rendering,baseline", CASES)
+def test_agrees_with_reference_dragnet_dev(reference, rendering, baseline):
+    """dragnet-dev is scored as sh181 is: the bench's Corpus and the reference agree."""
+    if not DRAGNET.is_dir():
+        pytest.skip(f"no dragnet-dev corpus at {DRAGNET}")
+    corpus = Corpus("dragnet-dev", DRAGNET.parent)
+    clean = baselines.BASELINES[baseline]
+    pred = {k: clean(v) for k, v in corpus.inputs(rendering).items()}
+    ours = corpus.score(pred)
+    ref = reference.score_sh181(corpus.labels, pred, n_bootstrap=0)
+    for key in ("precision", "recall", "f1", "accuracy"):
+        assert round(ours[key], 6) == round(ref[key], 6), key
+
+
+# ------------------------------------------------------------------ split halves by site
+
+def test_site_of_a_url_is_its_host_without_www():
+    assert sites.host_of("https://www.Example.com/a/b?c") == "example.com"
+    assert sites.host_of("http://news.example.org") == "news.example.org"
+    assert sites.host_of("") == ""
+
+
+def test_half_of_a_site_is_stable_and_both_halves_occur():
+    assert sites.half_of("example.com") == sites.half_of("example.com")
+    assert {sites.half_of(f"site{i}.test") for i in range(20)} == {0, 1}
+
+
+def test_pages_sharing_long_lines_form_one_site():
+    menu = ["Home of the Valley Gazette newspaper", "Subscribe to the Valley Gazette today",
+            "Copyright Valley Gazette Media Group"]
+    other = ["Welcome to the Harbour Times weblog", "All rights reserved by Harbour Times",
+             "Harbour Times contact and imprint page"]
+    pages = {"3": "\n".join(menu + ["A story about a bridge opening downtown."]),
+             "1": "\n".join(menu + ["A story about the harvest festival."]),
+             "2": "\n".join(other + ["Notes on sailing in rough weather."]),
+             "4": "\n".join(menu[:2] + ["Only two lines shared with the Gazette pages."])}
+    assert sites.sites_by_shared_lines(pages) == {"1": "1", "3": "1", "2": "2", "4": "4"}
+
+
+def test_halves_never_split_a_site():
+    site_of = {"a": "x.test", "b": "x.test", "c": "y.test", "d": "z.test", "e": "y.test"}
+    first, second = sites.halves(site_of)
+    assert sorted(first + second) == sorted(site_of)
+    for doc_ids in (first, second):
+        for doc_id in doc_ids:
+            mates = {d for d, s in site_of.items() if s == site_of[doc_id]}
+            assert mates <= set(doc_ids)
+
+
+def test_bench_prints_both_halves(tmp_path):
+    cmd = [sys.executable, str(ROOT / "bench" / "quality.py"), "--corpus", "sh181",
+           "--rendering", "extract-readability", "--no-baselines",
+           "--command", f"{sys.executable} {ROOT / 'bench' / 'fake_boilerstrip.py'}"]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    counts = [int(line.split("(")[1].split()[0]) for line in out.splitlines()
+              if line.lstrip().startswith("half ")]
+    assert len(counts) == 2 and sum(counts) == 181 and min(counts) > 0

@@ -57,3 +57,38 @@ def test_headline_byline_and_caption_are_kept():
                           "Councillors met on Monday.\n")
     for gone in ("Advertisement", "Related:", "Comments are closed", "AP Photo"):
         assert gone not in out
+
+
+# ------------------------------------------------------------------ comments to the end
+
+# an article whose sections have one-word subheadings, the first of them "Comment"
+_SUBHEADED = (
+    "How to get a journalist to call you back\n"
+    "Most pitches fail in the first two lines. A reporter reads hundreds of them a day and "
+    "keeps only the ones that offer something useful beyond the product itself.\n"
+    "So start with what you can give, not with what you want.\n"
+    "Here are four things to offer.\n"
+    "Comment\n"
+    "Offer to explain what a piece of news in your field means. Reporters need people who "
+    "can give a quick and informed opinion when a story breaks late in the day.\n"
+    "Briefing\n"
+    "Explain a complicated topic in plain words, with numbers the reporter can check, and "
+    "you become the person they call the next time the topic comes up.\n"
+    "Access\n"
+    "Open doors: an investor, a customer or an engineer who will talk on the record is worth "
+    "more to a reporter than any press release you could send.\n"
+    "Data\n"
+    "Numbers you collect anyway can make a story of their own, if you share them early and "
+    "explain how they were gathered and what they leave out.\n")
+
+
+def test_comment_subheading_above_part_of_the_body_is_no_section_to_end():
+    cleaner = Cleaner(select=["en.comments.section-to-end"])
+    assert cleaner.clean(_SUBHEADED).text == _SUBHEADED
+
+
+def test_comments_below_a_subheaded_article_still_go():
+    thread = ("12 comments\nGreat advice, thanks for writing this.\n"
+              "I tried the briefing idea last week and a reporter called me back.\n")
+    cleaner = Cleaner(select=["en.comments.section-to-end"])
+    assert cleaner.clean(_SUBHEADED + thread).text == _SUBHEADED

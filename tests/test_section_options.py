@@ -125,3 +125,16 @@ def test_invalid_stop_at_headers_is_a_config_error(tmp_path):
     path.write_text(RULES.format(extra="      stop_at_headers: sometimes\n"), encoding="utf-8")
     with pytest.raises(RuleError, match=r"r\.yml:\d+: t\.section\.tags: section\.stop_at_headers"):
         boilerstrip.load_rules(path, cache=False)
+
+
+def test_subheaded_counts_dense_subheadings_only():
+    from boilerstrip.engine.context import subheaded
+
+    para = "word " * 25
+    article = ["Briefing", para, "Access", para, "Data", para]
+    assert subheaded(article, 20) == 3
+    # names above long comments, far apart: a thread, not an article's sections
+    thread = ["Jane Doe", para] + [para] * 10 + ["Tom Smith", para]
+    assert subheaded(thread, 20) == 0
+    # dates, salutations and URLs are no subheadings
+    assert subheaded(["March 3, 2012", para, "Hi Jane,", para, "http://x.example", para], 20) == 0

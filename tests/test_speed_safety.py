@@ -696,7 +696,7 @@ def test_first_characters_of_patterns():
     assert first_chars(r"(a)?\1b") is None  # a back-reference: not modelled
 
 
-_FULL_RULES = [r for r in load_rules(engine.bundled_rules_dir())
+_FULL_RULES = [r for r in load_rules(boilerstrip.bundled_rules_dir())
                if r.patterns and r.match == "full"]
 
 
@@ -918,14 +918,18 @@ def _shares_by_splitting(cleaner, texts):
     """The status and removed share of each text, the share from a split
     of the whole text before and after (the engine sums its lines' counts)."""
     from boilerstrip.document import word_count
+    from boilerstrip.rules.kinds import KIND_BY_NAME
 
+    # the guard does not count what a comment thread removes (rules/kinds.py)
+    spared = {r.id for r in cleaner.rules if KIND_BY_NAME[r.kind].guard_spares}
     out = []
     for text, r in zip(texts, map(cleaner.clean, texts)):
         body = text[1:] if text.startswith("\ufeff") else text
         after = boilerstrip.apply_changes(text, r.changes)
         after = after[1:] if after.startswith("\ufeff") else after
         words_in, words_out = word_count(body), word_count(after)
-        share = max(0.0, (words_in - words_out) / words_in) if r.changes and words_in else 0.0
+        words_in -= sum(word_count(c.text) for c in r.changes if c.rule in spared)
+        share = max(0.0, (words_in - words_out) / words_in) if r.changes and words_in > 0 else 0.0
         out.append((r.status, share))
     return out
 

@@ -24,7 +24,7 @@ from ..options import DEFAULT_TIMEOUT, Options
 from ..result import Change, Result
 from ..rules.loader import (Rule, bundled_rule_set, check_unique, load_rule_set,
                             selector_matches)
-from ..rules.kinds import KINDS
+from ..rules.kinds import KIND_BY_NAME, KINDS
 from .candidates import CandidateProvider, default_candidates
 from .context import CompiledRule, Context
 from .index import LiteralIndex
@@ -95,6 +95,7 @@ class Cleaner:
         check_unique(loaded)
         self.all_rules: tuple[Rule, ...] = tuple(sorted(loaded, key=Rule.sort_key))
         self.rules: tuple[Rule, ...] = tuple(r for r in self.all_rules if self._active(r))
+        self._spared = frozenset(r.id for r in self.rules if KIND_BY_NAME[r.kind].guard_spares)
         self._stages = self._build_stages()
         self._index = _literal_index(self._stages)
 
@@ -161,7 +162,10 @@ class Cleaner:
             words_in = ctx.original_words
             if words_in is None:
                 words_in = word_count(body)
-            if words_in:
+            # a comment thread is found below the article body (it keeps the body
+            # above itself): what the guard protects is the text outside it
+            words_in -= sum(word_count(c.text) for c in changes if c.rule in self._spared)
+            if words_in > 0:
                 share = max(0.0, (words_in - words_out) / words_in)
         if changes and share > self.max_removed_share and not self.allow_large_removals:
             return Result(text, text, tuple(changes), "guarded", tuple(ctx.skipped),

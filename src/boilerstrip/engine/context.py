@@ -24,6 +24,25 @@ def is_prose(content: str, min_words: int) -> bool:
     return content.endswith(_TERMINAL) and word_count(content) >= min_words
 
 
+def is_subheading(line: str, max_words: int = 6) -> bool:
+    """A short capitalised line of words: no digits (dates, scores), no URL, no
+    closing punctuation and no comma (a "Hi Jane," salutation)."""
+    return (0 < word_count(line) <= max_words and line[0].isupper()
+            and not line.endswith(_TERMINAL + (",",)) and "://" not in line
+            and not any(ch.isdigit() for ch in line))
+
+
+def subheaded(contents: Sequence[str], prose_min_words: int) -> int:
+    """How many subheadings the non-blank lines CONTENTS hold, each directly followed
+    by a paragraph of PROSE_MIN_WORDS words or more (its end may be wrapped onto
+    the next line); 0 unless they make at least a quarter of the lines down to the
+    last of them (an article's sections alternate heading and paragraphs, the
+    name lines of a thread are sparser)."""
+    at = [k for k, (a, b) in enumerate(zip(contents, contents[1:]))
+          if is_subheading(a) and word_count(b) >= prose_min_words]
+    return len(at) if at and len(at) * 4 >= at[-1] + 2 else 0
+
+
 class CompiledRule:
     """A rule with its compiled patterns, its attribution and its word ceiling
     (the ``index.WORD_BUCKETS`` ceiling of its ``max_words``)."""

@@ -24,6 +24,19 @@ def _stage_page_region(configs: Sequence, ctx: Context) -> list[Deletion]:
     return page_region(configs, ctx.draft)
 
 
+def _compile_comment_thread(rule: Rule, timeout: float) -> Rule:
+    from .threads import check_rule
+
+    check_rule(rule)  # its params, now rather than in the middle of a clean() call
+    return rule
+
+
+def _stage_comment_thread(rules: Sequence[Rule], ctx: Context) -> list[Deletion]:
+    from .threads import comment_thread
+
+    return comment_thread(rules, ctx.draft)
+
+
 @dataclass(frozen=True)
 class KindRun:
     """How rules of one kind run: COMPILE(rule, timeout) gives what STAGE(items,
@@ -38,6 +51,7 @@ class KindRun:
 RUNS: dict[str, KindRun] = {
     "normalisation": KindRun(CompiledRule, stages.stage_normalisation, first_pass_only=True),
     "page-region": KindRun(_compile_page_region, _stage_page_region),
+    "comment-thread": KindRun(_compile_comment_thread, _stage_comment_thread),
     "section": KindRun(CompiledRule, stages.stage_section),
     "block": KindRun(CompiledRule, stages.stage_block),
     "line": KindRun(CompiledRule, stages.stage_line),

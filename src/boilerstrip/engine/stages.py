@@ -19,7 +19,8 @@ from typing import Sequence
 from ..document import Attribution, Line, paragraphs
 from ..rules.patterns import TimedOut
 from .candidates import CONTENT, WHOLE
-from .context import CompiledRule, Context, Deletion, Positions, conditions_hold, is_prose
+from .context import (CompiledRule, Context, Deletion, Positions, conditions_hold, is_prose,
+                      subheaded)
 
 _POSITION_NEEDS: dict[tuple, tuple[int, int, tuple[int, ...]]] = {}
 
@@ -325,6 +326,10 @@ def _section_below(cr: CompiledRule, lines: Sequence[Line], words: Sequence[int]
         last = j
     if count < spec.min_lines or (spec.require_end and not reached_end):
         return None
+    if spec.max_subheadings is not None and subheaded(
+            [x.content for x in lines[h + 1:last + 1] if x.content],
+            spec.prose_min_words) > spec.max_subheadings:
+        return None  # the header sits above part of the article body
     first = h if spec.include_header else h + 1
     if first > last:
         return None

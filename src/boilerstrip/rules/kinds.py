@@ -29,6 +29,8 @@ class Kind:
     acts_on: str
     keys: frozenset[str]
     params_checked: str = ""  # where a kind with params has them checked
+    #: the over-cleaning guard does not count what rules of this kind remove
+    guard_spares: bool = False
 
     @property
     def has_patterns(self) -> bool:
@@ -41,6 +43,9 @@ KIND_TABLE: tuple[Kind, ...] = (
          params_checked="on load (ftfy's options)"),
     Kind("page-region", "page profile: find the article's region in a full web page",
          frozenset({"params"}), params_checked="when a Cleaner is built"),
+    # a thread keeps the article body above itself, so the guard counts the rest
+    Kind("comment-thread", "a run of reader comment records at the end, found by shape",
+         frozenset({"params"}), params_checked="when a Cleaner is built", guard_spares=True),
     Kind("section", "a header line and the list-like lines below it",
          PATTERN_KEYS | {"match", "when", "section"}),
     Kind("block", "a whole blank-line-separated paragraph", PATTERN_KEYS | {"match", "when"}),
@@ -55,6 +60,8 @@ KIND_TABLE: tuple[Kind, ...] = (
 
 #: Kind names in stage order.
 KINDS: tuple[str, ...] = tuple(k.name for k in KIND_TABLE)
+#: Kind name -> its entry of the table.
+KIND_BY_NAME: dict[str, Kind] = {k.name: k for k in KIND_TABLE}
 #: Kind name -> the keys its rules may have beyond ``COMMON_KEYS``.
 KIND_KEYS: dict[str, frozenset[str]] = {k.name: k.keys for k in KIND_TABLE}
 

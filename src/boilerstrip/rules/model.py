@@ -52,6 +52,10 @@ class SectionSpec:
     # a line that heads another section rule's region ends this one (a tag
     # list must not swallow the header of the related list below it)
     stop_at_headers: bool = False
+    # a region holding more subheadings than this (a short unpunctuated line, then
+    # a prose paragraph) is the rest of the article, not a section: its header was
+    # one of the article's own subheadings ("Comment" above "Briefing", "Access"...)
+    max_subheadings: int | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,368 @@
+"""The ``comment-thread`` rule kind: reader comment threads found by their shape.
+
+Extractors (trafilatura by default) keep the reader comments under an article,
+mostly without a header. What gives a thread away is not its wording but its
+rhythm: a *record* of short marker lines (a name, a date or "3 hours ago",
+"Name says:", "Posted by: Name | date", "Reply", "Report", a score), then the
+comment's body, and the same again and again down to the end of the text.
+
+The detector, in small pure steps:
+
+1. :func:`line_marks` labels each non-blank line with the marker kinds its
+   patterns match (``header``, ``byline``, ``says``, ``date``, ``reply``,
+   ``score``) or, for a short line without sentence punctuation, ``name``.
+2. :func:`clusters` groups the marked lines that follow each other into the
+   marker blocks of records; body lines separate them.
+3. :func:`find_thread` walks back from the end over clusters no further apart
+   than a comment's body (``max_gap_lines``) and counts the *records*: clusters
+   with evidence of their own (a ``byline``/``says``/``reply`` line, or a date
+   with a name or a score beside it). A run of at least ``min_records``
+   records that reaches the end of the text is a thread.
+4. The removal starts at the first record (its name line included, and a
+   comment-count header just above), never where fewer than
+   ``min_words_above`` words of article would stay above it.
+
+Every word list and threshold is a param of the rule (``rules/core/comment-thread.yml``),
+per language; the removal's detail gives the evidence, e.g.
+"thread of 7 records: name/date/reply".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import regex
+
+from ..document import Attribution, Draft, Line
+from ..rules.loader import Rule
+from .context import Deletion
+
+
+#: Marker kinds a vocabulary may give, in the order a line is tested against them.
+MARK_KINDS = ("header", "byline", "says", "stamp", "date", "reply", "score")
+#: Marker kinds that make a record on their own: they name a commenter, act on a
+#: comment, or time-stamp it to the minute (an article's dates carry no time).
+STRONG_KINDS = frozenset({"byline", "says", "stamp", "reply"})
+#: Time limit of one marker-pattern call, in seconds (as every rule pattern).
+PATTERN_TIMEOUT = 0.5
+_SENTENCE_END = tuple(".!?…;\"'”’»")
+
+#: Every param a comment-thread rule accepts: (type, default).
+PARAMS: dict[str, tuple[type, Any]] = {
+    "min_records": (int, 3),        # records a run needs to be a thread
+    "max_gap_lines": (int, 12),     # non-blank lines a comment body may take between two records
+    "max_tail_lines": (int, 12),    # ... and after the last record, down to the end of the text
+    "marker_max_words": (int, 14),  # a longer line is body, whatever it contains
+    "name_max_words": (int, 4),     # a name line: at most this many words ...
+    "name_max_chars": (int, 40),    # ... and characters, no sentence punctuation
+    "min_words_above": (int, 60),   # article words that must stay above the thread
+    "header_lookback": (int, 2),    # lines above the first record searched for a count header
+    "min_headed_lines": (int, 0),   # a count header with this many lines below ends the text
+                                    # with a thread even without record markers (0: off)
+    "max_headed_lines": (int, 400), # ... and at most this many
+    "min_words_above_header": (int, 100),  # article words above such a header
+    "languages": (dict, None),      # language -> {marker kind -> [patterns]}
+}
+
+
+@dataclass(frozen=True)
+class ThreadConfig:
+    """A comment-thread rule's params, checked, with one compiled pattern per marker kind."""
+
+    min_records: int
+    max_gap_lines: int
+    max_tail_lines: int
+    marker_max_words: int
+    name_max_words: int
+    name_max_chars: int
+    min_words_above: int
+    header_lookback: int
+    min_headed_lines: int
+    max_headed_lines: int
+    min_words_above_header: int
+    markers: tuple[tuple[str, Any], ...]  # (kind, compiled alternation) in MARK_KINDS order
+    any_marker: Any = None  # every pattern in one alternation: most lines match none
+
+
+def _fail(rule: Rule, message: str):
+    return rule.error(f"comment-thread {message}")
+
+
+def _compile_kind(rule: Rule, kind: str, patterns: Sequence[str]):
+    """One case-insensitive alternation of every language's patterns for KIND."""
+    for p in patterns:
+        try:
+            regex.compile(p, regex.IGNORECASE | regex.V0)
+        except regex.error as exc:
+            raise _fail(rule, f"{kind} pattern {p!r} is invalid: {exc}") from None
+    return regex.compile("|".join(f"(?:{p})" for p in patterns), regex.IGNORECASE | regex.V0)
+
+
+def thread_config(rule: Rule) -> ThreadConfig:
+    """Check RULE's params and compile them (raises the rule's RuleError)."""
+    raw = rule.param_dict
+    unknown = sorted(set(raw) - set(PARAMS))
+    if unknown:
+        raise _fail(rule, f"unknown param(s): {', '.join(unknown)} (known: {', '.join(PARAMS)})")
+    values: dict[str, Any] = {}
+    for name, (typ, default) in PARAMS.items():
+        value = raw.get(name, default)
+        if typ is int and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            raise _fail(rule, f"param {name!r} must be a non-negative integer, not {value!r}")
+        values[name] = value
+    languages = values.pop("languages")
+    if not isinstance(languages, dict) or not languages:
+        raise _fail(rule, "param 'languages' must map language codes to marker vocabularies")
+    by_kind: dict[str, list[str]] = {k: [] for k in MARK_KINDS}
+    for lang, vocab in languages.items():
+        if not isinstance(vocab, dict):
+            raise _fail(rule, f"vocabulary of {lang!r} must map marker kinds to pattern lists")
+        for kind, patterns in vocab.items():
+            if kind not in by_kind:
+                raise _fail(rule, f"unknown marker kind {kind!r} in {lang!r} "
+                                  f"(one of: {', '.join(MARK_KINDS)})")
+            if isinstance(patterns, str):
+                patterns = (patterns,)
+            if not isinstance(patterns, tuple) or not all(isinstance(p, str) and p
+                                                          for p in patterns):
+                raise _fail(rule, f"{lang}.{kind} must be a list of patterns")
+            by_kind[kind].extend(patterns)
+    markers = tuple((k, _compile_kind(rule, k, ps)) for k, ps in by_kind.items() if ps)
+    every = [p for ps in by_kind.values() for p in ps]
+    any_marker = _compile_kind(rule, "marker", every) if every else None
+    return ThreadConfig(markers=markers, any_marker=any_marker, **values)
+
+
+_CONFIGS: dict[int, tuple[Rule, ThreadConfig, dict[str, frozenset[str]]]] = {}
+
+
+def _config(rule: Rule) -> tuple[ThreadConfig, dict[str, frozenset[str]]]:
+    """RULE's config, compiled once per rule object, and its memo of line marks."""
+    hit = _CONFIGS.get(id(rule))
+    if hit is None or hit[0] is not rule:
+        hit = _CONFIGS[id(rule)] = (rule, thread_config(rule), {})
+    return hit[1], hit[2]
+
+
+# ------------------------------------------------------------------ the pure steps
+
+def _matches(rx, text: str) -> bool:
+    """Whether RX matches the whole of TEXT (a timeout counts as no match)."""
+    try:
+        return rx.fullmatch(text, timeout=PATTERN_TIMEOUT) is not None
+    except TimeoutError:
+        return False
+
+
+def is_name_line(text: str, cfg: ThreadConfig) -> bool:
+    """A commenter's name: a few words, short, no sentence punctuation, no URL."""
+    words = text.split()
+    initial = len(words) > 1 and len(words[-1]) == 2 and words[-1][0].isalpha() \
+        and words[-1][1] == "."  # "Tom K." ends with a dot, not a sentence
+    return (0 < len(words) <= cfg.name_max_words and len(text) <= cfg.name_max_chars
+            and (initial or not text.endswith(_SENTENCE_END)) and "://" not in text
+            and any(ch.isalpha() for ch in text))
+
+
+def line_marks(text: str, cfg: ThreadConfig) -> frozenset[str]:
+    """The marker kinds of one stripped non-blank line (``name`` only when no other fits)."""
+    if len(text.split()) > cfg.marker_max_words:
+        return frozenset()
+    kinds = frozenset(kind for kind, rx in cfg.markers if _matches(rx, text)) \
+        if cfg.any_marker is not None and _matches(cfg.any_marker, text) else frozenset()
+    if not kinds and is_name_line(text, cfg):
+        return frozenset({"name"})
+    return kinds
+
+
+_NONE: frozenset[str] = frozenset()
+_MEMO_SIZE = 100_000  # lines whose marks a cleaner keeps
+
+
+def tail_marks(contents: Sequence[str], cfg: ThreadConfig,
+               memo: dict[str, frozenset[str]] | None = None) -> list[frozenset[str]]:
+    """:func:`line_marks` of the non-blank lines CONTENTS, computed from the end up
+    only as far as a thread can reach: above a stretch of more than
+    ``max_gap_lines`` unmarked lines (plus the header lookback) no record can
+    join the run, so higher up
+    only count headers are looked for (within ``max_headed_lines`` of the end)
+    and the rest stays unmarked. The result is what marking every line would give
+    for :func:`find_thread` and :func:`find_headed_thread`. MEMO, when given,
+    keeps each line's marks across calls (a line is marked once per cleaner,
+    not once per pass and document)."""
+    n = len(contents)
+    marks = [_NONE] * n
+    header = dict(cfg.markers).get("header")
+    quiet, full = 0, True
+    for i in range(n - 1, -1, -1):
+        from_end = n - 1 - i
+        if full:
+            text = contents[i]
+            got = memo.get(text) if memo is not None else None
+            if got is None:
+                got = line_marks(text, cfg)
+                if memo is not None:
+                    if len(memo) >= _MEMO_SIZE:
+                        memo.clear()
+                    memo[text] = got
+            marks[i] = got
+            quiet = 0 if marks[i] else quiet + 1  # names too: they glue marker blocks
+            full = quiet <= cfg.max_gap_lines + cfg.header_lookback + 1 or from_end <= cfg.max_tail_lines
+        elif from_end > cfg.max_headed_lines + 1 or header is None:
+            break
+        elif len(contents[i].split()) <= cfg.marker_max_words and _matches(header, contents[i]):
+            marks[i] = frozenset({"header"})
+    return marks
+
+
+def clusters(marks: Sequence[frozenset[str]]) -> list[tuple[int, int, frozenset[str]]]:
+    """Runs of consecutive marked lines as (first, last, kinds), positions in MARKS.
+
+    A run of ``name`` lines alone is no cluster (it is a short body line or a
+    heading): a cluster needs a marker kind other than ``name``.
+    """
+    out = []
+    i, n = 0, len(marks)
+    while i < n:
+        if not marks[i]:
+            i += 1
+            continue
+        j = i
+        kinds: set[str] = set()
+        while j < n and marks[j]:
+            kinds |= marks[j]
+            j += 1
+        if kinds - {"name"}:
+            out.append((i, j - 1, frozenset(kinds)))
+        i = j
+    return out
+
+
+def is_record(kinds: frozenset[str]) -> bool:
+    """A marker block that stands for one comment record: it names a commenter
+    or acts on a comment, or dates it next to a name or a score."""
+    return bool(kinds & STRONG_KINDS) or ("date" in kinds and bool(kinds & {"name", "score"}))
+
+
+def record_count(blocks: Sequence[frozenset[str]]) -> int:
+    """How many comments the marker blocks of a run stand for.
+
+    A comment's markers can sit above its body (name, date) and below it
+    ("Reply"), so one comment may give two blocks: count, among the blocks that
+    are records, those holding the most frequent marker kind.
+    """
+    records = [kinds for kinds in blocks if is_record(kinds)]
+    return max((sum(kind in kinds for kinds in records) for kind in MARK_KINDS if kind != "header"),
+               default=0)
+
+
+@dataclass(frozen=True)
+class Thread:
+    """A thread found among the non-blank lines: where its removal starts
+    (position in the non-blank lines) and the evidence."""
+
+    start: int
+    records: int
+    kinds: tuple[str, ...]
+
+    def detail(self) -> str:
+        if self.kinds == ("header",):
+            return f"thread of {self.records} comments under a count header"
+        shown = [("date+time" if k == "stamp" else k) for k in self.kinds
+                 if not (k == "date" and "stamp" in self.kinds)]
+        return f"thread of {self.records} records: {'/'.join(shown)}"
+
+
+_KIND_ORDER = ("header", "name", "byline", "says", "stamp", "date", "score", "reply")
+
+
+def find_thread(marks: Sequence[frozenset[str]], words: Sequence[int],
+                cfg: ThreadConfig) -> Thread | None:
+    """The comment thread that ends the text, if any.
+
+    MARKS and WORDS describe the non-blank lines (marker kinds, word counts).
+    """
+    n = len(marks)
+    blocks = [c for c in clusters(marks) if c[2] - {"header"}]
+    if not blocks or n - 1 - blocks[-1][1] > cfg.max_tail_lines:
+        return None
+    run = [blocks[-1]]
+    for block in reversed(blocks[:-1]):
+        if run[0][0] - block[1] - 1 > cfg.max_gap_lines:
+            break
+        run.insert(0, block)
+    while run and not is_record(run[0][2]):  # the thread starts at its first record
+        run.pop(0)
+    records = record_count([kinds for _a, _b, kinds in run])
+    if records < max(cfg.min_records, 1):
+        return None
+    start = run[0][0]
+    if start > 0 and marks[start - 1] == frozenset({"name"}) and "name" not in run[0][2]:
+        start -= 1  # "Jane Doe" on its own line above "March 3, 2012 at 9:14 pm"
+    for k in range(start - 1, max(-1, start - 1 - cfg.header_lookback), -1):
+        if "header" in marks[k]:  # "12 comments" just above the first record
+            start = k
+            break
+    else:
+        # "Posted by Jane on May 2 | Permalink", then "Comments": the first
+        # marker block began with the post's own footer, the thread at the header
+        start = next((k for k in range(run[0][0] + 1, run[0][1] + 1) if "header" in marks[k]),
+                     start)
+    if sum(words[:start]) < cfg.min_words_above:
+        return None  # never above the article body
+    kinds = set().union(*(kinds for _a, _b, kinds in run)) | set(marks[start])
+    return Thread(start, records, tuple(k for k in _KIND_ORDER if k in kinds))
+
+
+def find_headed_thread(marks: Sequence[frozenset[str]], contents: Sequence[str],
+                       words: Sequence[int], cfg: ThreadConfig) -> Thread | None:
+    """A thread under a comment-count header ("29 Comments", "{ 87 comments… }"),
+    whose records may be bodies alone: the last header line that gives a count
+    of at least one, with ``min_headed_lines`` lines or more below it, at most
+    ``max_headed_lines``, and ``min_words_above_header`` words of article above it."""
+    if not cfg.min_headed_lines:
+        return None
+    n = len(marks)
+    for k in range(n - cfg.min_headed_lines - 1, -1, -1):
+        if n - 1 - k > cfg.max_headed_lines:
+            break
+        if "header" in marks[k] and _count(contents[k]) >= 1:
+            if sum(words[:k]) < cfg.min_words_above_header:
+                return None
+            return Thread(k, _count(contents[k]), ("header",))
+    return None
+
+
+def _count(text: str) -> int:
+    """The first number written in digits in TEXT (0 when there is none)."""
+    digits = regex.search(r"\d+", text)
+    return int(digits.group()) if digits else 0
+
+
+# ------------------------------------------------------------------ the kind
+
+def comment_thread(rules: Sequence[Rule], draft: Draft) -> list[Deletion]:
+    """Deletions of the comment thread at the end of DRAFT (the first rule that finds one)."""
+    lines: list[Line] = [ln for ln in draft.lines if ln.content]
+    if not lines:
+        return []
+    for rule in rules:
+        cfg, memo = _config(rule)
+        marks = tail_marks([ln.content for ln in lines], cfg, memo)
+        words = [len(ln.content.split()) for ln in lines]
+        found = [t for t in (find_thread(marks, words, cfg),
+                             find_headed_thread(marks, [ln.content for ln in lines], words, cfg))
+                 if t is not None]
+        if found:
+            thread = min(found, key=lambda t: t.start)
+            first = lines[thread.start]
+            end = draft.lines[-1].next
+            return [(first.start, min(end, len(draft.text)),
+                     Attribution(rule.id, rule.category, thread.detail()))]
+    return []
+
+
+def check_rule(rule: Rule) -> None:
+    """Check a comment-thread rule's params (raises the rule's RuleError)."""
+    _config(rule)

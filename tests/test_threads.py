@@ -1,0 +1,188 @@
+"""The comment-thread kind (src/boilerstrip/engine/threads.py): its pure steps,
+its params' checks, and the bundled rule end to end."""
+
+from __future__ import annotations
+
+import pytest
+
+import boilerstrip
+from boilerstrip.engine import threads
+from boilerstrip.errors import RuleError
+from boilerstrip.rules.loader import parse_rule_text
+
+BUNDLED = next(r for r in boilerstrip.load_rules(boilerstrip.bundled_rules_dir())
+               if r.id == "core.comments.thread")
+CFG = threads.thread_config(BUNDLED)
+
+ARTICLE = ("The harbour office will move to the old customs house in May. The building has "
+           "stood empty for ten years, and the city spent two years restoring its roof, its "
+           "windows and the clock above the door. Fishermen welcomed the move, since the new "
+           "office sits right by the quay where they land their catch every morning. The old office "
+           "will become a small museum.\n")
+
+
+def _record(name: str, date: str, body: str) -> str:
+    return f"{name}\n{date}\n{body}\nReply\n"
+
+
+THREAD = (_record("Ines", "May 2, 2012 at 7:15 am", "Good to see the old house used again.")
+          + _record("Bert O.", "2 hours ago", "Where will the fish market go?")
+          + _record("Kim", "May 2, 2012 at 9:40 pm", "The clock works again!"))
+
+
+def _marks(text: str):
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    return [threads.line_marks(ln, CFG) for ln in lines], [len(ln.split()) for ln in lines]
+
+
+# ------------------------------------------------------------------ pure steps
+
+@pytest.mark.parametrize("line,kinds", [
+    ("3 hours ago", {"date"}),
+    ("March 3, 2012 at 9:14 pm", {"stamp", "date"}),
+    ("March 3, 2012", {"date"}),
+    ("Reply", {"reply"}),
+    ("Reply | Report | Permalink", {"reply"}),
+    ("Jane Doe says:", {"says"}),
+    ("Posted by: Jane Doe | March 3, 2012 at 9:14 PM", {"byline"}),
+    ("12 Comments", {"header"}),
+    ("+4 points", {"score"}),
+    ("vor 3 Stunden", {"date"}),
+    ("il y a 2 jours", {"date"}),
+    ("Jane Doe", {"name"}),
+    ("Tom K.", {"name"}),
+    ("The clock works again!", set()),
+    ("The council approved the budget on Monday after a long debate about the harbour and the roads.", set()),
+])
+def test_line_marks(line, kinds):
+    assert threads.line_marks(line, CFG) == kinds
+
+
+def test_clusters_group_marker_lines_and_skip_lone_names():
+    marks = [frozenset({"name"}), frozenset({"date"}), frozenset(), frozenset({"name"}),
+             frozenset(), frozenset({"reply"})]
+    assert threads.clusters(marks) == [(0, 1, frozenset({"name", "date"})),
+                                       (5, 5, frozenset({"reply"}))]
+
+
+@pytest.mark.parametrize("kinds,record", [
+    ({"date"}, False), ({"name"}, False), ({"date", "name"}, True), ({"reply"}, True),
+    ({"says"}, True), ({"date", "score"}, True), ({"header"}, False), ({"stamp"}, True),
+])
+def test_is_record(kinds, record):
+    assert threads.is_record(frozenset(kinds)) is record
+
+
+def test_thread_starts_at_the_first_record_and_gives_its_evidence():
+    marks, words = _marks(ARTICLE + THREAD)
+    thread = threads.find_thread(marks, words, CFG)
+    assert thread is not None and thread.start == 1
+    assert thread.detail() == "thread of 3 records: name/date+time/reply"
+
+
+def test_count_header_just_above_goes_with_the_thread():
+    marks, words = _marks(ARTICLE + "3 comments\n" + THREAD)
+    assert threads.find_thread(marks, words, CFG).start == 1
+
+
+def test_a_thread_must_reach_the_end():
+    tail = "".join(f"A closing paragraph of the article, number {i}, about the harbour.\n"
+                   for i in range(CFG.max_tail_lines + 1))
+    marks, words = _marks(ARTICLE + THREAD + tail)
+    assert threads.find_thread(marks, words, CFG) is None
+
+
+def test_records_too_far_apart_are_no_thread():
+    body = "".join(f"Line {i} of a long comment that goes on.\n" for i in range(CFG.max_gap_lines + 1))
+    text = (ARTICLE + _record("Ines", "May 2, 2012", "Hello.") + body
+            + _record("Kim", "May 3, 2012", "Hi.") + _record("Bo", "May 4, 2012", "Hey."))
+    marks, words = _marks(text)
+    assert threads.find_thread(marks, words, CFG) is None  # two records after the gap
+
+
+def test_never_above_the_article_body():
+    marks, words = _marks("A short intro line.\n" + THREAD)
+    assert threads.find_thread(marks, words, CFG) is None
+
+
+# ------------------------------------------------------------------ the rule
+
+def test_cleaner_removes_the_thread_and_reports_the_evidence():
+    res = boilerstrip.clean(ARTICLE + THREAD)
+    assert res.text == ARTICLE
+    (change,) = [c for c in res.changes if c.rule == "core.comments.thread"]
+    assert change.category == "comments" and change.detail == "thread of 3 records: name/date+time/reply"
+
+
+def test_comments_can_be_ignored():
+    assert boilerstrip.clean(ARTICLE + THREAD, ignore=["comments"]).text == ARTICLE + THREAD
+
+
+def _rule_file(params: str) -> str:
+    return ("rules:\n  - id: t.thread\n    kind: comment-thread\n    category: comments\n"
+            "    order: 200\n    description: test\n    params:\n" + params +
+            "    examples:\n      remove: [a, b]\n      keep: [c, d]\n")
+
+
+@pytest.mark.parametrize("params,message", [
+    ("      min_records: -1\n      languages: {en: {reply: [reply]}}\n", "non-negative"),
+    ("      languages: {en: {shout: [x]}}\n", "unknown marker kind"),
+    ("      languages: {en: {reply: ['(']}}\n", "invalid"),
+    ("      min_record: 3\n      languages: {en: {reply: [reply]}}\n", "unknown param"),
+    ("      min_records: 3\n", "languages"),
+])
+def test_bad_params_are_one_line_rule_errors(params, message):
+    (rule,) = parse_rule_text(_rule_file(params), "t.yml")
+    with pytest.raises(RuleError, match=message):
+        threads.thread_config(rule)
+
+
+def test_a_comment_with_markers_above_and_below_counts_once():
+    blocks = [frozenset({"name", "date"}), frozenset({"reply", "name", "date"}), frozenset({"reply"})]
+    assert threads.record_count(blocks) == 2
+    assert threads.record_count([frozenset({"date"})] * 5) == 0  # a dated diary
+
+
+def test_the_guard_counts_the_words_outside_a_thread():
+    # a long thread under a short article: more than 80% of the words go, but they
+    # are all the thread's; the article is what the guard protects
+    long_thread = THREAD * 8
+    res = boilerstrip.clean(ARTICLE + long_thread)
+    assert res.status == "cleaned" and res.text == ARTICLE
+    assert res.removed_share == 0.0
+
+
+def test_a_count_header_heads_a_thread_of_bodies_alone():
+    bodies = "Lovely post.\nI tried this last year and it worked well for us.\nThanks!\n"
+    long_article = ARTICLE + ARTICLE.replace("harbour", "river")
+    res = boilerstrip.clean(long_article + "14 Comments\n" + bodies, select=["core.comments.thread"])
+    assert res.text == long_article
+    assert res.changes[0].detail == "thread of 14 comments under a count header"
+    # the same header above too little article (a byline's counter) cuts nothing
+    short = "Harbour office moves\nBy Jane Doe\n14 Comments\n" + bodies
+    assert boilerstrip.clean(short, select=["core.comments.thread"]).text == short
+
+
+def test_the_posts_own_footer_above_the_comments_header_stays():
+    footer = "Posted by Jane on May 2, 2012 at 8:00 am | Permalink\nComments\n"
+    res = boilerstrip.clean(ARTICLE + footer + THREAD, select=["core.comments.thread"])
+    assert res.text == ARTICLE + "Posted by Jane on May 2, 2012 at 8:00 am | Permalink\n"
+
+
+def test_tail_marks_find_what_marking_every_line_finds():
+    """The lazy scan from the end gives the same threads as marking every line
+    (random texts of article lines, names, dates, replies, headers and bodies)."""
+    import random
+
+    pool = ["A long article sentence that goes on about the harbour and the boats there.",
+            "Jane Doe", "March 3, 2012 at 9:14 pm", "March 3, 2012", "Reply", "12 Comments",
+            "Nice.", "Tom says:", "Posted by: Ann | May 2, 2012", "I agree with this."]
+    rng = random.Random(17)
+    for _ in range(300):
+        lines = [rng.choice(pool) for _ in range(rng.randrange(1, 80))]
+        words = [len(x.split()) for x in lines]
+        full = [threads.line_marks(x, CFG) for x in lines]
+        lazy = threads.tail_marks(lines, CFG)
+        assert threads.find_thread(full, words, CFG) == threads.find_thread(lazy, words, CFG)
+        assert (threads.find_headed_thread(full, lines, words, CFG)
+                == threads.find_headed_thread(lazy, lines, words, CFG))
