@@ -128,6 +128,9 @@ def _rule_file(params: str) -> str:
     ("      min_records: -1\n      languages: {en: {reply: [reply]}}\n", "non-negative"),
     ("      languages: {en: {shout: [x]}}\n", "unknown marker kind"),
     ("      languages: {en: {reply: ['(']}}\n", "invalid"),
+    # bounded before anything is compiled: this one would take gigabytes
+    ("      languages: {en: {reply: ['(?:(?:(?:(?:a{100}){100}){100}){100})']}}\n",
+     "nests counted repeats 4 deep"),
     ("      min_record: 3\n      languages: {en: {reply: [reply]}}\n", "unknown param"),
     ("      min_records: 3\n", "languages"),
 ])
