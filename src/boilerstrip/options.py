@@ -22,8 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from .errors import ConfigError
-
-PROFILES = ("article", "page")
+from .rules.model import PROFILES  # a rule names the profiles it runs in
 
 #: Time limit of one regex call, in seconds: a hostile or unlucky pattern
 #: cannot stall a run, it is skipped for that document and reported.
