@@ -83,19 +83,25 @@ def _header_matches(cr: CompiledRule, ctx: Context, ln: Line, pos: Positions,
             and cr.pat.first_match(content) is not None)
 
 
+def _fresh_lines(rules: Sequence[CompiledRule], ctx: Context):
+    """The positions, word counts and verdict keys of the lines, the stage's
+    verdicts kept from earlier passes, and the FRESH lines: those whose key has
+    no kept verdict. The passes after the first only look at lines that
+    changed, moved into view or are new (see Cleaner.clean)."""
+    pos = Positions(ctx.draft.lines)
+    keys = line_keys(rules, ctx.draft.lines, pos)
+    rejected = ctx.candidates.verdicts(rules)
+    fresh = [i for i, key in keys.items() if key not in rejected]
+    return pos, ctx.words(), keys, rejected, fresh
+
+
 def stage_line(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]:
     """Line rules: each candidate line is taken by the first rule, in order,
     that matches it. Going line by line, a rule that exceeds its time limit is
     skipped for the lines after that one and reported after the stage, in rule
     order, as going rule by rule would."""
     lines = ctx.draft.lines
-    pos = Positions(lines)
-    words = ctx.words()
-    # the passes after the first only look at lines that changed, moved into
-    # view or are new (see Cleaner.clean)
-    keys = line_keys(rules, lines, pos)
-    rejected = ctx.candidates.verdicts(rules)
-    fresh = [i for i, key in keys.items() if key not in rejected]
+    pos, words, keys, rejected, fresh = _fresh_lines(rules, ctx)
     if not fresh:
         return []
     by_line = _by_line(ctx.candidates.for_rules(rules, fresh, CONTENT))
@@ -233,16 +239,12 @@ def stage_section(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]
     it while they look like a list (``section`` options). Rule by rule, in
     order; a line covered by an earlier section heads none."""
     lines = ctx.draft.lines
-    pos = Positions(lines)
-    words = ctx.words()
     # Whether a line heads a section of some rule depends on its content and
     # visible position only, as in the line stage: a line where no rule's
     # header test passed keeps that verdict while its key is unchanged. A line
     # whose header test passed is tried again in every pass (its section
     # depends on the lines below it), and so is a line an earlier section covered.
-    keys = line_keys(rules, lines, pos)
-    rejected = ctx.candidates.verdicts(rules)
-    fresh = [i for i, key in keys.items() if key not in rejected]
+    pos, words, keys, rejected, fresh = _fresh_lines(rules, ctx)
     if not fresh:
         return []
     fresh_set = set(fresh)
