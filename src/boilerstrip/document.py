@@ -129,8 +129,44 @@ def paragraphs(lines: Sequence[Line]) -> list[tuple[int, int]]:
     return out
 
 
+#: Characters handed to one C call by the whole-document helpers below: large
+#: enough that the calls cost nothing next to the work, small enough that their
+#: temporaries stay a few MB (``str.split`` makes an object per word,
+#: ``str.casefold`` a buffer of 12 bytes per character).
+CHUNK_CHARS = 1 << 20
+
+
 def word_count(text: str) -> int:
-    return len(text.split())
+    """Words of TEXT (``len(text.split())``), counted chunk by chunk: a whole
+    document split at once holds a list of every word."""
+    if len(text) <= CHUNK_CHARS:
+        return len(text.split())
+    n = a = 0
+    while a < len(text):
+        b = text.find("\n", a + CHUNK_CHARS)  # a word never spans a line break
+        if b < 0:
+            b = len(text)
+        n += len(text[a:b].split())
+        a = b
+    return n
+
+
+def casefold_all(parts: Sequence[str]) -> list[str]:
+    """Each of PARTS (strings without ``\n``) case-folded, a chunk of parts
+    per C call: folding them one by one costs a Python call each, folding
+    them joined into one text a buffer of 12 bytes per character of it."""
+    out: list[str] = []
+    group: list[str] = []
+    size = 0
+    for part in parts:
+        group.append(part)
+        size += len(part) + 1
+        if size >= CHUNK_CHARS:
+            out.extend("\n".join(group).casefold().split("\n"))
+            group, size = [], 0
+    if group:
+        out.extend("\n".join(group).casefold().split("\n"))
+    return out
 
 
 class Draft:

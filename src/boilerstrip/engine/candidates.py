@@ -27,6 +27,7 @@ from bisect import bisect_right
 from itertools import accumulate
 from typing import Callable, Protocol, Sequence
 
+from ..document import CHUNK_CHARS, casefold_all
 from .context import CompiledRule, Context
 from .index import LiteralIndex
 
@@ -216,8 +217,7 @@ class ScanCandidates:
                 text = draft.text
                 folded = [text[ln.start:ln.end].casefold() for ln in draft.lines]
             else:
-                folded = ("\n".join(ln.content for ln in draft.lines).casefold().split("\n")
-                          if draft.lines else [])
+                folded = casefold_all([ln.content for ln in draft.lines])
                 if ceiling is not None:
                     words = self.ctx.words()
                     folded = [f if words[i] <= ceiling else "" for i, f in enumerate(folded)]
@@ -399,6 +399,21 @@ class IndexedCandidates(ScanCandidates):
             self._scan_tier(self.index.for_lines(t), group)
 
     def _scan_tier(self, index: LiteralIndex, raws: list[str]) -> None:
+        """Record the literals of INDEX each of RAWS holds, scanning them
+        joined a chunk at a time (the folded copy of a whole document, with
+        ``casefold``'s own buffer, would cost many times its size)."""
+        group: list[str] = []
+        size = 0
+        for r in raws:
+            group.append(r)
+            size += len(r) + 1
+            if size >= CHUNK_CHARS:
+                self._scan_chunk(index, group)
+                group, size = [], 0
+        if group:
+            self._scan_chunk(index, group)
+
+    def _scan_chunk(self, index: LiteralIndex, raws: list[str]) -> None:
         folded = "\n".join(raws).casefold()
         parts = folded.split("\n")
         cache = self._line_literals
