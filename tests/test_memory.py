@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import random
 
-from boilerstrip.document import CHUNK_CHARS, casefold_all, word_count
+from boilerstrip.document import CHUNK_CHARS, casefold_all, line_text, split_lines, word_count
+from boilerstrip.engine.candidates import lines_holding, scan_chunks
 
 #: whitespace of every sort str.split() knows, line breaks of every sort included
 _SPACES = [" ", "\n", "\t", "\r\n", "\x1c", "\x85", "\u2028", "\u3000", "\xa0", "  \n\n"]
@@ -40,3 +41,26 @@ def test_casefold_all_in_chunks_is_casefold_each() -> None:
     assert casefold_all(lines) == [x.casefold() for x in lines]
     assert casefold_all([]) == []
     assert casefold_all([""]) == [""]
+
+
+def test_scan_chunks_find_what_one_scan_text_finds() -> None:
+    lines = _text(20_000, 3).casefold().split("\n") + ["", "share this", "", "share"]
+    whole = scan_chunks(lines, chunk_chars=len("\n".join(lines)) + 10)
+    assert len(whole) == 1 and whole[0][1] == "\n".join(lines)
+    for size in (1, 7, 100, 5_000):
+        chunks = scan_chunks(lines, chunk_chars=size)
+        assert len(chunks) > 1
+        assert [x for c in chunks for x in c[1].split("\n")] == lines
+        for lit in ("a", "ss", "share", "σς", "\U0001f600", "zzzz-none"):
+            assert lines_holding(chunks, lit) == lines_holding(whole, lit) == [
+                i for i, x in enumerate(lines) if lit in x]
+    assert scan_chunks([]) == [(0, "", [0])]
+
+
+def test_line_text_is_the_slice() -> None:
+    text = "plain\n  margins  \r\nwith cr\r\n\t\n"
+    for ln in split_lines(text):
+        for end in (ln.end, ln.end - 1 if text[ln.start:ln.end].endswith("\r") else ln.end):
+            assert line_text(text, ln, end) == text[ln.start:end]
+    plain = split_lines(text)[0]
+    assert line_text(text, plain, plain.end) is plain.content  # no copy

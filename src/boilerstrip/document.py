@@ -113,6 +113,15 @@ def lines_after(old: list[Line], old_len: int, spans: Sequence[tuple[int, int]],
     return out
 
 
+def line_text(text: str, ln: Line, end: int) -> str:
+    """``TEXT[LN.start:END]``, the text of line LN up to END (its end, or
+    before its ``\r``): LN's content itself when that is the same string, so
+    that what keeps lines by their text (verdicts, the literal cache) does
+    not keep a second copy of every line. (The content is the line
+    stripped: as long as the span, it is the span.)"""
+    return ln.content if end - ln.start == len(ln.content) else text[ln.start:end]
+
+
 def paragraphs(lines: Sequence[Line]) -> list[tuple[int, int]]:
     """Paragraphs as ``(first_line_index, last_line_index)``: maximal runs of non-blank lines."""
     out: list[tuple[int, int]] = []

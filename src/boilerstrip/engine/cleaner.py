@@ -192,8 +192,8 @@ class Cleaner:
                     continue
                 dels = run.stage(items, ctx)
                 if dels:
+                    ctx.reset()  # first: what it drops need not outlive the old text
                     draft.delete(dels)
-                    ctx.reset()
                     removed = True
             tidy(draft)
             ctx.reset()
