@@ -140,9 +140,9 @@ def paragraphs(lines: Sequence[Line]) -> list[tuple[int, int]]:
 
 #: Characters handed to one C call by the whole-document helpers below: large
 #: enough that the calls cost nothing next to the work, small enough that their
-#: temporaries stay a few MB (``str.split`` makes an object per word,
+#: temporaries stay small (``str.split`` makes an object per word,
 #: ``str.casefold`` a buffer of 12 bytes per character).
-CHUNK_CHARS = 1 << 20
+CHUNK_CHARS = 1 << 16
 
 
 def word_count(text: str) -> int:
