@@ -3,14 +3,17 @@ time, and cleaning one large document peaks at a bounded multiple of it."""
 
 from __future__ import annotations
 
+import gc
 import random
 import tracemalloc
 from pathlib import Path
 
 import pytest
 
-from boilerstrip.document import CHUNK_CHARS, casefold_all, line_text, split_lines, word_count
-from boilerstrip.engine.candidates import lines_holding, scan_chunks
+from boilerstrip.document import (CHUNK_CHARS, Draft, casefold_all, line_text, split_lines,
+                                  word_count)
+from boilerstrip.engine.candidates import ScanCandidates, lines_holding, scan_chunks
+from boilerstrip.engine.context import Context
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -106,3 +109,19 @@ def test_peak_memory_of_one_large_document(full_size: bool, default_cleaner) -> 
         tracemalloc.stop()
     assert result.changes  # a real clean: removals applied, the text rebuilt
     assert peak <= MAX_PEAK_PER_BYTE * size, f"{peak / size:.1f}x the document"
+
+
+def test_a_document_state_goes_when_clean_returns(default_cleaner) -> None:
+    """No reference cycle keeps a document's lines and caches until the next
+    full collection (which may come after the next large document)."""
+    text = _large_document(300_000)
+    default_cleaner.clean(text)
+    gc.collect()
+    gc.disable()
+    try:
+        result = default_cleaner.clean(text)
+        alive = [type(o).__name__ for o in gc.get_objects()
+                 if isinstance(o, (Context, Draft, ScanCandidates))]
+    finally:
+        gc.enable()
+    assert result.changes and alive == []
