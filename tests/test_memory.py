@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import gc
 import random
+import sys
 import tracemalloc
 from pathlib import Path
 
 import pytest
 
-from boilerstrip.document import (CHUNK_CHARS, Draft, casefold_all, line_text, split_lines,
-                                  word_count)
+from boilerstrip.document import (CHUNK_CHARS, Attribution, Draft, casefold_all, line_text,
+                                  split_lines, word_count)
 from boilerstrip.engine.candidates import ScanCandidates, lines_holding, scan_chunks
 from boilerstrip.engine.context import Context
 
@@ -125,3 +126,22 @@ def test_a_document_state_goes_when_clean_returns(default_cleaner) -> None:
     finally:
         gc.enable()
     assert result.changes and alive == []
+
+
+def test_a_deletion_does_not_hold_two_texts() -> None:
+    """The draft drops its text before building the next one: a deletion in a
+    large text costs about one text, not two (the old one and the new one)."""
+    draft = Draft(_large_document(1_000_000))
+    who = Attribution("test.rule", "test")
+    tracemalloc.start()  # before the current text is made: its release is seen
+    try:
+        draft.replace([(0, 6, "READER", who)])  # the current text is no longer the original
+        size = sys.getsizeof(draft.text)
+        held = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        draft.delete([(100, 200, who), (len(draft.text) // 2, len(draft.text) // 2 + 50, who)])
+        peak = tracemalloc.get_traced_memory()[1] - held
+    finally:
+        tracemalloc.stop()
+    assert draft.text.startswith("READER comments")
+    assert peak < 1.5 * size, f"{peak / size:.2f}x the text"  # 2x when both are held

@@ -331,6 +331,10 @@ class Draft:
         self._rebuild(new_segs)
 
     def _rebuild(self, segs: list[tuple[int, int, int, str | None]]) -> None:
+        # the new text is built from the original and the repairs: the current
+        # one can go first, not be held next to its successor (a large document's
+        # highest point; the engine keeps no other reference to it meanwhile)
+        self.text = ""
         parts: list[str] = []
         out: list[tuple[int, int, int, str | None]] = []
         cur = 0
