@@ -14,7 +14,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from itertools import accumulate
 from dataclasses import dataclass
-from typing import Iterator, NamedTuple, Sequence
+from typing import Iterable, Iterator, NamedTuple, Sequence
 
 from .result import Change
 
@@ -160,22 +160,20 @@ def word_count(text: str) -> int:
     return n
 
 
-def casefold_all(parts: Sequence[str]) -> list[str]:
+def casefold_all(parts: Iterable[str]) -> Iterator[str]:
     """Each of PARTS (strings without ``\n``) case-folded, a chunk of parts
     per C call: folding them one by one costs a Python call each, folding
     them joined into one text a buffer of 12 bytes per character of it."""
-    out: list[str] = []
     group: list[str] = []
     size = 0
     for part in parts:
         group.append(part)
         size += len(part) + 1
         if size >= CHUNK_CHARS:
-            out.extend("\n".join(group).casefold().split("\n"))
+            yield from "\n".join(group).casefold().split("\n")
             group, size = [], 0
     if group:
-        out.extend("\n".join(group).casefold().split("\n"))
-    return out
+        yield from "\n".join(group).casefold().split("\n")
 
 
 class Draft:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from itertools import accumulate
-from typing import Callable, Protocol, Sequence
+from typing import Callable, Iterable, Protocol, Sequence
 
 from ..document import CHUNK_CHARS, casefold_all, line_text
 from .context import CompiledRule, Context
@@ -206,14 +206,15 @@ class ScanCandidates:
         got = self._scans.get(key)
         if got is None:
             draft = self.ctx.draft
+            # folded line by line as the chunks are built: never a whole copy
             if view == WHOLE:
                 text = draft.text
-                folded = [text[ln.start:ln.end].casefold() for ln in draft.lines]
+                folded = (text[ln.start:ln.end].casefold() for ln in draft.lines)
             else:
-                folded = casefold_all([ln.content for ln in draft.lines])
+                folded = casefold_all(ln.content for ln in draft.lines)
                 if ceiling is not None:
                     words = self.ctx.words()
-                    folded = [f if words[i] <= ceiling else "" for i, f in enumerate(folded)]
+                    folded = (f if w <= ceiling else "" for f, w in zip(folded, words))
             got = self._scans[key] = scan_chunks(folded)
         return got
 
@@ -223,27 +224,29 @@ class ScanCandidates:
 ScanChunk = tuple[int, str, list[int]]
 
 
-def scan_chunks(lines: Sequence[str], chunk_chars: int = CHUNK_CHARS) -> list[ScanChunk]:
+def scan_chunks(lines: Iterable[str], chunk_chars: int = CHUNK_CHARS) -> list[ScanChunk]:
     """LINES (strings without ``\n``) joined by ``\n``, in chunks of whole
     lines of about CHUNK_CHARS characters. One string of a whole document
     takes 4 bytes a character as soon as one line holds an emoji; a chunk is
     as compact as its own characters. (A literal is never looked for across
     lines: the ones searched here hold no line break.)"""
     out: list[ScanChunk] = []
+    group: list[str] = []
     first = size = 0
-    for i, line in enumerate(lines):
+    for line in lines:
+        group.append(line)
         size += len(line) + 1
         if size >= chunk_chars:
-            out.append(_chunk(lines, first, i + 1))
-            first, size = i + 1, 0
-    if first < len(lines) or not out:
-        out.append(_chunk(lines, first, len(lines)))
+            out.append(_chunk(group, first))
+            first += len(group)
+            group, size = [], 0
+    if group or not out:
+        out.append(_chunk(group, first))
     return out
 
 
-def _chunk(lines: Sequence[str], a: int, b: int) -> ScanChunk:
-    part = lines[a:b]
-    return a, "\n".join(part), list(accumulate([len(x) + 1 for x in part], initial=0))
+def _chunk(group: list[str], first: int) -> ScanChunk:
+    return first, "\n".join(group), list(accumulate([len(x) + 1 for x in group], initial=0))
 
 
 def lines_holding(chunks: Sequence[ScanChunk], lit: str) -> list[int]:
