@@ -363,12 +363,17 @@ def row_rule_count(texts, repeat, vocab) -> Row:
                f"x2 {t2 / t1:.2f}, x4 {t4 / t1:.2f}", "x2 < 1.3", t2 / t1 < 1.3)
 
 
-def row_doc_size(texts, repeat, cleaner, total_mb: float, pieces: int) -> Row:
+def big_document(texts, total_mb: float) -> str:
+    """TEXTS joined, repeated and cut to about TOTAL_MB (UTF-8)."""
     corpus = "\n\n".join(texts)
     reps = max(1, int(total_mb * 1e6 / len(corpus.encode("utf-8"))) + 1)
     big = "\n\n".join([corpus] * reps)
     target_chars = int(len(big) * total_mb * 1e6 / len(big.encode("utf-8")))
-    big = big[:target_chars]
+    return big[:target_chars]
+
+
+def row_doc_size(texts, repeat, cleaner, total_mb: float, pieces: int) -> Row:
+    big = big_document(texts, total_mb)
     # the same text cut into PIECES documents, at line ends
     size = len(big) // pieces
     small, start = [], 0
@@ -386,6 +391,24 @@ def row_doc_size(texts, repeat, cleaner, total_mb: float, pieces: int) -> Row:
     return Row("5 document size",
                f"one {mb:.0f} MB doc {mb / t_big:.1f} MB/s; {len(small)} docs {mb / t_small:.1f} MB/s",
                f"{ratio:.2f}x s/MB", "<= 1.3x", ratio <= 1.3)
+
+
+def row_doc_memory(texts, total_mb: float) -> Row:
+    """Peak RSS of ``clean --check`` on one large document, in multiples of
+    its size (issue 19: at most ~5x). The text of a document holding one
+    emoji takes 4 bytes a character in Python: the input alone is ~4x."""
+    target = "RSS <= 5x doc"
+    if cli_command() is None:
+        return Row("5b one document's memory", "boilerstrip CLI not installed", "-", target, None)
+    with tempfile.TemporaryDirectory(prefix="bs-speed-") as tmp:
+        path = Path(tmp, "big.txt")
+        path.write_text(big_document(texts, total_mb), "utf-8")
+        mb = path.stat().st_size / 1e6
+        _wall, _code, floor = run_measured(cli_command() + ["clean", "--check", os.devnull])
+        wall, _code, rss = run_measured(cli_command() + ["clean", "--check", str(path)])
+    return Row("5b one document's memory",
+               f"clean --check one {mb:.0f} MB doc: peak RSS {rss} MB in {wall:.1f} s "
+               f"(an empty one: {floor} MB)", f"{rss / mb:.1f}x doc", target, rss <= 5 * mb)
 
 
 def row_jobs(texts, n_files: int, repeat: int = 1) -> Row:
@@ -668,6 +691,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         step("5 document size")
         rows.append(row_doc_size(texts, repeat, cleaner, 2 if quick else 20,
                                  2000 if quick else 20000))
+        rows.append(row_doc_memory(texts, 2 if quick else 20))
     if 6 in only:
         step("6 batch --jobs")
         rows.append(row_jobs(texts, 2000, repeat))

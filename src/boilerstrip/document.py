@@ -14,7 +14,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from itertools import accumulate
 from dataclasses import dataclass
-from typing import Iterator, NamedTuple, Sequence
+from typing import Iterable, Iterator, NamedTuple, Sequence
 
 from .result import Change
 
@@ -113,6 +113,15 @@ def lines_after(old: list[Line], old_len: int, spans: Sequence[tuple[int, int]],
     return out
 
 
+def line_text(text: str, ln: Line, end: int) -> str:
+    """``TEXT[LN.start:END]``, the text of line LN up to END (its end, or
+    before its ``\r``): LN's content itself when that is the same string, so
+    that what keeps lines by their text (verdicts, the literal cache) does
+    not keep a second copy of every line. (The content is the line
+    stripped: as long as the span, it is the span.)"""
+    return ln.content if end - ln.start == len(ln.content) else text[ln.start:end]
+
+
 def paragraphs(lines: Sequence[Line]) -> list[tuple[int, int]]:
     """Paragraphs as ``(first_line_index, last_line_index)``: maximal runs of non-blank lines."""
     out: list[tuple[int, int]] = []
@@ -129,8 +138,42 @@ def paragraphs(lines: Sequence[Line]) -> list[tuple[int, int]]:
     return out
 
 
+#: Characters handed to one C call by the whole-document helpers below: large
+#: enough that the calls cost nothing next to the work, small enough that their
+#: temporaries stay small (``str.split`` makes an object per word,
+#: ``str.casefold`` a buffer of 12 bytes per character).
+CHUNK_CHARS = 1 << 16
+
+
 def word_count(text: str) -> int:
-    return len(text.split())
+    """Words of TEXT (``len(text.split())``), counted chunk by chunk: a whole
+    document split at once holds a list of every word."""
+    if len(text) <= CHUNK_CHARS:
+        return len(text.split())
+    n = a = 0
+    while a < len(text):
+        b = text.find("\n", a + CHUNK_CHARS)  # a word never spans a line break
+        if b < 0:
+            b = len(text)
+        n += len(text[a:b].split())
+        a = b
+    return n
+
+
+def casefold_all(parts: Iterable[str]) -> Iterator[str]:
+    """Each of PARTS (strings without ``\n``) case-folded, a chunk of parts
+    per C call: folding them one by one costs a Python call each, folding
+    them joined into one text a buffer of 12 bytes per character of it."""
+    group: list[str] = []
+    size = 0
+    for part in parts:
+        group.append(part)
+        size += len(part) + 1
+        if size >= CHUNK_CHARS:
+            yield from "\n".join(group).casefold().split("\n")
+            group, size = [], 0
+    if group:
+        yield from "\n".join(group).casefold().split("\n")
 
 
 class Draft:
@@ -286,6 +329,10 @@ class Draft:
         self._rebuild(new_segs)
 
     def _rebuild(self, segs: list[tuple[int, int, int, str | None]]) -> None:
+        # the new text is built from the original and the repairs: the current
+        # one can go first, not be held next to its successor (a large document's
+        # highest point; the engine keeps no other reference to it meanwhile)
+        self.text = ""
         parts: list[str] = []
         out: list[tuple[int, int, int, str | None]] = []
         cur = 0

@@ -25,8 +25,9 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from itertools import accumulate
-from typing import Callable, Protocol, Sequence
+from typing import Callable, Iterable, Protocol, Sequence
 
+from ..document import CHUNK_CHARS, casefold_all, line_text
 from .context import CompiledRule, Context
 from .index import LiteralIndex
 
@@ -99,7 +100,7 @@ class ScanCandidates:
         self._present: set[str] | None = None  # literals of INDEX in the text
         self._rejected: dict = {}  # stage -> verdict keys, kept across passes
         self._hits: dict = {}  # (literal, ceiling or view) -> line indices
-        self._scans: dict = {}  # ceiling or WHOLE -> (folded lines joined, line starts)
+        self._scans: dict = {}  # (ceiling, view) -> the scan text's chunks
         self._whole: dict[int, str] = {}  # line index -> whole line, case-folded
         self._nonblank: int | None = None
 
@@ -180,50 +181,85 @@ class ScanCandidates:
         """Indices of the non-blank lines (of at most CEILING words) holding
         one of LITERALS in VIEW, ascending. (INDEXED: whether LITERALS are in
         the cleaner's index; here every literal is found by ``str.find``.)"""
-        text, starts = self._scan_text(ceiling, view)
+        chunks = self._scan_text(ceiling, view)
         found: set[int] = set()
         for lit in literals:
-            if lit in text:  # most are not: one C-speed test, nothing else
-                found.update(self._find(lit, ceiling, view, text, starts))
+            # most are not there: one C-speed test per chunk, nothing else
+            if any(lit in text for _first, text, _starts in chunks):
+                found.update(self._find(lit, ceiling, view, chunks))
         return sorted(found)
 
-    def _find(self, lit: str, ceiling: int | None, view: str, text: str,
-              starts: list[int]) -> list[int]:
-        """The lines holding LIT in TEXT, the scan text of (CEILING, VIEW)."""
+    def _find(self, lit: str, ceiling: int | None, view: str,
+              chunks: list[ScanChunk]) -> list[int]:
+        """The non-blank lines holding LIT in CHUNKS, the scan text of (CEILING, VIEW)."""
         key = (lit, ceiling, view)
         idx = self._hits.get(key)
         if idx is None:
             lines = self.ctx.draft.lines
-            idx = []
-            find = text.find
-            p = find(lit)
-            while p >= 0:
-                i = bisect_right(starts, p) - 1
-                if lines[i].content:
-                    idx.append(i)
-                p = find(lit, starts[i + 1])  # the next line: one hit per line is enough
-            self._hits[key] = idx
+            idx = self._hits[key] = [i for i in lines_holding(chunks, lit) if lines[i].content]
         return idx
 
-    def _scan_text(self, ceiling: int | None, view: str) -> tuple[str, list[int]]:
-        """The case-folded lines in VIEW joined by ``\\n`` (those over CEILING
-        words emptied), and the offset where each starts."""
+    def _scan_text(self, ceiling: int | None, view: str) -> list[ScanChunk]:
+        """The case-folded lines in VIEW (those over CEILING words emptied),
+        as :func:`scan_chunks`."""
         key = (ceiling, view)
         got = self._scans.get(key)
         if got is None:
             draft = self.ctx.draft
+            # folded line by line as the chunks are built: never a whole copy
             if view == WHOLE:
                 text = draft.text
-                folded = [text[ln.start:ln.end].casefold() for ln in draft.lines]
+                folded = (text[ln.start:ln.end].casefold() for ln in draft.lines)
             else:
-                folded = ("\n".join(ln.content for ln in draft.lines).casefold().split("\n")
-                          if draft.lines else [])
+                folded = casefold_all(ln.content for ln in draft.lines)
                 if ceiling is not None:
                     words = self.ctx.words()
-                    folded = [f if words[i] <= ceiling else "" for i, f in enumerate(folded)]
-            starts = list(accumulate([len(f) + 1 for f in folded], initial=0))
-            got = self._scans[key] = ("\n".join(folded), starts)
+                    folded = (f if w <= ceiling else "" for f, w in zip(folded, words))
+            got = self._scans[key] = scan_chunks(folded)
         return got
+
+
+#: A stretch of a scan text: the index of its first line, its lines joined by
+#: ``\n``, and the offset where each starts (plus one past the end).
+ScanChunk = tuple[int, str, list[int]]
+
+
+def scan_chunks(lines: Iterable[str], chunk_chars: int = CHUNK_CHARS) -> list[ScanChunk]:
+    """LINES (strings without ``\n``) joined by ``\n``, in chunks of whole
+    lines of about CHUNK_CHARS characters. One string of a whole document
+    takes 4 bytes a character as soon as one line holds an emoji; a chunk is
+    as compact as its own characters. (A literal is never looked for across
+    lines: the ones searched here hold no line break.)"""
+    out: list[ScanChunk] = []
+    group: list[str] = []
+    first = size = 0
+    for line in lines:
+        group.append(line)
+        size += len(line) + 1
+        if size >= chunk_chars:
+            out.append(_chunk(group, first))
+            first += len(group)
+            group, size = [], 0
+    if group or not out:
+        out.append(_chunk(group, first))
+    return out
+
+
+def _chunk(group: list[str], first: int) -> ScanChunk:
+    return first, "\n".join(group), list(accumulate([len(x) + 1 for x in group], initial=0))
+
+
+def lines_holding(chunks: Sequence[ScanChunk], lit: str) -> list[int]:
+    """Indices of the lines of CHUNKS holding LIT, ascending, each once."""
+    out: list[int] = []
+    for first, text, starts in chunks:
+        find = text.find
+        p = find(lit)
+        while p >= 0:
+            k = bisect_right(starts, p) - 1
+            out.append(first + k)
+            p = find(lit, starts[k + 1])  # the next line: one hit per line is enough
+    return out
 
 
 class IndexedCandidates(ScanCandidates):
@@ -361,7 +397,7 @@ class IndexedCandidates(ScanCandidates):
         text = self.ctx.draft.text
         lines = self.ctx.draft.lines
         cache = self._line_literals
-        raws = [text[lines[i].start:lines[i].end] for i in indices]
+        raws = [line_text(text, lines[i], lines[i].end) for i in indices]
         new = {r: i for r, i in zip(raws, indices) if r not in cache}
         if new:
             words = self.ctx.words()
@@ -399,6 +435,21 @@ class IndexedCandidates(ScanCandidates):
             self._scan_tier(self.index.for_lines(t), group)
 
     def _scan_tier(self, index: LiteralIndex, raws: list[str]) -> None:
+        """Record the literals of INDEX each of RAWS holds, scanning them
+        joined a chunk at a time (the folded copy of a whole document, with
+        ``casefold``'s own buffer, would cost many times its size)."""
+        group: list[str] = []
+        size = 0
+        for r in raws:
+            group.append(r)
+            size += len(r) + 1
+            if size >= CHUNK_CHARS:
+                self._scan_chunk(index, group)
+                group, size = [], 0
+        if group:
+            self._scan_chunk(index, group)
+
+    def _scan_chunk(self, index: LiteralIndex, raws: list[str]) -> None:
         folded = "\n".join(raws).casefold()
         parts = folded.split("\n")
         cache = self._line_literals

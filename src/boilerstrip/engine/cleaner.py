@@ -147,7 +147,13 @@ class Cleaner:
         draft = Draft(body)
         ctx = Context(draft)
         ctx.candidates = self._candidates(ctx, self._index)
-        self._run_passes(ctx)
+        try:
+            self._run_passes(ctx)
+        finally:
+            # the candidates refer back to the context: without this cycle the
+            # document's lines and caches go when clean returns, not at the
+            # next full collection (maybe after the next large document)
+            ctx.candidates = None
         changes = draft.changes()
         out = draft.text
         if bom:
@@ -192,8 +198,8 @@ class Cleaner:
                     continue
                 dels = run.stage(items, ctx)
                 if dels:
+                    ctx.reset()  # first: what it drops need not outlive the old text
                     draft.delete(dels)
-                    ctx.reset()
                     removed = True
             tidy(draft)
             ctx.reset()

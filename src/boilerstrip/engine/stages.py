@@ -16,7 +16,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import Sequence
 
-from ..document import Attribution, Line, paragraphs
+from ..document import Attribution, Line, line_text, paragraphs
 from ..rules.patterns import TimedOut
 from .candidates import CONTENT, WHOLE
 from .context import (CompiledRule, Context, Deletion, Positions, conditions_hold, is_prose,
@@ -193,7 +193,7 @@ def stage_inline(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]:
         start, end = ln.start, ln.end
         if end > start and text[end - 1] == "\r":
             end -= 1
-        subject = text[start:end]
+        subject = line_text(text, ln, end)
         if subject not in rejected:
             subjects[ln.index] = (start, subject)
     if not subjects:

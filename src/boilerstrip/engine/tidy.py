@@ -36,18 +36,9 @@ def _leading_bom(text: str, junctions: Sequence[tuple[int, str]]) -> list[Deleti
     return [(0, end, _TIDY_BOM)]
 
 
-def tidy(draft: Draft) -> None:
-    """Remove the whitespace that removals left behind (recorded edits)."""
-    junctions = draft.junctions()
-    if not junctions:
-        return
-    # 0. a zero-width no-break space brought to the start, where it reads as a BOM
-    bom = _leading_bom(draft.text, junctions)
-    if bom:
-        draft.delete(bom)
-        junctions = draft.junctions()
-    text = draft.text
-    # 1. spaces doubled or dangling around an inline removal
+def _space_deletions(text: str, junctions: Sequence[tuple[int, str]]) -> list[Deletion]:
+    """The spaces of TEXT doubled or left dangling where an inline removal
+    (one of JUNCTIONS without a line break) joined two runs."""
     dels: list[Deletion] = []
     for p, removed in junctions:
         if "\n" in removed:
@@ -70,10 +61,25 @@ def tidy(draft: Draft) -> None:
             while e < len(text) and text[e] in _HSPACE:
                 e += 1
             dels.append((p, e, _TIDY_SPACES))
+    return dels
+
+
+def tidy(draft: Draft) -> None:
+    """Remove the whitespace that removals left behind (recorded edits)."""
+    junctions = draft.junctions()
+    if not junctions:
+        return
+    # 0. a zero-width no-break space brought to the start, where it reads as a BOM
+    bom = _leading_bom(draft.text, junctions)
+    if bom:
+        draft.delete(bom)
+        junctions = draft.junctions()
+    # 1. spaces doubled or dangling around an inline removal (no local keeps
+    # the text: the draft drops it before building the next one)
+    dels = _space_deletions(draft.text, junctions)
     if dels:
         draft.delete(_merge(dels))
         junctions = draft.junctions()
-        text = draft.text
     # 2. lines emptied by inline removals go entirely
     lines = draft.lines
     jpos = [p for p, removed in junctions]
