@@ -17,6 +17,7 @@ from __future__ import annotations
 from .rules.categories import CATEGORIES
 from .engine import Cleaner, clean
 from .errors import BoilerstripError, ConfigError, InputError, RuleError
+from .options import Options
 from .result import Change, Result, RunStats, Skipped, apply_changes
 from .rules.loader import Rule, bundled_rules_dir, load_rules
 
@@ -24,6 +25,6 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CATEGORIES", "BoilerstripError", "Change", "Cleaner", "ConfigError", "InputError",
-    "Result", "Rule", "RuleError", "RunStats", "Skipped", "apply_changes",
+    "Options", "Result", "Rule", "RuleError", "RunStats", "Skipped", "apply_changes",
     "bundled_rules_dir", "clean", "load_rules", "__version__",
 ]
