@@ -160,19 +160,26 @@ def word_count(text: str) -> int:
     return n
 
 
-def casefold_all(parts: Iterable[str]) -> Iterator[str]:
-    """Each of PARTS (strings without ``\n``) case-folded, a chunk of parts
-    per C call: folding them one by one costs a Python call each, folding
-    them joined into one text a buffer of 12 bytes per character of it."""
+def chunks_of(parts: Iterable[str]) -> Iterator[list[str]]:
+    """PARTS in consecutive groups of about CHUNK_CHARS characters, so that a
+    whole-document operation runs a group per C call, never on the whole text."""
     group: list[str] = []
     size = 0
     for part in parts:
         group.append(part)
         size += len(part) + 1
         if size >= CHUNK_CHARS:
-            yield from "\n".join(group).casefold().split("\n")
+            yield group
             group, size = [], 0
     if group:
+        yield group
+
+
+def casefold_all(parts: Iterable[str]) -> Iterator[str]:
+    """Each of PARTS (strings without ``\n``) case-folded, a chunk of parts
+    per C call: folding them one by one costs a Python call each, folding
+    them joined into one text a buffer of 12 bytes per character of it."""
+    for group in chunks_of(parts):
         yield from "\n".join(group).casefold().split("\n")
 
 

@@ -27,7 +27,7 @@ from bisect import bisect_right
 from itertools import accumulate
 from typing import Callable, Iterable, Protocol, Sequence
 
-from ..document import CHUNK_CHARS, casefold_all, line_text
+from ..document import CHUNK_CHARS, casefold_all, chunks_of, line_text
 from .context import CompiledRule, Context
 from .index import LiteralIndex
 
@@ -438,15 +438,7 @@ class IndexedCandidates(ScanCandidates):
         """Record the literals of INDEX each of RAWS holds, scanning them
         joined a chunk at a time (the folded copy of a whole document, with
         ``casefold``'s own buffer, would cost many times its size)."""
-        group: list[str] = []
-        size = 0
-        for r in raws:
-            group.append(r)
-            size += len(r) + 1
-            if size >= CHUNK_CHARS:
-                self._scan_chunk(index, group)
-                group, size = [], 0
-        if group:
+        for group in chunks_of(raws):
             self._scan_chunk(index, group)
 
     def _scan_chunk(self, index: LiteralIndex, raws: list[str]) -> None:
