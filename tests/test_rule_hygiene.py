@@ -60,12 +60,10 @@ def _assert_no_copies(root: Path) -> None:
     assert not copies, f"{len(copies)} copied lines:\n" + "\n".join(c.message() for c in copies)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17: the copied examples are being rewritten")
 def test_rules_copy_no_bundled_corpus():
     _assert_no_copies(rule_audit.BUNDLED_CORPORA)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17: the copied examples are being rewritten")
 @pytest.mark.skipif(not rule_audit.SHARED_CORPORA.is_dir(), reason="../shared/corpus absent")
 def test_rules_copy_no_shared_corpus():
     _assert_no_copies(rule_audit.SHARED_CORPORA)
