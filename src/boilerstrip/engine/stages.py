@@ -19,8 +19,8 @@ from typing import Sequence
 from ..document import Attribution, Line, line_text, paragraphs
 from ..rules.patterns import TimedOut
 from .candidates import CONTENT, WHOLE
-from .context import (CompiledRule, Context, Deletion, Positions, conditions_hold, is_prose,
-                      subheaded)
+from .context import (CompiledRule, Context, Deletion, Positions, conditions_hold,
+                      is_list_item, is_prose, subheaded)
 
 _POSITION_NEEDS: dict[tuple, tuple[int, int, tuple[int, ...]]] = {}
 
@@ -293,7 +293,8 @@ def stage_section(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]
                 first, last, count = got
                 for i in range(first, last + 1):
                     covered[i] = True
-                detail = f"header line {h + 1}, {count} line(s) below"
+                detail = (f"header + {count} list line(s)" if cr.rule.section.takes == "list"
+                          else f"header line {h + 1}, {count} line(s) below")
                 out.append((lines[first].start, lines[last].next,
                             Attribution(cr.rule.id, cr.rule.category, detail)))
         except TimedOut:
@@ -321,6 +322,7 @@ def _section_below(cr: CompiledRule, lines: Sequence[Line], words: Sequence[int]
                 or (spec.line_max_words is not None and words[j] > spec.line_max_words)
                 or (spec.line_min_words is not None and words[j] < spec.line_min_words)
                 or (spec.line_max_chars is not None and len(c) > spec.line_max_chars)
+                or (spec.takes == "list" and not is_list_item(c, spec.line_max_words))
                 or (spec.stop_at_headers and heads_another(j, cr))):
             reached_end = False
             break
