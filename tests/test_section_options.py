@@ -197,3 +197,16 @@ def test_invalid_takes_is_a_config_error(tmp_path, extra, message):
     path.write_text(RULE.format(extra=extra), encoding="utf-8")
     with pytest.raises(RuleError, match=rf"r\.yml:\d+: t\.section\.related: {message}"):
         boilerstrip.load_rules(path, cache=False)
+
+
+PROSE = ("The mayor wants the repairs done before the summer holidays begin, so that "
+         "the traffic in the old town is back to normal by July.\n")
+
+
+def test_a_list_section_stops_at_a_subheading_above_prose(tmp_path):
+    text = ("The council approved the budget on Monday.\n\n"
+            "Read also\nRoad repairs to begin in June\n\n"
+            "The Plan\n" + PROSE)
+    out = _takes_cleaner(tmp_path, True).clean(text).text
+    assert out == ("The council approved the budget on Monday.\n\n"
+                   "The Plan\n" + PROSE)

@@ -20,7 +20,7 @@ from ..document import Attribution, Line, line_text, paragraphs
 from ..rules.patterns import TimedOut
 from .candidates import CONTENT, WHOLE
 from .context import (CompiledRule, Context, Deletion, Positions, conditions_hold,
-                      is_list_item, is_prose, subheaded)
+                      is_list_item, is_prose, is_subheading, subheaded)
 
 _POSITION_NEEDS: dict[tuple, tuple[int, int, tuple[int, ...]]] = {}
 
@@ -304,6 +304,19 @@ def stage_section(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]
     return out
 
 
+def _list_goes_on(lines: Sequence[Line], j: int, spec) -> bool:
+    """Whether line J continues a ``takes: list`` section: it reads as a list
+    item, and is not a subheading directly above a prose line (where the list
+    ended and the article goes on under its own heading)."""
+    c = lines[j].content
+    if not is_list_item(c, spec.line_max_words):
+        return False
+    if not is_subheading(c):
+        return True
+    nxt = next((x.content for x in lines[j + 1:j + 3] if x.content), "")
+    return not is_prose(nxt, spec.prose_min_words)
+
+
 def _section_below(cr: CompiledRule, lines: Sequence[Line], words: Sequence[int], h: int,
                    covered: list[bool], heads_another) -> tuple[int, int, int] | None:
     """The section of CR headed by line H: (first line, last line, lines below
@@ -322,7 +335,7 @@ def _section_below(cr: CompiledRule, lines: Sequence[Line], words: Sequence[int]
                 or (spec.line_max_words is not None and words[j] > spec.line_max_words)
                 or (spec.line_min_words is not None and words[j] < spec.line_min_words)
                 or (spec.line_max_chars is not None and len(c) > spec.line_max_chars)
-                or (spec.takes == "list" and not is_list_item(c, spec.line_max_words))
+                or (spec.takes == "list" and not _list_goes_on(lines, j, spec))
                 or (spec.stop_at_headers and heads_another(j, cr))):
             reached_end = False
             break
