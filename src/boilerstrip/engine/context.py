@@ -33,7 +33,7 @@ def is_subheading(line: str, max_words: int = 6) -> bool:
 
 
 #: How a sentence ends; a list item (a headline, a link) does not end so.
-_SENTENCE_STOP = (".", "!", ";", ":")
+_SENTENCE_STOP = (".", ";", ":")
 #: A teaser cut off by the site ends with an ellipsis, and is still a list item.
 _TEASER_CUT = ("...", "…")
 #: Closing quotes, brackets and link arrows, looked through at a line's end.
@@ -42,10 +42,10 @@ _CLOSERS = "\"'”’»›)] "
 
 def is_list_item(content: str, max_words: int) -> bool:
     """A line of a list of headlines or links: at most MAX_WORDS words and not
-    a sentence (no closing full stop, exclamation mark, colon or semicolon),
-    unless it holds a URL or is a teaser cut off with an ellipsis. A question
-    is a headline ("Who will win the cup?"); a colon ends the list, as the
-    header of what follows."""
+    a sentence (no closing full stop or semicolon), unless it holds a URL or
+    is a teaser cut off with an ellipsis. Questions and exclamations are
+    headlines ("Who will win the cup?", "Yes, please!"); a colon ends the
+    list, as the header of what follows."""
     if not 0 < word_count(content) <= max_words:
         return False
     if "://" in content:
