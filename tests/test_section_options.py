@@ -210,3 +210,12 @@ def test_a_list_section_stops_at_a_subheading_above_prose(tmp_path):
     out = _takes_cleaner(tmp_path, True).clean(text).text
     assert out == ("The council approved the budget on Monday.\n\n"
                    "The Plan\n" + PROSE)
+
+
+def test_subheading_max_words_sets_what_counts_as_a_subheading(tmp_path):
+    text = ("The council approved the budget on Monday.\n\n"
+            "Read also\nRoad repairs to begin in June\n\n"
+            "The Plan\n" + PROSE)
+    extra = "      line_max_words: 12\n      takes: list\n      subheading_max_words: 1\n"
+    out = _rules_cleaner(tmp_path, RULE.format(extra=extra)).clean(text).text
+    assert out == "The council approved the budget on Monday.\n\n" + PROSE

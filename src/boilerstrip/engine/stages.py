@@ -304,19 +304,15 @@ def stage_section(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]
     return out
 
 
-#: A list item this short, directly above prose, is the article's next subheading
-#: (headlines of other articles are longer).
-_SUBHEADING_MAX_WORDS = 4
-
-
 def _list_goes_on(lines: Sequence[Line], j: int, spec) -> bool:
     """Whether line J continues a ``takes: list`` section: it reads as a list
-    item, and is not a short subheading directly above a prose line (where the
-    list ended and the article goes on under its own heading)."""
+    item, and is not a subheading (``subheading_max_words``) directly above a
+    prose line (where the list ended and the article goes on under its own
+    heading)."""
     c = lines[j].content
     if not is_list_item(c, spec.line_max_words):
         return False
-    if not is_subheading(c, _SUBHEADING_MAX_WORDS):
+    if not is_subheading(c, spec.subheading_max_words):
         return True
     nxt = next((x.content for x in lines[j + 1:j + 3] if x.content), "")
     return not is_prose(nxt, spec.prose_min_words)

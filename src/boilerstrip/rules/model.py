@@ -61,6 +61,10 @@ class SectionSpec:
     # most ``line_max_words`` words, not a sentence), and the first that does
     # not ends it. None: any line within the limits above
     takes: str | None = None
+    # with takes: list, a list line of at most this many words directly above a
+    # prose line is the article's next subheading, and ends the list (headlines
+    # of other articles are longer)
+    subheading_max_words: int = 4
 
 
 @dataclass(frozen=True)
