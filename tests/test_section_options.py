@@ -138,3 +138,84 @@ def test_subheaded_counts_dense_subheadings_only():
     assert subheaded(thread, 20) == 0
     # dates, salutations and URLs are no subheadings
     assert subheaded(["March 3, 2012", para, "Hi Jane,", para, "http://x.example", para], 20) == 0
+
+
+# ------------------------------------------------------------------ takes: list
+
+LIST_TEXT = ("The council approved the budget on Monday.\n\n"
+             "Read also\n"
+             "Road repairs to begin in June\n"
+             "Who pays for the new library?\n"
+             "Mayor's plan, explained...\n"
+             "https://news.example/region\n"
+             "Officials said the works would last two weeks.\n"
+             "They expect delays.\n")
+
+
+def _takes_cleaner(tmp_path, takes: bool):
+    extra = "      line_max_words: 12\n" + ("      takes: list\n" if takes else "")
+    return _rules_cleaner(tmp_path, RULE.format(extra=extra))
+
+
+def test_a_list_section_takes_headlines_and_links_up_to_the_first_sentence(tmp_path):
+    result = _takes_cleaner(tmp_path, True).clean(LIST_TEXT)
+    assert result.text == ("The council approved the budget on Monday.\n\n"
+                           "Officials said the works would last two weeks.\n"
+                           "They expect delays.\n")
+    [change] = [c for c in result.removals if c.rule == "t.section.related"]
+    assert change.detail == "header + 4 list line(s)"
+
+
+def test_without_takes_short_sentences_are_swallowed_too(tmp_path):
+    out = _takes_cleaner(tmp_path, False).clean(LIST_TEXT).text
+    assert "They expect delays." not in out
+
+
+@pytest.mark.parametrize("line, item", [
+    ("Road repairs to begin in June", True),
+    ("Who pays for the new library?", True),
+    ("Mayor's plan, explained…", True),
+    ("Read more »", True),
+    ("See https://news.example/a for more.", True),
+    ("They expect delays.", False),
+    ("More from the region:", False),
+    ("Holiday deals are back!", True),
+    ("one two three four five six seven eight nine ten eleven twelve thirteen", False),
+])
+def test_is_list_item(line, item):
+    from boilerstrip.engine.context import is_list_item
+
+    assert is_list_item(line, 12) is item
+
+
+@pytest.mark.parametrize("extra, message", [
+    ("      takes: everything\n      line_max_words: 12\n", "section.takes must be one of: list"),
+    ("      takes: list\n", "section.takes: list needs section.line_max_words"),
+])
+def test_invalid_takes_is_a_config_error(tmp_path, extra, message):
+    path = tmp_path / "r.yml"
+    path.write_text(RULE.format(extra=extra), encoding="utf-8")
+    with pytest.raises(RuleError, match=rf"r\.yml:\d+: t\.section\.related: {message}"):
+        boilerstrip.load_rules(path, cache=False)
+
+
+PROSE = ("The mayor wants the repairs done before the summer holidays begin, so that "
+         "the traffic in the old town is back to normal by July.\n")
+
+
+def test_a_list_section_stops_at_a_subheading_above_prose(tmp_path):
+    text = ("The council approved the budget on Monday.\n\n"
+            "Read also\nRoad repairs to begin in June\n\n"
+            "The Plan\n" + PROSE)
+    out = _takes_cleaner(tmp_path, True).clean(text).text
+    assert out == ("The council approved the budget on Monday.\n\n"
+                   "The Plan\n" + PROSE)
+
+
+def test_subheading_max_words_sets_what_counts_as_a_subheading(tmp_path):
+    text = ("The council approved the budget on Monday.\n\n"
+            "Read also\nRoad repairs to begin in June\n\n"
+            "The Plan\n" + PROSE)
+    extra = "      line_max_words: 12\n      takes: list\n      subheading_max_words: 1\n"
+    out = _rules_cleaner(tmp_path, RULE.format(extra=extra)).clean(text).text
+    assert out == "The council approved the budget on Monday.\n\n" + PROSE

@@ -32,6 +32,28 @@ def is_subheading(line: str, max_words: int = 6) -> bool:
             and not any(ch.isdigit() for ch in line))
 
 
+#: How a sentence ends; a list item (a headline, a link) does not end so.
+_SENTENCE_STOP = (".", ";", ":")
+#: A teaser cut off by the site ends with an ellipsis, and is still a list item.
+_TEASER_CUT = ("...", "…")
+#: Closing quotes, brackets and link arrows, looked through at a line's end.
+_CLOSERS = "\"'”’»›)] "
+
+
+def is_list_item(content: str, max_words: int) -> bool:
+    """A line of a list of headlines or links: at most MAX_WORDS words and not
+    a sentence (no closing full stop or semicolon), unless it holds a URL or
+    is a teaser cut off with an ellipsis. Questions and exclamations are
+    headlines ("Who will win the cup?", "Yes, please!"); a colon ends the
+    list, as the header of what follows."""
+    if not 0 < word_count(content) <= max_words:
+        return False
+    if "://" in content:
+        return True
+    end = content.rstrip(_CLOSERS)
+    return end.endswith(_TEASER_CUT) or not end.endswith(_SENTENCE_STOP)
+
+
 def subheaded(contents: Sequence[str], prose_min_words: int) -> int:
     """How many subheadings the non-blank lines CONTENTS hold, each directly followed
     by a paragraph of PROSE_MIN_WORDS words or more (its end may be wrapped onto

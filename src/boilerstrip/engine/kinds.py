@@ -37,6 +37,19 @@ def _stage_comment_thread(rules: Sequence[Rule], ctx: Context) -> list[Deletion]
     return comment_thread(rules, ctx.draft)
 
 
+def _compile_edge_block(rule: Rule, timeout: float) -> Rule:
+    from .edges import check_rule
+
+    check_rule(rule)  # its params, now rather than in the middle of a clean() call
+    return rule
+
+
+def _stage_edge_block(rules: Sequence[Rule], ctx: Context) -> list[Deletion]:
+    from .edges import edge_block
+
+    return edge_block(rules, ctx.draft)
+
+
 @dataclass(frozen=True)
 class KindRun:
     """How rules of one kind run: COMPILE(rule, timeout) gives what STAGE(items,
@@ -58,4 +71,5 @@ RUNS: dict[str, KindRun] = {
     "inline": KindRun(CompiledRule, stages.stage_inline),
     "leading-fragment": KindRun(CompiledRule, stages.stage_leading_fragment),
     "trailing-fragment": KindRun(CompiledRule, stages.stage_trailing_fragment),
+    "edge-block": KindRun(_compile_edge_block, _stage_edge_block),
 }

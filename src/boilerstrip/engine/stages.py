@@ -19,8 +19,8 @@ from typing import Sequence
 from ..document import Attribution, Line, line_text, paragraphs
 from ..rules.patterns import TimedOut
 from .candidates import CONTENT, WHOLE
-from .context import (CompiledRule, Context, Deletion, Positions, conditions_hold, is_prose,
-                      subheaded)
+from .context import (CompiledRule, Context, Deletion, Positions, conditions_hold,
+                      is_list_item, is_prose, is_subheading, subheaded)
 
 _POSITION_NEEDS: dict[tuple, tuple[int, int, tuple[int, ...]]] = {}
 
@@ -293,7 +293,8 @@ def stage_section(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]
                 first, last, count = got
                 for i in range(first, last + 1):
                     covered[i] = True
-                detail = f"header line {h + 1}, {count} line(s) below"
+                detail = (f"header + {count} list line(s)" if cr.rule.section.takes == "list"
+                          else f"header line {h + 1}, {count} line(s) below")
                 out.append((lines[first].start, lines[last].next,
                             Attribution(cr.rule.id, cr.rule.category, detail)))
         except TimedOut:
@@ -301,6 +302,20 @@ def stage_section(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]
     rejected.update(keys[i] for i in fresh if i not in headed)
     out.sort(key=lambda d: d[0])
     return out
+
+
+def _list_goes_on(lines: Sequence[Line], j: int, spec) -> bool:
+    """Whether line J continues a ``takes: list`` section: it reads as a list
+    item, and is not a subheading (``subheading_max_words``) directly above a
+    prose line (where the list ended and the article goes on under its own
+    heading)."""
+    c = lines[j].content
+    if not is_list_item(c, spec.line_max_words):
+        return False
+    if not is_subheading(c, spec.subheading_max_words):
+        return True
+    nxt = next((x.content for x in lines[j + 1:j + 3] if x.content), "")
+    return not is_prose(nxt, spec.prose_min_words)
 
 
 def _section_below(cr: CompiledRule, lines: Sequence[Line], words: Sequence[int], h: int,
@@ -321,6 +336,7 @@ def _section_below(cr: CompiledRule, lines: Sequence[Line], words: Sequence[int]
                 or (spec.line_max_words is not None and words[j] > spec.line_max_words)
                 or (spec.line_min_words is not None and words[j] < spec.line_min_words)
                 or (spec.line_max_chars is not None and len(c) > spec.line_max_chars)
+                or (spec.takes == "list" and not _list_goes_on(lines, j, spec))
                 or (spec.stop_at_headers and heads_another(j, cr))):
             reached_end = False
             break

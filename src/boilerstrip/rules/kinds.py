@@ -56,6 +56,9 @@ KIND_TABLE: tuple[Kind, ...] = (
          PATTERN_KEYS | {"match", "when", "remove"}),
     Kind("trailing-fragment", "the last non-blank line, when it is a cut-off remain",
          PATTERN_KEYS | {"match", "when", "remove"}),
+    # last: it judges the edges of what the other stages left
+    Kind("edge-block", "a rail of headlines or teasers at the start or the end, found by shape",
+         frozenset({"params"}), params_checked="when a Cleaner is built"),
 )
 
 #: Kind names in stage order.

@@ -45,8 +45,10 @@ _WHEN_INT_KEYS = ("max_words", "min_words", "max_chars", "first_lines", "last_li
                   "not_first_lines", "prose_min_words")
 _WHEN_KEYS = set(_WHEN_INT_KEYS) | {"after_last_prose"}
 _SECTION_INT_KEYS = ("max_lines", "line_max_words", "line_max_chars", "prose_min_words",
-                     "min_lines", "line_min_words", "max_subheadings")
+                     "min_lines", "line_min_words", "max_subheadings", "subheading_max_words")
 _SECTION_BOOL_KEYS = ("stop_at_prose", "require_end", "include_header", "stop_at_headers")
+#: What a section may say it takes below its header (``section.takes``).
+_SECTION_TAKES = ("list",)
 
 
 # ----------------------------------------------------------------- YAML nodes
@@ -315,11 +317,19 @@ def _conditions(r: _Reader, node: yaml.Node) -> Conditions:
 
 
 def _section(r: _Reader, node: yaml.Node | None) -> SectionSpec:
-    s = r.mapping(node, "section", set(_SECTION_INT_KEYS) | set(_SECTION_BOOL_KEYS)) \
+    s = r.mapping(node, "section",
+                  set(_SECTION_INT_KEYS) | set(_SECTION_BOOL_KEYS) | {"takes"}) \
         if node is not None else {}
     spec: dict[str, Any] = {k: r.integer(s[k], f"section.{k}") for k in _SECTION_INT_KEYS
                             if k in s}
     spec.update({k: r.boolean(s[k], f"section.{k}") for k in _SECTION_BOOL_KEYS if k in s})
+    if "takes" in s:
+        takes = r.string(s["takes"], "section.takes")
+        if takes not in _SECTION_TAKES:
+            raise r.fail(s["takes"], f"section.takes must be one of: {', '.join(_SECTION_TAKES)}")
+        if "line_max_words" not in spec:  # a list item's length is the list's own limit
+            raise r.fail(s["takes"], "section.takes: list needs section.line_max_words")
+        spec["takes"] = takes
     return SectionSpec(**spec)
 
 

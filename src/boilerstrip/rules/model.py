@@ -56,6 +56,15 @@ class SectionSpec:
     # a prose paragraph) is the rest of the article, not a section: its header was
     # one of the article's own subheadings ("Comment" above "Briefing", "Access"...)
     max_subheadings: int | None = None
+    # "list": the region is the list the header announces: each line below must
+    # read as a list item (``context.is_list_item``: a headline or a link of at
+    # most ``line_max_words`` words, not a sentence), and the first that does
+    # not ends it. None: any line within the limits above
+    takes: str | None = None
+    # with takes: list, a list line of at most this many words directly above a
+    # prose line is the article's next subheading, and ends the list (headlines
+    # of other articles are longer)
+    subheading_max_words: int = 4
 
 
 @dataclass(frozen=True)

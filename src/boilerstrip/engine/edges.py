@@ -1,0 +1,233 @@
+"""The ``edge-block`` rule kind: blocks at the start and at the end of extractor
+output that the document itself shows are not the article.
+
+Extractors often keep a rail of teasers above the headline or a list of other
+articles' headlines below the last paragraph, with no header line that a
+phrase rule could recognise. What gives such a block away is its shape and
+its vocabulary, measured against the document's own body:
+
+* **end**: every line after the last prose line (``prose_min_words`` words or
+  more, ending like a sentence) is headline-like (``context.is_list_item``: short,
+  no closing full stop; few of them with digits, so that tour dates, scores and
+  numbered product lists stay; ``min_mean_words`` words a line on average, so
+  that a sign-off, a credit or a menu stays), there are at least ``min_lines`` of them, the
+  line above them does not introduce them (no colon: "available on these
+  devices:"), and the block shares at most ``max_overlap`` of its content words
+  with the body above it;
+* **start**: the lines above the first prose line, from the top down to the
+  last teaser cut off with an ellipsis ("Create a realistic set extension
+  using a..."), all headline-like, at least ``min_lines`` of them, at least
+  ``teaser_share`` of them cut off, and the same low overlap with the body.
+  What stands between the teasers and the body (headline, byline, date,
+  standfirst) stays.
+
+Both need ``min_body_words`` words of body beside the block: a short page has
+too little vocabulary to judge by. Every threshold and word list is a param of
+the rule (``rules/core/edge-block.yml``); the removal's detail gives the
+evidence, e.g. "end block of 5 headline-like lines, 0.04 word overlap with body".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import regex
+
+from ..document import Attribution, Draft, Line
+from ..rules.loader import Rule
+from .context import Deletion, is_list_item, is_prose
+
+_WORD = regex.compile(r"\w+")
+_TEASER_CUT = ("...", "…")
+
+#: Every param an edge-block rule accepts: (type, default).
+PARAMS: dict[str, tuple[type, Any]] = {
+    "ends": (list, ("start", "end")),  # which edges the rule looks at
+    "prose_min_words": (int, 12),    # a body line: this many words, ending like a sentence
+    "min_body_words": (int, 100),    # body words the block is judged against
+    "min_lines": (int, 3),           # lines a block needs
+    "item_max_words": (int, 16),     # a headline-like line: at most this many words
+    "min_mean_words": (int, 3),      # ... and the block's lines this many on average
+    "max_digit_share": (float, 0.25),  # share of block lines holding a digit
+    "max_overlap": (float, 0.3),     # share of the block's content words also in the body
+    "teaser_share": (float, 0.5),    # start: share of lines cut off with an ellipsis
+    "content_min_chars": (int, 4),   # a content word: this many characters, not a stopword
+    "stopwords": (dict, None),       # language -> stopwords (longer than content_min_chars - 1)
+}
+
+
+@dataclass(frozen=True)
+class EdgeConfig:
+    """An edge-block rule's params, checked."""
+
+    ends: tuple[str, ...]
+    prose_min_words: int
+    min_body_words: int
+    min_lines: int
+    item_max_words: int
+    min_mean_words: int
+    max_digit_share: float
+    max_overlap: float
+    teaser_share: float
+    content_min_chars: int
+    stopwords: frozenset[str]
+
+
+def _fail(rule: Rule, message: str):
+    return rule.error(f"edge-block {message}")
+
+
+def _checked(rule: Rule, name: str, typ: type, value: Any) -> Any:
+    """VALUE of param NAME, checked against its type (raises the rule's RuleError)."""
+    if typ is int and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+        raise _fail(rule, f"param {name!r} must be a non-negative integer, not {value!r}")
+    if typ is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+            raise _fail(rule, f"param {name!r} must be a share between 0 and 1, not {value!r}")
+        return float(value)
+    return value
+
+
+def edge_config(rule: Rule) -> EdgeConfig:
+    """Check RULE's params (raises the rule's RuleError)."""
+    raw = rule.param_dict
+    unknown = sorted(set(raw) - set(PARAMS))
+    if unknown:
+        raise _fail(rule, f"unknown param(s): {', '.join(unknown)} (known: {', '.join(PARAMS)})")
+    values = {name: _checked(rule, name, typ, raw.get(name, default))
+              for name, (typ, default) in PARAMS.items()}
+    ends = values["ends"]
+    if isinstance(ends, str):
+        ends = (ends,)
+    if not ends or not all(e in ("start", "end") for e in ends):
+        raise _fail(rule, f"param 'ends' must list 'start' and/or 'end', not {ends!r}")
+    values["ends"] = tuple(ends)
+    words = values["stopwords"] or {}
+    if not isinstance(words, dict) or not all(isinstance(v, str) for v in words.values()):
+        raise _fail(rule, "param 'stopwords' must map language codes to space-separated words")
+    values["stopwords"] = frozenset(w.casefold() for v in words.values() for w in v.split())
+    return EdgeConfig(**values)
+
+
+_CONFIGS: dict[int, tuple[Rule, EdgeConfig]] = {}
+
+
+def _config(rule: Rule) -> EdgeConfig:
+    """RULE's config, checked once per rule object."""
+    hit = _CONFIGS.get(id(rule))
+    if hit is None or hit[0] is not rule:
+        hit = _CONFIGS[id(rule)] = (rule, edge_config(rule))
+    return hit[1]
+
+
+# ------------------------------------------------------------------ the pure steps
+
+def content_words(texts: Sequence[str], cfg: EdgeConfig) -> set[str]:
+    """The content words of TEXTS: case-folded words of ``content_min_chars``
+    characters or more that are not numbers or stopwords."""
+    out: set[str] = set()
+    for text in texts:
+        for w in _WORD.findall(text.casefold()):
+            if len(w) >= cfg.content_min_chars and not w.isdigit() and w not in cfg.stopwords:
+                out.add(w)
+    return out
+
+
+def overlap(block: Sequence[str], body: Sequence[str], cfg: EdgeConfig) -> float | None:
+    """Share of the content words of BLOCK that the BODY uses too (None: BLOCK has none)."""
+    words = content_words(block, cfg)
+    if not words:
+        return None
+    return len(words & content_words(body, cfg)) / len(words)
+
+
+def is_headline_like(text: str, cfg: EdgeConfig) -> bool:
+    """A line of a headline rail: a list item (short, not a sentence) that is
+    no URL and does not open with a number ("14) ...", "3 comments")."""
+    return (is_list_item(text, cfg.item_max_words) and "://" not in text
+            and not text[0].isdigit())
+
+
+def _judged(block: Sequence[str], body: Sequence[str], cfg: EdgeConfig) -> float | None:
+    """The block's word overlap with the body when BLOCK reads as a rail of
+    headlines beside enough BODY, else None."""
+    if len(block) < cfg.min_lines or sum(len(t.split()) for t in body) < cfg.min_body_words:
+        return None
+    if not all(is_headline_like(t, cfg) for t in block):
+        return None
+    if sum(len(t.split()) for t in block) < cfg.min_mean_words * len(block):
+        return None  # single words and names: a sign-off, a menu, a credit, not headlines
+    if sum(any(ch.isdigit() for ch in t) for t in block) > cfg.max_digit_share * len(block):
+        return None
+    share = overlap(block, body, cfg)
+    return share if share is not None and share <= cfg.max_overlap else None
+
+
+def end_block(contents: Sequence[str], cfg: EdgeConfig) -> tuple[int, str] | None:
+    """(index of the block's first line, evidence) of the headline rail after
+    the last prose line of the non-blank lines CONTENTS, or None."""
+    last = next((k for k in range(len(contents) - 1, -1, -1)
+                 if is_prose(contents[k], cfg.prose_min_words)), None)
+    if last is None or contents[last].endswith(":"):
+        return None  # no body, or the body introduces the list below it
+    block, body = contents[last + 1:], contents[:last + 1]
+    share = _judged(block, body, cfg)
+    if share is None:
+        return None
+    return last + 1, (f"end block of {len(block)} headline-like lines, "
+                      f"{share:.2f} word overlap with body")
+
+
+def start_block(contents: Sequence[str], cfg: EdgeConfig) -> tuple[int, str] | None:
+    """(index of the first line after the block, evidence) of the teaser rail
+    at the top of the non-blank lines CONTENTS, or None."""
+    first = next((k for k, c in enumerate(contents) if is_prose(c, cfg.prose_min_words)), None)
+    if first is None:
+        return None
+    cut = [k for k in range(first) if contents[k].endswith(_TEASER_CUT)]
+    if not cut:
+        return None
+    block, body = contents[:cut[-1] + 1], contents[first:]
+    if len(cut) < cfg.teaser_share * len(block):
+        return None
+    share = _judged(block, body, cfg)
+    if share is None:
+        return None
+    return len(block), (f"start block of {len(block)} teaser lines ({len(cut)} cut off), "
+                        f"{share:.2f} word overlap with body")
+
+
+# ------------------------------------------------------------------ the kind
+
+def edge_block(rules: Sequence[Rule], draft: Draft) -> list[Deletion]:
+    """Deletions of the edge blocks of DRAFT (per edge, the first rule that finds one)."""
+    lines: list[Line] = [ln for ln in draft.lines if ln.content]
+    if not lines:
+        return []
+    contents = [ln.content for ln in lines]
+    out: list[Deletion] = []
+    done: set[str] = set()
+    for rule in rules:
+        cfg = _config(rule)
+        if "start" in cfg.ends and "start" not in done:
+            got = start_block(contents, cfg)
+            if got is not None:
+                end, detail = got
+                out.append((lines[0].start, lines[end - 1].next,
+                            Attribution(rule.id, rule.category, detail)))
+                done.add("start")
+        if "end" in cfg.ends and "end" not in done:
+            got = end_block(contents, cfg)
+            if got is not None:
+                start, detail = got
+                out.append((lines[start].start, min(draft.lines[-1].next, len(draft.text)),
+                            Attribution(rule.id, rule.category, detail)))
+                done.add("end")
+    out.sort(key=lambda d: d[0])
+    return out
+
+
+def check_rule(rule: Rule) -> None:
+    """Check an edge-block rule's params (raises the rule's RuleError)."""
+    _config(rule)

@@ -1,0 +1,107 @@
+"""The edge-block kind (engine/edges.py): headline and teaser rails at the
+edges of extractor output, found by their shape and their word overlap with
+the body, with the evidence in the report."""
+
+from __future__ import annotations
+
+import pytest
+
+import boilerstrip
+from boilerstrip.engine import edges
+from boilerstrip.errors import RuleError
+from boilerstrip.rules.loader import parse_rule_text
+
+BODY = ("The council voted on Tuesday to close the old harbour bridge to cars from next "
+        "spring, after engineers found that its steel supports had corroded faster than "
+        "expected.\n"
+        "Cyclists and pedestrians will still be able to cross while repairs go ahead. The "
+        "repairs are expected to take two years and to cost the town about four million "
+        "pounds, most of it from a regional fund for ageing infrastructure.\n"
+        "Shop owners on the quay fear that the closure will keep visitors away during the "
+        "summer season, and asked the council to run a free shuttle bus.\n"
+        "The council will decide on the shuttle at its next meeting in March.\n")
+HEAD = "Harbour bridge to close to cars\nBy Ann Smith\n"
+RAIL = ("Gardening Club Celebrates Its Prize Marrow\nLocal Choir Heads to National Final\n"
+        "Why Everyone Is Talking About Sourdough Again\n")
+TEASERS = "Paint a winter sky with soft...\nGrow tomatoes on a balcony\nBuild a wooden bird feeder in an...\n"
+RULE = "core.edge.headline-rail"
+
+
+def _cfg(**changes) -> edges.EdgeConfig:
+    rule = next(r for r in boilerstrip.load_rules(boilerstrip.bundled_rules_dir()) if r.id == RULE)
+    cfg = edges.edge_config(rule)
+    return cfg.__class__(**{**cfg.__dict__, **changes})
+
+
+def _lines(text: str) -> list[str]:
+    return [x.strip() for x in text.splitlines() if x.strip()]
+
+
+def test_a_headline_rail_after_the_body_goes_with_its_evidence():
+    res = boilerstrip.clean(HEAD + BODY + RAIL, select=[RULE])
+    assert res.text == HEAD + BODY
+    (change,) = res.changes
+    assert change.detail == "end block of 3 headline-like lines, 0.00 word overlap with body"
+
+
+def test_a_teaser_rail_above_the_headline_goes_and_the_headline_stays():
+    res = boilerstrip.clean(TEASERS + HEAD + BODY, select=[RULE])
+    assert res.text == HEAD + BODY
+    assert res.changes[0].detail.startswith("start block of 3 teaser lines (2 cut off)")
+
+
+@pytest.mark.parametrize("tail", [
+    "Summing up the harbour bridge repairs\nCouncil shuttle bus for the quay\nCyclists cross the bridge\n",
+    "Tour dates\nMarch 3 Leeds\nMarch 5 Glasgow\nMarch 8 Bristol\n",
+    "Only two lines\nOf other headlines here\n",
+])
+def test_what_stays_at_the_end(tail):
+    # overlapping words, digits, or too few lines
+    assert boilerstrip.clean(HEAD + BODY + tail, select=[RULE]).text == HEAD + BODY + tail
+
+
+def test_a_list_the_body_introduces_stays():
+    body = BODY.rstrip("\n").rstrip(".") + ", and it named the stops:\n"
+    assert edges.end_block(_lines(body + RAIL), _cfg()) is None
+
+
+def test_too_little_body_to_judge_by():
+    short = "The bridge closes next spring, the council said on Tuesday evening at last.\n"
+    assert edges.end_block(_lines(short + RAIL), _cfg()) is None
+    assert edges.end_block(_lines(short + RAIL), _cfg(min_body_words=5)) is not None
+
+
+def test_teasers_need_their_ellipses():
+    plain = "Paint a winter sky\nBuild a bird feeder\nKnit a scarf\n"
+    assert edges.start_block(_lines(plain + HEAD + BODY), _cfg()) is None
+
+
+def test_overlap_counts_content_words_only():
+    cfg = _cfg()
+    assert edges.overlap(["The bridge and the quay"], ["A bridge over a river"], cfg) == 0.5
+    assert edges.overlap(["and the of"], ["bridge"], cfg) is None
+
+
+def _rule_file(params: str) -> str:
+    return ("rules:\n  - id: t.edge\n    kind: edge-block\n    category: related-links\n"
+            "    order: 990\n    description: test\n    params:\n" + params +
+            "    examples:\n      remove: [a, b]\n      keep: [c, d]\n")
+
+
+@pytest.mark.parametrize("params,message", [
+    ("      min_lines: -1\n", "non-negative"),
+    ("      max_overlap: 1.5\n", "share between 0 and 1"),
+    ("      ends: [middle]\n", "'start' and/or 'end'"),
+    ("      min_line: 3\n", "unknown param"),
+    ("      stopwords: [the]\n", "stopwords"),
+])
+def test_bad_params_are_one_line_rule_errors(params, message):
+    (rule,) = parse_rule_text(_rule_file(params), "t.yml")
+    with pytest.raises(RuleError, match=message):
+        edges.edge_config(rule)
+
+
+def test_a_sign_off_of_single_words_stays():
+    sign_off = "Warm wishes\nAnna\nLike\n"
+    assert edges.end_block(_lines(HEAD + BODY + sign_off), _cfg()) is None
+    assert edges.end_block(_lines(HEAD + BODY + sign_off), _cfg(min_mean_words=1)) is not None
