@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 import boilerstrip
 from boilerstrip.errors import RuleError
+from boilerstrip.engine import page_grow
 from boilerstrip.rules.loader import _freeze
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -372,3 +374,72 @@ def test_context_pass_is_linear_on_long_pages_of_similar_lines(request):
     n = 20_000 if request.config.getoption("--slow") else 5_000
     small, large = _context_seconds(n), _context_seconds(4 * n)
     assert large < 8 * small + 0.02, f"{n} lines: {small:.3f} s, {4 * n} lines: {large:.3f} s"
+
+
+# ------------------------------------------------------------------ issue 18
+
+COMMENTS = [
+    "I cycled over that bridge every morning for twenty years and I always wondered how long "
+    "the old stones would hold, so none of this surprises me at all, to be honest with you.",
+    "The ferry was a good idea the last time, but it stopped running at six in the evening, "
+    "which is no use for anyone who works late in the shops on the other side of the river.",
+    "Does anyone know whether the buses will run more often while the works go on, because "
+    "the ones we have are already full in the morning and in the evening on most days?",
+    "My grandfather helped to build the new supports in the sixties, and he always said that "
+    "they were made in a hurry because the money had run out before the work was finished.",
+]
+
+
+def _thread(names=("Tom K.", "Maria", "River Watcher", "Sam")) -> str:
+    """A reader thread without a header: name, date and time, body, Reply."""
+    return "\n".join(f"{n}\nMay {d}, 2024 at 6:{d}4 pm\n{c}\nReply"
+                     for d, (n, c) in enumerate(zip(names, COMMENTS), 1))
+
+
+def test_headerless_comment_thread_is_a_barrier(page):
+    # a short post, then a longer reader thread with no "Comments" header:
+    # by weight the thread would win; as a thread it is a barrier
+    text = f"{RECIPE_MENU}\nOpen thread for May\n\n{PARA1}\n\n{_thread()}\n\n© 2024 Example Blog\n"
+    out = page.clean(text).text
+    assert PARA1 in out and "Open thread for May" in out
+    assert COMMENTS[0] not in out and COMMENTS[3] not in out and "River Watcher" not in out
+    off = _without(thread_rule="").clean(text).text
+    assert COMMENTS[2] in off  # without the barrier the thread is taken for the article
+
+
+def test_thread_rule_must_name_a_bundled_comment_thread_rule():
+    with pytest.raises(RuleError, match="thread_rule.*not a bundled comment-thread rule"):
+        _without(thread_rule="page.region.article").clean("x\n")
+
+
+def test_headline_and_date_glued_to_a_menu_stay(page):
+    # the menu, the headline and the date are one run of short lines without
+    # blank lines between them: the headline repeats words of the body, the
+    # date is a date; the menu items above them go
+    text = ("  * Home\n  * Politics\n  * Business\n  * Travel\n"
+            "Council closes old bridge after cracks in supports\nMarch 3, 2024\n"
+            f"{PARA1}\n{PARA2}\n{PARA3}\n")
+    out = page.clean(text).text
+    assert "Council closes old bridge after cracks in supports" in out
+    assert "March 3, 2024" in out and "* Travel" not in out
+    off = _without(headline_min_shared=0, headline_dates=0).clean(text).text
+    assert "Council closes old bridge" not in off
+
+
+def _block(**kw):
+    """A line as the growth steps see it: a sentence the context pass kept, unless KW says."""
+    base = dict(reason="", barrier=False, link_run=False, thread=False, after_comments=False,
+                cls="good", cf="short", sentence=True)
+    return SimpleNamespace(**{**base, **kw})
+
+
+@pytest.mark.parametrize("stop", [dict(thread=True), dict(barrier=True), dict(link_run=True),
+                                  dict(reason="copyright line"), dict(cls="bad"),
+                                  dict(sentence=False), dict(after_comments=True)])
+def test_region_grows_over_article_lines_up_to_a_barrier(stop):
+    blocks = [_block(), _block(**stop), _block(), _block(), _block(), _block(**stop), _block()]
+    # region = block 3: grows over blocks 2 and 4, stops at the barriers 1 and 5
+    assert page_grow.grow_down(blocks, 3, 10) == 4 and page_grow.grow_up(blocks, 3, 10) == 2
+    assert page_grow.grow_down(blocks, 3, 0) == 3 and page_grow.grow_up(blocks, 3, 0) == 3
+    plain = [_block() for _ in range(7)]
+    assert page_grow.grow_down(plain, 3, 10) == 6 and page_grow.grow_up(plain, 3, 2) == 1

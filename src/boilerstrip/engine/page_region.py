@@ -47,6 +47,8 @@ from ..document import Attribution, Draft, Line
 from .context import Deletion
 from ..rules.loader import Rule
 from ..rules.risk import check_bounds
+from .page_grow import (HARD_BAD as _HARD_BAD, content_words, grow_down, grow_up,
+                        headline_start, thread_config, thread_spans)
 from .timed import AnyOf, TimedPattern
 
 # ------------------------------------------------------------------ params
@@ -104,6 +106,10 @@ PARAMS: dict[str, tuple[type | tuple[type, ...], Any]] = {
     "bounded_run_line_cost": (_NUMBER, 1.0),  # ... belongs to the article: this cost per line
     "bounded_run_min_prose_weight": (_NUMBER, 10.0),  # ... when both prose lines weigh this much
     "bounded_run_link_lists": (int, 1),   # ... 0: not when it holds a link-list run
+    "thread_rule": (str, ""),             # bundled comment-thread rule whose threads are barriers
+    "grow_max_lines": (int, 0),           # a region grows over this many article lines each way
+    "headline_min_shared": (int, 0),      # a headline in a link list shares this many words with the body
+    "headline_dates": (int, 0),           # 1: a date/byline line in a link list joins the headline block
 }
 
 
@@ -151,6 +157,8 @@ class _Config:
                                     timeout)
         self.comments = _compile(rule, "comment_patterns", self.comment_patterns, timeout)
         self.data_lines = _compile(rule, "data_line_patterns", self.data_line_patterns, timeout)
+        self.threads = thread_config(rule, self.thread_rule)
+        self.thread_marks: dict[str, frozenset[str]] = {}  # line -> its comment-marker kinds
         self.intrinsic: dict[str, _Intrinsic] = {}  # see _intrinsic
         self.any_comment = AnyOf(self.comments)
         self.any_barrier = AnyOf(self.barriers)
@@ -208,8 +216,6 @@ _SENTENCE_END = tuple(".!?…\"'”’»)。！？」』")
 # scripts written without spaces between words (Han, kana)
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 _GOOD, _NEARGOOD, _SHORT, _BAD = "good", "neargood", "short", "bad"
-_HARD_BAD = ("no letters", "copyright line", "menu or breadcrumb separators",
-             "boilerplate phrase")
 
 
 @dataclass
@@ -241,6 +247,8 @@ class _Block:
     bounded: bool = False  # in a short run between two prose lines (a list inside the article)
     after_comments: bool = False  # below a comment-section header that follows prose
     intrinsic: _Intrinsic | None = None  # what the content alone says
+    content: frozenset[str] = frozenset()  # content words (see _content_words)
+    thread: bool = False  # inside a reader comment thread (found by its shape)
     duplicate: bool = False  # the same text is on another line of the page  # blank line (or text edge) above and below: a paragraph of its own
 
 
@@ -611,9 +619,21 @@ def _weights(blocks: list[_Block], has_language: bool, cfg: _Config) -> None:
         b.after_comments = below
         if below and b.weight > 0:
             b.weight *= cfg.after_comments_factor
-        below = below or (b.comments and seen_prose)
+        below = below or ((b.comments or b.thread) and seen_prose)
         seen_prose = seen_prose or b.cls == _GOOD and b.weight > 0
     _bounded_runs(blocks, cfg)
+
+
+def _mark_threads(blocks: list[_Block], cfg: _Config) -> None:
+    """Mark the lines of reader comment threads; the first line of each is a
+    barrier the region does not cross."""
+    if cfg.threads is None:
+        return
+    for first, last, _records in thread_spans([b.text for b in blocks], cfg.threads,
+                                              cfg.thread_marks):
+        for b in blocks[first:last + 1]:
+            b.thread = True
+        blocks[first].barrier = True
 
 
 def _bounded_runs(blocks: list[_Block], cfg: _Config) -> None:
@@ -689,19 +709,6 @@ def _regions(blocks: list[_Block], cfg: _Config) -> list[tuple[int, int, float]]
     return regions
 
 
-def _headline_start(blocks: list[_Block], first: int, cfg: _Config) -> int:
-    """Index of the first line of a headline block just above FIRST, or FIRST."""
-    start = first
-    for k in range(first - 1, max(-1, first - 1 - cfg.headline_lookback), -1):
-        b = blocks[k]
-        if b.reason in _HARD_BAD or b.barrier or b.bullet or b.link_run:
-            break
-        if b.words > cfg.headline_max_words:
-            break
-        start = k
-    return start
-
-
 def page_region(configs: Sequence[_Config], draft: Draft) -> list[Deletion]:
     """Deletions of every line outside the article region (the first rule's
     config; further page-region rules of the stage run in turn on what is
@@ -738,13 +745,19 @@ def _select(rule: Rule, cfg: _Config, lines: Sequence[Line],
                 b.cf = _GOOD
         _context(blocks, cfg)
     _link_runs(blocks, cfg)
+    _mark_threads(blocks, cfg)
+    for b in blocks:
+        b.content = content_words(b.toks, stops)
     _weights(blocks, lang is not None, cfg)
     regions = _regions(blocks, cfg)
     keep = [False] * len(blocks)
     why = [""] * len(blocks)
     changed = False
     for a, z, total in regions:
-        start = _headline_start(blocks, a, cfg)
+        a = grow_up(blocks, a, cfg.grow_max_lines)
+        z = grow_down(blocks, z, cfg.grow_max_lines)
+        body = frozenset().union(*(blocks[k].content for k in range(a, z + 1)))
+        start = headline_start(blocks, a, body, cfg)
         for k in range(start, a):
             keep[k] = True
         for k in range(a, z + 1):
