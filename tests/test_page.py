@@ -443,3 +443,24 @@ def test_region_grows_over_article_lines_up_to_a_barrier(stop):
     assert page_grow.grow_down(blocks, 3, 0) == 3 and page_grow.grow_up(blocks, 3, 0) == 3
     plain = [_block() for _ in range(7)]
     assert page_grow.grow_down(plain, 3, 10) == 6 and page_grow.grow_up(plain, 3, 2) == 1
+
+
+def test_every_post_of_a_blog_page_is_kept(page):
+    # three posts, each a title, a date, prose and a footer of tags: the tags
+    # and the next header are a short link-list run by their shape, which used
+    # to cut the page after the heaviest post
+    posts = [("Council closes the old bridge after cracks", "March 3, 2024",
+              f"{PARA1}\n\n{PARA2}"),
+             ("Ferry to leave from the old pier", "March 2, 2024",
+              "The ferry will leave every half hour from the old pier, from six in the "
+              "morning until ten at night."),
+             ("Residents divided over the bridge closure", "March 1, 2024", PARA3)]
+    body = "\n\n".join(f"{t}\n{d}\n\n{p}\n\nFiled under: Local news and events\n"
+                       f"Tags: bridge, council, river, ferry, town" for t, d, p in posts)
+    text = (f"{RECIPE_MENU}\n{body}\n\nArchives\n  * March 2024\n  * February 2024\n"
+            f"  * January 2024\n  * December 2023\n\n© 2024 Example Blog\n")
+    out = page.clean(text).text
+    for title, date, prose in posts:
+        assert title in out and date in out and prose in out
+    assert "* Recipes" not in out and "* February 2024" not in out
+    assert PARA3 not in _without(post_gap_lines=0).clean(text).text

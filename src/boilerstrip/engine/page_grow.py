@@ -157,3 +157,59 @@ def _dated(b: Any, cfg: Any) -> bool:
     if marks is None:
         marks = threads.line_marks(b.text, cfg.threads)
     return bool(marks & {"date", "stamp", "byline"})
+
+
+def post_header(blocks: Sequence[Any], lo: int, hi: int, cfg: Any) -> bool:
+    """Whether BLOCKS[lo:hi], the lines between two regions, are only a post's
+    header (its title, date, byline), maybe after the footer of the post
+    above (tags, share): at most ``post_gap_lines`` short lines, none a
+    barrier or a list item, one of them a date or byline. (So few lines make
+    a link-list run by their shape, but no menu.)"""
+    if not 0 < hi - lo <= cfg.post_gap_lines:
+        return False
+    gap = blocks[lo:hi]
+    if any(b.reason in HARD_BAD or b.barrier or b.thread or b.bullet
+           or b.words > cfg.headline_max_words for b in gap):
+        return False
+    return any(_dated(b, cfg) for b in gap)
+
+
+def _next_post(blocks: Sequence[Any], end: int, limit: int, cfg: Any) -> tuple[int, int, float] | None:
+    """The post that follows a region ending at END on a page of several posts:
+    the first prose line after a post header (see :func:`post_header`) and the
+    lines below it up to the heaviest total before a barrier or LIMIT, when
+    that total weighs at least ``post_min_weight``."""
+    n = min(len(blocks), limit)
+    first = next((k for k in range(end + 1, min(n, end + 2 + cfg.post_gap_lines))
+                  if blocks[k].weight > 0), None)
+    if first is None or not post_header(blocks, end + 1, first, cfg):
+        return None
+    total = best = 0.0
+    last = first
+    for k in range(first, n):
+        b = blocks[k]
+        if b.barrier or b.thread or b.after_comments:
+            break
+        total += b.weight
+        if total > best:
+            best, last = total, k
+    return (first, last, best) if best >= cfg.post_min_weight else None
+
+
+def chain_posts(blocks: Sequence[Any], regions: list[tuple[int, int, float]],
+                cfg: Any) -> list[tuple[int, int, float]]:
+    """REGIONS (sorted) and, below each, every further post of a blog page or
+    a live blog that follows it through a post header alone: keep every
+    block that scores like article prose, not only the heaviest one."""
+    if not cfg.post_gap_lines or not regions:
+        return regions
+    out: list[tuple[int, int, float]] = []
+    for i, region in enumerate(regions):
+        out.append(region)
+        limit = regions[i + 1][0] if i + 1 < len(regions) else len(blocks)
+        while True:
+            nxt = _next_post(blocks, out[-1][1], limit, cfg)
+            if nxt is None:
+                break
+            out.append(nxt)
+    return out

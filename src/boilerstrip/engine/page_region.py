@@ -48,7 +48,7 @@ from .context import Deletion
 from ..rules.loader import Rule
 from ..rules.risk import check_bounds
 from .page_grow import (HARD_BAD as _HARD_BAD, content_words, grow_down, grow_up,
-                        headline_start, thread_config, thread_spans)
+                        chain_posts, headline_start, thread_config, thread_spans)
 from .timed import AnyOf, TimedPattern
 
 # ------------------------------------------------------------------ params
@@ -110,6 +110,8 @@ PARAMS: dict[str, tuple[type | tuple[type, ...], Any]] = {
     "grow_max_lines": (int, 0),           # a region grows over this many article lines each way
     "headline_min_shared": (int, 0),      # a headline in a link list shares this many words with the body
     "headline_dates": (int, 0),           # 1: a date/byline line in a link list joins the headline block
+    "post_gap_lines": (int, 0),           # another region below a post header this long (with a date)
+    "post_min_weight": (_NUMBER, 60.0),   # ... is kept when it weighs this much (multi-post pages)
 }
 
 
@@ -749,7 +751,7 @@ def _select(rule: Rule, cfg: _Config, lines: Sequence[Line],
     for b in blocks:
         b.content = content_words(b.toks, stops)
     _weights(blocks, lang is not None, cfg)
-    regions = _regions(blocks, cfg)
+    regions = chain_posts(blocks, _regions(blocks, cfg), cfg)
     keep = [False] * len(blocks)
     why = [""] * len(blocks)
     changed = False
