@@ -10,7 +10,7 @@ import pytest
 
 import boilerstrip
 from boilerstrip.errors import RuleError
-from boilerstrip.engine import page_grow
+from boilerstrip.engine import page_grow, page_why
 from boilerstrip.rules.loader import _freeze
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,7 +87,29 @@ def test_report_names_rule_category_and_the_weight_that_decided(page):
     menu = next(c for c in page_changes if "Home > News" in c.text)
     assert "weight -" in menu.detail and "menu or breadcrumb" in menu.detail
     teaser = next(c for c in page_changes if "Five things" in c.text)
-    assert "link-list run" in teaser.detail and "outside the article region" in teaser.detail
+    assert teaser.detail.startswith("outside the article region (lines 8-18); link-list run")
+
+
+def test_removal_detail_never_calls_a_removed_line_good(page):
+    # the context pass calls the share and teaser lines below a blurb "good",
+    # and the detail used to say "good: short list item" for a removal
+    blurb = ("About this paper: we have reported on the town and its river since 1921, and "
+             "we are owned by the people who read us.")
+    text = PAGE.replace("About us | Contact", f"{blurb}\n\nAbout us | Contact")
+    changes = [c for c in page.clean(text).changes if c.rule == "page.region.article"]
+    assert changes and not any("good" in c.detail for c in changes)
+    assert all(c.detail.count(";") == 2 and "weight " in c.detail for c in changes)
+    about = next(c for c in changes if blurb in c.text)
+    assert about.detail == "outside the article region (lines 8-18); prose of another block; " \
+                           "weight +20.0"
+
+
+def test_region_lines_name_every_kept_region():
+    assert page_why.region_lines([(33, 57)]) == "lines 33-57"
+    assert page_why.region_lines([(4, 4)]) == "line 4"
+    assert page_why.region_lines([(1, 2), (5, 9), (12, 12), (20, 30)]) == \
+        "lines 1-2, 5-9, 12 and 1 more"
+    assert page_why.region_lines([]) == ""
 
 
 def test_restore_gives_back_the_input_and_article_profile_is_untouched(page):
@@ -344,7 +366,7 @@ def test_thread_counter_with_the_post_title_is_a_comment_header(page):
     res = page.clean(text)
     assert post in res.text and "the ferry was the best" not in res.text
     header = next(c for c in res.changes if "Responses to" in c.text)
-    assert "barrier" in header.detail
+    assert "comment section header" in header.detail
 
 
 def _context_seconds(n_lines: int) -> float:

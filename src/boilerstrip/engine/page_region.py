@@ -49,6 +49,7 @@ from ..rules.loader import Rule
 from ..rules.risk import check_bounds
 from .page_grow import (HARD_BAD as _HARD_BAD, content_words, grow_down, grow_up,
                         chain_posts, headline_start, thread_config, thread_spans)
+from .page_why import region_lines, removal_detail
 from .timed import AnyOf, TimedPattern
 
 # ------------------------------------------------------------------ params
@@ -753,13 +754,15 @@ def _select(rule: Rule, cfg: _Config, lines: Sequence[Line],
     _weights(blocks, lang is not None, cfg)
     regions = chain_posts(blocks, _regions(blocks, cfg), cfg)
     keep = [False] * len(blocks)
-    why = [""] * len(blocks)
+    inside = [False] * len(blocks)
     changed = False
+    spans = []
     for a, z, total in regions:
         a = grow_up(blocks, a, cfg.grow_max_lines)
         z = grow_down(blocks, z, cfg.grow_max_lines)
         body = frozenset().union(*(blocks[k].content for k in range(a, z + 1)))
         start = headline_start(blocks, a, body, cfg)
+        spans.append((blocks[start].line.index + 1, blocks[z].line.index + 1))
         for k in range(start, a):
             keep[k] = True
         for k in range(a, z + 1):
@@ -767,19 +770,12 @@ def _select(rule: Rule, cfg: _Config, lines: Sequence[Line],
             if b.reason not in _HARD_BAD and not b.link_run and not b.barrier:
                 keep[k] = True
             else:
-                why[k] = (f"inside the article region but {b.cls} "
-                          f"({b.reason}{', link-list run' if b.link_run else ''})")
-    span = (f"article region lines {blocks[regions[0][0]].line.index + 1}-"
-            f"{blocks[regions[-1][1]].line.index + 1}" if regions else "")
+                inside[k] = True
+    span = region_lines(spans)
     for k, b in enumerate(blocks):
         if keep[k]:
             continue
-        detail = why[k] or (f"weight {b.weight:+.1f}, {b.cls}: {b.reason}"
-                            f"{', link-list run' if b.link_run else ''}"
-                            f"{', data-row run' if b.data_run else ''}"
-                            f"{', run between prose lines' if b.bounded else ''}"
-                            f"{', barrier' if b.barrier else ''}; "
-                            f"{'outside the ' + span if span else 'no article region found'}")
+        detail = removal_detail(b, span, inside[k])
         removed[b.line.index] = Attribution(rule.id, rule.category, detail)
         changed = True
     return changed
