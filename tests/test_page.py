@@ -486,3 +486,21 @@ def test_every_post_of_a_blog_page_is_kept(page):
         assert title in out and date in out and prose in out
     assert "* Recipes" not in out and "* February 2024" not in out
     assert PARA3 not in _without(post_gap_lines=0).clean(text).text
+
+
+def test_short_post_under_its_title_and_date_beats_an_author_box(page):
+    # a post of two short paragraphs under its title and date; the author box
+    # in the sidebar is one longer paragraph and used to win by weight alone
+    post = ["Our new bread oven arrived today and it is bigger than we thought.",
+            "First loaves on Saturday, come early!"]
+    author = ("About me: I have baked bread in this village for thirty years, and I write "
+              "here about the flour, the ovens and the people who come to buy it every "
+              "morning before work, in summer and in winter.")
+    text = (f"{RECIPE_MENU}A new bread oven for the bakery\nMay 12, 2024\n"
+            f"{post[0]}\n{post[1]}\n\n  * Older posts\n  * Archives\n  * Contact\n"
+            f"  * Links\n\n{author}\n\n© 2024 Village Bakery\n")
+    out = page.clean(text).text
+    assert all(p in out for p in post) and "A new bread oven for the bakery" in out
+    assert "May 12, 2024" in out and "* Contact" not in out
+    off = _without(anchor_weight=0).clean(text).text
+    assert author in off and post[0] not in off

@@ -150,7 +150,8 @@ def _names_body(b: Any, body: frozenset[str], cfg: Any) -> bool:
 
 def _dated(b: Any, cfg: Any) -> bool:
     """Whether line B is a date or byline line (the comment-thread vocabulary's
-    date, date+time and byline markers)."""
+    date, date+time and byline markers; a date inside a longer line in the
+    headline block cost precision on sh181 and dragnet-dev)."""
     if cfg.threads is None or not cfg.headline_dates:
         return False
     marks = cfg.thread_marks.get(b.text)
@@ -213,3 +214,32 @@ def chain_posts(blocks: Sequence[Any], regions: list[tuple[int, int, float]],
                 break
             out.append(nxt)
     return out
+
+
+def _post_anchor(blocks: Sequence[Any], k: int, cfg: Any) -> int | None:
+    """When line K is a post's date line (a short line holding an
+    ``anchor_date_patterns`` date) right below a title-like heading, the
+    first line of text below it, else None."""
+    b = blocks[k]
+    if b.words > cfg.link_run_max_words or b.barrier or b.thread or b.reason in HARD_BAD:
+        return None
+    if k == 0 or not (blocks[k - 1].heading and blocks[k - 1].words >= 3):
+        return None
+    if not cfg.anchor_dates.search(b.text):
+        return None
+    return next((j for j in range(k + 1, min(len(blocks), k + 4))
+                 if blocks[j].sentence or blocks[j].cf != "bad" and blocks[j].cf != "short"),
+                None)
+
+
+def anchor_posts(blocks: Sequence[Any], cfg: Any) -> None:
+    """Short posts lose to an author box or a footer paragraph by weight
+    alone: the first text under a post header (a title, then a date line)
+    gains ``anchor_weight``, when the page has at most ``anchor_max`` such
+    headers (more are a teaser list or a page of posts)."""
+    if not cfg.anchor_weight:
+        return
+    found = [j for j in (_post_anchor(blocks, k, cfg) for k in range(len(blocks))) if j is not None]
+    if 0 < len(found) <= cfg.anchor_max:
+        for j in found:
+            blocks[j].weight += cfg.anchor_weight

@@ -48,7 +48,7 @@ from .context import Deletion
 from ..rules.loader import Rule
 from ..rules.risk import check_bounds
 from .page_grow import (HARD_BAD as _HARD_BAD, content_words, grow_down, grow_up,
-                        chain_posts, headline_start, thread_config, thread_spans)
+                        anchor_posts, chain_posts, headline_start, thread_config, thread_spans)
 from .page_why import region_lines, removal_detail
 from .timed import AnyOf, TimedPattern
 
@@ -113,6 +113,9 @@ PARAMS: dict[str, tuple[type | tuple[type, ...], Any]] = {
     "headline_dates": (int, 0),           # 1: a date/byline line in a link list joins the headline block
     "post_gap_lines": (int, 0),           # another region below a post header this long (with a date)
     "post_min_weight": (_NUMBER, 60.0),   # ... is kept when it weighs this much (multi-post pages)
+    "anchor_date_patterns": ((list, tuple), ()),  # a date inside a short line under a title
+    "anchor_weight": (_NUMBER, 0.0),      # ... the first text below such a post header gains this
+    "anchor_max": (int, 2),               # ... unless the page has more headers (a teaser list)
 }
 
 
@@ -160,6 +163,8 @@ class _Config:
                                     timeout)
         self.comments = _compile(rule, "comment_patterns", self.comment_patterns, timeout)
         self.data_lines = _compile(rule, "data_line_patterns", self.data_line_patterns, timeout)
+        self.anchor_dates = AnyOf(_compile(rule, "anchor_date_patterns",
+                                           self.anchor_date_patterns, timeout))
         self.threads = thread_config(rule, self.thread_rule)
         self.thread_marks: dict[str, frozenset[str]] = {}  # line -> its comment-marker kinds
         self.intrinsic: dict[str, _Intrinsic] = {}  # see _intrinsic
@@ -625,6 +630,7 @@ def _weights(blocks: list[_Block], has_language: bool, cfg: _Config) -> None:
         below = below or ((b.comments or b.thread) and seen_prose)
         seen_prose = seen_prose or b.cls == _GOOD and b.weight > 0
     _bounded_runs(blocks, cfg)
+    anchor_posts(blocks, cfg)
 
 
 def _mark_threads(blocks: list[_Block], cfg: _Config) -> None:
