@@ -114,7 +114,7 @@ def grow_up(blocks: Sequence[Any], first: int, limit: int) -> int:
 
 
 def headline_start(blocks: Sequence[Any], first: int, body: frozenset[str],
-                    cfg: Any) -> int:
+                   stops: frozenset[str], cfg: Any) -> int:
     """Index of the first line of a headline block just above FIRST, or FIRST.
 
     A list item or a line of a link-list run ends the block, unless it is the
@@ -128,7 +128,7 @@ def headline_start(blocks: Sequence[Any], first: int, body: frozenset[str],
             break
         if b.words > cfg.headline_max_words:
             break
-        if (b.bullet or b.link_run) and not (_names_body(b, body, cfg) or _dated(b, cfg)):
+        if (b.bullet or b.link_run) and not (_names_body(b, body, stops, cfg) or _dated(b, cfg)):
             break
         start = k
     return start
@@ -139,11 +139,11 @@ def content_words(toks: Sequence[str], stops: frozenset[str]) -> frozenset[str]:
     return frozenset(t for t in toks if len(t) >= 3 and t not in stops and not t.isdigit())
 
 
-def _names_body(b: Any, body: frozenset[str], cfg: Any) -> bool:
+def _names_body(b: Any, body: frozenset[str], stops: frozenset[str], cfg: Any) -> bool:
     """Whether line B repeats the article's words as a headline does."""
     if not cfg.headline_min_shared:
         return False
-    own = b.content
+    own = content_words(b.toks, stops)
     shared = len(own & body)
     return shared >= cfg.headline_min_shared and shared * 2 >= len(own)
 

@@ -26,10 +26,14 @@ is judged by text features that stand in for what an HTML-aware extractor
    a little per word, so a page whose article is such a list is found; and a
    short run between two prose paragraphs (a list or table inside the
    article) costs only ``bounded_run_line_cost`` per line.
-4. Inside the region, good lines and the short lines between them stay; the
-   headline/byline lines just above the first prose line stay when they look
-   like a headline block. Everything else is removed, each line with the class,
-   weight and reason that decided it.
+4. Each region grows to the article's edges (:mod:`.page_grow`): over article
+   lines up to a barrier (a comment thread found by its shape, a section
+   header, a link list), up over the headline block (its title and date may
+   close a link-list run), and down over further posts of a page of posts;
+   the first text under a lone post header (title, date) weighs more.
+5. Inside the region, good lines and the short lines between them stay.
+   Everything else is removed, each line with a detail that says why
+   (:mod:`.page_why`).
 
 Every threshold, weight and word list is a ``params`` entry of the rule (see
 ``rules/page/region.yml``); nothing tunable lives here.
@@ -255,7 +259,6 @@ class _Block:
     bounded: bool = False  # in a short run between two prose lines (a list inside the article)
     after_comments: bool = False  # below a comment-section header that follows prose
     intrinsic: _Intrinsic | None = None  # what the content alone says
-    content: frozenset[str] = frozenset()  # content words (see _content_words)
     thread: bool = False  # inside a reader comment thread (found by its shape)
     duplicate: bool = False  # the same text is on another line of the page  # blank line (or text edge) above and below: a paragraph of its own
 
@@ -755,8 +758,6 @@ def _select(rule: Rule, cfg: _Config, lines: Sequence[Line],
         _context(blocks, cfg)
     _link_runs(blocks, cfg)
     _mark_threads(blocks, cfg)
-    for b in blocks:
-        b.content = content_words(b.toks, stops)
     _weights(blocks, lang is not None, cfg)
     regions = chain_posts(blocks, _regions(blocks, cfg), cfg)
     keep = [False] * len(blocks)
@@ -766,8 +767,8 @@ def _select(rule: Rule, cfg: _Config, lines: Sequence[Line],
     for a, z, total in regions:
         a = grow_up(blocks, a, cfg.grow_max_lines)
         z = grow_down(blocks, z, cfg.grow_max_lines)
-        body = frozenset().union(*(blocks[k].content for k in range(a, z + 1)))
-        start = headline_start(blocks, a, body, cfg)
+        body = content_words([t for k in range(a, z + 1) for t in blocks[k].toks], stops)
+        start = headline_start(blocks, a, body, stops, cfg)
         spans.append((blocks[start].line.index + 1, blocks[z].line.index + 1))
         for k in range(start, a):
             keep[k] = True
