@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 import boilerstrip
 from boilerstrip.errors import RuleError
+from boilerstrip.engine import page_grow, page_why
 from boilerstrip.rules.loader import _freeze
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,7 +87,29 @@ def test_report_names_rule_category_and_the_weight_that_decided(page):
     menu = next(c for c in page_changes if "Home > News" in c.text)
     assert "weight -" in menu.detail and "menu or breadcrumb" in menu.detail
     teaser = next(c for c in page_changes if "Five things" in c.text)
-    assert "link-list run" in teaser.detail and "outside the article region" in teaser.detail
+    assert teaser.detail.startswith("outside the article region (lines 8-18); link-list run")
+
+
+def test_removal_detail_never_calls_a_removed_line_good(page):
+    # the context pass calls the share and teaser lines below a blurb "good",
+    # and the detail used to say "good: short list item" for a removal
+    blurb = ("About this paper: we have reported on the town and its river since 1921, and "
+             "we are owned by the people who read us.")
+    text = PAGE.replace("About us | Contact", f"{blurb}\n\nAbout us | Contact")
+    changes = [c for c in page.clean(text).changes if c.rule == "page.region.article"]
+    assert changes and not any("good" in c.detail for c in changes)
+    assert all(c.detail.count(";") == 2 and "weight " in c.detail for c in changes)
+    about = next(c for c in changes if blurb in c.text)
+    assert about.detail == "outside the article region (lines 8-18); prose of another block; " \
+                           "weight +20.0"
+
+
+def test_region_lines_name_every_kept_region():
+    assert page_why.region_lines([(33, 57)]) == "lines 33-57"
+    assert page_why.region_lines([(4, 4)]) == "line 4"
+    assert page_why.region_lines([(1, 2), (5, 9), (12, 12), (20, 30)]) == \
+        "lines 1-2, 5-9, 12 and 1 more"
+    assert page_why.region_lines([]) == ""
 
 
 def test_restore_gives_back_the_input_and_article_profile_is_untouched(page):
@@ -342,7 +366,7 @@ def test_thread_counter_with_the_post_title_is_a_comment_header(page):
     res = page.clean(text)
     assert post in res.text and "the ferry was the best" not in res.text
     header = next(c for c in res.changes if "Responses to" in c.text)
-    assert "barrier" in header.detail
+    assert "comment section header" in header.detail
 
 
 def _context_seconds(n_lines: int) -> float:
@@ -372,3 +396,111 @@ def test_context_pass_is_linear_on_long_pages_of_similar_lines(request):
     n = 20_000 if request.config.getoption("--slow") else 5_000
     small, large = _context_seconds(n), _context_seconds(4 * n)
     assert large < 8 * small + 0.02, f"{n} lines: {small:.3f} s, {4 * n} lines: {large:.3f} s"
+
+
+# ------------------------------------------------------------------ issue 18
+
+COMMENTS = [
+    "I cycled over that bridge every morning for twenty years and I always wondered how long "
+    "the old stones would hold, so none of this surprises me at all, to be honest with you.",
+    "The ferry was a good idea the last time, but it stopped running at six in the evening, "
+    "which is no use for anyone who works late in the shops on the other side of the river.",
+    "Does anyone know whether the buses will run more often while the works go on, because "
+    "the ones we have are already full in the morning and in the evening on most days?",
+    "My grandfather helped to build the new supports in the sixties, and he always said that "
+    "they were made in a hurry because the money had run out before the work was finished.",
+]
+
+
+def _thread(names=("Tom K.", "Maria", "River Watcher", "Sam")) -> str:
+    """A reader thread without a header: name, date and time, body, Reply."""
+    return "\n".join(f"{n}\nMay {d}, 2024 at 6:{d}4 pm\n{c}\nReply"
+                     for d, (n, c) in enumerate(zip(names, COMMENTS), 1))
+
+
+def test_headerless_comment_thread_is_a_barrier(page):
+    # a short post, then a longer reader thread with no "Comments" header:
+    # by weight the thread would win; as a thread it is a barrier
+    text = f"{RECIPE_MENU}\nOpen thread for May\n\n{PARA1}\n\n{_thread()}\n\n© 2024 Example Blog\n"
+    out = page.clean(text).text
+    assert PARA1 in out and "Open thread for May" in out
+    assert COMMENTS[0] not in out and COMMENTS[3] not in out and "River Watcher" not in out
+    off = _without(thread_rule="").clean(text).text
+    assert COMMENTS[2] in off  # without the barrier the thread is taken for the article
+
+
+def test_thread_rule_must_name_a_bundled_comment_thread_rule():
+    with pytest.raises(RuleError, match="thread_rule.*not a bundled comment-thread rule"):
+        _without(thread_rule="page.region.article").clean("x\n")
+
+
+def test_headline_and_date_glued_to_a_menu_stay(page):
+    # the menu, the headline and the date are one run of short lines without
+    # blank lines between them: the headline repeats words of the body, the
+    # date is a date; the menu items above them go
+    text = ("  * Home\n  * Politics\n  * Business\n  * Travel\n"
+            "Council closes old bridge after cracks in supports\nMarch 3, 2024\n"
+            f"{PARA1}\n{PARA2}\n{PARA3}\n")
+    out = page.clean(text).text
+    assert "Council closes old bridge after cracks in supports" in out
+    assert "March 3, 2024" in out and "* Travel" not in out
+    off = _without(headline_min_shared=0, headline_dates=0).clean(text).text
+    assert "Council closes old bridge" not in off
+
+
+def _block(**kw):
+    """A line as the growth steps see it: a sentence the context pass kept, unless KW says."""
+    base = dict(reason="", barrier=False, link_run=False, thread=False, after_comments=False,
+                cls="good", cf="short", sentence=True)
+    return SimpleNamespace(**{**base, **kw})
+
+
+@pytest.mark.parametrize("stop", [dict(thread=True), dict(barrier=True), dict(link_run=True),
+                                  dict(reason="copyright line"), dict(cls="bad"),
+                                  dict(sentence=False), dict(after_comments=True)])
+def test_region_grows_over_article_lines_up_to_a_barrier(stop):
+    blocks = [_block(), _block(**stop), _block(), _block(), _block(), _block(**stop), _block()]
+    # region = block 3: grows over blocks 2 and 4, stops at the barriers 1 and 5
+    assert page_grow.grow_down(blocks, 3, 10) == 4 and page_grow.grow_up(blocks, 3, 10) == 2
+    assert page_grow.grow_down(blocks, 3, 0) == 3 and page_grow.grow_up(blocks, 3, 0) == 3
+    plain = [_block() for _ in range(7)]
+    assert page_grow.grow_down(plain, 3, 10) == 6 and page_grow.grow_up(plain, 3, 2) == 1
+
+
+def test_every_post_of_a_blog_page_is_kept(page):
+    # three posts, each a title, a date, prose and a footer of tags: the tags
+    # and the next header are a short link-list run by their shape, which used
+    # to cut the page after the heaviest post
+    posts = [("Council closes the old bridge after cracks", "March 3, 2024",
+              f"{PARA1}\n\n{PARA2}"),
+             ("Ferry to leave from the old pier", "March 2, 2024",
+              "The ferry will leave every half hour from the old pier, from six in the "
+              "morning until ten at night."),
+             ("Residents divided over the bridge closure", "March 1, 2024", PARA3)]
+    body = "\n\n".join(f"{t}\n{d}\n\n{p}\n\nFiled under: Local news and events\n"
+                       f"Tags: bridge, council, river, ferry, town" for t, d, p in posts)
+    text = (f"{RECIPE_MENU}\n{body}\n\nArchives\n  * March 2024\n  * February 2024\n"
+            f"  * January 2024\n  * December 2023\n\n© 2024 Example Blog\n")
+    out = page.clean(text).text
+    for title, date, prose in posts:
+        assert title in out and date in out and prose in out
+    assert "* Recipes" not in out and "* February 2024" not in out
+    assert PARA3 not in _without(post_gap_lines=0).clean(text).text
+
+
+def test_short_post_under_its_title_and_date_beats_an_author_box(page):
+    # a post of two short paragraphs under its title and date; the author box
+    # in the sidebar is one longer paragraph and used to win by weight alone
+    post = ["Our new bread oven arrived today and it is bigger than we thought.",
+            "First loaves on Saturday, come early!"]
+    author = ("About me: I have baked bread in this village for thirty years, and I write "
+              "here about the flour, the ovens and the people who come to buy it every "
+              "morning before work, in summer and in winter.")
+    text = (f"{RECIPE_MENU}A new bread oven for the bakery\nMay 12, 2024\n"
+            f"{post[0]}\n{post[1]}\n\n  * Older posts\n  * Archives\n  * Contact\n"
+            f"  * Links\n\n{author}\n\n© 2024 Village Bakery\n")
+    out = page.clean(text).text
+    assert all(p in out for p in post) and "A new bread oven for the bakery" in out
+    assert "May 12, 2024" in out and "* Contact" not in out
+    off = _without(anchor_weight=0).clean(text).text
+    assert author in off and post[0] not in off

@@ -26,10 +26,14 @@ is judged by text features that stand in for what an HTML-aware extractor
    a little per word, so a page whose article is such a list is found; and a
    short run between two prose paragraphs (a list or table inside the
    article) costs only ``bounded_run_line_cost`` per line.
-4. Inside the region, good lines and the short lines between them stay; the
-   headline/byline lines just above the first prose line stay when they look
-   like a headline block. Everything else is removed, each line with the class,
-   weight and reason that decided it.
+4. Each region grows to the article's edges (:mod:`.page_grow`): over article
+   lines up to a barrier (a comment thread found by its shape, a section
+   header, a link list), up over the headline block (its title and date may
+   close a link-list run), and down over further posts of a page of posts;
+   the first text under a lone post header (title, date) weighs more.
+5. Inside the region, good lines and the short lines between them stay.
+   Everything else is removed, each line with a detail that says why
+   (:mod:`.page_why`).
 
 Every threshold, weight and word list is a ``params`` entry of the rule (see
 ``rules/page/region.yml``); nothing tunable lives here.
@@ -47,6 +51,9 @@ from ..document import Attribution, Draft, Line
 from .context import Deletion
 from ..rules.loader import Rule
 from ..rules.risk import check_bounds
+from .page_grow import (HARD_BAD as _HARD_BAD, content_words, grow_down, grow_up,
+                        anchor_posts, chain_posts, headline_start, thread_config, thread_spans)
+from .page_why import region_lines, removal_detail
 from .timed import AnyOf, TimedPattern
 
 # ------------------------------------------------------------------ params
@@ -104,6 +111,15 @@ PARAMS: dict[str, tuple[type | tuple[type, ...], Any]] = {
     "bounded_run_line_cost": (_NUMBER, 1.0),  # ... belongs to the article: this cost per line
     "bounded_run_min_prose_weight": (_NUMBER, 10.0),  # ... when both prose lines weigh this much
     "bounded_run_link_lists": (int, 1),   # ... 0: not when it holds a link-list run
+    "thread_rule": (str, ""),             # bundled comment-thread rule whose threads are barriers
+    "grow_max_lines": (int, 0),           # a region grows over this many article lines each way
+    "headline_min_shared": (int, 0),      # a headline in a link list shares this many words with the body
+    "headline_dates": (int, 0),           # 1: a date/byline line in a link list joins the headline block
+    "post_gap_lines": (int, 0),           # another region below a post header this long (with a date)
+    "post_min_weight": (_NUMBER, 60.0),   # ... is kept when it weighs this much (multi-post pages)
+    "anchor_date_patterns": ((list, tuple), ()),  # a date inside a short line under a title
+    "anchor_weight": (_NUMBER, 0.0),      # ... the first text below such a post header gains this
+    "anchor_max": (int, 2),               # ... unless the page has more headers (a teaser list)
 }
 
 
@@ -151,6 +167,10 @@ class _Config:
                                     timeout)
         self.comments = _compile(rule, "comment_patterns", self.comment_patterns, timeout)
         self.data_lines = _compile(rule, "data_line_patterns", self.data_line_patterns, timeout)
+        self.anchor_dates = AnyOf(_compile(rule, "anchor_date_patterns",
+                                           self.anchor_date_patterns, timeout))
+        self.threads = thread_config(rule, self.thread_rule)
+        self.thread_marks: dict[str, frozenset[str]] = {}  # line -> its comment-marker kinds
         self.intrinsic: dict[str, _Intrinsic] = {}  # see _intrinsic
         self.any_comment = AnyOf(self.comments)
         self.any_barrier = AnyOf(self.barriers)
@@ -208,8 +228,6 @@ _SENTENCE_END = tuple(".!?…\"'”’»)。！？」』")
 # scripts written without spaces between words (Han, kana)
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 _GOOD, _NEARGOOD, _SHORT, _BAD = "good", "neargood", "short", "bad"
-_HARD_BAD = ("no letters", "copyright line", "menu or breadcrumb separators",
-             "boilerplate phrase")
 
 
 @dataclass
@@ -241,6 +259,7 @@ class _Block:
     bounded: bool = False  # in a short run between two prose lines (a list inside the article)
     after_comments: bool = False  # below a comment-section header that follows prose
     intrinsic: _Intrinsic | None = None  # what the content alone says
+    thread: bool = False  # inside a reader comment thread (found by its shape)
     duplicate: bool = False  # the same text is on another line of the page  # blank line (or text edge) above and below: a paragraph of its own
 
 
@@ -611,9 +630,22 @@ def _weights(blocks: list[_Block], has_language: bool, cfg: _Config) -> None:
         b.after_comments = below
         if below and b.weight > 0:
             b.weight *= cfg.after_comments_factor
-        below = below or (b.comments and seen_prose)
+        below = below or ((b.comments or b.thread) and seen_prose)
         seen_prose = seen_prose or b.cls == _GOOD and b.weight > 0
     _bounded_runs(blocks, cfg)
+    anchor_posts(blocks, cfg)
+
+
+def _mark_threads(blocks: list[_Block], cfg: _Config) -> None:
+    """Mark the lines of reader comment threads; the first line of each is a
+    barrier the region does not cross."""
+    if cfg.threads is None:
+        return
+    for first, last, _records in thread_spans([b.text for b in blocks], cfg.threads,
+                                              cfg.thread_marks):
+        for b in blocks[first:last + 1]:
+            b.thread = True
+        blocks[first].barrier = True
 
 
 def _bounded_runs(blocks: list[_Block], cfg: _Config) -> None:
@@ -689,19 +721,6 @@ def _regions(blocks: list[_Block], cfg: _Config) -> list[tuple[int, int, float]]
     return regions
 
 
-def _headline_start(blocks: list[_Block], first: int, cfg: _Config) -> int:
-    """Index of the first line of a headline block just above FIRST, or FIRST."""
-    start = first
-    for k in range(first - 1, max(-1, first - 1 - cfg.headline_lookback), -1):
-        b = blocks[k]
-        if b.reason in _HARD_BAD or b.barrier or b.bullet or b.link_run:
-            break
-        if b.words > cfg.headline_max_words:
-            break
-        start = k
-    return start
-
-
 def page_region(configs: Sequence[_Config], draft: Draft) -> list[Deletion]:
     """Deletions of every line outside the article region (the first rule's
     config; further page-region rules of the stage run in turn on what is
@@ -738,13 +757,19 @@ def _select(rule: Rule, cfg: _Config, lines: Sequence[Line],
                 b.cf = _GOOD
         _context(blocks, cfg)
     _link_runs(blocks, cfg)
+    _mark_threads(blocks, cfg)
     _weights(blocks, lang is not None, cfg)
-    regions = _regions(blocks, cfg)
+    regions = chain_posts(blocks, _regions(blocks, cfg), cfg)
     keep = [False] * len(blocks)
-    why = [""] * len(blocks)
+    inside = [False] * len(blocks)
     changed = False
+    spans = []
     for a, z, total in regions:
-        start = _headline_start(blocks, a, cfg)
+        a = grow_up(blocks, a, cfg.grow_max_lines)
+        z = grow_down(blocks, z, cfg.grow_max_lines)
+        body = content_words([t for k in range(a, z + 1) for t in blocks[k].toks], stops)
+        start = headline_start(blocks, a, body, stops, cfg)
+        spans.append((blocks[start].line.index + 1, blocks[z].line.index + 1))
         for k in range(start, a):
             keep[k] = True
         for k in range(a, z + 1):
@@ -752,19 +777,12 @@ def _select(rule: Rule, cfg: _Config, lines: Sequence[Line],
             if b.reason not in _HARD_BAD and not b.link_run and not b.barrier:
                 keep[k] = True
             else:
-                why[k] = (f"inside the article region but {b.cls} "
-                          f"({b.reason}{', link-list run' if b.link_run else ''})")
-    span = (f"article region lines {blocks[regions[0][0]].line.index + 1}-"
-            f"{blocks[regions[-1][1]].line.index + 1}" if regions else "")
+                inside[k] = True
+    span = region_lines(spans)
     for k, b in enumerate(blocks):
         if keep[k]:
             continue
-        detail = why[k] or (f"weight {b.weight:+.1f}, {b.cls}: {b.reason}"
-                            f"{', link-list run' if b.link_run else ''}"
-                            f"{', data-row run' if b.data_run else ''}"
-                            f"{', run between prose lines' if b.bounded else ''}"
-                            f"{', barrier' if b.barrier else ''}; "
-                            f"{'outside the ' + span if span else 'no article region found'}")
+        detail = removal_detail(b, span, inside[k])
         removed[b.line.index] = Attribution(rule.id, rule.category, detail)
         changed = True
     return changed
