@@ -192,3 +192,34 @@ def test_the_engine_switch_and_the_cache(tmp_path, monkeypatch):
     assert database.load(rules) is None
     entry.unlink()
     assert database.load(rules) is None
+
+
+def test_rules_build_fast_prebuilds_the_database_a_later_run_uses(tmp_path, monkeypatch):
+    from _cli_helpers import RULE_FILE, err, no_traceback, run
+
+    rules = tmp_path / "mine.yml"
+    rules.write_text(RULE_FILE, "utf-8")
+    cache = tmp_path / "cache"
+    args = ("rules", "build-fast", "--no-default-rules", "--rules", str(rules))
+    proc = run(*args, BOILERSTRIP_CACHE_DIR=str(cache))
+    assert proc.returncode == 0, err(proc)
+    assert "1 of 1 line/section/inline rule served" in err(proc)
+    monkeypatch.setenv("BOILERSTRIP_CACHE_DIR", str(cache))
+    monkeypatch.setenv("BOILERSTRIP_ENGINE", "auto")
+    assert Cleaner(default_rules=False, rules=[rules]).engine == "fast"
+    monkeypatch.setenv("BOILERSTRIP_ENGINE", "pure")
+    assert Cleaner(default_rules=False, rules=[rules]).engine == "pure"
+    proc = run(*args, BOILERSTRIP_NO_CACHE="1")
+    assert proc.returncode == 2 and err(proc).count("\n") == 1
+    no_traceback(proc)
+
+
+def test_version_names_the_engine(tmp_path):
+    from _cli_helpers import run
+
+    proc = run("--version", BOILERSTRIP_ENGINE="pure", BOILERSTRIP_CACHE_DIR=str(tmp_path))
+    assert proc.returncode == 0
+    assert proc.stdout.decode().splitlines()[1] == "engine: pure (BOILERSTRIP_ENGINE=pure)"
+    proc = run("--version", BOILERSTRIP_CACHE_DIR=str(tmp_path))
+    assert "engine: pure (no database for these rules yet: boilerstrip rules build-fast" in (
+        proc.stdout.decode())

@@ -173,6 +173,7 @@ class Accelerator:
         self.table = table
         self.db = db
         self.rule_ids = table.rule_ids
+        self.path: Path | None = None  # the cache entry it was stored in, if any
         self._local = threading.local()  # a scratch per thread: scans may overlap
 
     def scan(self, data: bytes) -> list[tuple[int, int]]:
@@ -228,9 +229,10 @@ def build(rules: Sequence[Rule], store: bool = True) -> Accelerator:
     except hs.error:
         table = without_rejected(table)
         db = compile_table(table)
+    accel = Accelerator(table, db)
     if store:
-        save(rules, table, db)
-    return Accelerator(table, db)
+        accel.path = save(rules, table, db)
+    return accel
 
 
 def save(rules: Sequence[Rule], table: Table, db) -> Path | None:

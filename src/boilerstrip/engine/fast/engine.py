@@ -54,3 +54,26 @@ def fast_provider(rules: Sequence[Rule]):
     if accel is None or not accel.rule_ids:
         return None
     return FastProvider(accel)
+
+
+def describe(rules: Sequence[Rule] | None = None) -> str:
+    """Which engine a run with RULES (default: the bundled ones) uses, and why."""
+    want = requested()
+    if want == "pure":
+        return f"pure ({ENV}=pure)"
+    if not available():
+        return "pure (the compiled prefilter needs: pip install 'boilerstrip[fast]')"
+    import hyperscan
+
+    from . import database
+
+    if rules is None:
+        from ...rules.loader import bundled_rule_set
+
+        rules = bundled_rule_set().rules
+    name = f"hyperscan {hyperscan.__version__}"
+    if database.load(rules) is not None:
+        return f"fast ({name}, database cached)"
+    if want == "fast":
+        return f"fast ({name}, database compiled on first use: {ENV}=fast)"
+    return f"pure (no database for these rules yet: boilerstrip rules build-fast; {name})"
