@@ -20,7 +20,7 @@ from boilerstrip.document import Draft  # noqa: E402
 from boilerstrip.engine.candidates import default_candidates  # noqa: E402
 from boilerstrip.engine.context import Context  # noqa: E402
 from boilerstrip.engine.fast import database, engine  # noqa: E402
-from boilerstrip.engine.fast.provider import FastProvider  # noqa: E402
+from boilerstrip.engine.fast.provider import FastCandidates, FastProvider  # noqa: E402
 from boilerstrip.rules.loader import bundled_rule_set  # noqa: E402
 from boilerstrip.rules.model import Rule  # noqa: E402
 
@@ -70,7 +70,8 @@ def true_matches(rules, line: str) -> set[str]:
 def fast_rules(accel, text: str) -> list[frozenset[str]] | None:
     """The accelerator's rules of each line of TEXT, through the provider."""
     ctx = Context(Draft(text))
-    got = FastProvider(accel)(ctx, None)._line_rules(list(range(len(ctx.draft.lines))))
+    got = FastCandidates(ctx, None, FastProvider(accel))._line_rules(
+        list(range(len(ctx.draft.lines))))
     return got
 
 
@@ -134,7 +135,8 @@ def test_generated_text_candidates_cover_true_matches(accel, lines):
 @pytest.fixture(scope="module")
 def fast_cleaner(accel):
     def make(**kw):
-        c = Cleaner(**kw, candidates=FastProvider(accel))
+        # every document through the accelerator, the short ones too
+        c = Cleaner(**kw, candidates=FastProvider(accel, short_chars=0))
         assert c.engine == "fast"
         return c
     return make

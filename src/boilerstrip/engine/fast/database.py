@@ -190,6 +190,15 @@ class Accelerator:
         return found
 
 
+def is_cached(rules: Sequence[Rule]) -> bool:
+    """Whether a cache entry for RULES exists (:func:`load` still checks it)."""
+    try:
+        entry = _entry(stamp(rules))
+    except ImportError:
+        return False
+    return entry is not None and entry.is_file()
+
+
 def load(rules: Sequence[Rule]) -> Accelerator | None:
     """The cached accelerator of RULES, or None (no entry, or one that fails
     any check)."""

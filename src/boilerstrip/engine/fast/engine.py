@@ -48,12 +48,12 @@ def fast_provider(rules: Sequence[Rule]):
     from . import database
     from .provider import FastProvider
 
-    accel = database.load(rules)
-    if accel is None and want == "fast":
-        accel = database.build(rules)
-    if accel is None or not accel.rule_ids:
+    if want == "fast":
+        accel = database.load(rules) or database.build(rules)
+        return FastProvider(accel) if accel.rule_ids else None
+    if not database.is_cached(rules):
         return None
-    return FastProvider(accel)
+    return FastProvider(load=lambda: database.load(rules))  # when a long text comes
 
 
 def describe(rules: Sequence[Rule] | None = None) -> str:

@@ -11,15 +11,19 @@ superset of the true matches is all it must be: ``regex`` confirms each one.
 
 from __future__ import annotations
 
+import threading
 from bisect import bisect_right
 from itertools import accumulate
-from typing import Sequence
+from typing import Callable, Sequence
 
 from ...document import chunks_of
 from ..candidates import CONTENT, ScanCandidates, default_candidates
 from ..context import CompiledRule, Context
 from ..index import LiteralIndex
 from .database import Accelerator
+
+#: Documents shorter than this (characters) go to the pure engine.
+SHORT_CHARS = 1024
 
 
 class FastProvider:
@@ -28,11 +32,33 @@ class FastProvider:
 
     engine = "fast"  # what ``Cleaner.engine`` reports
 
-    def __init__(self, accel: Accelerator) -> None:
-        self.accel = accel
+    def __init__(self, accel: Accelerator | None = None,
+                 load: Callable[[], Accelerator | None] | None = None,
+                 short_chars: int = SHORT_CHARS) -> None:
+        self._accel = accel
+        self.short_chars = short_chars
+        self._load = load  # loads the accelerator on first use, when not given
+        self._lock = threading.Lock()
         self._plans: dict[int, tuple] = {}
 
-    def __call__(self, ctx: Context, index: LiteralIndex | None) -> FastCandidates:
+    @property
+    def accel(self) -> Accelerator | None:
+        """The accelerator, loaded from the cache on first use (None: it failed
+        the cache's checks, and the pure engine runs)."""
+        if self._load is not None:
+            with self._lock:
+                if self._load is not None:
+                    self._accel, self._load = self._load(), None
+        return self._accel
+
+    def __call__(self, ctx: Context, index: LiteralIndex | None):
+        # a short document costs the pure engine little: a one-line run never
+        # even loads the database
+        if len(ctx.draft.text) < self.short_chars:
+            return default_candidates(ctx, index)
+        accel = self.accel
+        if accel is None:
+            return default_candidates(ctx, index)
         return FastCandidates(ctx, index, self)
 
     def plan(self, rules: Sequence[CompiledRule]) -> tuple[dict[str, int], list, list[int]]:
