@@ -313,10 +313,13 @@ def row_fast_throughput(texts, repeat) -> Row:
     pure = engine_cleaner("pure")
     for c in (fast, pure):
         clean_all(c, texts[:50])()  # compile what is compiled lazily
-    t_fast = best_time(clean_all(fast, texts), repeat)
-    t_pure = best_time(clean_all(pure, texts), repeat)
     name, c4 = c4_runner(texts)
-    t_c4 = best_time(c4, repeat)
+    # alternated, best of REPEAT each: the three see the same load on a shared machine
+    t_fast = t_pure = t_c4 = float("inf")
+    for _ in range(repeat):
+        t_fast = min(t_fast, best_time(clean_all(fast, texts), 1))
+        t_pure = min(t_pure, best_time(clean_all(pure, texts), 1))
+        t_c4 = min(t_c4, best_time(c4, 1))
     return Row("1f throughput [fast]",
                f"fast {mb / t_fast:.1f} MB/s, pure {mb / t_pure:.1f} MB/s, "
                f"{name} {mb / t_c4:.1f} MB/s",
@@ -607,7 +610,7 @@ def row_fast_startup(runs: int) -> Row:
                             os.environ[key] = old
     cold, hot = statistics.median(times["cold"]), statistics.median(times["warm"])
     return Row("8f start-up [fast]", f"echo x | boilerstrip clean: median of {runs}, "
-               f"cold cache {cold:.3f} s, warm (database loaded) {hot:.3f} s",
+               f"cold cache {cold:.3f} s, warm (rules and database cached) {hot:.3f} s",
                f"{max(cold, hot) / 0.3:.2f}x budget", "<= 0.3 s", max(cold, hot) <= 0.3)
 
 
