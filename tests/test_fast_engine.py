@@ -225,3 +225,20 @@ def test_version_names_the_engine(tmp_path):
     proc = run("--version", BOILERSTRIP_CACHE_DIR=str(tmp_path))
     assert "engine: pure (no database for these rules yet: boilerstrip rules build-fast" in (
         proc.stdout.decode())
+
+
+def test_a_failed_compile_means_the_pure_engine_and_a_one_line_error(tmp_path, monkeypatch):
+    from _cli_helpers import RULE_FILE
+
+    from boilerstrip.cli.main import main
+
+    def refuse(table):
+        raise hyperscan.error("refused")
+
+    monkeypatch.setattr(database, "compile_table", refuse)
+    monkeypatch.setenv("BOILERSTRIP_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("BOILERSTRIP_ENGINE", "fast")
+    assert engine.fast_provider([_VIDEO]) is None
+    rules = tmp_path / "mine.yml"
+    rules.write_text(RULE_FILE, "utf-8")
+    assert main(["rules", "build-fast", "--no-default-rules", "--rules", str(rules)]) == 2

@@ -290,7 +290,10 @@ def rules_build_fast(ctx: click.Context, **p: Any) -> int:
         raise BoilerstripError("the cache is off (BOILERSTRIP_NO_CACHE): nowhere to keep "
                                "the database")
     start = time.perf_counter()
-    accel = database.build(loaded)
+    try:
+        accel = database.build(loaded)
+    except database.BuildError as exc:
+        raise BoilerstripError(f"hyperscan could not compile the rules: {exc}") from None
     if accel.path is None:
         raise BoilerstripError(f"could not write the database to {cache_dir()}")
     if not p["quiet"]:

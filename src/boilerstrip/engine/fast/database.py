@@ -228,16 +228,23 @@ def load(rules: Sequence[Rule]) -> Accelerator | None:
         return None
 
 
+class BuildError(Exception):
+    """Hyperscan could not compile the database (even without the rules it refused)."""
+
+
 def build(rules: Sequence[Rule], store: bool = True) -> Accelerator:
     """Compile the accelerator of RULES (seconds) and, with STORE, cache it
-    (best effort)."""
+    (best effort). Raises BuildError when Hyperscan fails."""
     hs = _hs()
     table = build_table(rules)
     try:
-        db = compile_table(table)
-    except hs.error:
-        table = without_rejected(table)
-        db = compile_table(table)
+        try:
+            db = compile_table(table)
+        except hs.error:
+            table = without_rejected(table)
+            db = compile_table(table)
+    except (hs.error, MemoryError) as exc:
+        raise BuildError(str(exc)) from None
     accel = Accelerator(table, db)
     if store:
         accel.path = save(rules, table, db)

@@ -49,7 +49,12 @@ def fast_provider(rules: Sequence[Rule]):
     from .provider import FastProvider
 
     if want == "fast":
-        accel = database.load(rules) or database.build(rules)
+        accel = database.load(rules)
+        if accel is None:
+            try:
+                accel = database.build(rules)
+            except database.BuildError:
+                return None  # the prefilter is optional: the pure engine runs
         return FastProvider(accel) if accel.rule_ids else None
     if not database.is_cached(rules):
         return None
