@@ -242,3 +242,20 @@ def test_a_failed_compile_means_the_pure_engine_and_a_one_line_error(tmp_path, m
     rules = tmp_path / "mine.yml"
     rules.write_text(RULE_FILE, "utf-8")
     assert main(["rules", "build-fast", "--no-default-rules", "--rules", str(rules)]) == 2
+
+
+def test_the_cache_keeps_only_the_newest_databases(tmp_path, monkeypatch):
+    import os
+
+    monkeypatch.setenv("BOILERSTRIP_CACHE_DIR", str(tmp_path))
+    stale = []
+    for k in range(database.KEEP_ENTRIES + 2):
+        old = tmp_path / f"fast-old{k}.hsdb"
+        old.write_bytes(b"x")
+        os.utime(old, (1000 + k, 1000 + k))
+        stale.append(old)
+    accel = database.build([_VIDEO])
+    left = set(tmp_path.glob("fast-*.hsdb"))
+    assert accel.path in left and len(left) == database.KEEP_ENTRIES
+    assert set(stale[-(database.KEEP_ENTRIES - 1):]) <= left  # the newest stay
+    assert database.load([_VIDEO]) is not None

@@ -35,6 +35,9 @@ from .widen import widen
 KINDS = ("line", "section", "inline")
 FORMAT = 1
 MAX_ENTRY_BYTES = 128 * 1024 * 1024
+#: Databases kept in the cache folder (the newest): each release, code change
+#: or rule set makes a new one of several MB, and nothing else removes the old.
+KEEP_ENTRIES = 4
 
 
 @dataclass(frozen=True)
@@ -264,6 +267,23 @@ def save(rules: Sequence[Rule], table: Table, db) -> Path | None:
             "pieces": table.pieces, "piece_patterns": table.piece_patterns,
             "patterns": table.patterns}}, ensure_ascii=True).encode("ascii")
         cache._write_atomic(entry, cache.seal(key, head + b"\n" + _hs().dumpb(db)))
+        prune(entry.parent, keep=entry)
         return entry
     except (OSError, TypeError, ValueError):
         return None
+
+
+def prune(folder: Path, keep: Path) -> None:
+    """Remove all but the KEEP_ENTRIES newest databases of FOLDER (KEEP among
+    them); best effort."""
+    try:
+        found = sorted(folder.glob("fast-*.hsdb"), key=lambda p: p.stat().st_mtime,
+                       reverse=True)
+    except OSError:
+        return
+    old = [p for p in found if p != keep][KEEP_ENTRIES - 1:]
+    for path in old:
+        try:
+            path.unlink()
+        except OSError:
+            pass
