@@ -29,8 +29,20 @@ from .mine import mine
 from .rules import rules
 
 
+def _show_version(ctx: click.Context, _param, value: bool) -> None:
+    """``--version``: the release and which engine a run with the bundled rules uses."""
+    if not value or ctx.resilient_parsing:
+        return
+    from .. import __version__
+    from ..engine.fast.engine import describe
+
+    click.echo(f"boilerstrip, version {__version__}\nengine: {describe()}")
+    ctx.exit(0)
+
+
 @click.group(context_settings=CONTEXT)
-@click.version_option(package_name="boilerstrip", prog_name="boilerstrip")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True,
+              callback=_show_version, help="Show the version and the engine, and exit.")
 def cli() -> None:
     """Strip boilerplate (paywall and login prompts, cookie notices, share lines,
     related-link lists...) from scraped plain text, with a lossless report of

@@ -98,6 +98,15 @@ class Cleaner:
         self._spared = frozenset(r.id for r in self.rules if KIND_BY_NAME[r.kind].guard_spares)
         self._stages = self._build_stages()
         self._index = _literal_index(self._stages)
+        self._provider = candidates
+        #: which engine runs: "fast" (the compiled prefilter) or "pure"
+        self.engine = getattr(candidates, "engine", "pure")
+        if candidates is default_candidates:  # a provider handed in is used as given
+            from .fast.engine import fast_provider
+
+            fast = fast_provider(self.all_rules)
+            if fast is not None:
+                self._provider, self.engine = fast, "fast"
 
     # the options, read where they were attributes before there was an Options
     profile = property(lambda self: self.options.profile)
@@ -146,7 +155,7 @@ class Cleaner:
         body = text[1:] if bom else text
         draft = Draft(body)
         ctx = Context(draft)
-        ctx.candidates = self._candidates(ctx, self._index)
+        ctx.candidates = self._provider(ctx, self._index)
         try:
             self._run_passes(ctx)
         finally:

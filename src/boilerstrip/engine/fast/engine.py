@@ -1,0 +1,84 @@
+"""Which engine a Cleaner runs: the compiled prefilter when it is at hand.
+
+``BOILERSTRIP_ENGINE`` decides:
+
+* ``auto`` (the default): the compiled prefilter when ``hyperscan`` is
+  installed and the rule set's database is in the cache, else the pure
+  engine. A run never waits for a compile: ``boilerstrip rules build-fast``
+  builds the database once (a batch run may build it first, see docs);
+* ``pure``: the pure engine, always;
+* ``fast``: the compiled prefilter, compiling the database first when it is
+  not cached (seconds); the pure engine still when ``hyperscan`` is missing.
+
+The outputs are the same whichever runs: only the time differs.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Sequence
+
+from ...rules.loader import Rule
+
+ENV = "BOILERSTRIP_ENGINE"
+CHOICES = ("auto", "pure", "fast")
+
+
+def requested() -> str:
+    """The engine asked for by the environment (unknown values mean ``auto``)."""
+    got = os.environ.get(ENV, "auto").strip().lower()
+    return got if got in CHOICES else "auto"
+
+
+def available() -> bool:
+    """Whether the ``hyperscan`` package can be imported."""
+    try:
+        import hyperscan  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def fast_provider(rules: Sequence[Rule]):
+    """The candidate provider of the compiled prefilter for RULES (all the
+    rules loaded), or None when the pure engine runs."""
+    want = requested()
+    if want == "pure" or not available():
+        return None
+    from . import database
+    from .provider import FastProvider
+
+    if want == "fast":
+        accel = database.load(rules)
+        if accel is None:
+            try:
+                accel = database.build(rules)
+            except database.BuildError:
+                return None  # the prefilter is optional: the pure engine runs
+        return FastProvider(accel) if accel.rule_ids else None
+    if not database.is_cached(rules):
+        return None
+    return FastProvider(load=lambda: database.load(rules))  # when a long text comes
+
+
+def describe(rules: Sequence[Rule] | None = None) -> str:
+    """Which engine a run with RULES (default: the bundled ones) uses, and why."""
+    want = requested()
+    if want == "pure":
+        return f"pure ({ENV}=pure)"
+    if not available():
+        return "pure (the compiled prefilter needs: pip install 'boilerstrip[fast]')"
+    import hyperscan
+
+    from . import database
+
+    if rules is None:
+        from ...rules.loader import bundled_rule_set
+
+        rules = bundled_rule_set().rules
+    name = f"hyperscan {hyperscan.__version__}"
+    if database.load(rules) is not None:
+        return f"fast ({name}, database cached)"
+    if want == "fast":
+        return f"fast ({name}, database compiled on first use: {ENV}=fast)"
+    return f"pure (no database for these rules yet: boilerstrip rules build-fast; {name})"

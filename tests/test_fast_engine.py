@@ -1,0 +1,261 @@
+"""The compiled prefilter (engine/fast/): never fewer candidates than the
+true matches, the same outputs as the pure engine, a safe cache and an
+engine switch. Skips when ``hyperscan`` is not installed (``.[test]`` pulls
+it where its wheel exists)."""
+
+from __future__ import annotations
+
+import functools
+import random
+from pathlib import Path
+
+import pytest
+import regex
+from hypothesis import given, settings, strategies as st
+
+hyperscan = pytest.importorskip("hyperscan")
+
+from boilerstrip import Cleaner  # noqa: E402
+from boilerstrip.document import Draft  # noqa: E402
+from boilerstrip.engine.candidates import default_candidates  # noqa: E402
+from boilerstrip.engine.context import Context  # noqa: E402
+from boilerstrip.engine.fast import database, engine  # noqa: E402
+from boilerstrip.engine.fast.provider import FastCandidates, FastProvider  # noqa: E402
+from boilerstrip.rules.loader import bundled_rule_set  # noqa: E402
+from boilerstrip.rules.model import Rule  # noqa: E402
+
+DATA = Path(__file__).resolve().parent.parent / "bench" / "data"
+
+
+@pytest.fixture(scope="module")
+def accel():
+    """The accelerator of the bundled rules, compiled once (seconds), not cached."""
+    return database.build(bundled_rule_set().rules, store=False)
+
+
+def _rx(rule: Rule, p: str) -> regex.Pattern:
+    return _compiled(p, tuple(rule.flags))
+
+
+@functools.lru_cache(maxsize=None)
+def _compiled(p: str, flags: tuple[str, ...]) -> regex.Pattern:
+    bits = regex.IGNORECASE if "ignorecase" in flags else 0
+    bits |= regex.VERBOSE if "verbose" in flags else 0
+    bits |= regex.ASCII if "ascii" in flags else 0
+    return regex.compile(p, bits | regex.VERSION0)
+
+
+def true_matches(rules, line: str) -> set[str]:
+    """Brute force: the served rules one of whose patterns matches LINE as
+    their stage would try it (content for line and section rules, the whole
+    line for inline ones; ``when`` and ``unless`` aside)."""
+    out = set()
+    content = line.strip()
+    subject = line[:-1] if line.endswith("\r") else line
+    for rule in rules:
+        for p in rule.patterns:
+            rx = _rx(rule, p)
+            if rule.kind == "inline":
+                hit = rx.search(subject)
+            elif rule.match == "full":
+                hit = rx.fullmatch(content)
+            else:
+                hit = rx.search(content)
+            if hit:
+                out.add(rule.id)
+                break
+    return out
+
+
+def fast_rules(accel, text: str) -> list[frozenset[str]] | None:
+    """The accelerator's rules of each line of TEXT, through the provider."""
+    ctx = Context(Draft(text))
+    got = FastCandidates(ctx, None, FastProvider(accel))._line_rules(
+        list(range(len(ctx.draft.lines))))
+    return got
+
+
+def _served(accel, rules):
+    return [r for r in rules if r.id in accel.rule_ids]
+
+
+def _sample(full: bool) -> list[Path]:
+    files = sorted(DATA.glob("*/*/*.txt"))
+    return files if full else random.Random(21).sample(files, min(50, len(files)))
+
+
+@pytest.mark.slow
+def test_candidates_cover_every_true_match_on_the_corpora(accel, full_size):
+    rules = _served(accel, bundled_rule_set().rules)
+    pairs = 0
+    for path in _sample(full_size):
+        text = path.read_text("utf-8")
+        got = fast_rules(accel, text)
+        for line, ids in zip(text.split("\n"), got):
+            truth = true_matches(rules, line)
+            assert truth <= ids, (path.name, line, truth - ids)
+            pairs += len(truth)
+    assert pairs > 50
+
+
+_VIDEO = Rule(id="test.video-tail", category="media", kind="line", description="", order=500,
+              patterns=(
+    r"\S.{5,}[ \x85\xa0]\[video\]",), flags=("ignorecase",), match="search")
+
+
+def test_the_vectorscan_drop_case_is_found():
+    accel = database.build([_VIDEO], store=False)
+    assert accel.rule_ids == {"test.video-tail"}
+    for n in (5, 46, 47, 48, 120):
+        got = fast_rules(accel, "x" * n + " [video]\n")
+        assert got == [frozenset({"test.video-tail"})], n
+
+
+_BITS = st.sampled_from(["Share this", "share on Facebook", "[video]", "© 2024 Foo GmbH",
+                         "Read more:", "Getty Images", "Foto: dpa", "Weiterlesen",
+                         "All rights reserved", "Lees ook", "\u212a", "ſ", "İ", "é",
+                         "x" * 48, " ", "\xa0", "\x85", "\t", "\r", "|", "»", "1234", "\U0001f600"])
+
+
+@settings(deadline=None)
+@given(st.lists(st.lists(_BITS | st.text(max_size=6), max_size=8), min_size=1, max_size=6))
+def test_generated_text_candidates_cover_true_matches(accel, lines):
+    rules = _served(accel, bundled_rule_set().rules) + [_VIDEO]
+    text = "\n".join("".join(parts).replace("\n", " ") for parts in lines)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        assert fast_rules(accel, text) is None  # the pure provider answers
+        return
+    got = fast_rules(accel, text)
+    for line, ids in zip(text.split("\n"), got):
+        assert true_matches([r for r in rules if r.id in accel.rule_ids], line) <= ids
+
+
+@pytest.fixture(scope="module")
+def fast_cleaner(accel):
+    def make(**kw):
+        # every document through the accelerator, the short ones too
+        c = Cleaner(**kw, candidates=FastProvider(accel, short_chars=0))
+        assert c.engine == "fast"
+        return c
+    return make
+
+
+def pure(ctx, index):
+    """The pure engine's provider, handed in: used as given, never swapped."""
+    return default_candidates(ctx, index)
+
+
+def _same(a, b) -> None:
+    assert a.text == b.text and a.changes == b.changes and a.status == b.status
+    assert a.skipped == b.skipped
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("profile", ["article", "page"])
+def test_outputs_and_reports_identical_to_the_pure_engine(fast_cleaner, profile, full_size):
+    fast = fast_cleaner(profile=profile)
+    pure_cleaner = Cleaner(profile=profile, candidates=pure)
+    assert pure_cleaner.engine == "pure"
+    for path in _sample(full_size):
+        text = path.read_text("utf-8")
+        _same(fast.clean(text), pure_cleaner.clean(text))
+
+
+@settings(deadline=None)
+@given(st.lists(st.lists(_BITS | st.text(max_size=6), max_size=8), max_size=10))
+def test_generated_text_cleans_the_same(fast_cleaner, lines):
+    text = "\n".join("".join(parts) for parts in lines)
+    _same(fast_cleaner().clean(text), Cleaner(candidates=pure).clean(text))
+
+
+def test_text_that_does_not_encode_falls_back_to_the_pure_engine(fast_cleaner):
+    text = "Body text of the article here.\nShare this \ud800 on Facebook\nShare this\n"
+    _same(fast_cleaner().clean(text), Cleaner(candidates=pure).clean(text))
+
+
+def test_the_engine_switch_and_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("BOILERSTRIP_CACHE_DIR", str(tmp_path))
+    rules = [_VIDEO]
+    monkeypatch.setenv("BOILERSTRIP_ENGINE", "auto")
+    assert engine.fast_provider(rules) is None  # nothing cached: no wait for a compile
+    monkeypatch.setenv("BOILERSTRIP_ENGINE", "fast")
+    assert engine.fast_provider(rules) is not None  # compiled first, and cached
+    monkeypatch.setenv("BOILERSTRIP_ENGINE", "auto")
+    assert engine.fast_provider(rules) is not None
+    monkeypatch.setenv("BOILERSTRIP_ENGINE", "pure")
+    assert engine.fast_provider(rules) is None
+    monkeypatch.setenv("BOILERSTRIP_ENGINE", "auto")
+    (entry,) = tmp_path.glob("fast-*.hsdb")
+    raw = bytearray(entry.read_bytes())
+    raw[-10] ^= 1  # a changed database no longer carries a valid seal
+    entry.write_bytes(bytes(raw))
+    assert database.load(rules) is None
+    entry.unlink()
+    assert database.load(rules) is None
+
+
+def test_rules_build_fast_prebuilds_the_database_a_later_run_uses(tmp_path, monkeypatch):
+    from _cli_helpers import RULE_FILE, err, no_traceback, run
+
+    rules = tmp_path / "mine.yml"
+    rules.write_text(RULE_FILE, "utf-8")
+    cache = tmp_path / "cache"
+    args = ("rules", "build-fast", "--no-default-rules", "--rules", str(rules))
+    proc = run(*args, BOILERSTRIP_CACHE_DIR=str(cache))
+    assert proc.returncode == 0, err(proc)
+    assert "1 of 1 line/section/inline rule served" in err(proc)
+    monkeypatch.setenv("BOILERSTRIP_CACHE_DIR", str(cache))
+    monkeypatch.setenv("BOILERSTRIP_ENGINE", "auto")
+    assert Cleaner(default_rules=False, rules=[rules]).engine == "fast"
+    monkeypatch.setenv("BOILERSTRIP_ENGINE", "pure")
+    assert Cleaner(default_rules=False, rules=[rules]).engine == "pure"
+    proc = run(*args, BOILERSTRIP_NO_CACHE="1")
+    assert proc.returncode == 2 and err(proc).count("\n") == 1
+    no_traceback(proc)
+
+
+def test_version_names_the_engine(tmp_path):
+    from _cli_helpers import run
+
+    proc = run("--version", BOILERSTRIP_ENGINE="pure", BOILERSTRIP_CACHE_DIR=str(tmp_path))
+    assert proc.returncode == 0
+    assert proc.stdout.decode().splitlines()[1] == "engine: pure (BOILERSTRIP_ENGINE=pure)"
+    proc = run("--version", BOILERSTRIP_CACHE_DIR=str(tmp_path))
+    assert "engine: pure (no database for these rules yet: boilerstrip rules build-fast" in (
+        proc.stdout.decode())
+
+
+def test_a_failed_compile_means_the_pure_engine_and_a_one_line_error(tmp_path, monkeypatch):
+    from _cli_helpers import RULE_FILE
+
+    from boilerstrip.cli.main import main
+
+    def refuse(table):
+        raise hyperscan.error("refused")
+
+    monkeypatch.setattr(database, "compile_table", refuse)
+    monkeypatch.setenv("BOILERSTRIP_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("BOILERSTRIP_ENGINE", "fast")
+    assert engine.fast_provider([_VIDEO]) is None
+    rules = tmp_path / "mine.yml"
+    rules.write_text(RULE_FILE, "utf-8")
+    assert main(["rules", "build-fast", "--no-default-rules", "--rules", str(rules)]) == 2
+
+
+def test_the_cache_keeps_only_the_newest_databases(tmp_path, monkeypatch):
+    import os
+
+    monkeypatch.setenv("BOILERSTRIP_CACHE_DIR", str(tmp_path))
+    stale = []
+    for k in range(database.KEEP_ENTRIES + 2):
+        old = tmp_path / f"fast-old{k}.hsdb"
+        old.write_bytes(b"x")
+        os.utime(old, (1000 + k, 1000 + k))
+        stale.append(old)
+    accel = database.build([_VIDEO])
+    left = set(tmp_path.glob("fast-*.hsdb"))
+    assert accel.path in left and len(left) == database.KEEP_ENTRIES
+    assert set(stale[-(database.KEEP_ENTRIES - 1):]) <= left  # the newest stay
+    assert database.load([_VIDEO]) is not None

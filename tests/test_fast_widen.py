@@ -1,0 +1,105 @@
+"""The rewrite of rule patterns for the compiled prefilter only ever widens
+(engine/fast/widen.py). Pure Python: no hyperscan needed. Each piece is
+checked with ``regex`` itself (its ``\\x{..}`` escapes translated), so these
+tests say nothing of Vectorscan's own matching (tests/test_fast_engine.py)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import regex
+from hypothesis import given, settings, strategies as st
+
+from boilerstrip.engine.fast.widen import widen
+from boilerstrip.rules.loader import bundled_rule_set
+
+_ESCAPE = re.compile(r"\\x\{([0-9a-f]+)\}")
+
+
+def as_regex(piece: str) -> regex.Pattern:
+    """A Hyperscan piece as a ``regex`` pattern (same meaning: no flags)."""
+    return regex.compile(_ESCAPE.sub(lambda m: f"\\U{int(m.group(1), 16):08x}", piece))
+
+
+def holds(pieces, line: str) -> bool:
+    return all(as_regex(p).search(line) for p in pieces)
+
+
+def test_anchors_boundaries_and_lookarounds_go():
+    (piece,) = widen(r"^\W*read more\b(?=\s*$)", ("ignorecase",))
+    assert "^" not in piece and "(?=" not in piece and "\\b" not in piece
+    assert holds([piece], "»  READ MORE")
+
+
+def test_case_variants_come_from_regex_itself():
+    # the Kelvin sign matches k, the long s matches s under IGNORECASE
+    assert holds(widen("kiosk", ("ignorecase",)), "\u212aio\u017fk")
+
+
+def test_a_long_run_of_anything_splits_the_pattern():
+    # the Vectorscan 5.4.12 drop case: the repeat never reaches Hyperscan
+    pieces = widen(r"\S.{5,}[ \x85\xa0]\[video\]", ("ignorecase",))
+    assert pieces and not any("{5," in p for p in pieces)
+    assert holds(pieces, "x" * 60 + " [video]")
+    two = widen(r"^diese\b.{0,40}\bmehr$", ("ignorecase",))
+    assert len(two) == 2 and holds(two, "Diese Meldung lesen Sie mehr")
+    # a common short word is left out while a rarer piece remains
+    assert widen(r"^die\b.{0,40}\bmehr$", ("ignorecase",)) == widen("mehr", ())
+
+
+def test_what_cannot_be_rewritten_stays_pure():
+    assert widen(r"stra(ss|ß)e", ("ignorecase", "fullcase")) is None
+    assert widen(r"\P{L}+x", ("ignorecase",)) is None  # Python's parser cannot read it
+    assert widen(r"\d+", ()) is None  # nothing literal to look for
+
+
+def _examples():
+    """(rule, example line) for the remove examples of the one-line kinds."""
+    out = []
+    for rule in bundled_rule_set().rules:
+        if rule.kind in ("line", "section", "inline") and rule.patterns:
+            out.extend((rule, ex.text) for ex in rule.remove_examples if "\n" not in ex.text)
+    return out
+
+
+def _matching_lines(rule, text: str):
+    """The lines of TEXT one of RULE's patterns matches: (pattern, line)."""
+    bits = regex.IGNORECASE if "ignorecase" in rule.flags else 0
+    bits |= regex.VERBOSE if "verbose" in rule.flags else 0
+    for p in rule.patterns:
+        rx = regex.compile(p, bits | regex.VERSION0)
+        line = text.strip() if rule.kind != "inline" else text
+        if (rx.fullmatch(line) if rule.match == "full" and rule.kind != "inline"
+                else rx.search(line)):
+            yield p, line
+
+
+def test_every_piece_of_a_bundled_pattern_is_in_the_lines_it_matches():
+    checked = 0
+    for rule, text in _examples():
+        for p, line in _matching_lines(rule, text):
+            pieces = widen(p, rule.flags)
+            if pieces is not None:
+                assert holds(pieces, line), (rule.id, p, line)
+                checked += 1
+    assert checked > 300
+
+
+_WORDS = st.sampled_from(["share", "this", "video", "[video]", "©", "Getty Images", "read more",
+                          "Die", "mehr", "\u212a", "ſ", "İ", "x" * 50, " ", "\xa0", "\x85",
+                          "é", "1234", ":", "|", "(", ")", "\t", "\u2028"])
+_PATTERNS = [r"\S.{5,}[ \x85\xa0]\[video\]", r"^\W*share (?:this|on)\b.{0,40}$",
+             r"(?:©|\(c\))\s*\d{4}", r"read (?:more|also)\W*$", r"^die\b.{0,40}\bmehr$",
+             r"(?<![\w])getty(?: images)?\b", r"k\w{0,3}s", r"(?:^|\s)i\S*\s"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_WORDS | st.text(max_size=5), max_size=12), st.sampled_from(_PATTERNS))
+def test_generated_lines_keep_every_piece(parts, pattern):
+    line = "".join(parts).replace("\n", " ")
+    pieces = widen(pattern, ("ignorecase",))
+    assert pieces is not None
+    rx = regex.compile(pattern, regex.IGNORECASE | regex.VERSION0)
+    if rx.search(line):
+        assert holds(pieces, line)
