@@ -29,6 +29,7 @@ from .candidates import CandidateProvider, default_candidates
 from .context import CompiledRule, Context
 from .index import LiteralIndex
 from .kinds import RUNS
+from .language import UNKNOWN, Detection, LanguageDetector, detector_of, runs_on
 from .tidy import tidy
 
 MAX_PASSES = 4  # passes over the stages before giving up on reaching a fixed point
@@ -96,8 +97,11 @@ class Cleaner:
         self.all_rules: tuple[Rule, ...] = tuple(sorted(loaded, key=Rule.sort_key))
         self.rules: tuple[Rule, ...] = tuple(r for r in self.all_rules if self._active(r))
         self._spared = frozenset(r.id for r in self.rules if KIND_BY_NAME[r.kind].guard_spares)
-        self._stages = self._build_stages()
-        self._index = _literal_index(self._stages)
+        #: what decides which language packs run (None: every pack runs)
+        self.detector: LanguageDetector | None = detector_of(self.rules)
+        # (stages, literal index) per set of languages run; filled as met
+        self._plans: dict[frozenset[str], tuple[list[tuple[str, list]], LiteralIndex | None]] = {}
+        self._stages, self._index = self._plan(UNKNOWN)
 
     # the options, read where they were attributes before there was an Options
     profile = property(lambda self: self.options.profile)
@@ -124,11 +128,35 @@ class Cleaner:
         return rule.enabled or any(selector_matches(s, rule) for s in self.enable + self.select
                                    if s != rule.pack)
 
-    def _build_stages(self) -> list[tuple[str, list]]:
+    def _plan(self, detection: Detection
+              ) -> tuple[list[tuple[str, list]], LiteralIndex | None]:
+        """The stages and literal index of the rules that run on a document of
+        DETECTION, built on first use and kept."""
+        got = self._plans.get(detection.languages)
+        if got is None:
+            stages = self._build_stages(detection)
+            got = self._plans[detection.languages] = (stages, _literal_index(stages))
+        return got
+
+    def detect(self, text: str) -> Detection:
+        """Which language packs run on TEXT: the ``language`` option when it
+        names one, no gating when it is ``any`` or no language rule runs, else
+        what the detector finds."""
+        forced = self.options.language
+        if forced == "any" or self.detector is None:
+            return UNKNOWN
+        if forced != "auto":
+            return Detection(forced, frozenset({forced}))
+        return self.detector.detect(text)
+
+    def _build_stages(self, detection: Detection) -> list[tuple[str, list]]:
         """(kind, compiled rules) per stage, in the kinds' stage order; the
-        rules of a stage in ``(order, id)`` order."""
+        rules of a stage in ``(order, id)`` order. Only the rules that run on
+        a document of DETECTION (``language`` rules have no stage)."""
         by_kind: dict[str, list] = {}
         for rule in self.rules:  # sorted by (order, id)
+            if rule.kind == "language" or not runs_on(rule, detection):
+                continue
             run = RUNS[rule.kind]
             by_kind.setdefault(rule.kind, []).append(run.compile(rule, self.options.timeout))
         return [(kind, by_kind[kind]) for kind in KINDS if kind in by_kind]
@@ -144,11 +172,13 @@ class Cleaner:
             raise TypeError(f"clean() takes str, not {type(text).__name__}")
         bom = text.startswith("\ufeff")
         body = text[1:] if bom else text
+        detection = self.detect(body)
+        stages, index = self._plan(detection)
         draft = Draft(body)
         ctx = Context(draft)
-        ctx.candidates = self._candidates(ctx, self._index)
+        ctx.candidates = self._candidates(ctx, index)
         try:
-            self._run_passes(ctx)
+            self._run_passes(ctx, stages)
         finally:
             # the candidates refer back to the context: without this cycle the
             # document's lines and caches go when clean returns, not at the
@@ -173,13 +203,14 @@ class Cleaner:
             words_in -= sum(word_count(c.text) for c in changes if c.rule in self._spared)
             if words_in > 0:
                 share = max(0.0, (words_in - words_out) / words_in)
+        langs = tuple(sorted(detection.languages))
         if changes and share > self.max_removed_share and not self.allow_large_removals:
             return Result(text, text, tuple(changes), "guarded", tuple(ctx.skipped),
-                          self.profile, share)
+                          self.profile, share, detection.language, langs)
         return Result(text, out, tuple(changes), "cleaned", tuple(ctx.skipped), self.profile,
-                      share)
+                      share, detection.language, langs)
 
-    def _run_passes(self, ctx: Context) -> None:
+    def _run_passes(self, ctx: Context, stages: list[tuple[str, list]]) -> None:
         """Run the stages until a pass removes nothing, so that cleaning is
         idempotent: a removal can expose new debris to a rule that ran
         earlier (an inline cut turns a line into a bare "Share this", a
@@ -188,7 +219,7 @@ class Cleaner:
         draft = ctx.draft
         for pass_no in range(MAX_PASSES):
             removed = False
-            for kind, items in self._stages:
+            for kind, items in stages:
                 if not draft.text:
                     break
                 run = RUNS[kind]

@@ -37,6 +37,17 @@ def _stage_comment_thread(rules: Sequence[Rule], ctx: Context) -> list[Deletion]
     return comment_thread(rules, ctx.draft)
 
 
+def _compile_language(rule: Rule, timeout: float) -> Any:
+    from .language import LanguageDetector
+
+    return LanguageDetector(rule)
+
+
+def _stage_language(detectors: Sequence, ctx: Context) -> None:
+    """Nothing: the Cleaner asks the detector before the stages which rules run."""
+    return None
+
+
 @dataclass(frozen=True)
 class KindRun:
     """How rules of one kind run: COMPILE(rule, timeout) gives what STAGE(items,
@@ -49,6 +60,7 @@ class KindRun:
 
 
 RUNS: dict[str, KindRun] = {
+    "language": KindRun(_compile_language, _stage_language, first_pass_only=True),
     "normalisation": KindRun(CompiledRule, stages.stage_normalisation, first_pass_only=True),
     "page-region": KindRun(_compile_page_region, _stage_page_region),
     "comment-thread": KindRun(_compile_comment_thread, _stage_comment_thread),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 #: Keys every rule takes, whatever its kind.
 COMMON_KEYS = frozenset({
     "id", "category", "kind", "description", "order", "enabled", "profiles", "examples",
-    "draft", "notes",
+    "draft", "notes", "language",
 })
 #: Keys of the kinds that match regular expressions.
 PATTERN_KEYS = frozenset({"pattern", "patterns", "unless", "flags"})
@@ -39,6 +39,10 @@ class Kind:
 
 #: Every kind, in the order their stages run.
 KIND_TABLE: tuple[Kind, ...] = (
+    # no stage of its own: the Cleaner asks it, before the stages, which
+    # language packs run on the document
+    Kind("language", "the document's language: which language packs run; removes nothing",
+         frozenset({"params"}), params_checked="when a Cleaner is built"),
     Kind("normalisation", "ftfy repairs, recorded as replacements", frozenset({"params"}),
          params_checked="on load (ftfy's options)"),
     Kind("page-region", "page profile: find the article's region in a full web page",

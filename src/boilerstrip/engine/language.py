@@ -1,0 +1,146 @@
+"""Which language a document is in, cheaply: which language packs may run on it.
+
+A ``language`` rule (``rules/core/language.yml``) holds one list of function
+words per language. A text's language is the list covering most of its word
+tokens, when that list covers at least ``min_coverage`` of them and the text
+has at least ``min_tokens`` tokens; a list covering at least ``near_ratio`` of
+the winner's count is a close call and counts too (Spanish and Portuguese share
+many function words: both packs run rather than the wrong one alone). A
+paragraph of at least ``block_min_tokens`` tokens decided the same way adds its
+language(s), so a mixed page runs the packs of each of its languages.
+
+Too short or no list covers enough: the language is unknown and every pack runs,
+as before there was gating, so short inputs (a rule's examples, a one-line
+filter call) keep working.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+import regex
+
+from ..rules.model import Rule
+
+_TOKEN = regex.compile(r"[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)*")
+_PARAGRAPH_BREAK = regex.compile(r"\n[ \t\r\f\v]*\n")
+
+#: param -> (type, default); a rule giving only ``stopwords`` is usable
+PARAMS: dict[str, tuple[type | tuple[type, ...], Any]] = {
+    "stopwords": (dict, None),            # language code -> list or space-separated string
+    "min_tokens": (int, 12),              # fewer word tokens: unknown
+    "min_coverage": ((int, float), 0.15),  # the winning list's share of the tokens
+    "near_ratio": ((int, float), 0.7),    # a list with this share of the winner's count ties
+    "block_min_tokens": (int, 25),        # a paragraph this long can add its own language
+}
+
+
+@dataclass(frozen=True)
+class Detection:
+    """What the detector found: LANGUAGE, the document's main language ("" when
+    unknown), and LANGUAGES, those whose packs run (empty: every pack runs)."""
+
+    language: str = ""
+    languages: frozenset[str] = frozenset()
+
+    @property
+    def gated(self) -> bool:
+        return bool(self.languages)
+
+
+UNKNOWN = Detection()
+
+
+def parse_stopwords(raw: Any, fail) -> dict[str, frozenset[str]]:
+    """The ``stopwords`` param as language code -> casefolded words; FAIL(message)
+    builds the error raised for a malformed one."""
+    if not isinstance(raw, dict) or not raw:
+        raise fail("param 'stopwords' must be a non-empty mapping of language code -> word list")
+    out: dict[str, frozenset[str]] = {}
+    for lang, words in raw.items():
+        if isinstance(words, str):
+            words = tuple(words.split())
+        if not isinstance(words, tuple) or not words or not all(
+                isinstance(w, str) and w for w in words):
+            raise fail(f"stopwords for {lang!r} must be a non-empty list of words "
+                       f"or a space-separated string")
+        out[str(lang)] = frozenset(w.casefold() for w in words)
+    return out
+
+
+class LanguageDetector:
+    """A ``language`` rule's params, checked and compiled once."""
+
+    def __init__(self, rule: Rule) -> None:
+        self.rule = rule
+        raw = rule.param_dict
+        unknown = sorted(set(raw) - set(PARAMS))
+        if unknown:
+            raise rule.error(f"unknown language param(s): {', '.join(unknown)} "
+                             f"(known: {', '.join(PARAMS)})")
+        for name, (typ, default) in PARAMS.items():
+            value = raw.get(name, default)
+            if name == "stopwords":
+                continue
+            if isinstance(value, bool) or not isinstance(value, typ) or value < 0:
+                raise rule.error(f"language param {name!r} must be a number of at least 0, "
+                                 f"not {value!r}")
+            setattr(self, name, value)
+        if not 0 < self.near_ratio <= 1:
+            raise rule.error("language param 'near_ratio' must be in (0, 1]")
+        self.lists = parse_stopwords(raw.get("stopwords"), lambda m: rule.error("language " + m))
+        self.codes: tuple[str, ...] = tuple(self.lists)
+        # word -> positions (in ``codes``) of the lists holding it
+        self.word_langs: dict[str, tuple[int, ...]] = {}
+        for k, words in enumerate(self.lists.values()):
+            for w in words:
+                self.word_langs[w] = self.word_langs.get(w, ()) + (k,)
+
+    def _counts(self, text: str) -> tuple[int, list[int]]:
+        """(tokens, stopword hits per list) of TEXT."""
+        hits = [0] * len(self.codes)
+        word_langs = self.word_langs
+        toks = _TOKEN.findall(text.casefold())
+        for t in toks:
+            for k in word_langs.get(t, ()):
+                hits[k] += 1
+        return len(toks), hits
+
+    def _decide(self, tokens: int, hits: Sequence[int], min_tokens: int) -> tuple[str, ...]:
+        """The winning language and its close calls, best first; () when unknown."""
+        if tokens < min_tokens or not hits:
+            return ()
+        best = max(hits)
+        if best == 0 or best / tokens < self.min_coverage:
+            return ()
+        ranked = sorted(range(len(hits)), key=lambda k: (-hits[k], k))
+        return tuple(self.codes[k] for k in ranked if hits[k] >= self.near_ratio * best)
+
+    def detect(self, text: str) -> Detection:
+        """The languages of TEXT (see the module docstring): each paragraph is
+        tokenised once, its counts serve both the document and itself."""
+        blocks = [self._counts(b) for b in _PARAGRAPH_BREAK.split(text)]
+        tokens = sum(n for n, _ in blocks)
+        hits = [sum(col) for col in zip(*(h for _, h in blocks))]
+        main = self._decide(tokens, hits, self.min_tokens)
+        if not main:
+            return UNKNOWN
+        found = set(main)
+        for n, block_hits in blocks:
+            if n >= self.block_min_tokens:
+                found.update(self._decide(n, block_hits, self.block_min_tokens))
+        return Detection(main[0], frozenset(found))
+
+
+def detector_of(rules: Iterable[Rule]) -> LanguageDetector | None:
+    """The detector of the first ``language`` rule among RULES (None: no gating)."""
+    rule = next((r for r in rules if r.kind == "language"), None)
+    return LanguageDetector(rule) if rule is not None else None
+
+
+def runs_on(rule: Rule, detection: Detection) -> bool:
+    """Whether RULE runs on a document of DETECTION: a rule without a language
+    always, a language pack's rule when its language is among the document's
+    (or the language is unknown)."""
+    return not rule.language or not detection.gated or rule.language in detection.languages
