@@ -153,3 +153,11 @@ def test_language_rule_params_are_checked():
     bad = rule.__class__(**{**rule.__dict__, "params": rule.params + (("min_tokenz", 3),)})
     with pytest.raises(RuleError, match="unknown language param"):
         Cleaner(default_rules=False, extra_rules=[bad])
+
+
+def test_english_template_prompts_go_from_pages_in_other_languages():
+    # the en pack runs everywhere (rules/core/language.yml `everywhere`): site
+    # templates print their buttons in English whatever the article's language
+    result = boilerstrip.clean(DE_BODY + "Post a Comment\n\n" + DE_BODY)
+    assert result.language == "de" and set(result.languages) == {"de", "en"}
+    assert removed_by(result, "en.comments.prompt")

@@ -7,7 +7,9 @@ has at least ``min_tokens`` tokens; a list covering at least ``near_ratio`` of
 the winner's count is a close call and counts too (Spanish and Portuguese share
 many function words: both packs run rather than the wrong one alone). A
 paragraph of at least ``block_min_tokens`` tokens decided the same way adds its
-language(s), so a mixed page runs the packs of each of its languages.
+language(s), so a mixed page runs the packs of each of its languages. The
+packs of ``everywhere`` (English: the language of most site templates' buttons
+and prompts, "Post a Comment" on a German blog) run on every document.
 
 Too short or no list covers enough: the language is unknown and every pack runs,
 as before there was gating, so short inputs (a rule's examples, a one-line
@@ -33,6 +35,7 @@ PARAMS: dict[str, tuple[type | tuple[type, ...], Any]] = {
     "min_coverage": ((int, float), 0.15),  # the winning list's share of the tokens
     "near_ratio": ((int, float), 0.7),    # a list with this share of the winner's count ties
     "block_min_tokens": (int, 25),        # a paragraph this long can add its own language
+    "everywhere": (tuple, ()),            # packs that run on every document, decided or not
 }
 
 
@@ -83,6 +86,13 @@ class LanguageDetector:
             value = raw.get(name, default)
             if name == "stopwords":
                 continue
+            if name == "everywhere":
+                if isinstance(value, str):
+                    value = (value,)
+                if not isinstance(value, tuple) or not all(isinstance(v, str) for v in value):
+                    raise rule.error("language param 'everywhere' must be a list of language codes")
+                self.everywhere = frozenset(value)
+                continue
             if isinstance(value, bool) or not isinstance(value, typ) or value < 0:
                 raise rule.error(f"language param {name!r} must be a number of at least 0, "
                                  f"not {value!r}")
@@ -126,7 +136,7 @@ class LanguageDetector:
         main = self._decide(tokens, hits, self.min_tokens)
         if not main:
             return UNKNOWN
-        found = set(main)
+        found = set(main) | self.everywhere
         for n, block_hits in blocks:
             if n >= self.block_min_tokens:
                 found.update(self._decide(n, block_hits, self.block_min_tokens))
