@@ -28,7 +28,7 @@ from ..rules.kinds import KIND_BY_NAME, KINDS
 from .candidates import CandidateProvider, default_candidates
 from .context import CompiledRule, Context
 from .index import LiteralIndex
-from .kinds import RUNS
+from .kinds import RUNS, picks
 from .language import UNKNOWN, Detection, LanguageDetector, detector_of, runs_on
 from .tidy import tidy
 
@@ -56,6 +56,8 @@ class Cleaner:
     :param max_removed_share: over-cleaning guard threshold (share of words);
         ``None`` uses the profile's default.
     :param allow_large_removals: turn the over-cleaning guard off.
+    :param language: which language packs run: ``auto`` (those of the
+        document's languages, detected), ``any`` (all) or a language code.
     :param extra_rules: rules given as values (after the loaded ones).
     :param candidates: which lines each stage looks at (``candidates.py``);
         the default decides by document size. Any provider gives the same
@@ -67,13 +69,13 @@ class Cleaner:
                  select: Iterable[str] = (), enable: Iterable[str] = (),
                  timeout: float | None = DEFAULT_TIMEOUT,
                  max_removed_share: float | None = None,
-                 allow_large_removals: bool = False,
+                 allow_large_removals: bool = False, language: str = "auto",
                  extra_rules: Sequence[Rule] = (),
                  candidates: CandidateProvider = default_candidates) -> None:
         options = Options(profile=profile, rules=tuple(rules), default_rules=default_rules,
                           ignore=tuple(ignore), select=tuple(select), enable=tuple(enable),
                           timeout=timeout, max_removed_share=max_removed_share,
-                          allow_large_removals=allow_large_removals)
+                          allow_large_removals=allow_large_removals, language=language)
         self._setup(options, tuple(extra_rules), candidates)
 
     @classmethod
@@ -159,6 +161,11 @@ class Cleaner:
                 continue
             run = RUNS[rule.kind]
             by_kind.setdefault(rule.kind, []).append(run.compile(rule, self.options.timeout))
+        for kind, items in by_kind.items():
+            used = RUNS[kind].uses_kind
+            if used:  # the compiled rules of the other stage, shared, in their order
+                by_kind[kind] = [(c, [cr for cr in by_kind.get(used, []) if picks(c, cr.rule)])
+                                 for c in items]
         return [(kind, by_kind[kind]) for kind in KINDS if kind in by_kind]
 
     def __reduce__(self):

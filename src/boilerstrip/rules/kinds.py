@@ -54,6 +54,9 @@ KIND_TABLE: tuple[Kind, ...] = (
          PATTERN_KEYS | {"match", "when", "section"}),
     Kind("block", "a whole blank-line-separated paragraph", PATTERN_KEYS | {"match", "when"}),
     Kind("line", "a whole line", PATTERN_KEYS | {"match", "when"}),
+    # runs with the line rules of the categories its params name
+    Kind("sentence-cut", "the first or last sentence of a line whose rest is prose, when a "
+         "line rule takes it", frozenset({"params"}), params_checked="when a Cleaner is built"),
     # spans inside a line: no line-level conditions
     Kind("inline", "a span inside a line", PATTERN_KEYS),
     Kind("leading-fragment", "the first non-blank line, when it is a cut-off remain",

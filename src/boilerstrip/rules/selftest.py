@@ -43,6 +43,11 @@ def check_rule(rule: Rule) -> list[ExampleFailure]:
         return check_language_rule(rule)
     detectors = [r for r in bundled_rule_set().rules if r.kind == "language"] \
         if rule.language else []
+    if rule.kind == "sentence-cut":  # it cuts with the bundled line rules of its categories
+        cats = set(rule.param_dict.get("categories", ()))
+        detectors = [r for r in bundled_rule_set().rules
+                     if r.id != rule.id and (r.kind == "language"
+                                             or (r.kind == "line" and r.category in cats))]
     cleaner = Cleaner(profile=rule.profiles[0], default_rules=False,
                       extra_rules=[rule, *detectors], enable=[rule.id],
                       allow_large_removals=True, timeout=5.0)
