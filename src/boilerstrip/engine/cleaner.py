@@ -29,7 +29,8 @@ from .candidates import CandidateProvider, default_candidates
 from .context import CompiledRule, Context
 from .index import LiteralIndex
 from .kinds import RUNS, picks
-from .language import UNKNOWN, Detection, LanguageDetector, detector_of, runs_on
+from .language import (UNKNOWN, Detection, LanguageDetector, detector_of, runs_on,
+                       widened)
 from .tidy import tidy
 
 MAX_PASSES = 4  # passes over the stages before giving up on reaching a fixed point
@@ -180,12 +181,22 @@ class Cleaner:
         bom = text.startswith("\ufeff")
         body = text[1:] if bom else text
         detection = self.detect(body)
-        stages, index = self._plan(detection)
         draft = Draft(body)
         ctx = Context(draft)
-        ctx.candidates = self._candidates(ctx, index)
         try:
-            self._run_passes(ctx, stages)
+            while True:
+                stages, index = self._plan(detection)
+                ctx.candidates = self._candidates(ctx, index)
+                self._run_passes(ctx, stages)
+                # the cleaned text may run more packs (cut down to a few words,
+                # its language is unknown): run them too, so that cleaning the
+                # output again changes nothing
+                wider = widened(detection, self.detect(draft.text)) \
+                    if detection.gated and self.detector.sees_change(body, draft.text) \
+                    else detection
+                if wider.languages == detection.languages:
+                    break
+                detection = wider
         finally:
             # the candidates refer back to the context: without this cycle the
             # document's lines and caches go when clean returns, not at the
@@ -248,14 +259,18 @@ class Cleaner:
 def _literal_index(stage_list: list[tuple[str, list]]) -> LiteralIndex | None:
     """The literal index of the rules of STAGE_LIST, with how long a line each
     literal is looked for in: only line and section rules limit their
-    candidates by their ``max_words`` ceiling."""
+    candidates by their ``max_words`` ceiling (not the line rules a sentence
+    cut also looks for in long lines)."""
     lits: list[str] = []
     bounds: dict[str, int | None] = {}
+    # rules another stage also uses (sentence cuts: line rules in long lines)
+    shared = {id(cr) for kind, items in stage_list if RUNS[kind].uses_kind
+              for _compiled, picked in items for cr in picked}
     for kind, items in stage_list:
         for cr in items:
             if not (isinstance(cr, CompiledRule) and cr.pat and cr.pat.literals):
                 continue
-            b = cr.ceiling if kind in ("line", "section") else None
+            b = cr.ceiling if kind in ("line", "section") and id(cr) not in shared else None
             for lit in cr.pat.literals:
                 lits.append(lit)
                 old = bounds.get(lit, 0)

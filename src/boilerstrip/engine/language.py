@@ -122,6 +122,15 @@ class LanguageDetector:
         ranked = sorted(range(len(hits)), key=lambda k: (-hits[k], k))
         return tuple(self.codes[k] for k in ranked if hits[k] >= self.near_ratio * best)
 
+    def sees_change(self, before: str, after: str) -> bool:
+        """Whether AFTER (BEFORE cleaned) may be detected otherwise: its
+        samples differ (a text whose start and end samples are the same is
+        detected the same)."""
+        n = self.sample_chars
+        if len(after) <= 2 * n or len(before) <= 2 * n:
+            return after != before
+        return before[:n] != after[:n] or before[-n:] != after[-n:]
+
     def detect(self, text: str) -> Detection:
         """The languages of TEXT (see the module docstring), from two samples
         of ``sample_chars`` characters, its start and its end (its halves
@@ -160,3 +169,11 @@ def runs_on(rule: Rule, detection: Detection) -> bool:
     always, a language pack's rule when its language is among the document's
     (or the language is unknown)."""
     return not rule.language or not detection.gated or rule.language in detection.languages
+
+
+def widened(before: Detection, after: Detection) -> Detection:
+    """BEFORE (the input's detection) widened by AFTER (the cleaned text's):
+    the packs of both run; every pack when AFTER is unknown."""
+    if not after.gated:
+        return Detection(before.language, frozenset())
+    return Detection(before.language, before.languages | after.languages)

@@ -25,7 +25,9 @@ from ..document import Attribution, word_count
 from ..rules.categories import CATEGORIES
 from ..rules.model import Rule
 from ..rules.patterns import TimedOut
-from .context import CompiledRule, Context, Deletion, Positions, conditions_hold, is_prose
+from .candidates import WHOLE
+from .context import (_TERMINAL, CompiledRule, Context, Deletion, Positions, conditions_hold,
+                      is_prose)
 from .stages import line_keys
 
 #: A sentence end: closing punctuation (and closing quotes or brackets), then
@@ -101,14 +103,16 @@ def split_edges(content: str, window: int | None = None
 
 def _sentence_rule(cut: SentenceCut, rules: Sequence[CompiledRule], ctx: Context, ln,
                    sentence: str, pos: Positions) -> CompiledRule | None:
-    """The first of RULES that takes SENTENCE (of line LN) as a whole line."""
+    """The first of RULES that takes SENTENCE (of line LN) as a whole line
+    (the cheap literal test first)."""
+    folded = sentence.casefold()
+    maybe = [cr for cr in rules if cr.rule.id not in ctx.timed_out and cr.pat.could_match(folded)]
+    if not maybe:
+        return None
     n = word_count(sentence)
     if n > cut.max_sentence_words:
         return None
-    folded = sentence.casefold()
-    for cr in rules:
-        if cr.rule.id in ctx.timed_out or not cr.pat.could_match(folded):
-            continue
+    for cr in maybe:
         if not conditions_hold(cr.rule, ln, ln, sentence, pos, n):
             continue
         try:
@@ -123,8 +127,10 @@ def sentence_cuts(items: Sequence[tuple[SentenceCut, Sequence[CompiledRule]]],
                   ctx: Context) -> list[Deletion]:
     """The stage: for each line long enough to hold a sentence and a prose
     rest, cut its first sentence, else its last, when a line rule takes it.
-    A line left whole keeps that verdict while its content and the parts of
-    its position the rules see stay the same (as in the line stage)."""
+    Only the lines holding a literal of one of the rules (the candidates'
+    WHOLE view: no word ceiling) are looked at, each for those rules only; a
+    line left whole keeps that verdict while its content and the parts of its
+    position the rules see stay the same (as in the line stage)."""
     out: list[Deletion] = []
     lines = ctx.draft.lines
     text = ctx.draft.text
@@ -134,21 +140,28 @@ def sentence_cuts(items: Sequence[tuple[SentenceCut, Sequence[CompiledRule]]],
     for cut, rules in items:
         if not rules:
             continue
+        least = cut.rest_min_words + 1
         keys = line_keys(rules, lines, pos)
         rejected = ctx.candidates.verdicts(rules)
-        least = cut.rest_min_words + 1
+        fresh = [i for i, key in keys.items() if words[i] >= least and key not in rejected]
+        if not fresh:
+            continue
         window = cut.max_sentence_words * _CHARS_PER_WORD
-        for i, key in keys.items():
-            if i in done or key in rejected:
-                continue
+        by_line: dict[int, list[CompiledRule]] = {}
+        per_rule = ctx.candidates.for_rules(rules, fresh, WHOLE)
+        for k in sorted(per_rule):  # each line's rules in the rules' order
+            for i in per_rule[k]:
+                by_line.setdefault(i, []).append(rules[k])
+        for i in fresh:
             ln = lines[i]
-            content = ln.content
-            edges = split_edges(content, window) if words[i] >= least else None
-            got = _cut(cut, rules, ctx, ln, content, edges, pos) if edges else None
+            got = None
+            if i in by_line and i not in done:
+                edges = split_edges(ln.content, window)
+                got = _cut(cut, by_line[i], ctx, ln, ln.content, edges, pos) if edges else None
             if got is None:
-                rejected.add(key)
+                rejected.add(keys[i])
                 continue
-            offset = text.find(content, ln.start, ln.end)
+            offset = text.find(ln.content, ln.start, ln.end)
             a, b, who = got
             out.append((offset + a, offset + b, who))
             done.add(i)
@@ -161,13 +174,13 @@ def _cut(cut: SentenceCut, rules: Sequence[CompiledRule], ctx: Context, ln, cont
     """The span of LN's CONTENT to cut (its first sentence, else its last) and
     who cuts it; None when neither goes."""
     first, last = edges
-    if first is not None and is_prose(content[first[1]:], cut.rest_min_words):
+    if first is not None and content.endswith(_TERMINAL):
         cr = _sentence_rule(cut, rules, ctx, ln, content[:first[0]], pos)
-        if cr is not None:
+        if cr is not None and is_prose(content[first[1]:], cut.rest_min_words):
             return 0, first[1], _who(cr, "first")
-    if last is not None and is_prose(content[:last[0]], cut.rest_min_words):
+    if last is not None:
         cr = _sentence_rule(cut, rules, ctx, ln, content[last[1]:], pos)
-        if cr is not None:
+        if cr is not None and is_prose(content[:last[0]], cut.rest_min_words):
             return last[0], len(content), _who(cr, "last")
     return None
 
