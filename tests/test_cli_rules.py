@@ -213,7 +213,7 @@ def test_explain_colour_and_stdin_and_page_profile():
     proc = run("explain", "--color", "-", input=SEED_B)
     assert b"\x1b[31m" in proc.stdout and proc.returncode == 1
     assert run("explain", input=PLAIN.encode()).stdout.decode().strip() == \
-        PLAIN.strip() + "\n\nnothing to remove"
+        PLAIN.strip() + "\n\nnothing to remove\nlanguage en: language packs ran: en (and core)"
     proc = run("explain", "--profile", "page", input=SEED_B)
     assert proc.returncode in (0, 1)
     no_traceback(proc)

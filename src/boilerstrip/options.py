@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from .errors import ConfigError
+from .rules.loader import pack_language
 from .rules.model import PROFILES  # a rule names the profiles it runs in
 
 #: Time limit of one regex call, in seconds: a hostile or unlucky pattern
@@ -96,6 +97,11 @@ class Options:
         bounds={"min": 0, "max": 1, "min_open": True})
     allow_large_removals: bool = option(
         False, "Turn the over-cleaning guard off.", config="boolean")
+    language: str = option(
+        "auto", "Which language packs run: auto (those of the languages detected in the "
+                "document; all of them when it is too short to tell), any (all of them), "
+                "or a language code (that pack only).", config="string", metavar="auto|any|CODE",
+        show_default=True)
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
@@ -110,6 +116,9 @@ class Options:
             object.__setattr__(self, "timeout", DEFAULT_TIMEOUT)
         if not (isinstance(self.timeout, (int, float)) and self.timeout > 0):
             raise ConfigError("timeout must be a number of seconds above 0")
+        if not (self.language in ("auto", "any") or pack_language(self.language)):
+            raise ConfigError(f"language must be auto, any or a two-letter code, "
+                              f"not {self.language!r}")
         share = self.max_removed_share
         if share is not None and not 0.0 < share <= 1.0:
             raise ConfigError("max_removed_share must be in (0, 1]")

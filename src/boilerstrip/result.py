@@ -106,6 +106,10 @@ class Result:
     skipped: tuple[Skipped, ...] = ()
     profile: str = "article"
     removed_share: float = 0.0
+    #: the document's language as detected (or forced); "" when unknown
+    language: str = ""
+    #: the languages whose packs ran; empty: every pack ran (no gating)
+    languages: tuple[str, ...] = ()
 
     @property
     def applied(self) -> bool:
@@ -152,6 +156,8 @@ class Result:
             "chars_in": len(self.original),
             "chars_out": len(self.text),
             "removed_share": round(self.removed_share, 4),
+            "language": self.language,
+            "languages": list(self.languages),
             "changes": [c.to_dict() for c in self.changes],
             "skipped": [s.to_dict() for s in self.skipped],
             "summary": self.summary(),

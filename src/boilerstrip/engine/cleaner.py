@@ -28,7 +28,9 @@ from ..rules.kinds import KIND_BY_NAME, KINDS
 from .candidates import CandidateProvider, default_candidates
 from .context import CompiledRule, Context
 from .index import LiteralIndex
-from .kinds import RUNS
+from .kinds import RUNS, picks
+from .language import (UNKNOWN, Detection, LanguageDetector, detector_of, runs_on,
+                       widened)
 from .tidy import tidy
 
 MAX_PASSES = 4  # passes over the stages before giving up on reaching a fixed point
@@ -55,6 +57,8 @@ class Cleaner:
     :param max_removed_share: over-cleaning guard threshold (share of words);
         ``None`` uses the profile's default.
     :param allow_large_removals: turn the over-cleaning guard off.
+    :param language: which language packs run: ``auto`` (those of the
+        document's languages, detected), ``any`` (all) or a language code.
     :param extra_rules: rules given as values (after the loaded ones).
     :param candidates: which lines each stage looks at (``candidates.py``);
         the default decides by document size. Any provider gives the same
@@ -66,13 +70,13 @@ class Cleaner:
                  select: Iterable[str] = (), enable: Iterable[str] = (),
                  timeout: float | None = DEFAULT_TIMEOUT,
                  max_removed_share: float | None = None,
-                 allow_large_removals: bool = False,
+                 allow_large_removals: bool = False, language: str = "auto",
                  extra_rules: Sequence[Rule] = (),
                  candidates: CandidateProvider = default_candidates) -> None:
         options = Options(profile=profile, rules=tuple(rules), default_rules=default_rules,
                           ignore=tuple(ignore), select=tuple(select), enable=tuple(enable),
                           timeout=timeout, max_removed_share=max_removed_share,
-                          allow_large_removals=allow_large_removals)
+                          allow_large_removals=allow_large_removals, language=language)
         self._setup(options, tuple(extra_rules), candidates)
 
     @classmethod
@@ -96,8 +100,11 @@ class Cleaner:
         self.all_rules: tuple[Rule, ...] = tuple(sorted(loaded, key=Rule.sort_key))
         self.rules: tuple[Rule, ...] = tuple(r for r in self.all_rules if self._active(r))
         self._spared = frozenset(r.id for r in self.rules if KIND_BY_NAME[r.kind].guard_spares)
-        self._stages = self._build_stages()
-        self._index = _literal_index(self._stages)
+        #: what decides which language packs run (None: every pack runs)
+        self.detector: LanguageDetector | None = detector_of(self.rules)
+        # (stages, literal index) per set of languages run; filled as met
+        self._plans: dict[frozenset[str], tuple[list[tuple[str, list]], LiteralIndex | None]] = {}
+        self._stages, self._index = self._plan(UNKNOWN)
         self._provider = candidates
         #: which engine runs: "fast" (the compiled prefilter) or "pure"
         self.engine = getattr(candidates, "engine", "pure")
@@ -133,13 +140,42 @@ class Cleaner:
         return rule.enabled or any(selector_matches(s, rule) for s in self.enable + self.select
                                    if s != rule.pack)
 
-    def _build_stages(self) -> list[tuple[str, list]]:
+    def _plan(self, detection: Detection
+              ) -> tuple[list[tuple[str, list]], LiteralIndex | None]:
+        """The stages and literal index of the rules that run on a document of
+        DETECTION, built on first use and kept."""
+        got = self._plans.get(detection.languages)
+        if got is None:
+            stages = self._build_stages(detection)
+            got = self._plans[detection.languages] = (stages, _literal_index(stages))
+        return got
+
+    def detect(self, text: str) -> Detection:
+        """Which language packs run on TEXT: the ``language`` option when it
+        names one, no gating when it is ``any`` or no language rule runs, else
+        what the detector finds."""
+        forced = self.options.language
+        if forced == "any" or self.detector is None:
+            return UNKNOWN
+        if forced != "auto":
+            return Detection(forced, frozenset({forced}))
+        return self.detector.detect(text)
+
+    def _build_stages(self, detection: Detection) -> list[tuple[str, list]]:
         """(kind, compiled rules) per stage, in the kinds' stage order; the
-        rules of a stage in ``(order, id)`` order."""
+        rules of a stage in ``(order, id)`` order. Only the rules that run on
+        a document of DETECTION (``language`` rules have no stage)."""
         by_kind: dict[str, list] = {}
         for rule in self.rules:  # sorted by (order, id)
+            if rule.kind == "language" or not runs_on(rule, detection):
+                continue
             run = RUNS[rule.kind]
             by_kind.setdefault(rule.kind, []).append(run.compile(rule, self.options.timeout))
+        for kind, items in by_kind.items():
+            used = RUNS[kind].uses_kind
+            if used:  # the compiled rules of the other stage, shared, in their order
+                by_kind[kind] = [(c, [cr for cr in by_kind.get(used, []) if picks(c, cr.rule)])
+                                 for c in items]
         return [(kind, by_kind[kind]) for kind in KINDS if kind in by_kind]
 
     def __reduce__(self):
@@ -153,11 +189,23 @@ class Cleaner:
             raise TypeError(f"clean() takes str, not {type(text).__name__}")
         bom = text.startswith("\ufeff")
         body = text[1:] if bom else text
+        detection = self.detect(body)
         draft = Draft(body)
         ctx = Context(draft)
-        ctx.candidates = self._provider(ctx, self._index)
         try:
-            self._run_passes(ctx)
+            while True:
+                stages, index = self._plan(detection)
+                ctx.candidates = self._provider(ctx, index)
+                self._run_passes(ctx, stages)
+                # the cleaned text may run more packs (cut down to a few words,
+                # its language is unknown): run them too, so that cleaning the
+                # output again changes nothing
+                wider = widened(detection, self.detect(draft.text)) \
+                    if detection.gated and self.detector.sees_change(body, draft.text) \
+                    else detection
+                if wider.languages == detection.languages:
+                    break
+                detection = wider
         finally:
             # the candidates refer back to the context: without this cycle the
             # document's lines and caches go when clean returns, not at the
@@ -182,13 +230,14 @@ class Cleaner:
             words_in -= sum(word_count(c.text) for c in changes if c.rule in self._spared)
             if words_in > 0:
                 share = max(0.0, (words_in - words_out) / words_in)
+        langs = tuple(sorted(detection.languages))
         if changes and share > self.max_removed_share and not self.allow_large_removals:
             return Result(text, text, tuple(changes), "guarded", tuple(ctx.skipped),
-                          self.profile, share)
+                          self.profile, share, detection.language, langs)
         return Result(text, out, tuple(changes), "cleaned", tuple(ctx.skipped), self.profile,
-                      share)
+                      share, detection.language, langs)
 
-    def _run_passes(self, ctx: Context) -> None:
+    def _run_passes(self, ctx: Context, stages: list[tuple[str, list]]) -> None:
         """Run the stages until a pass removes nothing, so that cleaning is
         idempotent: a removal can expose new debris to a rule that ran
         earlier (an inline cut turns a line into a bare "Share this", a
@@ -197,7 +246,7 @@ class Cleaner:
         draft = ctx.draft
         for pass_no in range(MAX_PASSES):
             removed = False
-            for kind, items in self._stages:
+            for kind, items in stages:
                 if not draft.text:
                     break
                 run = RUNS[kind]
@@ -219,14 +268,18 @@ class Cleaner:
 def _literal_index(stage_list: list[tuple[str, list]]) -> LiteralIndex | None:
     """The literal index of the rules of STAGE_LIST, with how long a line each
     literal is looked for in: only line and section rules limit their
-    candidates by their ``max_words`` ceiling."""
+    candidates by their ``max_words`` ceiling (not the line rules a sentence
+    cut also looks for in long lines)."""
     lits: list[str] = []
     bounds: dict[str, int | None] = {}
+    # rules another stage also uses (sentence cuts: line rules in long lines)
+    shared = {id(cr) for kind, items in stage_list if RUNS[kind].uses_kind
+              for _compiled, picked in items for cr in picked}
     for kind, items in stage_list:
         for cr in items:
             if not (isinstance(cr, CompiledRule) and cr.pat and cr.pat.literals):
                 continue
-            b = cr.ceiling if kind in ("line", "section") else None
+            b = cr.ceiling if kind in ("line", "section") and id(cr) not in shared else None
             for lit in cr.pat.literals:
                 lits.append(lit)
                 old = bounds.get(lit, 0)

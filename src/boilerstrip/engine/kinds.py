@@ -50,26 +50,61 @@ def _stage_edge_block(rules: Sequence[Rule], ctx: Context) -> list[Deletion]:
     return edge_block(rules, ctx.draft)
 
 
+def _compile_language(rule: Rule, timeout: float) -> Any:
+    from .language import LanguageDetector
+
+    return LanguageDetector(rule)
+
+
+def _stage_language(detectors: Sequence, ctx: Context) -> None:
+    """Nothing: the Cleaner asks the detector before the stages which rules run."""
+    return None
+
+
+def _compile_sentence_cut(rule: Rule, timeout: float) -> Any:
+    from .sentences import SentenceCut
+
+    return SentenceCut.of(rule)
+
+
+def _stage_sentence_cut(items: Sequence, ctx: Context) -> list[Deletion]:
+    from .sentences import sentence_cuts
+
+    return sentence_cuts(items, ctx)
+
+
 @dataclass(frozen=True)
 class KindRun:
     """How rules of one kind run: COMPILE(rule, timeout) gives what STAGE(items,
     ctx) takes; FIRST_PASS_ONLY: the stage edits in place and runs once
-    (its repairs are idempotent), not in every pass."""
+    (its repairs are idempotent), not in every pass; USES_KIND: the stage works
+    with the rules of another kind (see ``picks``)."""
 
     compile: Callable[[Rule, float], Any]
     stage: Callable[[Sequence, Context], list[Deletion] | None]
     first_pass_only: bool = False
+    #: the stage also gets the compiled rules of this kind that its rule picks
+    #: (``picks(compiled, rule)``): its items are (compiled, [picked rules])
+    uses_kind: str = ""
 
 
 RUNS: dict[str, KindRun] = {
+    "language": KindRun(_compile_language, _stage_language, first_pass_only=True),
     "normalisation": KindRun(CompiledRule, stages.stage_normalisation, first_pass_only=True),
     "page-region": KindRun(_compile_page_region, _stage_page_region),
     "comment-thread": KindRun(_compile_comment_thread, _stage_comment_thread),
     "section": KindRun(CompiledRule, stages.stage_section),
     "block": KindRun(CompiledRule, stages.stage_block),
     "line": KindRun(CompiledRule, stages.stage_line),
+    "sentence-cut": KindRun(_compile_sentence_cut, _stage_sentence_cut, uses_kind="line"),
     "inline": KindRun(CompiledRule, stages.stage_inline),
     "leading-fragment": KindRun(CompiledRule, stages.stage_leading_fragment),
     "trailing-fragment": KindRun(CompiledRule, stages.stage_trailing_fragment),
     "edge-block": KindRun(_compile_edge_block, _stage_edge_block),
 }
+
+
+def picks(compiled: Any, rule: Rule) -> bool:
+    """Whether a stage with ``uses_kind`` (its rule compiled to COMPILED) works
+    with RULE: a sentence cut with the line rules of its categories."""
+    return rule.category in compiled.categories

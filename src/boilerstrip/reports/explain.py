@@ -97,6 +97,7 @@ def summary(result: Result, name: str = "", color: bool = False) -> str:
             if color:
                 label = f"{_BOLD}{label}{_RESET}"
             lines.append(f"  {label}  {len(items):>4}  {cat_chars:>7} chars  {', '.join(rules)}")
+    lines.append(language_line(result))
     if result.status == "guarded":
         msg = (f"guarded: these rules would remove {result.removed_share:.0%} of the words, more "
                f"than the over-cleaning guard allows; `clean` leaves this text unchanged "
@@ -105,3 +106,12 @@ def summary(result: Result, name: str = "", color: bool = False) -> str:
     for s in result.skipped:
         lines.append(f"warning: rule {s.rule} skipped: {s.reason}")
     return "\n".join(lines) + "\n"
+
+
+def language_line(result: Result) -> str:
+    """Which language RESULT's document is in and which language packs ran."""
+    if not result.languages:
+        told = f"language {result.language}" if result.language else "language unknown"
+        return f"{told}: every language pack ran"
+    packs = ", ".join(result.languages)
+    return f"language {result.language}: language packs ran: {packs} (and core)"

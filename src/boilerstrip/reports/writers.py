@@ -57,6 +57,7 @@ class FileReport:
     record: int | None = None
     original: str | None = None
     text: str | None = None
+    language: str = ""  # the document's language, as detected ("" unknown)
 
     @classmethod
     def from_result(cls, result: Result, name: str, limit: float, keep_text: bool = False,
@@ -67,7 +68,7 @@ class FileReport:
         both texts (for the HTML report). The one place that words a guard."""
         rep = cls(name, "unchanged", result.changes, result.status,
                   removed_share=result.removed_share, skipped_rules=result.skipped,
-                  record=record)
+                  record=record, language=result.language)
         if keep_text:
             rep.original, rep.text = result.original, result.text
         if result.status == "guarded":
@@ -103,6 +104,8 @@ class FileReport:
         if self.message:
             d["message"] = stored(self.message)
         d["removed_share"] = round(self.removed_share, 4)
+        if self.language:
+            d["language"] = self.language
         d["removals"] = self.removal_records()
         if self.skipped_rules:
             d["skipped_rules"] = [s.to_dict() for s in self.skipped_rules]

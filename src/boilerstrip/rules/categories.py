@@ -28,6 +28,7 @@ CATEGORIES: dict[str, str] = {
     "trailing-fragment": "Cut-off remains a scraper leaves at the end of the text",
     "page-layout": "Page profile: lines outside the article region of a full web page",
     "headline": "Opt-in: the article's own headline, byline, dateline and captions",
+    "language": "Language detection: which language packs run (removes nothing)",
     "normalisation": "Repairs of mojibake and broken characters (ftfy)",
     "whitespace": "Blank lines and spaces left over by other removals",
 }

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 #: Keys every rule takes, whatever its kind.
 COMMON_KEYS = frozenset({
     "id", "category", "kind", "description", "order", "enabled", "profiles", "examples",
-    "draft", "notes",
+    "draft", "notes", "language",
 })
 #: Keys of the kinds that match regular expressions.
 PATTERN_KEYS = frozenset({"pattern", "patterns", "unless", "flags"})
@@ -39,6 +39,10 @@ class Kind:
 
 #: Every kind, in the order their stages run.
 KIND_TABLE: tuple[Kind, ...] = (
+    # no stage of its own: the Cleaner asks it, before the stages, which
+    # language packs run on the document
+    Kind("language", "the document's language: which language packs run; removes nothing",
+         frozenset({"params"}), params_checked="when a Cleaner is built"),
     Kind("normalisation", "ftfy repairs, recorded as replacements", frozenset({"params"}),
          params_checked="on load (ftfy's options)"),
     Kind("page-region", "page profile: find the article's region in a full web page",
@@ -50,6 +54,9 @@ KIND_TABLE: tuple[Kind, ...] = (
          PATTERN_KEYS | {"match", "when", "section"}),
     Kind("block", "a whole blank-line-separated paragraph", PATTERN_KEYS | {"match", "when"}),
     Kind("line", "a whole line", PATTERN_KEYS | {"match", "when"}),
+    # runs with the line rules of the categories its params name
+    Kind("sentence-cut", "the first or last sentence of a line whose rest is prose, when a "
+         "line rule takes it", frozenset({"params"}), params_checked="when a Cleaner is built"),
     # spans inside a line: no line-level conditions
     Kind("inline", "a span inside a line", PATTERN_KEYS),
     Kind("leading-fragment", "the first non-blank line, when it is a cut-off remain",

@@ -217,8 +217,9 @@ def _freeze(value: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
 _ID_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-_.")
 
 
-def _parse_rule(r: _Reader, node: yaml.Node, pack: str) -> Rule | None:
-    """The validated rule of NODE; None when faults were recorded (collecting)."""
+def _parse_rule(r: _Reader, node: yaml.Node, pack: str, language: str = "") -> Rule | None:
+    """The validated rule of NODE; None when faults were recorded (collecting).
+    LANGUAGE is its file's (or pack's), unless the rule names its own."""
     r.rule_id = None
     if isinstance(node, yaml.MappingNode):  # name the rule in errors found before its id
         r.rule_id = next((v.value for k, v in node.value if isinstance(k, yaml.ScalarNode)
@@ -227,7 +228,7 @@ def _parse_rule(r: _Reader, node: yaml.Node, pack: str) -> Rule | None:
     if raw is _FAILED:
         return None
     before = r.count()
-    kw: dict[str, Any] = dict(pack=pack, source=r.path, line=_line(node))
+    kw: dict[str, Any] = dict(pack=pack, source=r.path, line=_line(node), language=language)
     if "id" not in raw:
         r.fault(node, "rule has no 'id'")
     else:
@@ -261,6 +262,8 @@ def _parse_rule(r: _Reader, node: yaml.Node, pack: str) -> Rule | None:
         r.fault(raw["category"], f"unknown category {category!r} "
                                  f"(see 'boilerstrip rules categories')")
     kw["category"] = category
+    if "language" in raw:
+        kw["language"] = r.attempt(_language, r, raw["language"])
     if "description" in raw:
         kw["description"] = r.attempt(r.string, raw["description"], "description")
     if "order" in raw:
@@ -397,12 +400,13 @@ def _examples(r: _Reader, node: yaml.Node | None, what: str, parent: yaml.Node,
     out = []
     for item in items:
         if isinstance(item, yaml.MappingNode):
-            m = r.mapping(item, f"an item of {what}", {"text", "output"})
+            m = r.mapping(item, f"an item of {what}", {"text", "output", "language"})
             if "text" not in m:
                 raise r.fail(item, f"an item of {what} has no 'text'")
             out.append(Example(r.string(m["text"], "text"),
                                r.string(m["output"], "output", allow_empty=True)
-                               if "output" in m else None, _line(item)))
+                               if "output" in m else None, _line(item),
+                               _language(r, m["language"]) if "language" in m else ""))
         else:
             out.append(Example(r.string(item, f"an item of {what}"), None, _line(item)))
     if len(out) < MIN_EXAMPLES:
@@ -469,11 +473,34 @@ def _parse(text: str, reader: _Reader, pack: str) -> list[Rule]:
     path = reader.path
     root = _compose(text, path)
     _check_tree(root, path, _Budget(), faults=reader.faults)
-    top = reader.mapping(root, "the rule file", {"rules"})
+    top = reader.mapping(root, "the rule file", {"rules", "language"})
     if "rules" not in top:
         raise RuleError("the rule file has no 'rules' list", path=path, line=_line(root))
-    parsed = [_parse_rule(reader, n, pack) for n in reader.sequence(top["rules"], "rules")]
+    language = pack_language(pack)
+    if "language" in top:
+        language = reader.attempt(_language, reader, top["language"])
+        if language is _FAILED:
+            return []
+    parsed = [_parse_rule(reader, n, pack, language)
+              for n in reader.sequence(top["rules"], "rules")]
     return [rule for rule in parsed if rule is not None]
+
+
+def pack_language(pack: str) -> str:
+    """The language of a pack named after an ISO 639-1 code (``de``, ``en``...);
+    "" (any language) for other packs (``core``, ``page``, ``my-rules``)."""
+    return pack if len(pack) == 2 and pack.isascii() and pack.isalpha() and pack.islower() \
+        else ""
+
+
+def _language(r: _Reader, node: yaml.Node) -> str:
+    """A rule file's ``language:``: an ISO 639-1 code, or ``any``."""
+    value = r.string(node, "language")
+    if value == "any":
+        return ""
+    if not pack_language(value):
+        raise r.fail(node, "language must be a two-letter ISO 639-1 code (en, de...) or 'any'")
+    return value
 
 
 def parse_rule_set(text: str, path: str = "<string>", pack: str = "") -> RuleSet:

@@ -74,6 +74,9 @@ class Example:
     text: str
     output: str | None = None
     line: int | None = None
+    #: the language of the page the text stands for, when the text alone is too
+    #: short or too mixed to tell: its rule runs as on such a page ("" = detect)
+    language: str = ""
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,9 @@ class Rule:
     enabled: bool = True
     profiles: tuple[str, ...] = PROFILES
     pack: str = ""
+    #: the language of the text it is written for ("" = any): a language pack's
+    #: rules run only on documents in their language (engine/language.py)
+    language: str = ""
     source: str = ""
     line: int | None = None
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from .loader import Example, Rule
+from .loader import Example, Rule, bundled_rule_set
 
 
 @dataclass(frozen=True)
@@ -32,23 +32,66 @@ class ExampleFailure:
 
 
 def check_rule(rule: Rule) -> list[ExampleFailure]:
-    """Run RULE's examples; return the failures (empty when all pass)."""
+    """Run RULE's examples; return the failures (empty when all pass).
+
+    A rule written for one language runs with the bundled language detector,
+    as it does in a real run: its examples must be in its language (or too
+    short to tell)."""
     from ..engine import Cleaner
 
-    cleaner = Cleaner(profile=rule.profiles[0], default_rules=False, extra_rules=[rule],
-                      enable=[rule.id], allow_large_removals=True, timeout=5.0)
+    if rule.kind == "language":
+        return check_language_rule(rule)
+    detectors = [r for r in bundled_rule_set().rules if r.kind == "language"] \
+        if rule.language else []
+    if rule.kind == "sentence-cut":  # it cuts with the bundled line rules of its categories
+        cats = set(rule.param_dict.get("categories", ()))
+        detectors = [r for r in bundled_rule_set().rules
+                     if r.id != rule.id and (r.kind == "language"
+                                             or (r.kind == "line" and r.category in cats))]
+    cleaner = Cleaner(profile=rule.profiles[0], default_rules=False,
+                      extra_rules=[rule, *detectors], enable=[rule.id],
+                      allow_large_removals=True, timeout=5.0)
+    forced: dict[str, Cleaner] = {}
+
+    def clean(ex: Example) -> str:
+        """EX cleaned as its rule would on a page of the example's language."""
+        if not ex.language:
+            return cleaner.clean(ex.text).text
+        if ex.language not in forced:
+            forced[ex.language] = Cleaner.from_options(
+                cleaner.options.replace(language=ex.language), extra_rules=[rule, *detectors])
+        return forced[ex.language].clean(ex.text).text
+
     failures = []
     for ex in rule.remove_examples:
-        out = cleaner.clean(ex.text).text
+        out = clean(ex)
         if ex.output is not None:
             if out != ex.output:
                 failures.append(ExampleFailure(rule, ex, ex.output, out))
         elif out == ex.text:
             failures.append(ExampleFailure(rule, ex, "removed", out))
     for ex in rule.keep_examples:
-        out = cleaner.clean(ex.text).text
+        out = clean(ex)
         if out != ex.text:
             failures.append(ExampleFailure(rule, ex, "kept", out))
+    return failures
+
+
+def check_language_rule(rule: Rule) -> list[ExampleFailure]:
+    """A ``language`` rule's examples: each ``remove`` text is decided (as its
+    ``output`` language when given), each ``keep`` text is left undecided."""
+    from ..engine.language import LanguageDetector
+
+    detector = LanguageDetector(rule)
+    failures = []
+    for ex in rule.remove_examples:
+        got = detector.detect(ex.text).language
+        if not got or (ex.output is not None and got != ex.output):
+            failures.append(ExampleFailure(rule, ex, ex.output or "a language", got or "unknown"))
+    for ex in rule.keep_examples:
+        got = detector.detect(ex.text).language
+        if got:
+            failures.append(ExampleFailure(rule, ex, "kept", got))
     return failures
 
 

@@ -1,0 +1,179 @@
+"""Which language a document is in, cheaply: which language packs may run on it.
+
+A ``language`` rule (``rules/core/language.yml``) holds one list of function
+words per language. A text's language is the list holding most of its
+(distinct) words, when that list holds at least ``min_coverage`` of them and
+the text has at least ``min_tokens`` of them; a list covering at least ``near_ratio`` of
+the winner's count is a close call and counts too (Spanish and Portuguese share
+many function words: both packs run rather than the wrong one alone). The
+text is judged from two samples, its start and its end (the cost is small
+and bounded whatever its size), counting distinct words; a sample of at
+least ``block_min_tokens`` words decided the same way adds its language(s),
+so a page mixing languages (an article followed by comments or a footer in
+another) runs the packs of each. The
+packs of ``everywhere`` (English: the language of most site templates' buttons
+and prompts, "Post a Comment" on a German blog) run on every document.
+
+Too short or no list covers enough: the language is unknown and every pack runs,
+as before there was gating, so short inputs (a rule's examples, a one-line
+filter call) keep working.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+from ..rules.model import Rule
+
+#: a word, for counting (digits and all: they match no stopword)
+_WORD = re.compile(r"\w+")
+
+
+#: param -> (type, default); a rule giving only ``stopwords`` is usable
+PARAMS: dict[str, tuple[type | tuple[type, ...], Any]] = {
+    "stopwords": (dict, None),            # language code -> list or space-separated string
+    "min_tokens": (int, 12),              # fewer word tokens: unknown
+    "min_coverage": ((int, float), 0.15),  # the winning list's share of the tokens
+    "near_ratio": ((int, float), 0.7),    # a list with this share of the winner's count ties
+    "block_min_tokens": (int, 25),        # a sample this long can add its own language
+    "everywhere": (tuple, ()),            # packs that run on every document, decided or not
+    "sample_chars": (int, 500),           # size of each of the two samples judged
+}
+
+
+@dataclass(frozen=True)
+class Detection:
+    """What the detector found: LANGUAGE, the document's main language ("" when
+    unknown), and LANGUAGES, those whose packs run (empty: every pack runs)."""
+
+    language: str = ""
+    languages: frozenset[str] = frozenset()
+
+    @property
+    def gated(self) -> bool:
+        return bool(self.languages)
+
+
+UNKNOWN = Detection()
+
+
+def parse_stopwords(raw: Any, fail) -> dict[str, frozenset[str]]:
+    """The ``stopwords`` param as language code -> casefolded words; FAIL(message)
+    builds the error raised for a malformed one."""
+    if not isinstance(raw, dict) or not raw:
+        raise fail("param 'stopwords' must be a non-empty mapping of language code -> word list")
+    out: dict[str, frozenset[str]] = {}
+    for lang, words in raw.items():
+        if isinstance(words, str):
+            words = tuple(words.split())
+        if not isinstance(words, tuple) or not words or not all(
+                isinstance(w, str) and w for w in words):
+            raise fail(f"stopwords for {lang!r} must be a non-empty list of words "
+                       f"or a space-separated string")
+        out[str(lang)] = frozenset(w.casefold() for w in words)
+    return out
+
+
+class LanguageDetector:
+    """A ``language`` rule's params, checked and compiled once."""
+
+    def __init__(self, rule: Rule) -> None:
+        self.rule = rule
+        raw = rule.param_dict
+        unknown = sorted(set(raw) - set(PARAMS))
+        if unknown:
+            raise rule.error(f"unknown language param(s): {', '.join(unknown)} "
+                             f"(known: {', '.join(PARAMS)})")
+        for name, (typ, default) in PARAMS.items():
+            value = raw.get(name, default)
+            if name == "stopwords":
+                continue
+            if name == "everywhere":
+                if isinstance(value, str):
+                    value = (value,)
+                if not isinstance(value, tuple) or not all(isinstance(v, str) for v in value):
+                    raise rule.error("language param 'everywhere' must be a list of language codes")
+                self.everywhere = frozenset(value)
+                continue
+            if isinstance(value, bool) or not isinstance(value, typ) or value < 0:
+                raise rule.error(f"language param {name!r} must be a number of at least 0, "
+                                 f"not {value!r}")
+            setattr(self, name, value)
+        if not 0 < self.near_ratio <= 1:
+            raise rule.error("language param 'near_ratio' must be in (0, 1]")
+        self.lists = parse_stopwords(raw.get("stopwords"), lambda m: rule.error("language " + m))
+        self.codes: tuple[str, ...] = tuple(self.lists)
+
+    def _counts(self, text: str) -> tuple[int, list[int]]:
+        """(distinct words, distinct stopwords of each list) of TEXT: one
+        C-speed scan for words and one set intersection per list."""
+        words = set(_WORD.findall(text.casefold()))
+        return len(words), [len(stops & words) for stops in self.lists.values()]
+
+    def _decide(self, tokens: int, hits: Sequence[int], min_tokens: int) -> tuple[str, ...]:
+        """The winning language and its close calls, best first; () when unknown."""
+        if tokens < min_tokens or not hits:
+            return ()
+        best = max(hits)
+        if best == 0 or best / tokens < self.min_coverage:
+            return ()
+        ranked = sorted(range(len(hits)), key=lambda k: (-hits[k], k))
+        return tuple(self.codes[k] for k in ranked if hits[k] >= self.near_ratio * best)
+
+    def sees_change(self, before: str, after: str) -> bool:
+        """Whether AFTER (BEFORE cleaned) may be detected otherwise: its
+        samples differ (a text whose start and end samples are the same is
+        detected the same)."""
+        n = self.sample_chars
+        if len(after) <= 2 * n or len(before) <= 2 * n:
+            return after != before
+        return before[:n] != after[:n] or before[-n:] != after[-n:]
+
+    def detect(self, text: str) -> Detection:
+        """The languages of TEXT (see the module docstring), from two samples
+        of ``sample_chars`` characters, its start and its end (its halves
+        when it is shorter), so that the cost stays small and bounded
+        whatever the document's size."""
+        parts = [self._counts(part) for part in _samples(text, self.sample_chars)]
+        tokens = sum(n for n, _ in parts)
+        hits = [sum(col) for col in zip(*(h for _, h in parts))]
+        main = self._decide(tokens, hits, self.min_tokens)
+        if not main:
+            return UNKNOWN
+        found = set(main) | self.everywhere
+        for n, part_hits in parts:
+            found.update(self._decide(n, part_hits, self.block_min_tokens))
+        return Detection(main[0], frozenset(found))
+
+
+def _samples(text: str, size: int) -> tuple[str, str]:
+    """The first and the last SIZE characters of TEXT, or its two halves
+    when it is shorter than two samples (a word cut at an edge is one word
+    less, nothing more)."""
+    if len(text) <= 2 * size:
+        half = len(text) // 2
+        return text[:half], text[half:]
+    return text[:size], text[-size:]
+
+
+def detector_of(rules: Iterable[Rule]) -> LanguageDetector | None:
+    """The detector of the first ``language`` rule among RULES (None: no gating)."""
+    rule = next((r for r in rules if r.kind == "language"), None)
+    return LanguageDetector(rule) if rule is not None else None
+
+
+def runs_on(rule: Rule, detection: Detection) -> bool:
+    """Whether RULE runs on a document of DETECTION: a rule without a language
+    always, a language pack's rule when its language is among the document's
+    (or the language is unknown)."""
+    return not rule.language or not detection.gated or rule.language in detection.languages
+
+
+def widened(before: Detection, after: Detection) -> Detection:
+    """BEFORE (the input's detection) widened by AFTER (the cleaned text's):
+    the packs of both run; every pack when AFTER is unknown."""
+    if not after.gated:
+        return Detection(before.language, frozenset())
+    return Detection(before.language, before.languages | after.languages)

@@ -1,0 +1,163 @@
+"""Language gating: a language pack's rules run only on text in its language
+(engine/language.py, rules/core/language.yml); core runs everywhere; a text too
+short to tell runs every pack, as before gating."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import boilerstrip
+from boilerstrip import Options
+from boilerstrip.engine import Cleaner
+from boilerstrip.errors import ConfigError, RuleError
+from boilerstrip.rules.loader import bundled_rule_set, parse_rule_text
+from boilerstrip.rules.selftest import check_rule
+
+BODY = ("The harbour authority said on Thursday that the new ferry terminal would open next "
+        "spring, two years later than planned, because the contractor had run into problems "
+        "with the foundations.\n\n")
+TAIL = ("Residents who live near the terminal have complained about the noise of the building "
+        "work, and the council has promised to limit it to the hours between eight in the "
+        "morning and six in the evening.\n")
+DE_BODY = ("Die Hafenbehörde hat am Donnerstag mitgeteilt, dass das neue Fährterminal erst im "
+           "nächsten Frühjahr öffnen wird, zwei Jahre später als geplant, weil die Firma "
+           "Probleme mit dem Fundament hatte.\n\n")
+
+
+def english_page(line: str) -> str:
+    return BODY + line + "\n\n" + TAIL
+
+
+def removed_by(result, rule_id: str) -> bool:
+    return any(c.rule == rule_id for c in result.removals)
+
+
+# lines of English pages that a foreign pack's rule takes without gating (nl.tags.line
+# took "Labels: ..." too, until the rule itself was narrowed)
+MISFIRES = [
+    ("de.credit.caption-with-credit", "The old lighthouse at the end of the pier / Grafik: Harbour Trust"),
+    ("pl.credit.photo-source", "(Reuters)"),
+    ("fr.source.agency-tail", "Source: Associated Press"),
+]
+
+
+@pytest.mark.parametrize("rule_id,line", MISFIRES)
+def test_foreign_pack_does_not_fire_on_english_text(rule_id, line):
+    text = english_page(line)
+    ungated = Cleaner.from_options(Options(language="any")).clean(text)
+    assert removed_by(ungated, rule_id)  # the misfire this test is about
+    gated = boilerstrip.clean(text)
+    assert gated.language == "en" and gated.languages == ("en",)
+    assert not removed_by(gated, rule_id)
+    assert line in gated.text
+
+
+def test_pack_still_fires_on_its_own_language():
+    text = DE_BODY + "Die Kaimauer bei Nacht / Grafik: Hafenverein\n\n" + DE_BODY
+    result = boilerstrip.clean(text)
+    assert result.language == "de"
+    assert removed_by(result, "de.credit.caption-with-credit")
+
+
+def test_mixed_page_runs_the_pack_of_each_long_paragraph():
+    # an English article with a long German paragraph: both packs run
+    text = english_page("(Reuters)") + "\n" + DE_BODY
+    result = boilerstrip.clean(text)
+    assert result.language == "en" and set(result.languages) == {"en", "de"}
+
+
+def test_short_text_runs_every_pack():
+    result = boilerstrip.clean("Source: Associated Press\n", allow_large_removals=True)
+    assert result.language == "" and result.languages == ()
+    assert removed_by(result, "fr.source.agency-tail")
+
+
+def test_core_rules_run_whatever_the_language():
+    text = english_page("Share this article") + "\n" + "Teilen Sie diesen Artikel\n"
+    assert all(r.language == "" for r in bundled_rule_set().rules if r.pack == "core")
+    assert boilerstrip.clean(text).language == "en"
+
+
+def test_forced_language_and_no_gating():
+    text = english_page("(Reuters)")
+    forced = Cleaner.from_options(Options(language="pl")).clean(text)
+    assert forced.language == "pl" and removed_by(forced, "pl.credit.photo-source")
+    off = Cleaner.from_options(Options(language="any")).clean(text)
+    assert off.language == "" and off.languages == ()
+    with pytest.raises(ConfigError):
+        Options(language="english")
+
+
+def test_ignoring_the_detector_turns_gating_off():
+    result = boilerstrip.clean(english_page("(Reuters)"), ignore=["core.language"])
+    assert result.languages == () and removed_by(result, "pl.credit.photo-source")
+
+
+def test_language_in_the_report():
+    d = boilerstrip.clean(english_page("(Reuters)")).to_dict()
+    assert d["language"] == "en" and d["languages"] == ["en"]
+    json.dumps(d)
+
+
+def test_pack_language_from_folder_and_file_key(tmp_path):
+    folder = tmp_path / "de"
+    folder.mkdir()
+    rule = """
+  - id: de.test.quelle
+    kind: line
+    category: source-credit
+    order: 600
+    description: A test rule.
+    pattern: 'quelle: \\w+'
+    examples:
+      remove: ["Quelle: dpa", "Quelle: afp"]
+      keep: ["Die Quelle war gut.", "Eine Quelle sprach."]
+"""
+    (folder / "x.yml").write_text("rules:" + rule)
+    (tmp_path / "y.yml").write_text("language: fr\nrules:" + rule.replace("de.test", "fr.test"))
+    (tmp_path / "z.yml").write_text("language: any\nrules:" + rule.replace("de.test", "xx.test"))
+    rules = {r.id: r for r in Cleaner(rules=[tmp_path], default_rules=False).all_rules}
+    assert rules["de.test.quelle"].language == "de"
+    assert rules["fr.test.quelle"].language == "fr"
+    assert rules["xx.test.quelle"].language == ""
+    with pytest.raises(RuleError, match="language must be"):
+        parse_rule_text("language: english\nrules:" + rule)
+
+
+def test_example_in_the_wrong_language_fails_its_self_test():
+    text = """rules:
+  - id: nl.test.labels
+    kind: line
+    category: tag-cloud
+    order: 600
+    description: A test rule.
+    pattern: 'labels: .+'
+    examples:
+      remove:
+        - "Labels: haven, veerboten"
+        - "%s"
+      keep: ["Er zijn geen labels.", "De labels zijn weg."]
+""" % english_page("Labels: harbour, ferries").replace("\n", "\\n")
+    (rule,) = parse_rule_text(text, pack="nl")
+    failures = check_rule(rule)
+    assert len(failures) == 1 and failures[0].expected == "removed"
+    marked = text.replace('        - "%s' % BODY[:10], '        - language: nl\n          text: "%s' % BODY[:10])
+    (rule,) = parse_rule_text(marked, pack="nl")
+    assert check_rule(rule) == []
+
+
+def test_language_rule_params_are_checked():
+    (rule,) = [r for r in bundled_rule_set().rules if r.kind == "language"]
+    bad = rule.__class__(**{**rule.__dict__, "params": rule.params + (("min_tokenz", 3),)})
+    with pytest.raises(RuleError, match="unknown language param"):
+        Cleaner(default_rules=False, extra_rules=[bad])
+
+
+def test_english_template_prompts_go_from_pages_in_other_languages():
+    # the en pack runs everywhere (rules/core/language.yml `everywhere`): site
+    # templates print their buttons in English whatever the article's language
+    result = boilerstrip.clean(DE_BODY + "Post a Comment\n\n" + DE_BODY)
+    assert result.language == "de" and set(result.languages) == {"de", "en"}
+    assert removed_by(result, "en.comments.prompt")
