@@ -1,0 +1,135 @@
+"""The reply-tail kind (src/boilerstrip/engine/replies.py): its pure steps,
+its params' checks, and the bundled rule end to end."""
+
+from __future__ import annotations
+
+import pytest
+
+import boilerstrip
+from boilerstrip.engine import replies
+from boilerstrip.errors import RuleError
+from boilerstrip.rules.loader import parse_rule_text
+
+BUNDLED = next(r for r in boilerstrip.load_rules(boilerstrip.bundled_rules_dir())
+               if r.id == "core.comments.reply-tail")
+CFG = replies.reply_config(BUNDLED)
+
+ARTICLE = ("The county library will lend tools from next month: drills, ladders, a lawn mower "
+           "and a pressure washer, each for up to a week. The idea came from a survey in which "
+           "many readers said they own tools they use once a year. Volunteers from the repair "
+           "cafe will check every tool when it comes back, and the library will publish a list "
+           "of what is available on its notice board and online. Borrowing is free with a card.\n"
+           "The first tools were given by a hardware shop that closed in the spring. The "
+           "library hopes for more gifts and asks for tools in working order only, with "
+           "their manuals where possible.\n")
+
+REPLIES = ("What a good idea, I never use my drill.\n"
+           "@Nora same here, mine is still in its box.\n"
+           "Will they have a tile cutter too?\n"
+           "@Piet I asked at the desk, not yet.\n"
+           "-Nora\n")
+
+
+def _evidence(text: str):
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    return replies.evidence_kinds(lines, CFG), [len(ln.split()) for ln in lines]
+
+
+# ------------------------------------------------------------------ pure steps
+
+@pytest.mark.parametrize("line,kinds", [
+    ("@Nora same here, mine is still in its box.", {"mention"}),
+    ("[...] a list of tool libraries near you, with opening hours [...]", {"pingback"}),
+    ("[…] the best idea I have read this week […]", {"pingback"}),
+    ("-Nora", {"signature"}),
+    ("— Piet Jansen", {"signature"}),
+    ("Hi Nora,", {"salutation"}),
+    ("Piet,", {"salutation"}),
+    ("Thanks for sharing!", {"reaction"}),
+    ("Great post.", {"reaction"}),
+    ("Thanks to the volunteers for the photos", set()),  # a credit, not a reaction
+    ("- drills", set()),  # a list item: no capital, no name
+    ("However, the library keeps the right to refuse a loan.", set()),
+    ("Email the desk at tools@library.example for a list.", set()),
+])
+def test_line_evidence(line, kinds):
+    assert replies.line_evidence(line, CFG) == kinds
+
+
+def test_a_run_of_dash_lines_is_a_list_not_signatures():
+    evidence, _ = _evidence("- Drills\n- Ladders\n- Mowers\nText.\n-Nora\nText.\n")
+    assert [sorted(k) for k in evidence] == [[], [], [], [], ["signature"], []]
+
+
+def test_an_address_above_a_signature_is_a_closing():
+    evidence, _ = _evidence("Best,\n-Nora\n")
+    assert evidence == [frozenset({"signature"}), frozenset({"signature"})]
+
+
+def test_the_tail_starts_at_the_first_line_that_opens_a_reply():
+    evidence, words = _evidence(ARTICLE + REPLIES)
+    tail = replies.find_reply_tail(evidence, words, CFG)
+    assert tail is not None and tail.start == 3  # the first @-line: start late
+    assert tail.detail() == "reply tail of 4 lines: 2 mention, 1 signature"
+
+
+def test_too_little_evidence_is_no_tail():
+    evidence, words = _evidence(ARTICLE + "Nice.\n@Nora same here.\nOk.\n")
+    assert replies.find_reply_tail(evidence, words, CFG) is None
+
+
+def test_a_tail_must_reach_the_end():
+    rest = "".join(f"The library's closing paragraph, line {i}, on opening hours.\n"
+                   for i in range(CFG.max_tail_lines + 1))
+    evidence, words = _evidence(ARTICLE + REPLIES + rest)
+    assert replies.find_reply_tail(evidence, words, CFG) is None
+
+
+def test_evidence_too_far_apart_is_no_tail():
+    gap = "".join(f"A long comment goes on, line {i}.\n" for i in range(CFG.max_gap_lines + 1))
+    text = ARTICLE + "@Nora one.\n@Piet two.\n" + gap + "@Ines three.\n"
+    evidence, words = _evidence(text)
+    assert replies.find_reply_tail(evidence, words, CFG) is None
+
+
+def test_never_above_the_article_body():
+    evidence, words = _evidence("A short note.\n" + REPLIES)
+    assert replies.find_reply_tail(evidence, words, CFG) is None
+
+
+def test_signatures_alone_open_nothing():
+    text = ARTICLE + "First comment.\n-Nora\nSecond one.\n-Piet\nThird one.\n-Ines\n"
+    evidence, words = _evidence(text)
+    assert replies.find_reply_tail(evidence, words, CFG) is None
+
+
+# ------------------------------------------------------------------ the rule
+
+def test_cleaner_removes_the_tail_and_reports_the_evidence():
+    res = boilerstrip.clean(ARTICLE + REPLIES)
+    assert res.text == ARTICLE + "What a good idea, I never use my drill.\n"
+    (change,) = [c for c in res.changes if c.rule == "core.comments.reply-tail"]
+    assert change.category == "comments"
+    assert change.detail == "reply tail of 4 lines: 2 mention, 1 signature"
+
+
+def _rule_file(params: str) -> str:
+    return ("rules:\n  - id: t.replies\n    kind: reply-tail\n    category: comments\n"
+            "    order: 210\n    description: test\n    params:\n" + params +
+            "    examples:\n      remove: [a, b]\n      keep: [c, d]\n")
+
+
+@pytest.mark.parametrize("params,message", [
+    ("      min_evidence: -1\n      languages: {all: {mention: ['@']}}\n", "non-negative"),
+    ("      languages: {all: {shout: [x]}}\n", "unknown evidence kind"),
+    ("      languages: {all: {mention: ['(']}}\n", "invalid"),
+    ("      languages: {all: {mention: ['(?:(?:(?:(?:a{100}){100}){100}){100})']}}\n",
+     "nests counted repeats 4 deep"),
+    ("      opens: [shout]\n      languages: {all: {mention: ['@']}}\n", "unknown kind"),
+    ("      min_evidenc: 3\n      languages: {all: {mention: ['@']}}\n", "unknown param"),
+    ("      min_evidence: 3\n", "languages"),
+])
+def test_bad_params_are_one_line_rule_errors(params, message):
+    (rule,) = parse_rule_text(_rule_file(params), "t.yml")
+    with pytest.raises(RuleError, match=message):
+        replies.reply_config(rule)
