@@ -49,6 +49,10 @@ def _evidence(text: str):
     ("Great post.", {"reaction"}),
     ("Thanks to the volunteers for the photos", set()),  # a credit, not a reaction
     ("- drills", set()),  # a list item: no capital, no name
+    ("- Cordless Drill", set()),  # a hyphen and a space: a list item, not "-Name"
+    ("@8 that was my question too.", {"mention"}),  # a comment's number
+    ("I will bring my own ladder :)", {"emoticon"}),
+    ("Open from 10:30 to 18:00 (see http://library.example/tools).", set()),
     ("However, the library keeps the right to refuse a loan.", set()),
     ("Email the desk at tools@library.example for a list.", set()),
 ])
@@ -61,9 +65,13 @@ def test_a_run_of_dash_lines_is_a_list_not_signatures():
     assert [sorted(k) for k in evidence] == [[], [], [], [], ["signature"], []]
 
 
-def test_an_address_above_a_signature_is_a_closing():
+def test_an_address_above_a_signature_or_a_bare_name_is_a_closing():
     evidence, _ = _evidence("Best,\n-Nora\n")
     assert evidence == [frozenset({"signature"}), frozenset({"signature"})]
+    evidence, _ = _evidence("Cheers,\nNora Lind\n")
+    assert evidence == [frozenset({"signature"}), frozenset()]
+    evidence, _ = _evidence("Hi Nora,\nThe mower is electric.\n")
+    assert evidence == [frozenset({"salutation"}), frozenset()]
 
 
 def test_the_tail_starts_at_the_first_line_that_opens_a_reply():
@@ -94,6 +102,15 @@ def test_evidence_too_far_apart_is_no_tail():
 
 def test_never_above_the_article_body():
     evidence, words = _evidence("A short note.\n" + REPLIES)
+    assert replies.find_reply_tail(evidence, words, CFG) is None
+
+
+def test_evidence_above_the_start_stays_with_the_article():
+    # smileys in the article's last lines, one @-reply below: the tail from
+    # the @-reply holds too little evidence of its own
+    text = (ARTICLE + "We hope you like it :)\nSee you at the desk ;-)\n"
+            + "@Nora is the mower electric?\n")
+    evidence, words = _evidence(text)
     assert replies.find_reply_tail(evidence, words, CFG) is None
 
 

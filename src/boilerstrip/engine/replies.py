@@ -9,7 +9,8 @@ carry *reply evidence* in their shape, whatever the site:
 * ``pingback``: a blog's excerpt of a linking post, "[...] text [...]";
 * ``signature``: a line that is only a signed name, "-Name";
 * ``salutation``: a line that is only an address, "Name," or "Hi Name,";
-* ``reaction``: a short line that only reacts, "Thanks for sharing!", "Great post."
+* ``reaction``: a short line that only reacts, "Thanks for sharing!", "Great post.";
+* ``emoticon``: a line with a smiley in it, ":)", ";-)" (chat voice, not an article's).
 
 The detector, in small pure steps:
 
@@ -19,12 +20,12 @@ The detector, in small pure steps:
    "- Item" lines is a list, not signatures.
 2. :func:`find_reply_tail` walks back from the end over evidence lines no
    further apart than ``max_gap_lines`` (the last one within ``max_tail_lines``
-   of the end) and counts them; a run of at least ``min_evidence`` evidence
-   lines is a reply tail. An address line right above a signature is a closing
+   of the end). An address line right above a signature is a closing
    ("Best," / "-Name") and counts as the signature.
 3. The removal starts late: at the run's first line of an ``opens`` kind (a
-   signature ends a comment whose start is unknown), never where fewer than
-   ``min_words_above`` words would stay above it.
+   signature ends a comment whose start is unknown). The tail from there is a
+   reply tail when it holds at least ``min_evidence`` evidence lines, and
+   never where fewer than ``min_words_above`` words would stay above it.
 
 Every pattern and threshold is a param of the rule
 (``rules/core/reply-tail.yml``); the removal's detail gives the evidence, e.g.
@@ -44,7 +45,7 @@ from ..rules.risk import check_bounds
 from .context import Deletion
 
 #: Evidence kinds a vocabulary may give, in the order they are reported.
-EVIDENCE_KINDS = ("mention", "pingback", "salutation", "signature", "reaction")
+EVIDENCE_KINDS = ("mention", "pingback", "salutation", "signature", "reaction", "emoticon")
 #: Time limit of one evidence-pattern call, in seconds (as every rule pattern).
 PATTERN_TIMEOUT = 0.5
 
@@ -54,6 +55,7 @@ PARAMS: dict[str, tuple[type, Any]] = {
     "max_gap_lines": (int, 10),    # non-blank lines between two evidence lines of a tail
     "max_tail_lines": (int, 10),   # ... and after the last one, down to the end of the text
     "min_words_above": (int, 100),  # words that must stay above the tail
+    "name_max_words": (int, 3),    # a bare name line below a closing ("Kind regards," / "Anna")
     "lone": (list, ()),            # kinds that count only without a neighbour of the same kind
     "opens": (list, EVIDENCE_KINDS),  # kinds whose line may start the removal
     "languages": (dict, None),     # language -> {evidence kind -> [patterns]}
@@ -68,6 +70,7 @@ class ReplyConfig:
     max_gap_lines: int
     max_tail_lines: int
     min_words_above: int
+    name_max_words: int
     lone: frozenset[str]
     opens: frozenset[str]
     patterns: tuple[tuple[str, Any], ...]  # (kind, compiled alternation) in EVIDENCE_KINDS order
@@ -166,8 +169,9 @@ def line_evidence(text: str, cfg: ReplyConfig) -> frozenset[str]:
 def evidence_kinds(contents: Sequence[str], cfg: ReplyConfig) -> list[frozenset[str]]:
     """:func:`line_evidence` of the non-blank lines CONTENTS, without the ``lone``
     kinds of lines whose neighbour has the same kind (a list of "- Item" lines).
-    An address line right above a signature is the closing of a signed text
-    ("Best," / "-Name"): it counts as part of the signature, and opens nothing."""
+    An address line right above a signature or a bare name is the closing of
+    a signed text ("Best," / "-Name", "Cheers," / "Anna"): it counts as
+    part of the signature, and opens nothing."""
     raw = [line_evidence(text, cfg) for text in contents]
     out = []
     for i, kinds in enumerate(raw):
@@ -175,9 +179,16 @@ def evidence_kinds(contents: Sequence[str], cfg: ReplyConfig) -> list[frozenset[
                                                           else frozenset())
         out.append(frozenset(k for k in kinds if k not in cfg.lone or k not in near))
     for i in range(len(out) - 1):
-        if "salutation" in out[i] and "signature" in out[i + 1]:
+        signed = "signature" in out[i + 1] or is_bare_name(contents[i + 1], cfg.name_max_words)
+        if "salutation" in out[i] and signed:
             out[i] = frozenset({"signature"})  # "Best," above "-Name" closes a text
     return out
+
+
+def is_bare_name(text: str, max_words: int) -> bool:
+    """A line that is only a name: at most MAX_WORDS capitalised words, no punctuation."""
+    words = text.split()
+    return 0 < len(words) <= max_words and all(w[0].isupper() and w.isalpha() for w in words)
 
 
 @dataclass(frozen=True)
@@ -209,10 +220,11 @@ def find_reply_tail(evidence: Sequence[frozenset[str]], words: Sequence[int],
         if run[0] - i - 1 > cfg.max_gap_lines:
             break
         run.insert(0, i)
-    if len(run) < max(cfg.min_evidence, 1):
-        return None
     start = next((i for i in run if evidence[i] & cfg.opens), None)
-    if start is None or sum(words[:start]) < cfg.min_words_above:
+    if start is None:
+        return None
+    run = [i for i in run if i >= start]  # what stays above is no evidence for the tail
+    if len(run) < max(cfg.min_evidence, 1) or sum(words[:start]) < cfg.min_words_above:
         return None
     counts = tuple((kind, sum(kind in evidence[i] for i in run)) for kind in EVIDENCE_KINDS)
     return ReplyTail(start, n - start, tuple((k, c) for k, c in counts if c))
