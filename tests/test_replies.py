@@ -150,3 +150,25 @@ def test_bad_params_are_one_line_rule_errors(params, message):
     (rule,) = parse_rule_text(_rule_file(params), "t.yml")
     with pytest.raises(RuleError, match=message):
         replies.reply_config(rule)
+
+
+def test_evidence_from_the_end_finds_what_marking_every_line_finds():
+    """The scan from the end up gives the same tails as marking every line
+    (random texts of article lines, replies, signatures, lists and smileys),
+    with the bundled thresholds and with a gap shorter than the tail."""
+    import dataclasses
+    import random
+
+    pool = ["A long article sentence that goes on about the library and its tools.",
+            "@Nora is the mower electric?", "-Nora", "- Drills", "Hi Piet,", "Cheers,",
+            "Nora Lind", "Thanks for sharing!", "We hope you like it :)", "Fine.",
+            "[...] a list of tool libraries near you [...]"]
+    rng = random.Random(17)
+    for cfg in (CFG, dataclasses.replace(CFG, max_gap_lines=3, max_tail_lines=9)):
+        for _ in range(300):
+            lines = [rng.choice(pool) for _ in range(rng.randrange(1, 120))]
+            words = [len(x.split()) for x in lines]
+            full = replies.evidence_kinds(lines, cfg)
+            lazy = replies.evidence_kinds(lines, cfg, replies.raw_tail_evidence(lines, cfg))
+            assert (replies.find_reply_tail(full, words, cfg)
+                    == replies.find_reply_tail(lazy, words, cfg))

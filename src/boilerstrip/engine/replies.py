@@ -15,7 +15,8 @@ carry *reply evidence* in their shape, whatever the site:
 The detector, in small pure steps:
 
 1. :func:`evidence_kinds` labels each non-blank line with the evidence kinds
-   whose patterns match at its start (patterns anchor their own end). A
+   whose patterns match at its start (patterns anchor their own end; a smiley
+   is looked for anywhere). A
    ``lone`` kind counts only where no neighbour has the same kind: a run of
    "- Item" lines is a list, not signatures.
 2. :func:`find_reply_tail` walks back from the end over evidence lines no
@@ -46,6 +47,9 @@ from .context import Deletion
 
 #: Evidence kinds a vocabulary may give, in the order they are reported.
 EVIDENCE_KINDS = ("mention", "pingback", "salutation", "signature", "reaction", "emoticon")
+#: Evidence kinds whose patterns are searched anywhere in a line (the others
+#: match at its start).
+SEARCHED_KINDS = frozenset({"emoticon"})
 #: Time limit of one evidence-pattern call, in seconds (as every rule pattern).
 PATTERN_TIMEOUT = 0.5
 
@@ -140,47 +144,84 @@ def reply_config(rule: Rule) -> ReplyConfig:
     return ReplyConfig(patterns=compiled, **values)
 
 
-_CONFIGS: dict[int, tuple[Rule, ReplyConfig]] = {}
+_CONFIGS: dict[int, tuple[Rule, ReplyConfig, dict[str, frozenset[str]]]] = {}
+_MEMO_SIZE = 100_000  # lines whose evidence a cleaner keeps
 
 
-def _config(rule: Rule) -> ReplyConfig:
-    """RULE's config, compiled once per rule object."""
+def _config(rule: Rule) -> tuple[ReplyConfig, dict[str, frozenset[str]]]:
+    """RULE's config, compiled once per rule object, and its memo of line evidence."""
     hit = _CONFIGS.get(id(rule))
     if hit is None or hit[0] is not rule:
-        hit = _CONFIGS[id(rule)] = (rule, reply_config(rule))
-    return hit[1]
+        hit = _CONFIGS[id(rule)] = (rule, reply_config(rule), {})
+    return hit[1], hit[2]
 
 
 # ------------------------------------------------------------------ the pure steps
 
-def _starts(rx, text: str) -> bool:
-    """Whether RX matches at the start of TEXT (a timeout counts as no match)."""
+_NONE: frozenset[str] = frozenset()
+
+
+def _finds(rx, text: str, kind: str) -> bool:
+    """Whether RX matches TEXT: at its start, or anywhere for a ``SEARCHED_KINDS``
+    kind (a timeout counts as no match)."""
     try:
-        return rx.match(text, timeout=PATTERN_TIMEOUT) is not None
+        found = rx.search if kind in SEARCHED_KINDS else rx.match
+        return found(text, timeout=PATTERN_TIMEOUT) is not None
     except TimeoutError:
         return False
 
 
 def line_evidence(text: str, cfg: ReplyConfig) -> frozenset[str]:
     """The evidence kinds of one stripped non-blank line, neighbours not considered."""
-    return frozenset(kind for kind, rx in cfg.patterns if _starts(rx, text))
+    return frozenset(kind for kind, rx in cfg.patterns if _finds(rx, text, kind))
 
 
-def evidence_kinds(contents: Sequence[str], cfg: ReplyConfig) -> list[frozenset[str]]:
-    """:func:`line_evidence` of the non-blank lines CONTENTS, without the ``lone``
-    kinds of lines whose neighbour has the same kind (a list of "- Item" lines).
+def raw_tail_evidence(contents: Sequence[str], cfg: ReplyConfig,
+                      memo: dict[str, frozenset[str]] | None = None) -> list[frozenset[str]]:
+    """:func:`line_evidence` of the non-blank lines CONTENTS, computed from the
+    end up only as far as a tail can reach: none in the last
+    ``max_tail_lines`` + 1 lines, or a stretch of more than ``max_gap_lines``
+    lines without any, and no evidence line above can join a tail (the
+    final evidence is a subset of this one). Lines higher up stay unmarked.
+    MEMO, when given, keeps each line's evidence across calls (a line is
+    judged once per cleaner, not once per pass and document)."""
+    n = len(contents)
+    raw = [_NONE] * n
+    quiet, seen = 0, False
+    for i in range(n - 1, -1, -1):
+        got = memo.get(contents[i]) if memo is not None else None
+        if got is None:
+            got = line_evidence(contents[i], cfg)
+            if memo is not None:
+                if len(memo) >= _MEMO_SIZE:
+                    memo.clear()
+                memo[contents[i]] = got
+        raw[i] = got
+        seen = seen or bool(raw[i])
+        quiet = 0 if raw[i] else quiet + 1
+        if quiet > (cfg.max_gap_lines if seen else cfg.max_tail_lines):
+            break
+    return raw
+
+
+def evidence_kinds(contents: Sequence[str], cfg: ReplyConfig,
+                   raw: Sequence[frozenset[str]] | None = None) -> list[frozenset[str]]:
+    """The evidence of the non-blank lines CONTENTS: :func:`line_evidence` (or
+    RAW, as given by :func:`raw_tail_evidence`) without the ``lone`` kinds of
+    lines whose neighbour has the same kind (a list of "- Item" lines).
     An address line right above a signature or a bare name is the closing of
     a signed text ("Best," / "-Name", "Cheers," / "Anna"): it counts as
     part of the signature, and opens nothing."""
-    raw = [line_evidence(text, cfg) for text in contents]
-    out = []
-    for i, kinds in enumerate(raw):
-        near = (raw[i - 1] if i > 0 else frozenset()) | (raw[i + 1] if i + 1 < len(raw)
-                                                          else frozenset())
-        out.append(frozenset(k for k in kinds if k not in cfg.lone or k not in near))
-    for i in range(len(out) - 1):
-        signed = "signature" in out[i + 1] or is_bare_name(contents[i + 1], cfg.name_max_words)
-        if "salutation" in out[i] and signed:
+    if raw is None:
+        raw = [line_evidence(text, cfg) for text in contents]
+    n = len(raw)
+    out = list(raw)
+    for i in (i for i, kinds in enumerate(raw) if kinds):  # few lines have any
+        near = (raw[i - 1] if i > 0 else _NONE) | (raw[i + 1] if i + 1 < n else _NONE)
+        out[i] = frozenset(k for k in raw[i] if k not in cfg.lone or k not in near)
+    for i in range(n - 1):
+        if "salutation" in out[i] and ("signature" in out[i + 1]
+                                       or is_bare_name(contents[i + 1], cfg.name_max_words)):
             out[i] = frozenset({"signature"})  # "Best," above "-Name" closes a text
     return out
 
@@ -240,8 +281,9 @@ def reply_tail(rules: Sequence[Rule], draft: Draft) -> list[Deletion]:
     contents = [ln.content for ln in lines]
     words = [len(text.split()) for text in contents]
     for rule in rules:
-        cfg = _config(rule)
-        tail = find_reply_tail(evidence_kinds(contents, cfg), words, cfg)
+        cfg, memo = _config(rule)
+        raw = raw_tail_evidence(contents, cfg, memo)
+        tail = find_reply_tail(evidence_kinds(contents, cfg, raw), words, cfg)
         if tail is not None:
             end = draft.lines[-1].next
             return [(lines[tail.start].start, min(end, len(draft.text)),
