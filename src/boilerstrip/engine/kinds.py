@@ -37,6 +37,19 @@ def _stage_comment_thread(rules: Sequence[Rule], ctx: Context) -> list[Deletion]
     return comment_thread(rules, ctx.draft)
 
 
+def _compile_reply_tail(rule: Rule, timeout: float) -> Rule:
+    from .replies import check_rule
+
+    check_rule(rule)  # its params, now rather than in the middle of a clean() call
+    return rule
+
+
+def _stage_reply_tail(rules: Sequence[Rule], ctx: Context) -> list[Deletion]:
+    from .replies import reply_tail
+
+    return reply_tail(rules, ctx.draft)
+
+
 def _compile_edge_block(rule: Rule, timeout: float) -> Rule:
     from .edges import check_rule
 
@@ -93,6 +106,7 @@ RUNS: dict[str, KindRun] = {
     "normalisation": KindRun(CompiledRule, stages.stage_normalisation, first_pass_only=True),
     "page-region": KindRun(_compile_page_region, _stage_page_region),
     "comment-thread": KindRun(_compile_comment_thread, _stage_comment_thread),
+    "reply-tail": KindRun(_compile_reply_tail, _stage_reply_tail),
     "section": KindRun(CompiledRule, stages.stage_section),
     "block": KindRun(CompiledRule, stages.stage_block),
     "line": KindRun(CompiledRule, stages.stage_line),

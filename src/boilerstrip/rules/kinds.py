@@ -50,6 +50,9 @@ KIND_TABLE: tuple[Kind, ...] = (
     # a thread keeps the article body above itself, so the guard counts the rest
     Kind("comment-thread", "a run of reader comment records at the end, found by shape",
          frozenset({"params"}), params_checked="when a Cleaner is built", guard_spares=True),
+    # after the record-marked threads: a tail whose comments lost their markers
+    Kind("reply-tail", "reader comments at the end that lost their markers, found by reply evidence",
+         frozenset({"params"}), params_checked="when a Cleaner is built", guard_spares=True),
     Kind("section", "a header line and the list-like lines below it",
          PATTERN_KEYS | {"match", "when", "section"}),
     Kind("block", "a whole blank-line-separated paragraph", PATTERN_KEYS | {"match", "when"}),
