@@ -556,3 +556,16 @@ def test_entry_footer_the_article_rules_remove_does_not_win_the_region(page):
     assert all(line in out for line in poem) and "A poem for a quiet morning" in out
     off = _without(debris_factor=1).clean(text).text
     assert poem[0] not in off
+
+
+def test_debris_lines_are_the_lines_wholly_inside_a_removal():
+    from boilerstrip.document import split_lines
+    from boilerstrip.engine.page_debris import covered_lines
+    text = "Keep this line\n\nShare this story\nhalf of this line goes\nlast\n"
+    lines = split_lines(text)
+    share = text.index("Share")
+    half = text.index("half")
+    # the removal covers "Share this story" and only the start of the next line
+    assert covered_lines(lines, [(share, half + 4)]) == {2}
+    assert covered_lines(lines, [(0, len(text))]) == {0, 2, 3, 4}
+    assert covered_lines(lines, []) == set()

@@ -20,7 +20,6 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 
-
 def _comment_start(blocks: Sequence[Any]) -> int | None:
     """Index of the first comment-section header ("Leave a Reply", "Comments
     (0)") that is not an item of a menu or list, or None. (A thread found by
