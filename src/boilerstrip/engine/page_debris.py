@@ -10,8 +10,9 @@ rules would remove (``debris_factor``, ``debris_kinds`` in
 ``rules/page/region.yml``).
 
 The article cleaner is built once per process (the bundled rules, article
-profile, only the rules of ``debris_kinds``); the page text is cleaned by it
-as is.
+profile, only the rules of ``debris_kinds``, its over-cleaning guard off: on a
+full page most words are debris); it cleans the page's prose lines, each a
+paragraph of its own (:func:`discount_debris`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import Any, Sequence
 
-from ..document import Line
+from ..document import Line, split_lines
 
 _CLEANERS: dict[tuple[str, ...], Any] = {}
 
@@ -54,12 +55,24 @@ def covered_lines(lines: Sequence[Line], spans: Sequence[tuple[int, int]]) -> se
     return out
 
 
-def debris_lines(text: str, lines: Sequence[Line], cfg: Any) -> set[int]:
-    """Indexes of the LINES of TEXT that the article profile's rules (those of
-    the page-region config CFG's ``debris_kinds``; all when empty) remove;
-    none when its ``debris_factor`` is 1 (no discount, no cleaning). Their
-    over-cleaning guard is off: on a full page most words are debris."""
+def discount_debris(blocks: Sequence[Any], cfg: Any, judged: dict[int, bool]) -> None:
+    """Scale by ``debris_factor`` the weight of each line of BLOCKS (the page
+    region's blocks) that weighs above zero and that the article rules of
+    ``debris_kinds`` remove. Only those lines are cleaned, each a paragraph
+    of its own, and each once per page (JUDGED: line index -> debris, kept
+    across the region's rounds): cleaning the whole page in every round made
+    the page profile 3.8x slower than the article profile per MB, not 2.4x."""
     if cfg.debris_factor == 1:
-        return set()
-    result = _article_cleaner(tuple(cfg.debris_kinds)).clean(text)
-    return covered_lines(lines, [(c.start, c.end) for c in result.changes if c.is_removal])
+        return
+    prose = [b for b in blocks if b.weight > 0]
+    fresh = [b for b in prose if b.line.index not in judged]
+    if fresh:
+        text = "".join(b.line.content + "\n\n" for b in fresh)
+        result = _article_cleaner(tuple(cfg.debris_kinds)).clean(text)
+        spans = [(c.start, c.end) for c in result.changes if c.is_removal]
+        covered = covered_lines(split_lines(text), spans) if spans else set()
+        for k, b in enumerate(fresh):
+            judged[b.line.index] = 2 * k in covered  # line 2k of TEXT is fresh[k]
+    for b in prose:
+        if judged[b.line.index]:
+            b.weight *= cfg.debris_factor

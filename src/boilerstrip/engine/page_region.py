@@ -53,7 +53,7 @@ from ..rules.loader import Rule
 from ..rules.risk import check_bounds
 from .page_grow import (HARD_BAD as _HARD_BAD, content_words, grow_down, grow_up,
                         anchor_posts, chain_posts, headline_start, thread_config, thread_spans)
-from .page_debris import debris_lines
+from .page_debris import discount_debris
 from .page_short import before_comments
 from .page_why import region_lines, removal_detail
 from .timed import AnyOf, TimedPattern
@@ -600,7 +600,7 @@ def _prose(b: _Block, has_language: bool, cfg: _Config) -> float:
 
 
 def _weights(blocks: list[_Block], has_language: bool, cfg: _Config,
-             debris: set[int] | frozenset[int] = frozenset()) -> None:
+             judged: dict[int, bool] | None = None) -> None:
     """Each line's weight in the region search: its words times how prose-like
     it is, less a fixed cost per line. Lines are cheap to add to a region only
     when they carry many words of running text, so menus, teaser lists
@@ -631,8 +631,7 @@ def _weights(blocks: list[_Block], has_language: bool, cfg: _Config,
             b.weight -= cfg.link_run_penalty
         if b.barrier:
             b.weight -= cfg.barrier_penalty
-        if b.weight > 0 and b.line.index in debris:  # the article rules would remove it
-            b.weight *= cfg.debris_factor
+    discount_debris(blocks, cfg, {} if judged is None else judged)
     # below a comment-section header that follows some prose, prose is more
     # likely a reader's comment than the article: it must weigh more to win
     below = seen_prose = False
@@ -738,10 +737,10 @@ def page_region(configs: Sequence[_Config], draft: Draft) -> list[Deletion]:
     lines = draft.lines
     removed: dict[int, Attribution] = {}
     for cfg in configs:
-        debris = debris_lines(draft.text, lines, cfg)
+        judged: dict[int, bool] = {}  # line -> debris (page_debris), judged once per page
         # run to a fixed point, so that cleaning the output again changes nothing
         for _round in range(cfg.max_rounds):
-            if not _select(cfg.rule, cfg, lines, removed, debris):
+            if not _select(cfg.rule, cfg, lines, removed, judged):
                 break
     out: list[Deletion] = []
     for i in sorted(removed):
@@ -751,7 +750,7 @@ def page_region(configs: Sequence[_Config], draft: Draft) -> list[Deletion]:
 
 
 def _select(rule: Rule, cfg: _Config, lines: Sequence[Line],
-            removed: dict[int, Attribution], debris: set[int] | frozenset[int]) -> bool:
+            removed: dict[int, Attribution], judged: dict[int, bool]) -> bool:
     """One pass of RULE over the lines not yet REMOVED; adds to REMOVED and
     tells whether it removed anything."""
     blocks = _features(lines, cfg, set(removed))
@@ -769,7 +768,7 @@ def _select(rule: Rule, cfg: _Config, lines: Sequence[Line],
         _context(blocks, cfg)
     _link_runs(blocks, cfg)
     _mark_threads(blocks, cfg)
-    _weights(blocks, lang is not None, cfg, debris)
+    _weights(blocks, lang is not None, cfg, judged)
     regions = before_comments(blocks, chain_posts(blocks, _regions(blocks, cfg), cfg), cfg,
                               bool(removed))
     keep = [False] * len(blocks)
