@@ -504,3 +504,68 @@ def test_short_post_under_its_title_and_date_beats_an_author_box(page):
     assert "May 12, 2024" in out and "* Contact" not in out
     off = _without(anchor_weight=0).clean(text).text
     assert author in off and post[0] not in off
+
+
+SIDEBAR_BLURB = ("If something on this little blog made you smile, tell a friend about it and "
+                 "link back here, because that is how the few readers we have found us in the "
+                 "first place, years ago.")
+COMMENT_FORM = ("Leave a comment\n\nName (required)\n\nMail (will not be published)\n\n"
+                "Website\n\nSubmit comment\n\n")
+
+
+def test_short_post_above_its_comment_section_beats_a_blurb_below_it(page):
+    # a picture post: title, one short line and a category line, then its
+    # empty comment section and form; the sidebar blurb below is the only prose
+    text = (f"{RECIPE_MENU}\nRainbow cake in six layers\n\n"
+            f"Six layers, six colours, one very happy birthday\n\nFiled under baking\n\n"
+            f"Comments (0)\n\n"
+            f"No comments yet.\n\n{COMMENT_FORM}{SIDEBAR_BLURB}\n\n"
+            f"  * Archives\n  * March 2024\n  * February 2024\n  * January 2024\n")
+    out = page.clean(text).text
+    assert "Rainbow cake in six layers" in out
+    assert "Six layers, six colours, one very happy birthday" in out
+    assert SIDEBAR_BLURB not in out and "* Recipes" not in out
+    off = _without(short_post_lines=0).clean(text).text
+    assert SIDEBAR_BLURB in off and "Rainbow cake in six layers" not in off
+    assert page.clean(out).text == out  # a fixed point: the short post stays
+
+
+def test_article_below_a_comment_counter_under_its_title_is_kept(page):
+    # "Comments (2)" under the title is a counter: the (short) article follows it
+    text = (f"{RECIPE_MENU}\nBridge closed after cracks found\n\nComments (2)\n\n"
+            f"{PARA1}\n\n  * Archives\n  * March 2024\n  * February 2024\n"
+            f"  * January 2024\n")
+    out = page.clean(text).text
+    assert PARA1 in out and "* Recipes" not in out
+    assert PARA1 not in _without(short_post_min_gap=0).clean(text).text
+
+
+def test_entry_footer_the_article_rules_remove_does_not_win_the_region(page):
+    # the post is a short poem; the theme's entry footer is the only long
+    # prose on the page, and the article rules know it by its wording
+    poem = ["The kettle sings before the dawn,", "the cat is curled upon the chair,",
+            "and all the garden holds its breath."]
+    footer = ("You can follow any responses to this entry through the RSS 2.0 feed. "
+              "You can leave a response, or trackback from your own site.")
+    text = (f"{RECIPE_MENU}\nA poem for a quiet morning\n\nWritten by Ann, early in spring\n\n"
+            + "\n".join(poem) + f"\n\nFiled in Poems | Mornings | No Comments »\n\n{footer}\n\n"
+            f"Leave a Reply\n\nYour email address will not be published.\n\nName *\n\n"
+            f"Email *\n\nWebsite\n\n  * Archives\n  * March 2024\n  * February 2024\n"
+            f"  * January 2024\n")
+    out = page.clean(text).text
+    assert all(line in out for line in poem) and "A poem for a quiet morning" in out
+    off = _without(debris_factor=1).clean(text).text
+    assert poem[0] not in off
+
+
+def test_debris_lines_are_the_lines_wholly_inside_a_removal():
+    from boilerstrip.document import split_lines
+    from boilerstrip.engine.page_debris import covered_lines
+    text = "Keep this line\n\nShare this story\nhalf of this line goes\nlast\n"
+    lines = split_lines(text)
+    share = text.index("Share")
+    half = text.index("half")
+    # the removal covers "Share this story" and only the start of the next line
+    assert covered_lines(lines, [(share, half + 4)]) == {2}
+    assert covered_lines(lines, [(0, len(text))]) == {0, 2, 3, 4}
+    assert covered_lines(lines, []) == set()

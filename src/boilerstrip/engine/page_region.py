@@ -53,6 +53,8 @@ from ..rules.loader import Rule
 from ..rules.risk import check_bounds
 from .page_grow import (HARD_BAD as _HARD_BAD, content_words, grow_down, grow_up,
                         anchor_posts, chain_posts, headline_start, thread_config, thread_spans)
+from .page_debris import discount_debris
+from .page_short import before_comments
 from .page_why import region_lines, removal_detail
 from .timed import AnyOf, TimedPattern
 
@@ -120,6 +122,11 @@ PARAMS: dict[str, tuple[type | tuple[type, ...], Any]] = {
     "anchor_date_patterns": ((list, tuple), ()),  # a date inside a short line under a title
     "anchor_weight": (_NUMBER, 0.0),      # ... the first text below such a post header gains this
     "anchor_max": (int, 2),               # ... unless the page has more headers (a teaser list)
+    "debris_kinds": ((list, tuple), ()),  # kinds of the article rules whose removals are debris
+    "debris_factor": (_NUMBER, 1.0),      # ... a debris line's prose weighs this share of itself
+    "short_post_lines": (int, 0),         # lines above a comment header kept as a short post
+    "short_post_max_weight": (_NUMBER, 0.0),  # ... when the region below it weighs less
+    "short_post_min_gap": (int, 0),       # ... and starts more lines below the header
 }
 
 
@@ -592,7 +599,8 @@ def _prose(b: _Block, has_language: bool, cfg: _Config) -> float:
     return q
 
 
-def _weights(blocks: list[_Block], has_language: bool, cfg: _Config) -> None:
+def _weights(blocks: list[_Block], has_language: bool, cfg: _Config,
+             judged: dict[int, bool] | None = None) -> None:
     """Each line's weight in the region search: its words times how prose-like
     it is, less a fixed cost per line. Lines are cheap to add to a region only
     when they carry many words of running text, so menus, teaser lists
@@ -623,6 +631,7 @@ def _weights(blocks: list[_Block], has_language: bool, cfg: _Config) -> None:
             b.weight -= cfg.link_run_penalty
         if b.barrier:
             b.weight -= cfg.barrier_penalty
+    discount_debris(blocks, cfg, {} if judged is None else judged)
     # below a comment-section header that follows some prose, prose is more
     # likely a reader's comment than the article: it must weigh more to win
     below = seen_prose = False
@@ -728,9 +737,10 @@ def page_region(configs: Sequence[_Config], draft: Draft) -> list[Deletion]:
     lines = draft.lines
     removed: dict[int, Attribution] = {}
     for cfg in configs:
+        judged: dict[int, bool] = {}  # line -> debris (page_debris), judged once per page
         # run to a fixed point, so that cleaning the output again changes nothing
         for _round in range(cfg.max_rounds):
-            if not _select(cfg.rule, cfg, lines, removed):
+            if not _select(cfg.rule, cfg, lines, removed, judged):
                 break
     out: list[Deletion] = []
     for i in sorted(removed):
@@ -740,7 +750,7 @@ def page_region(configs: Sequence[_Config], draft: Draft) -> list[Deletion]:
 
 
 def _select(rule: Rule, cfg: _Config, lines: Sequence[Line],
-            removed: dict[int, Attribution]) -> bool:
+            removed: dict[int, Attribution], judged: dict[int, bool]) -> bool:
     """One pass of RULE over the lines not yet REMOVED; adds to REMOVED and
     tells whether it removed anything."""
     blocks = _features(lines, cfg, set(removed))
@@ -758,8 +768,9 @@ def _select(rule: Rule, cfg: _Config, lines: Sequence[Line],
         _context(blocks, cfg)
     _link_runs(blocks, cfg)
     _mark_threads(blocks, cfg)
-    _weights(blocks, lang is not None, cfg)
-    regions = chain_posts(blocks, _regions(blocks, cfg), cfg)
+    _weights(blocks, lang is not None, cfg, judged)
+    regions = before_comments(blocks, chain_posts(blocks, _regions(blocks, cfg), cfg), cfg,
+                              bool(removed))
     keep = [False] * len(blocks)
     inside = [False] * len(blocks)
     changed = False
