@@ -90,6 +90,17 @@ def test_forced_language_and_no_gating():
         Options(language="english")
 
 
+def test_a_language_no_pack_is_in_fails_in_one_line():
+    # a mistyped code ran no language pack at all, silently
+    with pytest.raises(ConfigError, match="no rule pack is in this language"):
+        Cleaner.from_options(Options(language="xx"))
+    from _cli_helpers import err, no_traceback, run
+
+    proc = run("clean", "--language", "dk", input=b"Share this article\n")
+    assert proc.returncode == 2 and err(proc).count("\n") == 1 and "'dk'" in err(proc)
+    no_traceback(proc)
+
+
 def test_ignoring_the_detector_turns_gating_off():
     result = boilerstrip.clean(english_page("(Reuters)"), ignore=["core.language"])
     assert result.languages == () and removed_by(result, "pl.credit.photo-source")

@@ -20,6 +20,7 @@ import os
 from typing import Iterable, Sequence
 
 from ..document import Draft, word_count
+from ..errors import ConfigError
 from ..options import DEFAULT_TIMEOUT, Options
 from ..result import Change, Result
 from ..rules.loader import (Rule, bundled_rule_set, check_unique, load_rule_set,
@@ -100,6 +101,7 @@ class Cleaner:
         self.all_rules: tuple[Rule, ...] = tuple(sorted(loaded, key=Rule.sort_key))
         self.rules: tuple[Rule, ...] = tuple(r for r in self.all_rules if self._active(r))
         self._spared = frozenset(r.id for r in self.rules if KIND_BY_NAME[r.kind].guard_spares)
+        _check_forced_language(options.language, self.all_rules)
         #: what decides which language packs run (None: every pack runs)
         self.detector: LanguageDetector | None = detector_of(self.rules)
         # (stages, literal index) per set of languages run; filled as met
@@ -263,6 +265,17 @@ class Cleaner:
             ctx.reset()
             if not removed:
                 break
+
+
+def _check_forced_language(language: str, rules: Sequence[Rule]) -> None:
+    """Fail with one line when LANGUAGE names a language no loaded rule pack
+    is in: a mistyped code would otherwise run no pack at all, silently."""
+    if language in ("auto", "any"):
+        return
+    packs = sorted({r.language for r in rules if r.language})
+    if language not in packs:
+        raise ConfigError(f"language {language!r}: no rule pack is in this language "
+                          f"(packs: {', '.join(packs) or 'none'}; or auto, any)")
 
 
 def _literal_index(stage_list: list[tuple[str, list]]) -> LiteralIndex | None:
