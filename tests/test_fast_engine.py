@@ -238,7 +238,8 @@ def test_a_failed_compile_means_the_pure_engine_and_a_one_line_error(tmp_path, m
     monkeypatch.setattr(database, "compile_table", refuse)
     monkeypatch.setenv("BOILERSTRIP_CACHE_DIR", str(tmp_path))
     monkeypatch.setenv("BOILERSTRIP_ENGINE", "fast")
-    assert engine.fast_provider([_VIDEO]) is None
+    with pytest.warns(engine.FastEngineWarning, match="could not compile.*refused"):
+        assert engine.fast_provider([_VIDEO]) is None  # asked for, so said
     rules = tmp_path / "mine.yml"
     rules.write_text(RULE_FILE, "utf-8")
     assert main(["rules", "build-fast", "--no-default-rules", "--rules", str(rules)]) == 2
@@ -259,3 +260,24 @@ def test_the_cache_keeps_only_the_newest_databases(tmp_path, monkeypatch):
     assert accel.path in left and len(left) == database.KEEP_ENTRIES
     assert set(stale[-(database.KEEP_ENTRIES - 1):]) <= left  # the newest stay
     assert database.load([_VIDEO]) is not None
+
+
+def test_fast_with_a_cache_it_cannot_write_says_so_in_one_line(tmp_path, monkeypatch):
+    # it compiled for seconds on every run, and never said why
+    from _cli_helpers import RULE_FILE, err, no_traceback, run
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("BOILERSTRIP_CACHE_DIR", str(blocker / "cache"))
+    monkeypatch.setenv("BOILERSTRIP_ENGINE", "fast")
+    with pytest.warns(engine.FastEngineWarning, match="could not be stored in"):
+        assert engine.fast_provider([_VIDEO]) is not None  # compiled all the same
+    rules = tmp_path / "mine.yml"
+    rules.write_text(RULE_FILE, "utf-8")
+    proc = run("clean", "--no-default-rules", "--rules", str(rules),
+               input=b"Wire note: filed late\nText.\n", BOILERSTRIP_ENGINE="fast",
+               BOILERSTRIP_CACHE_DIR=str(blocker / "cache"))
+    assert proc.returncode == 0 and proc.stdout == b"Text.\n"
+    assert err(proc).startswith("warning: BOILERSTRIP_ENGINE=fast: the compiled database")
+    assert err(proc).count("\n") == 1
+    no_traceback(proc)

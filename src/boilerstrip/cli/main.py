@@ -16,10 +16,12 @@ test``), 2 usage, configuration, rule, I/O or decoding error. Messages go to std
 from __future__ import annotations
 
 import sys
+import warnings
 from typing import Sequence
 
 import click
 
+from ..engine.fast.engine import FastEngineWarning
 from ..errors import BoilerstripError
 from ..io.names import shown
 from .clean import clean
@@ -62,8 +64,25 @@ for _command in (clean, explain, rules, mine):
     cli.add_command(_command)
 
 
+_python_show_warning = warnings.showwarning
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Our own warnings as one ``warning:`` line, not Python's two with a path."""
+    if issubclass(category, FastEngineWarning):
+        sys.stderr.write(f"warning: {shown(str(message))}\n")
+    else:
+        _python_show_warning(message, category, filename, lineno, file, line)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ARGV (default ``sys.argv[1:]``); return the exit code."""
+    with warnings.catch_warnings():
+        warnings.showwarning = _show_warning
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         rv = cli.main(args=list(argv) if argv is not None else None, prog_name="boilerstrip",
                       standalone_mode=False)

@@ -16,12 +16,23 @@ The outputs are the same whichever runs: only the time differs.
 from __future__ import annotations
 
 import os
+import warnings
 from typing import Sequence
 
+from ...rules import cache
 from ...rules.loader import Rule
 
 ENV = "BOILERSTRIP_ENGINE"
 CHOICES = ("auto", "pure", "fast")
+
+
+class FastEngineWarning(UserWarning):
+    """The fast engine was asked for (``BOILERSTRIP_ENGINE=fast``) and cannot
+    run as asked; the command line shows it as one ``warning:`` line."""
+
+
+def _warn(message: str) -> None:
+    warnings.warn(f"{ENV}=fast: {message}", FastEngineWarning, stacklevel=3)
 
 
 def requested() -> str:
@@ -53,8 +64,16 @@ def fast_provider(rules: Sequence[Rule]):
         if accel is None:
             try:
                 accel = database.build(rules)
-            except database.BuildError:
-                return None  # the prefilter is optional: the pure engine runs
+            except database.BuildError as exc:
+                # the prefilter is optional: the pure engine runs, but the
+                # user asked for the fast one and should know
+                _warn(f"Hyperscan could not compile the rules' database ({exc}): "
+                      f"the pure engine runs")
+                return None
+            folder = cache.cache_dir()
+            if accel.path is None and folder is not None:
+                _warn(f"the compiled database could not be stored in {folder}: "
+                      f"every run compiles it again (boilerstrip rules build-fast says why)")
         return FastProvider(accel) if accel.rule_ids else None
     if not database.is_cached(rules):
         return None
