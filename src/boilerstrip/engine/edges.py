@@ -110,17 +110,6 @@ def edge_config(rule: Rule) -> EdgeConfig:
     return EdgeConfig(**values)
 
 
-_CONFIGS: dict[int, tuple[Rule, EdgeConfig]] = {}
-
-
-def _config(rule: Rule) -> EdgeConfig:
-    """RULE's config, checked once per rule object."""
-    hit = _CONFIGS.get(id(rule))
-    if hit is None or hit[0] is not rule:
-        hit = _CONFIGS[id(rule)] = (rule, edge_config(rule))
-    return hit[1]
-
-
 # ------------------------------------------------------------------ the pure steps
 
 def content_words(texts: Sequence[str], cfg: EdgeConfig) -> set[str]:
@@ -200,16 +189,17 @@ def start_block(contents: Sequence[str], cfg: EdgeConfig) -> tuple[int, str] | N
 
 # ------------------------------------------------------------------ the kind
 
-def edge_block(rules: Sequence[Rule], draft: Draft) -> list[Deletion]:
-    """Deletions of the edge blocks of DRAFT (per edge, the first rule that finds one)."""
+def edge_block(rules: Sequence[tuple[Rule, EdgeConfig]], draft: Draft) -> list[Deletion]:
+    """Deletions of the edge blocks of DRAFT (per edge, the first rule that
+    finds one); RULES come with their configs (:func:`edge_config`, checked
+    when the Cleaner is built)."""
     lines: list[Line] = [ln for ln in draft.lines if ln.content]
     if not lines:
         return []
     contents = [ln.content for ln in lines]
     out: list[Deletion] = []
     done: set[str] = set()
-    for rule in rules:
-        cfg = _config(rule)
+    for rule, cfg in rules:
         if "start" in cfg.ends and "start" not in done:
             got = start_block(contents, cfg)
             if got is not None:
@@ -226,8 +216,3 @@ def edge_block(rules: Sequence[Rule], draft: Draft) -> list[Deletion]:
                 done.add("end")
     out.sort(key=lambda d: d[0])
     return out
-
-
-def check_rule(rule: Rule) -> None:
-    """Check an edge-block rule's params (raises the rule's RuleError)."""
-    _config(rule)

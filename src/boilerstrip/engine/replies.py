@@ -144,16 +144,21 @@ def reply_config(rule: Rule) -> ReplyConfig:
     return ReplyConfig(patterns=compiled, **values)
 
 
-_CONFIGS: dict[int, tuple[Rule, ReplyConfig, dict[str, frozenset[str]]]] = {}
 _MEMO_SIZE = 100_000  # lines whose evidence a cleaner keeps
 
 
-def _config(rule: Rule) -> tuple[ReplyConfig, dict[str, frozenset[str]]]:
-    """RULE's config, compiled once per rule object, and its memo of line evidence."""
-    hit = _CONFIGS.get(id(rule))
-    if hit is None or hit[0] is not rule:
-        hit = _CONFIGS[id(rule)] = (rule, reply_config(rule), {})
-    return hit[1], hit[2]
+@dataclass(frozen=True)
+class CompiledReplyTail:
+    """A reply-tail rule as a Cleaner runs it: its config, checked when the
+    Cleaner is built, and its memo of line evidence (a cleaner's own)."""
+
+    rule: Rule
+    cfg: ReplyConfig
+    memo: dict[str, frozenset[str]]
+
+    @classmethod
+    def of(cls, rule: Rule) -> CompiledReplyTail:
+        return cls(rule, reply_config(rule), {})
 
 
 # ------------------------------------------------------------------ the pure steps
@@ -273,24 +278,19 @@ def find_reply_tail(evidence: Sequence[frozenset[str]], words: Sequence[int],
 
 # ------------------------------------------------------------------ the kind
 
-def reply_tail(rules: Sequence[Rule], draft: Draft) -> list[Deletion]:
+def reply_tail(rules: Sequence[CompiledReplyTail], draft: Draft) -> list[Deletion]:
     """Deletions of the reply tail at the end of DRAFT (the first rule that finds one)."""
     lines: list[Line] = [ln for ln in draft.lines if ln.content]
     if not lines:
         return []
     contents = [ln.content for ln in lines]
     words = [len(text.split()) for text in contents]
-    for rule in rules:
-        cfg, memo = _config(rule)
-        raw = raw_tail_evidence(contents, cfg, memo)
+    for compiled in rules:
+        rule, cfg = compiled.rule, compiled.cfg
+        raw = raw_tail_evidence(contents, cfg, compiled.memo)
         tail = find_reply_tail(evidence_kinds(contents, cfg, raw), words, cfg)
         if tail is not None:
             end = draft.lines[-1].next
             return [(lines[tail.start].start, min(end, len(draft.text)),
                      Attribution(rule.id, rule.category, tail.detail()))]
     return []
-
-
-def check_rule(rule: Rule) -> None:
-    """Check a reply-tail rule's params (raises the rule's RuleError)."""
-    _config(rule)
