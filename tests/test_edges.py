@@ -92,6 +92,7 @@ def _rule_file(params: str) -> str:
     ("      min_lines: -1\n", "non-negative"),
     ("      max_overlap: 1.5\n", "share between 0 and 1"),
     ("      ends: [middle]\n", "'start' and/or 'end'"),
+    ("      ends: 5\n", "'start' and/or 'end'"),  # was a TypeError traceback
     ("      min_line: 3\n", "unknown param"),
     ("      stopwords: [the]\n", "stopwords"),
 ])

@@ -100,7 +100,8 @@ def edge_config(rule: Rule) -> EdgeConfig:
     ends = values["ends"]
     if isinstance(ends, str):
         ends = (ends,)
-    if not ends or not all(e in ("start", "end") for e in ends):
+    if not isinstance(ends, (list, tuple)) or not ends \
+            or not all(e in ("start", "end") for e in ends):
         raise _fail(rule, f"param 'ends' must list 'start' and/or 'end', not {ends!r}")
     values["ends"] = tuple(ends)
     words = values["stopwords"] or {}
