@@ -281,3 +281,17 @@ def test_fast_with_a_cache_it_cannot_write_says_so_in_one_line(tmp_path, monkeyp
     assert err(proc).startswith("warning: BOILERSTRIP_ENGINE=fast: the compiled database")
     assert err(proc).count("\n") == 1
     no_traceback(proc)
+
+
+def test_describe_tells_a_corrupt_database_from_a_missing_one(tmp_path, monkeypatch):
+    # --version said "no database for these rules yet" of one that fails its checks
+    monkeypatch.setenv("BOILERSTRIP_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("BOILERSTRIP_ENGINE", "auto")
+    assert "no database for these rules yet" in engine.describe([_VIDEO])
+    database.build([_VIDEO])
+    assert engine.describe([_VIDEO]).startswith("fast (")
+    (entry,) = tmp_path.glob("fast-*.hsdb")
+    raw = bytearray(entry.read_bytes())
+    raw[-10] ^= 1
+    entry.write_bytes(bytes(raw))
+    assert "the cached database fails its checks" in engine.describe([_VIDEO])

@@ -100,4 +100,7 @@ def describe(rules: Sequence[Rule] | None = None) -> str:
         return f"fast ({name}, database cached)"
     if want == "fast":
         return f"fast ({name}, database compiled on first use: {ENV}=fast)"
+    if database.is_cached(rules):  # there is one, but load() refused it
+        return (f"pure (the cached database fails its checks: boilerstrip rules build-fast "
+                f"replaces it; {name})")
     return f"pure (no database for these rules yet: boilerstrip rules build-fast; {name})"
