@@ -101,6 +101,16 @@ def test_a_language_no_pack_is_in_fails_in_one_line():
     no_traceback(proc)
 
 
+def test_a_forced_language_holds_without_the_detector():
+    # --language de with the detector ignored (or a rule set without one)
+    # ran every pack, silently
+    text = english_page("(Reuters)")
+    forced = boilerstrip.clean(text, ignore=["core.language"], language="de")
+    assert forced.language == "de" and not removed_by(forced, "pl.credit.photo-source")
+    assert removed_by(boilerstrip.clean(text, ignore=["core.language"], language="pl"),
+                      "pl.credit.photo-source")
+
+
 def test_ignoring_the_detector_turns_gating_off():
     result = boilerstrip.clean(english_page("(Reuters)"), ignore=["core.language"])
     assert result.languages == () and removed_by(result, "pl.credit.photo-source")

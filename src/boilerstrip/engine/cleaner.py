@@ -154,13 +154,14 @@ class Cleaner:
 
     def detect(self, text: str) -> Detection:
         """Which language packs run on TEXT: the ``language`` option when it
-        names one, no gating when it is ``any`` or no language rule runs, else
-        what the detector finds."""
+        names one (with or without a language rule: it was asked for), no
+        gating when it is ``any`` or no language rule runs, else what the
+        detector finds."""
         forced = self.options.language
+        if forced not in ("auto", "any"):
+            return Detection(forced, frozenset({forced}))
         if forced == "any" or self.detector is None:
             return UNKNOWN
-        if forced != "auto":
-            return Detection(forced, frozenset({forced}))
         return self.detector.detect(text)
 
     def _build_stages(self, detection: Detection) -> list[tuple[str, list]]:
@@ -202,8 +203,9 @@ class Cleaner:
                 # the cleaned text may run more packs (cut down to a few words,
                 # its language is unknown): run them too, so that cleaning the
                 # output again changes nothing
+                detected = detection.gated and self.options.language == "auto"
                 wider = widened(detection, self.detect(draft.text)) \
-                    if detection.gated and self.detector.sees_change(body, draft.text) \
+                    if detected and self.detector.sees_change(body, draft.text) \
                     else detection
                 if wider.languages == detection.languages:
                     break
