@@ -174,6 +174,12 @@ def test_language_rule_params_are_checked():
     bad = rule.__class__(**{**rule.__dict__, "params": rule.params + (("min_tokenz", 3),)})
     with pytest.raises(RuleError, match="unknown language param"):
         Cleaner(default_rules=False, extra_rules=[bad])
+    # samples of 0 characters made the second sample the whole text
+    # (text[-0:]): an unbounded cost where the docs promise a bounded one
+    params = tuple((k, 0 if k == "sample_chars" else v) for k, v in rule.params)
+    with pytest.raises(RuleError, match="sample_chars"):
+        Cleaner(default_rules=False, extra_rules=[rule.__class__(**{**rule.__dict__,
+                                                                  "params": params})])
 
 
 def test_english_template_prompts_go_from_pages_in_other_languages():
