@@ -295,3 +295,14 @@ def test_describe_tells_a_corrupt_database_from_a_missing_one(tmp_path, monkeypa
     raw[-10] ^= 1
     entry.write_bytes(bytes(raw))
     assert "the cached database fails its checks" in engine.describe([_VIDEO])
+
+
+def test_fast_without_hyperscan_and_an_unknown_engine_say_so(monkeypatch):
+    # both fell back to the pure engine in silence
+    monkeypatch.setenv("BOILERSTRIP_ENGINE", "fast")
+    monkeypatch.setattr(engine, "available", lambda: False)
+    with pytest.warns(engine.FastEngineWarning, match="hyperscan is not installed"):
+        assert engine.fast_provider([_VIDEO]) is None
+    monkeypatch.setenv("BOILERSTRIP_ENGINE", "fsat")
+    with pytest.warns(engine.FastEngineWarning, match="BOILERSTRIP_ENGINE=fsat: not one of"):
+        assert engine.requested() == "auto"

@@ -27,18 +27,24 @@ CHOICES = ("auto", "pure", "fast")
 
 
 class FastEngineWarning(UserWarning):
-    """The fast engine was asked for (``BOILERSTRIP_ENGINE=fast``) and cannot
-    run as asked; the command line shows it as one ``warning:`` line."""
+    """``BOILERSTRIP_ENGINE`` asks for what cannot be: the fast engine where
+    it cannot run as asked, or a value it does not know; the command line
+    shows it as one ``warning:`` line."""
 
 
-def _warn(message: str) -> None:
-    warnings.warn(f"{ENV}=fast: {message}", FastEngineWarning, stacklevel=3)
+def _warn(message: str, value: str = "fast") -> None:
+    warnings.warn(f"{ENV}={value}: {message}", FastEngineWarning, stacklevel=3)
 
 
 def requested() -> str:
-    """The engine asked for by the environment (unknown values mean ``auto``)."""
-    got = os.environ.get(ENV, "auto").strip().lower()
-    return got if got in CHOICES else "auto"
+    """The engine asked for by the environment (unknown values mean ``auto``,
+    with a warning: a typo must not pass for a choice)."""
+    raw = os.environ.get(ENV, "auto")
+    got = raw.strip().lower()
+    if got in CHOICES:
+        return got
+    _warn(f"not one of {', '.join(CHOICES)}: auto", value=raw)
+    return "auto"
 
 
 def available() -> bool:
@@ -54,7 +60,12 @@ def fast_provider(rules: Sequence[Rule]):
     """The candidate provider of the compiled prefilter for RULES (all the
     rules loaded), or None when the pure engine runs."""
     want = requested()
-    if want == "pure" or not available():
+    if want == "pure":
+        return None
+    if not available():
+        if want == "fast":
+            _warn("hyperscan is not installed (pip install 'boilerstrip[fast]'): "
+                  "the pure engine runs")
         return None
     from . import database
     from .provider import FastProvider
