@@ -279,8 +279,13 @@ def test_fast_with_a_cache_it_cannot_write_says_so_in_one_line(tmp_path, monkeyp
                BOILERSTRIP_CACHE_DIR=str(blocker / "cache"))
     assert proc.returncode == 0 and proc.stdout == b"Text.\n"
     assert err(proc).startswith("warning: BOILERSTRIP_ENGINE=fast: the compiled database")
+    assert "Not a directory" in err(proc)  # why, not only that it failed
     assert err(proc).count("\n") == 1
     no_traceback(proc)
+    proc = run("rules", "build-fast", "--no-default-rules", "--rules", str(rules),
+               BOILERSTRIP_CACHE_DIR=str(blocker / "cache"))
+    assert proc.returncode == 2 and "Not a directory" in err(proc)
+    assert err(proc).count("\n") == 1
 
 
 def test_describe_tells_a_corrupt_database_from_a_missing_one(tmp_path, monkeypatch):

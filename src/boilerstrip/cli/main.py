@@ -3,7 +3,7 @@
     boilerstrip clean [PATH...|-]      filter stdin to stdout, or clean files in place
     boilerstrip clean --jsonl [FILE|-] clean the text field of JSON Lines records
     boilerstrip explain FILE|-         show each removal in place, with its rule
-    boilerstrip rules list|show|test|validate|categories
+    boilerstrip rules list|show|test|validate|categories|build-fast
     boilerstrip mine PATH...           find recurring lines the rules miss
 
 Exit codes: 0 done with nothing to flag (the stdin-to-stdout filter: also

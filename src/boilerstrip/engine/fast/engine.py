@@ -83,8 +83,8 @@ def fast_provider(rules: Sequence[Rule]):
                 return None
             folder = cache.cache_dir()
             if accel.path is None and folder is not None:
-                _warn(f"the compiled database could not be stored in {folder}: "
-                      f"every run compiles it again (boilerstrip rules build-fast says why)")
+                _warn(f"the compiled database could not be stored in {folder} "
+                      f"({accel.store_error}): every run compiles it again")
         return FastProvider(accel) if accel.rule_ids else None
     if not database.is_cached(rules):
         return None
