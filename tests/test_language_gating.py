@@ -188,3 +188,16 @@ def test_english_template_prompts_go_from_pages_in_other_languages():
     result = boilerstrip.clean(DE_BODY + "Post a Comment\n\n" + DE_BODY)
     assert result.language == "de" and set(result.languages) == {"de", "en"}
     assert removed_by(result, "en.comments.prompt")
+
+
+def test_the_page_profiles_copy_of_the_stopword_lists_is_the_detectors():
+    # rules/core/language.yml says the lists are the page profile's, which
+    # keeps its own copy so that it runs alone: two copies drift unless held
+    rules = {r.id: r for r in bundled_rule_set().rules}
+    detector = rules["core.language.detect"].param_dict["stopwords"]
+    page = rules["page.region.article"].param_dict["stopwords"]
+
+    def words(lists):
+        return {lang: set(ws.split() if isinstance(ws, str) else ws) for lang, ws in lists.items()}
+
+    assert words(page) == words(detector)
