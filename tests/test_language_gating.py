@@ -201,3 +201,24 @@ def test_the_page_profiles_copy_of_the_stopword_lists_is_the_detectors():
         return {lang: set(ws.split() if isinstance(ws, str) else ws) for lang, ws in lists.items()}
 
     assert words(page) == words(detector)
+
+
+def test_an_any_language_rule_may_have_an_example_marked_with_a_language():
+    # a forced language no loaded pack is in is refused (a typo): a language
+    # the detector knows is no typo, and a rule's self-test forces one
+    text = """rules:
+  - id: my.test.labels
+    kind: line
+    category: tag-cloud
+    order: 600
+    language: any
+    description: A test rule.
+    pattern: 'labels: .+'
+    examples:
+      remove:
+        - "Labels: haven, veerboten"
+        - {text: "Labels: haven, veerboten, dijken", language: nl}
+      keep: ["Er zijn geen labels.", "De labels zijn weg."]
+"""
+    (rule,) = parse_rule_text(text, pack="my-rules")
+    assert check_rule(rule) == []

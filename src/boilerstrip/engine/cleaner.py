@@ -101,9 +101,9 @@ class Cleaner:
         self.all_rules: tuple[Rule, ...] = tuple(sorted(loaded, key=Rule.sort_key))
         self.rules: tuple[Rule, ...] = tuple(r for r in self.all_rules if self._active(r))
         self._spared = frozenset(r.id for r in self.rules if KIND_BY_NAME[r.kind].guard_spares)
-        _check_forced_language(options.language, self.all_rules)
         #: what decides which language packs run (None: every pack runs)
         self.detector: LanguageDetector | None = detector_of(self.rules)
+        _check_forced_language(options.language, self.all_rules, self.detector)
         # (stages, literal index) per set of languages run; filled as met
         self._plans: dict[frozenset[str], tuple[list[tuple[str, list]], LiteralIndex | None]] = {}
         self._stages, self._index = self._plan(UNKNOWN)
@@ -269,15 +269,18 @@ class Cleaner:
                 break
 
 
-def _check_forced_language(language: str, rules: Sequence[Rule]) -> None:
-    """Fail with one line when LANGUAGE names a language no loaded rule pack
-    is in: a mistyped code would otherwise run no pack at all, silently."""
+def _check_forced_language(language: str, rules: Sequence[Rule],
+                           detector: LanguageDetector | None) -> None:
+    """Fail with one line when LANGUAGE names a language neither a loaded rule
+    pack nor the detector knows: a mistyped code would otherwise run no pack
+    at all, silently."""
     if language in ("auto", "any"):
         return
-    packs = sorted({r.language for r in rules if r.language})
-    if language not in packs:
-        raise ConfigError(f"language {language!r}: no rule pack is in this language "
-                          f"(packs: {', '.join(packs) or 'none'}; or auto, any)")
+    known = {r.language for r in rules if r.language} | set(detector.codes if detector else ())
+    if language not in known:
+        raise ConfigError(f"language {language!r}: no rule pack is in this language and the "
+                          f"detector does not know it (known: {', '.join(sorted(known)) or 'none'}"
+                          f"; or auto, any)")
 
 
 def _literal_index(stage_list: list[tuple[str, list]]) -> LiteralIndex | None:
