@@ -36,10 +36,9 @@ import regex
 
 from ..document import Attribution, Draft, Line
 from ..rules.loader import Rule
-from .context import Deletion, is_list_item, is_prose
+from .context import _TEASER_CUT, Deletion, is_list_item, is_prose
 
 _WORD = regex.compile(r"\w+")
-_TEASER_CUT = ("...", "…")
 
 #: Every param an edge-block rule accepts: (type, default).
 PARAMS: dict[str, tuple[type, Any]] = {
