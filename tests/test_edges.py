@@ -92,6 +92,7 @@ def _rule_file(params: str) -> str:
     ("      min_lines: -1\n", "non-negative"),
     ("      max_overlap: 1.5\n", "share between 0 and 1"),
     ("      ends: [middle]\n", "'start' and/or 'end'"),
+    ("      ends: 5\n", "'start' and/or 'end'"),  # was a TypeError traceback
     ("      min_line: 3\n", "unknown param"),
     ("      stopwords: [the]\n", "stopwords"),
 ])
@@ -105,3 +106,21 @@ def test_a_sign_off_of_single_words_stays():
     sign_off = "Warm wishes\nAnna\nLike\n"
     assert edges.end_block(_lines(HEAD + BODY + sign_off), _cfg()) is None
     assert edges.end_block(_lines(HEAD + BODY + sign_off), _cfg(min_mean_words=1)) is not None
+
+
+def test_a_cleaner_gone_leaves_no_rule_behind():
+    # the checked params were kept in a module-level dict keyed by id(rule):
+    # every Cleaner built with rules of its own grew it, for good
+    import dataclasses
+    import gc
+    import weakref
+
+    bundled = next(r for r in boilerstrip.load_rules(boilerstrip.bundled_rules_dir())
+                   if r.id == RULE)
+    rule = dataclasses.replace(bundled, id="mine.edge.rail")
+    gone = weakref.ref(rule)
+    cleaner = boilerstrip.Cleaner(default_rules=False, extra_rules=[rule])
+    assert cleaner.clean(HEAD + BODY + RAIL).text == HEAD + BODY  # it ran
+    del cleaner, rule
+    gc.collect()
+    assert gone() is None

@@ -238,7 +238,8 @@ def test_a_failed_compile_means_the_pure_engine_and_a_one_line_error(tmp_path, m
     monkeypatch.setattr(database, "compile_table", refuse)
     monkeypatch.setenv("BOILERSTRIP_CACHE_DIR", str(tmp_path))
     monkeypatch.setenv("BOILERSTRIP_ENGINE", "fast")
-    assert engine.fast_provider([_VIDEO]) is None
+    with pytest.warns(engine.FastEngineWarning, match="could not compile.*refused"):
+        assert engine.fast_provider([_VIDEO]) is None  # asked for, so said
     rules = tmp_path / "mine.yml"
     rules.write_text(RULE_FILE, "utf-8")
     assert main(["rules", "build-fast", "--no-default-rules", "--rules", str(rules)]) == 2
@@ -259,3 +260,54 @@ def test_the_cache_keeps_only_the_newest_databases(tmp_path, monkeypatch):
     assert accel.path in left and len(left) == database.KEEP_ENTRIES
     assert set(stale[-(database.KEEP_ENTRIES - 1):]) <= left  # the newest stay
     assert database.load([_VIDEO]) is not None
+
+
+def test_fast_with_a_cache_it_cannot_write_says_so_in_one_line(tmp_path, monkeypatch):
+    # it compiled for seconds on every run, and never said why
+    from _cli_helpers import RULE_FILE, err, no_traceback, run
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("BOILERSTRIP_CACHE_DIR", str(blocker / "cache"))
+    monkeypatch.setenv("BOILERSTRIP_ENGINE", "fast")
+    with pytest.warns(engine.FastEngineWarning, match="could not be stored in"):
+        assert engine.fast_provider([_VIDEO]) is not None  # compiled all the same
+    rules = tmp_path / "mine.yml"
+    rules.write_text(RULE_FILE, "utf-8")
+    proc = run("clean", "--no-default-rules", "--rules", str(rules),
+               input=b"Wire note: filed late\nText.\n", BOILERSTRIP_ENGINE="fast",
+               BOILERSTRIP_CACHE_DIR=str(blocker / "cache"))
+    assert proc.returncode == 0 and proc.stdout == b"Text.\n"
+    assert err(proc).startswith("warning: BOILERSTRIP_ENGINE=fast: the compiled database")
+    assert "Not a directory" in err(proc)  # why, not only that it failed
+    assert err(proc).count("\n") == 1
+    no_traceback(proc)
+    proc = run("rules", "build-fast", "--no-default-rules", "--rules", str(rules),
+               BOILERSTRIP_CACHE_DIR=str(blocker / "cache"))
+    assert proc.returncode == 2 and "Not a directory" in err(proc)
+    assert err(proc).count("\n") == 1
+
+
+def test_describe_tells_a_corrupt_database_from_a_missing_one(tmp_path, monkeypatch):
+    # --version said "no database for these rules yet" of one that fails its checks
+    monkeypatch.setenv("BOILERSTRIP_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("BOILERSTRIP_ENGINE", "auto")
+    assert "no database for these rules yet" in engine.describe([_VIDEO])
+    database.build([_VIDEO])
+    assert engine.describe([_VIDEO]).startswith("fast (")
+    (entry,) = tmp_path.glob("fast-*.hsdb")
+    raw = bytearray(entry.read_bytes())
+    raw[-10] ^= 1
+    entry.write_bytes(bytes(raw))
+    assert "the cached database fails its checks" in engine.describe([_VIDEO])
+
+
+def test_fast_without_hyperscan_and_an_unknown_engine_say_so(monkeypatch):
+    # both fell back to the pure engine in silence
+    monkeypatch.setenv("BOILERSTRIP_ENGINE", "fast")
+    monkeypatch.setattr(engine, "available", lambda: False)
+    with pytest.warns(engine.FastEngineWarning, match="hyperscan is not installed"):
+        assert engine.fast_provider([_VIDEO]) is None
+    monkeypatch.setenv("BOILERSTRIP_ENGINE", "fsat")
+    with pytest.warns(engine.FastEngineWarning, match="BOILERSTRIP_ENGINE=fsat: not one of"):
+        assert engine.requested() == "auto"

@@ -90,6 +90,27 @@ def test_forced_language_and_no_gating():
         Options(language="english")
 
 
+def test_a_language_no_pack_is_in_fails_in_one_line():
+    # a mistyped code ran no language pack at all, silently
+    with pytest.raises(ConfigError, match="no rule pack is in this language"):
+        Cleaner.from_options(Options(language="xx"))
+    from _cli_helpers import err, no_traceback, run
+
+    proc = run("clean", "--language", "dk", input=b"Share this article\n")
+    assert proc.returncode == 2 and err(proc).count("\n") == 1 and "'dk'" in err(proc)
+    no_traceback(proc)
+
+
+def test_a_forced_language_holds_without_the_detector():
+    # --language de with the detector ignored (or a rule set without one)
+    # ran every pack, silently
+    text = english_page("(Reuters)")
+    forced = boilerstrip.clean(text, ignore=["core.language"], language="de")
+    assert forced.language == "de" and not removed_by(forced, "pl.credit.photo-source")
+    assert removed_by(boilerstrip.clean(text, ignore=["core.language"], language="pl"),
+                      "pl.credit.photo-source")
+
+
 def test_ignoring_the_detector_turns_gating_off():
     result = boilerstrip.clean(english_page("(Reuters)"), ignore=["core.language"])
     assert result.languages == () and removed_by(result, "pl.credit.photo-source")
@@ -153,6 +174,12 @@ def test_language_rule_params_are_checked():
     bad = rule.__class__(**{**rule.__dict__, "params": rule.params + (("min_tokenz", 3),)})
     with pytest.raises(RuleError, match="unknown language param"):
         Cleaner(default_rules=False, extra_rules=[bad])
+    # samples of 0 characters made the second sample the whole text
+    # (text[-0:]): an unbounded cost where the docs promise a bounded one
+    params = tuple((k, 0 if k == "sample_chars" else v) for k, v in rule.params)
+    with pytest.raises(RuleError, match="sample_chars"):
+        Cleaner(default_rules=False, extra_rules=[rule.__class__(**{**rule.__dict__,
+                                                                  "params": params})])
 
 
 def test_english_template_prompts_go_from_pages_in_other_languages():
@@ -161,3 +188,37 @@ def test_english_template_prompts_go_from_pages_in_other_languages():
     result = boilerstrip.clean(DE_BODY + "Post a Comment\n\n" + DE_BODY)
     assert result.language == "de" and set(result.languages) == {"de", "en"}
     assert removed_by(result, "en.comments.prompt")
+
+
+def test_the_page_profiles_copy_of_the_stopword_lists_is_the_detectors():
+    # rules/core/language.yml says the lists are the page profile's, which
+    # keeps its own copy so that it runs alone: two copies drift unless held
+    rules = {r.id: r for r in bundled_rule_set().rules}
+    detector = rules["core.language.detect"].param_dict["stopwords"]
+    page = rules["page.region.article"].param_dict["stopwords"]
+
+    def words(lists):
+        return {lang: set(ws.split() if isinstance(ws, str) else ws) for lang, ws in lists.items()}
+
+    assert words(page) == words(detector)
+
+
+def test_an_any_language_rule_may_have_an_example_marked_with_a_language():
+    # a forced language no loaded pack is in is refused (a typo): a language
+    # the detector knows is no typo, and a rule's self-test forces one
+    text = """rules:
+  - id: my.test.labels
+    kind: line
+    category: tag-cloud
+    order: 600
+    language: any
+    description: A test rule.
+    pattern: 'labels: .+'
+    examples:
+      remove:
+        - "Labels: haven, veerboten"
+        - {text: "Labels: haven, veerboten, dijken", language: nl}
+      keep: ["Er zijn geen labels.", "De labels zijn weg."]
+"""
+    (rule,) = parse_rule_text(text, pack="my-rules")
+    assert check_rule(rule) == []

@@ -293,3 +293,22 @@ def test_precommit_rev_is_in_this_repository():
     assert manifest.returncode == 0, f"rev {rev} has no .pre-commit-hooks.yaml"
     ids = {h["id"] for h in yaml.safe_load(manifest.stdout)}
     assert {h["id"] for h in precommit_snippet()["hooks"]} <= ids
+
+
+def test_the_rule_count_is_the_bundled_rule_sets():
+    # it said 274 while 276 rules shipped: a number typed by hand drifts
+    from boilerstrip.rules.loader import bundled_rule_set
+
+    said = re.search(r"^(\d+) bundled rules live in", TEXT, re.M)
+    assert said and int(said.group(1)) == len(bundled_rule_set().rules)
+
+
+def test_the_documented_stage_order_is_the_kind_tables():
+    from boilerstrip.rules.kinds import KINDS
+
+    doc = (ROOT / "docs" / "rules.md").read_text("utf-8")
+    said = re.search(r"the stages run in this order,\s*whatever the rules' `order` says:"
+                     r"\s*([a-z ,\n-]+?)\s*\(the kind table", doc)
+    assert said
+    stages = [k for k in KINDS if k != "language"]  # no stage of its own
+    assert re.split(r",\s*", said.group(1).strip()) == stages

@@ -172,3 +172,20 @@ def test_evidence_from_the_end_finds_what_marking_every_line_finds():
             lazy = replies.evidence_kinds(lines, cfg, replies.raw_tail_evidence(lines, cfg))
             assert (replies.find_reply_tail(full, words, cfg)
                     == replies.find_reply_tail(lazy, words, cfg))
+
+
+def test_a_cleaner_gone_leaves_no_rule_behind():
+    # the compiled params and their memo were kept in a module-level dict
+    # keyed by id(rule): every Cleaner built with rules of its own grew it
+    import dataclasses
+    import gc
+    import weakref
+
+    from boilerstrip import Cleaner
+
+    rule = dataclasses.replace(BUNDLED, id="mine.comments.replies")
+    gone = weakref.ref(rule)
+    Cleaner(default_rules=False, extra_rules=[rule]).clean("Text.\n@Anna thanks!\n")
+    del rule
+    gc.collect()
+    assert gone() is None

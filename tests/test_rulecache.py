@@ -296,3 +296,24 @@ def test_a_cache_folder_that_is_a_file_is_never_fatal(tmp_path, monkeypatch):
     f.write_text(RULE.format(word="Advertisement"), encoding="utf-8")
     assert load_rules(f)[0].patterns == ("Advertisement",)
     assert load_rules(f)[0].patterns == ("Advertisement",)
+
+
+def test_a_key_another_process_made_first_is_kept(tmp_path, monkeypatch):
+    # two runs on a fresh cache: both read "no key", both made one, and the
+    # last writer's replaced the first's, whose sealed entries then all failed
+    theirs = b"k" * rulecache._KEY_BYTES
+    real_read = rulecache.read_private
+    calls = []
+
+    def late(path, limit, **kw):
+        calls.append(path)
+        if len(calls) == 1:  # our first look: none yet; the other process writes one now
+            path.write_bytes(theirs)
+            os.chmod(path, 0o600)
+            return None
+        return real_read(path, limit, **kw)
+
+    monkeypatch.setattr(rulecache, "read_private", late)
+    assert rulecache._key(tmp_path, create=True) == theirs
+    assert (tmp_path / rulecache._KEY_NAME).read_bytes() == theirs
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".tmp-")]

@@ -191,6 +191,8 @@ def test_is_list_item(line, item):
 @pytest.mark.parametrize("extra, message", [
     ("      takes: everything\n      line_max_words: 12\n", "section.takes must be one of: list"),
     ("      takes: list\n", "section.takes: list needs section.line_max_words"),
+    # it only ever changes a takes: list section: anywhere else it did nothing, silently
+    ("      subheading_max_words: 3\n", "section.subheading_max_words needs section.takes: list"),
 ])
 def test_invalid_takes_is_a_config_error(tmp_path, extra, message):
     path = tmp_path / "r.yml"

@@ -49,18 +49,28 @@ def test_whole_debris_line_still_goes_whole():
 
 
 @pytest.mark.parametrize("line", [
-    # the rest is too short to be prose on its own
-    "Share this article. It is free.",
+    # the rest is too short to be prose on its own (11 words; a debris sentence
+    # of a category that cuts: "Share this" is social-share, never cut anyway)
+    "It was all free, and the council said so on Monday. Comments are closed.",
     # the debris-like words sit inside a sentence, not a sentence of their own
     "She said she would subscribe to our newsletter once the council published the "
     "figures it had promised in the spring.",
     # the rest does not end like a sentence (a list of links, a heading)
-    "Share this article. Reservoirs Farmers Weather Drought Maps Rainfall Rivers Lakes "
+    "Comments are closed. Reservoirs Farmers Weather Drought Maps Rainfall Rivers Lakes "
     "Wells Pumps Canals Dams",
 ])
 def test_lines_that_stay_whole(line):
     result = boilerstrip.clean(page(line))
     assert line in result.text and not sentence_cuts(result)
+
+
+def test_the_lines_that_stay_whole_are_one_condition_away_from_a_cut():
+    # so that each case above fails when its condition is lost
+    longer = "It was all free, and the council said so again on Monday. Comments are closed."
+    ended = ("Comments are closed. Reservoirs Farmers Weather Drought Maps Rainfall Rivers "
+             "Lakes Wells Pumps Canals Dams.")
+    for line in (longer, ended):
+        assert sentence_cuts(boilerstrip.clean(page(line))), line
 
 
 @pytest.mark.parametrize("line", [

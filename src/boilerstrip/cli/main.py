@@ -3,7 +3,7 @@
     boilerstrip clean [PATH...|-]      filter stdin to stdout, or clean files in place
     boilerstrip clean --jsonl [FILE|-] clean the text field of JSON Lines records
     boilerstrip explain FILE|-         show each removal in place, with its rule
-    boilerstrip rules list|show|test|validate|categories
+    boilerstrip rules list|show|test|validate|categories|build-fast
     boilerstrip mine PATH...           find recurring lines the rules miss
 
 Exit codes: 0 done with nothing to flag (the stdin-to-stdout filter: also
@@ -16,10 +16,12 @@ test``), 2 usage, configuration, rule, I/O or decoding error. Messages go to std
 from __future__ import annotations
 
 import sys
+import warnings
 from typing import Sequence
 
 import click
 
+from ..engine.fast.engine import FastEngineWarning
 from ..errors import BoilerstripError
 from ..io.names import shown
 from .clean import clean
@@ -62,8 +64,25 @@ for _command in (clean, explain, rules, mine):
     cli.add_command(_command)
 
 
+_python_show_warning = warnings.showwarning
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Our own warnings as one ``warning:`` line, not Python's two with a path."""
+    if issubclass(category, FastEngineWarning):
+        sys.stderr.write(f"warning: {shown(str(message))}\n")
+    else:
+        _python_show_warning(message, category, filename, lineno, file, line)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ARGV (default ``sys.argv[1:]``); return the exit code."""
+    with warnings.catch_warnings():
+        warnings.showwarning = _show_warning
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         rv = cli.main(args=list(argv) if argv is not None else None, prog_name="boilerstrip",
                       standalone_mode=False)

@@ -295,7 +295,8 @@ def rules_build_fast(ctx: click.Context, **p: Any) -> int:
     except database.BuildError as exc:
         raise BoilerstripError(f"hyperscan could not compile the rules: {exc}") from None
     if accel.path is None:
-        raise BoilerstripError(f"could not write the database to {cache_dir()}")
+        raise BoilerstripError(f"could not write the database to {cache_dir()}: "
+                               f"{accel.store_error}")
     if not p["quiet"]:
         served = len(database.served(loaded))
         sys.stderr.write(f"built in {time.perf_counter() - start:.1f} s: "

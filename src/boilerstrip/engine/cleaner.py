@@ -20,6 +20,7 @@ import os
 from typing import Iterable, Sequence
 
 from ..document import Draft, word_count
+from ..errors import ConfigError
 from ..options import DEFAULT_TIMEOUT, Options
 from ..result import Change, Result
 from ..rules.loader import (Rule, bundled_rule_set, check_unique, load_rule_set,
@@ -102,6 +103,7 @@ class Cleaner:
         self._spared = frozenset(r.id for r in self.rules if KIND_BY_NAME[r.kind].guard_spares)
         #: what decides which language packs run (None: every pack runs)
         self.detector: LanguageDetector | None = detector_of(self.rules)
+        _check_forced_language(options.language, self.all_rules, self.detector)
         # (stages, literal index) per set of languages run; filled as met
         self._plans: dict[frozenset[str], tuple[list[tuple[str, list]], LiteralIndex | None]] = {}
         self._stages, self._index = self._plan(UNKNOWN)
@@ -152,13 +154,14 @@ class Cleaner:
 
     def detect(self, text: str) -> Detection:
         """Which language packs run on TEXT: the ``language`` option when it
-        names one, no gating when it is ``any`` or no language rule runs, else
-        what the detector finds."""
+        names one (with or without a language rule: it was asked for), no
+        gating when it is ``any`` or no language rule runs, else what the
+        detector finds."""
         forced = self.options.language
+        if forced not in ("auto", "any"):
+            return Detection(forced, frozenset({forced}))
         if forced == "any" or self.detector is None:
             return UNKNOWN
-        if forced != "auto":
-            return Detection(forced, frozenset({forced}))
         return self.detector.detect(text)
 
     def _build_stages(self, detection: Detection) -> list[tuple[str, list]]:
@@ -200,8 +203,9 @@ class Cleaner:
                 # the cleaned text may run more packs (cut down to a few words,
                 # its language is unknown): run them too, so that cleaning the
                 # output again changes nothing
+                detected = detection.gated and self.options.language == "auto"
                 wider = widened(detection, self.detect(draft.text)) \
-                    if detection.gated and self.detector.sees_change(body, draft.text) \
+                    if detected and self.detector.sees_change(body, draft.text) \
                     else detection
                 if wider.languages == detection.languages:
                     break
@@ -263,6 +267,20 @@ class Cleaner:
             ctx.reset()
             if not removed:
                 break
+
+
+def _check_forced_language(language: str, rules: Sequence[Rule],
+                           detector: LanguageDetector | None) -> None:
+    """Fail with one line when LANGUAGE names a language neither a loaded rule
+    pack nor the detector knows: a mistyped code would otherwise run no pack
+    at all, silently."""
+    if language in ("auto", "any"):
+        return
+    known = {r.language for r in rules if r.language} | set(detector.codes if detector else ())
+    if language not in known:
+        raise ConfigError(f"language {language!r}: no rule pack is in this language and the "
+                          f"detector does not know it (known: {', '.join(sorted(known)) or 'none'}"
+                          f"; or auto, any)")
 
 
 def _literal_index(stage_list: list[tuple[str, list]]) -> LiteralIndex | None:

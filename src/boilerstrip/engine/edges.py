@@ -36,10 +36,9 @@ import regex
 
 from ..document import Attribution, Draft, Line
 from ..rules.loader import Rule
-from .context import Deletion, is_list_item, is_prose
+from .context import _TEASER_CUT, Deletion, is_list_item, is_prose
 
 _WORD = regex.compile(r"\w+")
-_TEASER_CUT = ("...", "…")
 
 #: Every param an edge-block rule accepts: (type, default).
 PARAMS: dict[str, tuple[type, Any]] = {
@@ -100,7 +99,8 @@ def edge_config(rule: Rule) -> EdgeConfig:
     ends = values["ends"]
     if isinstance(ends, str):
         ends = (ends,)
-    if not ends or not all(e in ("start", "end") for e in ends):
+    if not isinstance(ends, (list, tuple)) or not ends \
+            or not all(e in ("start", "end") for e in ends):
         raise _fail(rule, f"param 'ends' must list 'start' and/or 'end', not {ends!r}")
     values["ends"] = tuple(ends)
     words = values["stopwords"] or {}
@@ -108,17 +108,6 @@ def edge_config(rule: Rule) -> EdgeConfig:
         raise _fail(rule, "param 'stopwords' must map language codes to space-separated words")
     values["stopwords"] = frozenset(w.casefold() for v in words.values() for w in v.split())
     return EdgeConfig(**values)
-
-
-_CONFIGS: dict[int, tuple[Rule, EdgeConfig]] = {}
-
-
-def _config(rule: Rule) -> EdgeConfig:
-    """RULE's config, checked once per rule object."""
-    hit = _CONFIGS.get(id(rule))
-    if hit is None or hit[0] is not rule:
-        hit = _CONFIGS[id(rule)] = (rule, edge_config(rule))
-    return hit[1]
 
 
 # ------------------------------------------------------------------ the pure steps
@@ -200,16 +189,17 @@ def start_block(contents: Sequence[str], cfg: EdgeConfig) -> tuple[int, str] | N
 
 # ------------------------------------------------------------------ the kind
 
-def edge_block(rules: Sequence[Rule], draft: Draft) -> list[Deletion]:
-    """Deletions of the edge blocks of DRAFT (per edge, the first rule that finds one)."""
+def edge_block(rules: Sequence[tuple[Rule, EdgeConfig]], draft: Draft) -> list[Deletion]:
+    """Deletions of the edge blocks of DRAFT (per edge, the first rule that
+    finds one); RULES come with their configs (:func:`edge_config`, checked
+    when the Cleaner is built)."""
     lines: list[Line] = [ln for ln in draft.lines if ln.content]
     if not lines:
         return []
     contents = [ln.content for ln in lines]
     out: list[Deletion] = []
     done: set[str] = set()
-    for rule in rules:
-        cfg = _config(rule)
+    for rule, cfg in rules:
         if "start" in cfg.ends and "start" not in done:
             got = start_block(contents, cfg)
             if got is not None:
@@ -226,8 +216,3 @@ def edge_block(rules: Sequence[Rule], draft: Draft) -> list[Deletion]:
                 done.add("end")
     out.sort(key=lambda d: d[0])
     return out
-
-
-def check_rule(rule: Rule) -> None:
-    """Check an edge-block rule's params (raises the rule's RuleError)."""
-    _config(rule)

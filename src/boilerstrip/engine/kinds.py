@@ -37,11 +37,10 @@ def _stage_comment_thread(rules: Sequence[Rule], ctx: Context) -> list[Deletion]
     return comment_thread(rules, ctx.draft)
 
 
-def _compile_reply_tail(rule: Rule, timeout: float) -> Rule:
-    from .replies import check_rule
+def _compile_reply_tail(rule: Rule, timeout: float) -> Any:
+    from .replies import CompiledReplyTail
 
-    check_rule(rule)  # its params, now rather than in the middle of a clean() call
-    return rule
+    return CompiledReplyTail.of(rule)  # its params, now rather than in a clean() call
 
 
 def _stage_reply_tail(rules: Sequence[Rule], ctx: Context) -> list[Deletion]:
@@ -50,11 +49,10 @@ def _stage_reply_tail(rules: Sequence[Rule], ctx: Context) -> list[Deletion]:
     return reply_tail(rules, ctx.draft)
 
 
-def _compile_edge_block(rule: Rule, timeout: float) -> Rule:
-    from .edges import check_rule
+def _compile_edge_block(rule: Rule, timeout: float) -> Any:
+    from .edges import edge_config
 
-    check_rule(rule)  # its params, now rather than in the middle of a clean() call
-    return rule
+    return rule, edge_config(rule)  # its params, now rather than in a clean() call
 
 
 def _stage_edge_block(rules: Sequence[Rule], ctx: Context) -> list[Deletion]:

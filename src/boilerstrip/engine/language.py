@@ -103,6 +103,8 @@ class LanguageDetector:
             setattr(self, name, value)
         if not 0 < self.near_ratio <= 1:
             raise rule.error("language param 'near_ratio' must be in (0, 1]")
+        if self.sample_chars < 1:  # text[-0:] is the whole text, not an empty sample
+            raise rule.error("language param 'sample_chars' must be at least 1")
         self.lists = parse_stopwords(raw.get("stopwords"), lambda m: rule.error("language " + m))
         self.codes: tuple[str, ...] = tuple(self.lists)
 

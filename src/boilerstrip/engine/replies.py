@@ -42,8 +42,8 @@ import regex
 
 from ..document import Attribution, Draft, Line
 from ..rules.loader import Rule
-from ..rules.risk import check_bounds
 from .context import Deletion
+from .vocabulary import compile_alternation, patterns_by_kind
 
 #: Evidence kinds a vocabulary may give, in the order they are reported.
 EVIDENCE_KINDS = ("mention", "pingback", "salutation", "signature", "reaction", "emoticon")
@@ -85,17 +85,9 @@ def _fail(rule: Rule, message: str):
 
 
 def _compile_kind(rule: Rule, kind: str, patterns: Sequence[str]):
-    """One alternation of every language's patterns for KIND (bounded first;
-    patterns set their own flags, e.g. ``(?i)``, since case often matters)."""
-    for p in patterns:
-        too_big = check_bounds(p)
-        if too_big:
-            raise _fail(rule, f"{kind} pattern {p!r}: {too_big}")
-        try:
-            regex.compile(p, regex.V0)
-        except regex.error as exc:
-            raise _fail(rule, f"{kind} pattern {p!r} is invalid: {exc}") from None
-    return regex.compile("|".join(f"(?:{p})" for p in patterns), regex.V0)
+    """One alternation of every language's patterns for KIND (patterns set
+    their own flags, e.g. ``(?i)``, since case often matters)."""
+    return compile_alternation(kind, patterns, regex.V0, lambda m: _fail(rule, m))
 
 
 def _kind_list(rule: Rule, name: str, value: Any) -> frozenset[str]:
@@ -123,37 +115,27 @@ def reply_config(rule: Rule) -> ReplyConfig:
         values[name] = value
     values["lone"] = _kind_list(rule, "lone", values["lone"])
     values["opens"] = _kind_list(rule, "opens", values["opens"])
-    languages = values.pop("languages")
-    if not isinstance(languages, dict) or not languages:
-        raise _fail(rule, "param 'languages' must map language codes to evidence vocabularies")
-    by_kind: dict[str, list[str]] = {k: [] for k in EVIDENCE_KINDS}
-    for lang, vocab in languages.items():
-        if not isinstance(vocab, dict):
-            raise _fail(rule, f"vocabulary of {lang!r} must map evidence kinds to pattern lists")
-        for kind, patterns in vocab.items():
-            if kind not in by_kind:
-                raise _fail(rule, f"unknown evidence kind {kind!r} in {lang!r} "
-                                  f"(one of: {', '.join(EVIDENCE_KINDS)})")
-            if isinstance(patterns, str):
-                patterns = (patterns,)
-            if not isinstance(patterns, tuple) or not all(isinstance(p, str) and p
-                                                          for p in patterns):
-                raise _fail(rule, f"{lang}.{kind} must be a list of patterns")
-            by_kind[kind].extend(patterns)
+    by_kind = patterns_by_kind(values.pop("languages"), EVIDENCE_KINDS, "evidence",
+                               lambda m: _fail(rule, m))
     compiled = tuple((k, _compile_kind(rule, k, ps)) for k, ps in by_kind.items() if ps)
     return ReplyConfig(patterns=compiled, **values)
 
 
-_CONFIGS: dict[int, tuple[Rule, ReplyConfig, dict[str, frozenset[str]]]] = {}
 _MEMO_SIZE = 100_000  # lines whose evidence a cleaner keeps
 
 
-def _config(rule: Rule) -> tuple[ReplyConfig, dict[str, frozenset[str]]]:
-    """RULE's config, compiled once per rule object, and its memo of line evidence."""
-    hit = _CONFIGS.get(id(rule))
-    if hit is None or hit[0] is not rule:
-        hit = _CONFIGS[id(rule)] = (rule, reply_config(rule), {})
-    return hit[1], hit[2]
+@dataclass(frozen=True)
+class CompiledReplyTail:
+    """A reply-tail rule as a Cleaner runs it: its config, checked when the
+    Cleaner is built, and its memo of line evidence (a cleaner's own)."""
+
+    rule: Rule
+    cfg: ReplyConfig
+    memo: dict[str, frozenset[str]]
+
+    @classmethod
+    def of(cls, rule: Rule) -> CompiledReplyTail:
+        return cls(rule, reply_config(rule), {})
 
 
 # ------------------------------------------------------------------ the pure steps
@@ -273,24 +255,19 @@ def find_reply_tail(evidence: Sequence[frozenset[str]], words: Sequence[int],
 
 # ------------------------------------------------------------------ the kind
 
-def reply_tail(rules: Sequence[Rule], draft: Draft) -> list[Deletion]:
+def reply_tail(rules: Sequence[CompiledReplyTail], draft: Draft) -> list[Deletion]:
     """Deletions of the reply tail at the end of DRAFT (the first rule that finds one)."""
     lines: list[Line] = [ln for ln in draft.lines if ln.content]
     if not lines:
         return []
     contents = [ln.content for ln in lines]
     words = [len(text.split()) for text in contents]
-    for rule in rules:
-        cfg, memo = _config(rule)
-        raw = raw_tail_evidence(contents, cfg, memo)
+    for compiled in rules:
+        rule, cfg = compiled.rule, compiled.cfg
+        raw = raw_tail_evidence(contents, cfg, compiled.memo)
         tail = find_reply_tail(evidence_kinds(contents, cfg, raw), words, cfg)
         if tail is not None:
             end = draft.lines[-1].next
             return [(lines[tail.start].start, min(end, len(draft.text)),
                      Attribution(rule.id, rule.category, tail.detail()))]
     return []
-
-
-def check_rule(rule: Rule) -> None:
-    """Check a reply-tail rule's params (raises the rule's RuleError)."""
-    _config(rule)

@@ -36,8 +36,8 @@ import regex
 
 from ..document import Attribution, Draft, Line
 from ..rules.loader import Rule
-from ..rules.risk import check_bounds
 from .context import Deletion
+from .vocabulary import compile_alternation, patterns_by_kind
 
 
 #: Marker kinds a vocabulary may give, in the order a line is tested against them.
@@ -91,25 +91,9 @@ def _fail(rule: Rule, message: str):
 
 
 def _compile_kind(rule: Rule, kind: str, patterns: Sequence[str]):
-    """One case-insensitive alternation of every language's patterns for KIND.
-
-    Each pattern is bounded before anything is compiled (a hostile rule file
-    must not take the machine's memory); the patterns are compiled one by one
-    only when the alternation fails, to name the one at fault (compiling
-    each of them every time doubled a short run's start-up)."""
-    for p in patterns:
-        too_big = check_bounds(p)
-        if too_big:
-            raise _fail(rule, f"{kind} pattern {p!r}: {too_big}")
-    try:
-        return regex.compile("|".join(f"(?:{p})" for p in patterns), regex.IGNORECASE | regex.V0)
-    except regex.error as joined:
-        for p in patterns:
-            try:
-                regex.compile(p, regex.IGNORECASE | regex.V0)
-            except regex.error as exc:
-                raise _fail(rule, f"{kind} pattern {p!r} is invalid: {exc}") from None
-        raise _fail(rule, f"{kind} patterns are invalid together: {joined}") from None
+    """One case-insensitive alternation of every language's patterns for KIND."""
+    return compile_alternation(kind, patterns, regex.IGNORECASE | regex.V0,
+                               lambda m: _fail(rule, m))
 
 
 def thread_config(rule: Rule) -> ThreadConfig:
@@ -124,23 +108,8 @@ def thread_config(rule: Rule) -> ThreadConfig:
         if typ is int and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
             raise _fail(rule, f"param {name!r} must be a non-negative integer, not {value!r}")
         values[name] = value
-    languages = values.pop("languages")
-    if not isinstance(languages, dict) or not languages:
-        raise _fail(rule, "param 'languages' must map language codes to marker vocabularies")
-    by_kind: dict[str, list[str]] = {k: [] for k in MARK_KINDS}
-    for lang, vocab in languages.items():
-        if not isinstance(vocab, dict):
-            raise _fail(rule, f"vocabulary of {lang!r} must map marker kinds to pattern lists")
-        for kind, patterns in vocab.items():
-            if kind not in by_kind:
-                raise _fail(rule, f"unknown marker kind {kind!r} in {lang!r} "
-                                  f"(one of: {', '.join(MARK_KINDS)})")
-            if isinstance(patterns, str):
-                patterns = (patterns,)
-            if not isinstance(patterns, tuple) or not all(isinstance(p, str) and p
-                                                          for p in patterns):
-                raise _fail(rule, f"{lang}.{kind} must be a list of patterns")
-            by_kind[kind].extend(patterns)
+    by_kind = patterns_by_kind(values.pop("languages"), MARK_KINDS, "marker",
+                               lambda m: _fail(rule, m))
     markers = tuple((k, _compile_kind(rule, k, ps)) for k, ps in by_kind.items() if ps)
     every = [p for ps in by_kind.values() for p in ps]
     any_marker = _compile_kind(rule, "marker", every) if every else None

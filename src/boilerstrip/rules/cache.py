@@ -133,8 +133,36 @@ def _key(folder: Path, *, create: bool) -> bytes | None:
     if not create:
         return None
     key = os.urandom(_KEY_BYTES)
-    _write_atomic(folder / _KEY_NAME, key)  # mkstemp: 0600, unpredictable name
+    if _write_new(folder / _KEY_NAME, key):
+        return key
+    # another process made one between our read and our write (two runs on a
+    # fresh cache): keep theirs, or every entry sealed under it would fail
+    theirs = read_private(folder / _KEY_NAME, _KEY_BYTES, secret=True)
+    if theirs is not None and len(theirs) == _KEY_BYTES:
+        return theirs
+    _write_atomic(folder / _KEY_NAME, key)  # an untrustworthy one: replaced
     return key
+
+
+def _write_new(target: Path, data: bytes) -> bool:
+    """Write DATA to TARGET only when it does not exist (mkstemp: 0600, then a
+    hard link, which fails on an existing name); False when it exists."""
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        try:
+            os.link(tmp, target)
+        except FileExistsError:
+            return False
+        except OSError:  # no hard links on this file system: as before, last one wins
+            os.replace(tmp, target)
+        return True
+    finally:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
 
 
 def seal(key: bytes, payload: bytes) -> bytes:

@@ -333,6 +333,9 @@ def _section(r: _Reader, node: yaml.Node | None) -> SectionSpec:
         if "line_max_words" not in spec:  # a list item's length is the list's own limit
             raise r.fail(s["takes"], "section.takes: list needs section.line_max_words")
         spec["takes"] = takes
+    if "subheading_max_words" in spec and spec.get("takes") != "list":
+        raise r.fail(s["subheading_max_words"],
+                     "section.subheading_max_words needs section.takes: list")
     return SectionSpec(**spec)
 
 

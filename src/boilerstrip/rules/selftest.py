@@ -41,8 +41,9 @@ def check_rule(rule: Rule) -> list[ExampleFailure]:
 
     if rule.kind == "language":
         return check_language_rule(rule)
+    examples = (*rule.remove_examples, *rule.keep_examples)
     detectors = [r for r in bundled_rule_set().rules if r.kind == "language"] \
-        if rule.language else []
+        if rule.language or any(ex.language for ex in examples) else []
     if rule.kind == "sentence-cut":  # it cuts with the bundled line rules of its categories
         cats = set(rule.param_dict.get("categories", ()))
         detectors = [r for r in bundled_rule_set().rules

@@ -177,6 +177,7 @@ class Accelerator:
         self.db = db
         self.rule_ids = table.rule_ids
         self.path: Path | None = None  # the cache entry it was stored in, if any
+        self.store_error = ""  # why it could not be stored, when it could not
         self._local = threading.local()  # a scratch per thread: scans may overlap
 
     def scan(self, data: bytes) -> list[tuple[int, int]]:
@@ -250,27 +251,29 @@ def build(rules: Sequence[Rule], store: bool = True) -> Accelerator:
         raise BuildError(str(exc)) from None
     accel = Accelerator(table, db)
     if store:
-        accel.path = save(rules, table, db)
+        try:
+            accel.path = save(rules, table, db)
+        except (OSError, TypeError, ValueError) as exc:
+            accel.store_error = str(exc) or type(exc).__name__
     return accel
 
 
 def save(rules: Sequence[Rule], table: Table, db) -> Path | None:
-    """Store TABLE and DB as the cache entry of RULES; its path, or None."""
+    """Store TABLE and DB as the cache entry of RULES; its path, or None when
+    the cache is off. Raises OSError (or TypeError, ValueError) when it
+    cannot."""
     st = stamp(rules)
     entry = _entry(st)
     if entry is None:
         return None
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        key = cache._key(entry.parent, create=True)
-        head = json.dumps({"stamp": st, "table": {
-            "pieces": table.pieces, "piece_patterns": table.piece_patterns,
-            "patterns": table.patterns}}, ensure_ascii=True).encode("ascii")
-        cache._write_atomic(entry, cache.seal(key, head + b"\n" + _hs().dumpb(db)))
-        prune(entry.parent, keep=entry)
-        return entry
-    except (OSError, TypeError, ValueError):
-        return None
+    entry.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    key = cache._key(entry.parent, create=True)
+    head = json.dumps({"stamp": st, "table": {
+        "pieces": table.pieces, "piece_patterns": table.piece_patterns,
+        "patterns": table.patterns}}, ensure_ascii=True).encode("ascii")
+    cache._write_atomic(entry, cache.seal(key, head + b"\n" + _hs().dumpb(db)))
+    prune(entry.parent, keep=entry)
+    return entry
 
 
 def prune(folder: Path, keep: Path) -> None:

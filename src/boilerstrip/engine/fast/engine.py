@@ -16,18 +16,35 @@ The outputs are the same whichever runs: only the time differs.
 from __future__ import annotations
 
 import os
+import warnings
 from typing import Sequence
 
+from ...rules import cache
 from ...rules.loader import Rule
 
 ENV = "BOILERSTRIP_ENGINE"
 CHOICES = ("auto", "pure", "fast")
 
 
+class FastEngineWarning(UserWarning):
+    """``BOILERSTRIP_ENGINE`` asks for what cannot be: the fast engine where
+    it cannot run as asked, or a value it does not know; the command line
+    shows it as one ``warning:`` line."""
+
+
+def _warn(message: str, value: str = "fast") -> None:
+    warnings.warn(f"{ENV}={value}: {message}", FastEngineWarning, stacklevel=3)
+
+
 def requested() -> str:
-    """The engine asked for by the environment (unknown values mean ``auto``)."""
-    got = os.environ.get(ENV, "auto").strip().lower()
-    return got if got in CHOICES else "auto"
+    """The engine asked for by the environment (unknown values mean ``auto``,
+    with a warning: a typo must not pass for a choice)."""
+    raw = os.environ.get(ENV, "auto")
+    got = raw.strip().lower()
+    if got in CHOICES:
+        return got
+    _warn(f"not one of {', '.join(CHOICES)}: auto", value=raw)
+    return "auto"
 
 
 def available() -> bool:
@@ -43,7 +60,12 @@ def fast_provider(rules: Sequence[Rule]):
     """The candidate provider of the compiled prefilter for RULES (all the
     rules loaded), or None when the pure engine runs."""
     want = requested()
-    if want == "pure" or not available():
+    if want == "pure":
+        return None
+    if not available():
+        if want == "fast":
+            _warn("hyperscan is not installed (pip install 'boilerstrip[fast]'): "
+                  "the pure engine runs")
         return None
     from . import database
     from .provider import FastProvider
@@ -53,8 +75,16 @@ def fast_provider(rules: Sequence[Rule]):
         if accel is None:
             try:
                 accel = database.build(rules)
-            except database.BuildError:
-                return None  # the prefilter is optional: the pure engine runs
+            except database.BuildError as exc:
+                # the prefilter is optional: the pure engine runs, but the
+                # user asked for the fast one and should know
+                _warn(f"Hyperscan could not compile the rules' database ({exc}): "
+                      f"the pure engine runs")
+                return None
+            folder = cache.cache_dir()
+            if accel.path is None and folder is not None:
+                _warn(f"the compiled database could not be stored in {folder} "
+                      f"({accel.store_error}): every run compiles it again")
         return FastProvider(accel) if accel.rule_ids else None
     if not database.is_cached(rules):
         return None
@@ -81,4 +111,7 @@ def describe(rules: Sequence[Rule] | None = None) -> str:
         return f"fast ({name}, database cached)"
     if want == "fast":
         return f"fast ({name}, database compiled on first use: {ENV}=fast)"
+    if database.is_cached(rules):  # there is one, but load() refused it
+        return (f"pure (the cached database fails its checks: boilerstrip rules build-fast "
+                f"replaces it; {name})")
     return f"pure (no database for these rules yet: boilerstrip rules build-fast; {name})"

@@ -1,0 +1,67 @@
+"""Per-language pattern vocabularies of the detector kinds (``comment-thread``,
+``reply-tail``): a ``languages`` param maps each language code to a mapping
+of kind (a marker or an evidence kind) -> patterns, and a detector runs one
+alternation per kind, of every language's patterns.
+
+Both steps are shared so that the two kinds check their params, and name what
+is wrong with them, the same way.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
+import regex
+
+from ..errors import RuleError
+from ..rules.risk import check_bounds
+
+#: builds the error raised for a malformed param from its message
+Fail = Callable[[str], RuleError]
+
+
+def patterns_by_kind(languages: Any, kinds: Sequence[str], noun: str,
+                     fail: Fail) -> dict[str, list[str]]:
+    """Every language's patterns of LANGUAGES gathered per kind, in KINDS'
+    order (NOUN names the kinds in messages: "marker", "evidence"). Raises
+    FAIL(message) for anything but a non-empty mapping of language code ->
+    {kind of KINDS -> pattern or list of patterns}."""
+    if not isinstance(languages, dict) or not languages:
+        raise fail(f"param 'languages' must map language codes to {noun} vocabularies")
+    by_kind: dict[str, list[str]] = {k: [] for k in kinds}
+    for lang, vocab in languages.items():
+        if not isinstance(vocab, dict):
+            raise fail(f"vocabulary of {lang!r} must map {noun} kinds to pattern lists")
+        for kind, patterns in vocab.items():
+            if kind not in by_kind:
+                raise fail(f"unknown {noun} kind {kind!r} in {lang!r} "
+                           f"(one of: {', '.join(kinds)})")
+            if isinstance(patterns, str):
+                patterns = (patterns,)
+            if not isinstance(patterns, tuple) or not all(isinstance(p, str) and p
+                                                          for p in patterns):
+                raise fail(f"{lang}.{kind} must be a list of patterns")
+            by_kind[kind].extend(patterns)
+    return by_kind
+
+
+def compile_alternation(kind: str, patterns: Sequence[str], flags: int, fail: Fail):
+    """One alternation of PATTERNS (of KIND, for messages) compiled with FLAGS.
+
+    Each pattern is bounded before anything is compiled (a hostile rule file
+    must not take the machine's memory); the patterns are compiled one by one
+    only when the alternation fails, to name the one at fault (compiling
+    each of them every time doubled a short run's start-up)."""
+    for p in patterns:
+        too_big = check_bounds(p)
+        if too_big:
+            raise fail(f"{kind} pattern {p!r}: {too_big}")
+    try:
+        return regex.compile("|".join(f"(?:{p})" for p in patterns), flags)
+    except regex.error as joined:
+        for p in patterns:
+            try:
+                regex.compile(p, flags)
+            except regex.error as exc:
+                raise fail(f"{kind} pattern {p!r} is invalid: {exc}") from None
+        raise fail(f"{kind} patterns are invalid together: {joined}") from None
