@@ -396,6 +396,11 @@ def stage_trailing_fragment(rules: Sequence[CompiledRule], ctx: Context) -> list
 
 def stage_normalisation(rules: Sequence[CompiledRule], ctx: Context) -> None:
     """Normalisation rules repair the text in place (ftfy), recorded as replacements."""
+    text = ctx.draft.text
+    if text.isascii() and "\x1b" not in text:
+        # ftfy leaves such lines alone (normalise.may_need_fixing): a short
+        # ASCII run need not even import it (about 0.08 s of start-up)
+        return
     from .normalise import ftfy_config, line_edits
 
     for cr in rules:
