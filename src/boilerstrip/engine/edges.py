@@ -37,6 +37,7 @@ import regex
 from ..document import Attribution, Draft, Line
 from ..rules.loader import Rule
 from .context import _TEASER_CUT, Deletion, is_list_item, is_prose
+from .vocabulary import checked_params
 
 _WORD = regex.compile(r"\w+")
 
@@ -77,25 +78,9 @@ def _fail(rule: Rule, message: str):
     return rule.error(f"edge-block {message}")
 
 
-def _checked(rule: Rule, name: str, typ: type, value: Any) -> Any:
-    """VALUE of param NAME, checked against its type (raises the rule's RuleError)."""
-    if typ is int and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-        raise _fail(rule, f"param {name!r} must be a non-negative integer, not {value!r}")
-    if typ is float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-            raise _fail(rule, f"param {name!r} must be a share between 0 and 1, not {value!r}")
-        return float(value)
-    return value
-
-
 def edge_config(rule: Rule) -> EdgeConfig:
     """Check RULE's params (raises the rule's RuleError)."""
-    raw = rule.param_dict
-    unknown = sorted(set(raw) - set(PARAMS))
-    if unknown:
-        raise _fail(rule, f"unknown param(s): {', '.join(unknown)} (known: {', '.join(PARAMS)})")
-    values = {name: _checked(rule, name, typ, raw.get(name, default))
-              for name, (typ, default) in PARAMS.items()}
+    values = checked_params(rule.param_dict, PARAMS, lambda m: _fail(rule, m))
     ends = values["ends"]
     if isinstance(ends, str):
         ends = (ends,)

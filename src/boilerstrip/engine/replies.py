@@ -43,7 +43,7 @@ import regex
 from ..document import Attribution, Draft, Line
 from ..rules.loader import Rule
 from .context import Deletion
-from .vocabulary import compile_alternation, patterns_by_kind
+from .vocabulary import checked_params, compile_alternation, patterns_by_kind
 
 #: Evidence kinds a vocabulary may give, in the order they are reported.
 EVIDENCE_KINDS = ("mention", "pingback", "salutation", "signature", "reaction", "emoticon")
@@ -103,16 +103,7 @@ def _kind_list(rule: Rule, name: str, value: Any) -> frozenset[str]:
 
 def reply_config(rule: Rule) -> ReplyConfig:
     """Check RULE's params and compile them (raises the rule's RuleError)."""
-    raw = rule.param_dict
-    unknown = sorted(set(raw) - set(PARAMS))
-    if unknown:
-        raise _fail(rule, f"unknown param(s): {', '.join(unknown)} (known: {', '.join(PARAMS)})")
-    values: dict[str, Any] = {}
-    for name, (typ, default) in PARAMS.items():
-        value = raw.get(name, default)
-        if typ is int and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-            raise _fail(rule, f"param {name!r} must be a non-negative integer, not {value!r}")
-        values[name] = value
+    values = checked_params(rule.param_dict, PARAMS, lambda m: _fail(rule, m))
     values["lone"] = _kind_list(rule, "lone", values["lone"])
     values["opens"] = _kind_list(rule, "opens", values["opens"])
     by_kind = patterns_by_kind(values.pop("languages"), EVIDENCE_KINDS, "evidence",

@@ -37,7 +37,7 @@ import regex
 from ..document import Attribution, Draft, Line
 from ..rules.loader import Rule
 from .context import Deletion
-from .vocabulary import compile_alternation, patterns_by_kind
+from .vocabulary import checked_params, compile_alternation, patterns_by_kind
 
 
 #: Marker kinds a vocabulary may give, in the order a line is tested against them.
@@ -98,16 +98,7 @@ def _compile_kind(rule: Rule, kind: str, patterns: Sequence[str]):
 
 def thread_config(rule: Rule) -> ThreadConfig:
     """Check RULE's params and compile them (raises the rule's RuleError)."""
-    raw = rule.param_dict
-    unknown = sorted(set(raw) - set(PARAMS))
-    if unknown:
-        raise _fail(rule, f"unknown param(s): {', '.join(unknown)} (known: {', '.join(PARAMS)})")
-    values: dict[str, Any] = {}
-    for name, (typ, default) in PARAMS.items():
-        value = raw.get(name, default)
-        if typ is int and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-            raise _fail(rule, f"param {name!r} must be a non-negative integer, not {value!r}")
-        values[name] = value
+    values = checked_params(rule.param_dict, PARAMS, lambda m: _fail(rule, m))
     by_kind = patterns_by_kind(values.pop("languages"), MARK_KINDS, "marker",
                                lambda m: _fail(rule, m))
     markers = tuple((k, _compile_kind(rule, k, ps)) for k, ps in by_kind.items() if ps)

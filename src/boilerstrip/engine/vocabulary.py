@@ -1,15 +1,16 @@
-"""Per-language pattern vocabularies of the detector kinds (``comment-thread``,
-``reply-tail``): a ``languages`` param maps each language code to a mapping
-of kind (a marker or an evidence kind) -> patterns, and a detector runs one
-alternation per kind, of every language's patterns.
+"""The params of the detector kinds (``comment-thread``, ``reply-tail``,
+``edge-block``): their names and numbers (:func:`checked_params`), and the
+per-language pattern vocabularies: a ``languages`` param maps each language
+code to a mapping of kind (a marker or an evidence kind) -> patterns, and a
+detector runs one alternation per kind, of every language's patterns.
 
-Both steps are shared so that the two kinds check their params, and name what
+These steps are shared so that the kinds check their params, and name what
 is wrong with them, the same way.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import regex
 
@@ -18,6 +19,30 @@ from ..rules.risk import check_bounds
 
 #: builds the error raised for a malformed param from its message
 Fail = Callable[[str], RuleError]
+
+
+def checked_params(raw: Mapping[str, Any], params: Mapping[str, tuple[type, Any]],
+                   fail: Fail) -> dict[str, Any]:
+    """RAW's value of every param of PARAMS (name -> (type, default)), the
+    default where RAW has none. Raises FAIL(message) for a name PARAMS does not
+    know, an ``int`` param that is not a non-negative integer and a ``float``
+    param that is not a share between 0 and 1 (given back as a float); values
+    of other types are the kind's own to check."""
+    unknown = sorted(set(raw) - set(params))
+    if unknown:
+        raise fail(f"unknown param(s): {', '.join(unknown)} (known: {', '.join(params)})")
+    values: dict[str, Any] = {}
+    for name, (typ, default) in params.items():
+        value = raw.get(name, default)
+        if typ is int and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            raise fail(f"param {name!r} must be a non-negative integer, not {value!r}")
+        if typ is float:
+            if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                    or not 0 <= value <= 1:
+                raise fail(f"param {name!r} must be a share between 0 and 1, not {value!r}")
+            value = float(value)
+        values[name] = value
+    return values
 
 
 def patterns_by_kind(languages: Any, kinds: Sequence[str], noun: str,
