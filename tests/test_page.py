@@ -540,22 +540,34 @@ def test_article_below_a_comment_counter_under_its_title_is_kept(page):
     assert PARA1 not in _without(short_post_min_gap=0).clean(text).text
 
 
+POEM = ["The kettle sings before the dawn,", "the cat is curled upon the chair,",
+        "and all the garden holds its breath."]
+ENTRY_FOOTER = ("You can follow any responses to this entry through the RSS 2.0 feed. "
+                "You can leave a response, or trackback from your own site.")
+# a short poem; the theme's entry footer is the only long prose on the page, and
+# the article rules know it by its wording
+POEM_PAGE = (f"{RECIPE_MENU}\nA poem for a quiet morning\n\nWritten by Ann, early in spring\n\n"
+             + "\n".join(POEM) + f"\n\nFiled in Poems | Mornings | No Comments »\n\n"
+             f"{ENTRY_FOOTER}\n\nLeave a Reply\n\nYour email address will not be published."
+             f"\n\nName *\n\nEmail *\n\nWebsite\n\n  * Archives\n  * March 2024\n"
+             f"  * February 2024\n  * January 2024\n")
+
+
 def test_entry_footer_the_article_rules_remove_does_not_win_the_region(page):
-    # the post is a short poem; the theme's entry footer is the only long
-    # prose on the page, and the article rules know it by its wording
-    poem = ["The kettle sings before the dawn,", "the cat is curled upon the chair,",
-            "and all the garden holds its breath."]
-    footer = ("You can follow any responses to this entry through the RSS 2.0 feed. "
-              "You can leave a response, or trackback from your own site.")
-    text = (f"{RECIPE_MENU}\nA poem for a quiet morning\n\nWritten by Ann, early in spring\n\n"
-            + "\n".join(poem) + f"\n\nFiled in Poems | Mornings | No Comments »\n\n{footer}\n\n"
-            f"Leave a Reply\n\nYour email address will not be published.\n\nName *\n\n"
-            f"Email *\n\nWebsite\n\n  * Archives\n  * March 2024\n  * February 2024\n"
-            f"  * January 2024\n")
-    out = page.clean(text).text
-    assert all(line in out for line in poem) and "A poem for a quiet morning" in out
-    off = _without(debris_factor=1).clean(text).text
-    assert poem[0] not in off
+    out = page.clean(POEM_PAGE).text
+    assert all(line in out for line in POEM) and "A poem for a quiet morning" in out
+    off = _without(debris_factor=1).clean(POEM_PAGE).text
+    assert POEM[0] not in off
+
+
+def test_debris_is_judged_by_the_running_cleaners_rules():
+    # the rules that know the footer, ignored by the user, judge no debris either
+    # (a bundled cleaner of its own used to judge it, blind to --ignore)
+    judges = {c.rule for c in boilerstrip.Cleaner(allow_large_removals=True)
+              .clean(ENTRY_FOOTER).changes}
+    assert judges
+    out = boilerstrip.Cleaner("page", ignore=sorted(judges)).clean(POEM_PAGE).text
+    assert POEM[0] not in out
 
 
 def test_debris_lines_are_the_lines_wholly_inside_a_removal():

@@ -194,7 +194,7 @@ class Cleaner:
         body = text[1:] if bom else text
         detection = self.detect(body)
         draft = Draft(body)
-        ctx = Context(draft)
+        ctx = Context(draft, self.options)
         try:
             while True:
                 stages, index = self._plan(detection)

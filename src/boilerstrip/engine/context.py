@@ -12,6 +12,7 @@ from ..rules.patterns import RulePatterns
 from .index import word_bucket
 
 if TYPE_CHECKING:
+    from ..options import Options
     from .candidates import DocumentCandidates
 
 _TERMINAL = tuple(".!?…:;\"'”’»)]")
@@ -90,8 +91,10 @@ class Context:
     makes stale.
     """
 
-    def __init__(self, draft: Draft) -> None:
+    def __init__(self, draft: Draft, options: Options | None = None) -> None:
         self.draft = draft
+        #: the running cleaner's options, for a stage that builds on them (page_debris)
+        self.options = options
         self.skipped: list[Skipped] = []
         self.timed_out: set[str] = set()
         self.candidates: DocumentCandidates | None = None  # set by the Cleaner

@@ -21,7 +21,7 @@ def _compile_page_region(rule: Rule, timeout: float) -> Any:
 def _stage_page_region(configs: Sequence, ctx: Context) -> list[Deletion]:
     from .page_region import page_region
 
-    return page_region(configs, ctx.draft)
+    return page_region(configs, ctx.draft, ctx.options)
 
 
 def _compile_comment_thread(rule: Rule, timeout: float) -> Rule:

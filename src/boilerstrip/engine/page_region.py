@@ -53,7 +53,7 @@ from ..rules.loader import Rule
 from ..rules.risk import check_bounds
 from .page_grow import (HARD_BAD as _HARD_BAD, content_words, grow_down, grow_up,
                         anchor_posts, chain_posts, headline_start, thread_config, thread_spans)
-from .page_debris import discount_debris
+from .page_debris import DebrisJudge, discount_debris
 from .page_short import before_comments
 from .page_why import region_lines, removal_detail
 from .timed import AnyOf, TimedPattern
@@ -600,7 +600,7 @@ def _prose(b: _Block, has_language: bool, cfg: _Config) -> float:
 
 
 def _weights(blocks: list[_Block], has_language: bool, cfg: _Config,
-             judged: dict[int, bool] | None = None) -> None:
+             judge: DebrisJudge | None = None) -> None:
     """Each line's weight in the region search: its words times how prose-like
     it is, less a fixed cost per line. Lines are cheap to add to a region only
     when they carry many words of running text, so menus, teaser lists
@@ -631,7 +631,7 @@ def _weights(blocks: list[_Block], has_language: bool, cfg: _Config,
             b.weight -= cfg.link_run_penalty
         if b.barrier:
             b.weight -= cfg.barrier_penalty
-    discount_debris(blocks, cfg, {} if judged is None else judged)
+    discount_debris(blocks, cfg, DebrisJudge() if judge is None else judge)
     # below a comment-section header that follows some prose, prose is more
     # likely a reader's comment than the article: it must weigh more to win
     below = seen_prose = False
@@ -730,17 +730,18 @@ def _regions(blocks: list[_Block], cfg: _Config) -> list[tuple[int, int, float]]
     return regions
 
 
-def page_region(configs: Sequence[_Config], draft: Draft) -> list[Deletion]:
-    """Deletions of every line outside the article region (the first rule's
-    config; further page-region rules of the stage run in turn on what is
-    kept). CONFIGS: the rules compiled by ``compile_rule``."""
+def page_region(configs: Sequence[_Config], draft: Draft, options: Any = None
+                ) -> list[Deletion]:
+    """Deletions of every line outside the article region (the first rule's config; further
+    page-region rules run in turn on what is kept). CONFIGS: the rules compiled by
+    ``compile_rule``; OPTIONS: the cleaner's, whose article rules judge debris."""
     lines = draft.lines
     removed: dict[int, Attribution] = {}
     for cfg in configs:
-        judged: dict[int, bool] = {}  # line -> debris (page_debris), judged once per page
+        judge = DebrisJudge(options)  # debris verdicts, once per line and page
         # run to a fixed point, so that cleaning the output again changes nothing
         for _round in range(cfg.max_rounds):
-            if not _select(cfg.rule, cfg, lines, removed, judged):
+            if not _select(cfg.rule, cfg, lines, removed, judge):
                 break
     out: list[Deletion] = []
     for i in sorted(removed):
@@ -750,7 +751,7 @@ def page_region(configs: Sequence[_Config], draft: Draft) -> list[Deletion]:
 
 
 def _select(rule: Rule, cfg: _Config, lines: Sequence[Line],
-            removed: dict[int, Attribution], judged: dict[int, bool]) -> bool:
+            removed: dict[int, Attribution], judge: DebrisJudge) -> bool:
     """One pass of RULE over the lines not yet REMOVED; adds to REMOVED and
     tells whether it removed anything."""
     blocks = _features(lines, cfg, set(removed))
@@ -768,7 +769,7 @@ def _select(rule: Rule, cfg: _Config, lines: Sequence[Line],
         _context(blocks, cfg)
     _link_runs(blocks, cfg)
     _mark_threads(blocks, cfg)
-    _weights(blocks, lang is not None, cfg, judged)
+    _weights(blocks, lang is not None, cfg, judge)
     regions = before_comments(blocks, chain_posts(blocks, _regions(blocks, cfg), cfg), cfg,
                               bool(removed))
     keep = [False] * len(blocks)
