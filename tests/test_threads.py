@@ -189,3 +189,18 @@ def test_tail_marks_find_what_marking_every_line_finds():
         assert threads.find_thread(full, words, CFG) == threads.find_thread(lazy, words, CFG)
         assert (threads.find_headed_thread(full, lines, words, CFG)
                 == threads.find_headed_thread(lazy, lines, words, CFG))
+
+
+def test_a_cleaner_gone_leaves_no_rule_behind():
+    # the compiled params and their memo were kept in a module-level dict keyed
+    # by id(rule): every Cleaner built with rules of its own kept them for good
+    import dataclasses
+    import gc
+    import weakref
+
+    rule = dataclasses.replace(BUNDLED, id="mine.comments.thread")
+    gone = weakref.ref(rule)
+    boilerstrip.Cleaner(default_rules=False, extra_rules=[rule]).clean("Text.\nReply\n")
+    del rule
+    gc.collect()
+    assert gone() is None

@@ -24,17 +24,16 @@ def _stage_page_region(configs: Sequence, ctx: Context) -> list[Deletion]:
     return page_region(configs, ctx.draft, ctx.options)
 
 
-def _compile_comment_thread(rule: Rule, timeout: float) -> Rule:
-    from .threads import check_rule
+def _compile_comment_thread(rule: Rule, timeout: float) -> Any:
+    from .threads import CompiledThread
 
-    check_rule(rule)  # its params, now rather than in the middle of a clean() call
-    return rule
+    return CompiledThread.of(rule)  # its params, now rather than in a clean() call
 
 
-def _stage_comment_thread(rules: Sequence[Rule], ctx: Context) -> list[Deletion]:
+def _stage_comment_thread(items: Sequence, ctx: Context) -> list[Deletion]:
     from .threads import comment_thread
 
-    return comment_thread(rules, ctx.draft)
+    return comment_thread(items, ctx.draft)
 
 
 def _compile_reply_tail(rule: Rule, timeout: float) -> Any:

@@ -107,15 +107,18 @@ def thread_config(rule: Rule) -> ThreadConfig:
     return ThreadConfig(markers=markers, any_marker=any_marker, **values)
 
 
-_CONFIGS: dict[int, tuple[Rule, ThreadConfig, dict[str, frozenset[str]]]] = {}
+@dataclass(frozen=True)
+class CompiledThread:
+    """A comment-thread rule as a Cleaner runs it: its config, checked when the
+    Cleaner is built, and its memo of line marks (a cleaner's own)."""
 
+    rule: Rule
+    cfg: ThreadConfig
+    memo: dict[str, frozenset[str]]
 
-def _config(rule: Rule) -> tuple[ThreadConfig, dict[str, frozenset[str]]]:
-    """RULE's config, compiled once per rule object, and its memo of line marks."""
-    hit = _CONFIGS.get(id(rule))
-    if hit is None or hit[0] is not rule:
-        hit = _CONFIGS[id(rule)] = (rule, thread_config(rule), {})
-    return hit[1], hit[2]
+    @classmethod
+    def of(cls, rule: Rule) -> CompiledThread:
+        return cls(rule, thread_config(rule), {})
 
 
 # ------------------------------------------------------------------ the pure steps
@@ -315,13 +318,14 @@ def _count(text: str) -> int:
 
 # ------------------------------------------------------------------ the kind
 
-def comment_thread(rules: Sequence[Rule], draft: Draft) -> list[Deletion]:
-    """Deletions of the comment thread at the end of DRAFT (the first rule that finds one)."""
+def comment_thread(items: Sequence[CompiledThread], draft: Draft) -> list[Deletion]:
+    """Deletions of the comment thread at the end of DRAFT (the first rule of
+    ITEMS that finds one)."""
     lines: list[Line] = [ln for ln in draft.lines if ln.content]
     if not lines:
         return []
-    for rule in rules:
-        cfg, memo = _config(rule)
+    for item in items:
+        rule, cfg, memo = item.rule, item.cfg, item.memo
         marks = tail_marks([ln.content for ln in lines], cfg, memo)
         words = [len(ln.content.split()) for ln in lines]
         found = [t for t in (find_thread(marks, words, cfg),
@@ -334,8 +338,3 @@ def comment_thread(rules: Sequence[Rule], draft: Draft) -> list[Deletion]:
             return [(first.start, min(end, len(draft.text)),
                      Attribution(rule.id, rule.category, thread.detail()))]
     return []
-
-
-def check_rule(rule: Rule) -> None:
-    """Check a comment-thread rule's params (raises the rule's RuleError)."""
-    _config(rule)
