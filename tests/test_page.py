@@ -581,3 +581,17 @@ def test_debris_lines_are_the_lines_wholly_inside_a_removal():
     assert covered_lines(lines, [(share, half + 4)]) == {2}
     assert covered_lines(lines, [(0, len(text))]) == {0, 2, 3, 4}
     assert covered_lines(lines, []) == set()
+
+
+def test_a_cleaner_gone_leaves_no_region_rule_behind():
+    # the compiled config was memoised in a module-level dict keyed by
+    # id(rule): every page Cleaner built with a rule of its own kept it for good
+    import gc
+    import weakref
+
+    rule = dataclasses.replace(_page_rule(), id="mine.page.region")
+    gone = weakref.ref(rule)
+    boilerstrip.Cleaner("page", default_rules=False, extra_rules=[rule]).clean(PAGE)
+    del rule
+    gc.collect()
+    assert gone() is None

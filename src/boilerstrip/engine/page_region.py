@@ -206,19 +206,11 @@ def _compile(rule: Rule, name: str, patterns: Sequence[Any],
     return tuple(out)
 
 
-_CONFIGS: dict[tuple[int, float], tuple[Rule, _Config]] = {}
-
-
 def compile_rule(rule: Rule, timeout: float) -> _Config:
     """RULE's params, checked and compiled, its patterns limited to TIMEOUT
-    seconds per call (raises the rule's RuleError); memoised per rule."""
-    key = (id(rule), timeout)
-    hit = _CONFIGS.get(key)
-    if hit is not None and hit[0] is rule:
-        return hit[1]
-    cfg = _Config(rule, timeout)
-    _CONFIGS[key] = (rule, cfg)
-    return cfg
+    seconds per call (raises the rule's RuleError); once per Cleaner, which
+    keeps it as its stage's item (no module-level memo keeps rules alive)."""
+    return _Config(rule, timeout)
 
 
 # ------------------------------------------------------------------ features
