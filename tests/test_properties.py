@@ -257,7 +257,11 @@ NAG = "Already a subscriber? Log in."
 
 
 def _mostly_debris(n_prose: int, n_debris: int) -> str:
-    return "\n\n".join([PROSE] * n_prose + [NAG] * n_debris) + "\n"
+    # each paragraph its own season: the same paragraph twice in a row is a
+    # repeated line (core.layout.repeated-line), not prose
+    seasons = ("spring", "summer", "autumn", "winter")
+    prose = [PROSE.replace("spring", seasons[k % 4]) for k in range(n_prose)]
+    return "\n\n".join(prose + [NAG] * n_debris) + "\n"
 
 
 def test_guard_leaves_text_unchanged_and_lists_changes():

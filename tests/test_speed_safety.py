@@ -273,7 +273,9 @@ def test_tiers_look_for_literals_in_lines_as_long_as_their_rules_take(n_words, m
     one without tiers and the brute-force one."""
     rules = parse_rule_text(TIERED, "tiered.yml", "user")
     cleaner = boilerstrip.Cleaner(default_rules=False, extra_rules=rules)
-    filler = "The council met on Tuesday and agreed the budget after a long debate.\n" * 30
+    # numbered lines: thirty copies of one line would be repeats (core.layout.repeated-line)
+    filler = "".join(f"The council met on Tuesday and agreed item {k} of the budget after a "
+                     f"long debate.\n" for k in range(30))
     pad = " ".join(["the"] * n_words)
     lines = {limit: " ".join((start + " " + pad).split()[:n_words]) for start, limit in
              (("Credit to", 64), ("Photo by", 32), ("Follow us on", 100), ("Share this story", 6))}
@@ -793,7 +795,9 @@ def test_rules_timing_out_are_reported_in_rule_order(provider):
     line each one stumbled on first."""
     rules = parse_rule_text(EVIL_TWO, "evil.yml", "user")
     cleaner = boilerstrip.Cleaner(extra_rules=rules, timeout=0.05, candidates=provider)
-    filler = "The council met on Tuesday and agreed the budget after a long debate.\n" * 30
+    # numbered lines: thirty copies of one line would be repeats (core.layout.repeated-line)
+    filler = "".join(f"The council met on Tuesday and agreed item {k} of the budget after a "
+                     f"long debate.\n" for k in range(30))
     # the later rule (evil-b) times out on an earlier line than evil
     text = filler + "b" * 40 + "!\n" + "a" * 40 + "!\nAdvertisement\n" + filler
     result = cleaner.clean(text)

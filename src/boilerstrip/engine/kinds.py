@@ -60,6 +60,18 @@ def _stage_edge_block(rules: Sequence[Rule], ctx: Context) -> list[Deletion]:
     return edge_block(rules, ctx.draft)
 
 
+def _compile_repeated_line(rule: Rule, timeout: float) -> Any:
+    from .repeats import repeat_config
+
+    return rule, repeat_config(rule)  # its params, now rather than in a clean() call
+
+
+def _stage_repeated_line(rules: Sequence, ctx: Context) -> list[Deletion]:
+    from .repeats import repeated_line
+
+    return repeated_line(rules, ctx.draft)
+
+
 def _compile_language(rule: Rule, timeout: float) -> Any:
     from .language import LanguageDetector
 
@@ -111,6 +123,7 @@ RUNS: dict[str, KindRun] = {
     "inline": KindRun(CompiledRule, stages.stage_inline),
     "leading-fragment": KindRun(CompiledRule, stages.stage_leading_fragment),
     "trailing-fragment": KindRun(CompiledRule, stages.stage_trailing_fragment),
+    "repeated-line": KindRun(_compile_repeated_line, _stage_repeated_line),
     "edge-block": KindRun(_compile_edge_block, _stage_edge_block),
 }
 

@@ -66,6 +66,9 @@ KIND_TABLE: tuple[Kind, ...] = (
          PATTERN_KEYS | {"match", "when", "remove"}),
     Kind("trailing-fragment", "the last non-blank line, when it is a cut-off remain",
          PATTERN_KEYS | {"match", "when", "remove"}),
+    # after the line stages: a copy of a line just above, said again
+    Kind("repeated-line", "a line that repeats one of the few lines just above it, "
+         "found by position", frozenset({"params"}), params_checked="when a Cleaner is built"),
     # last: it judges the edges of what the other stages left
     Kind("edge-block", "a rail of headlines or teasers at the start or the end, found by shape",
          frozenset({"params"}), params_checked="when a Cleaner is built"),
