@@ -10,6 +10,9 @@ carry *reply evidence* in their shape, whatever the site:
 * ``signature``: a line that is only a signed name, "-Name";
 * ``salutation``: a line that is only an address, "Name," or "Hi Name,";
 * ``reaction``: a short line that only reacts, "Thanks for sharing!", "Great post.";
+* ``praise``: a line that opens by praising or thanking for the post, "Great
+  post, but ...", "Thanks for sharing this, I ..." (a reader's opening, not an
+  author's);
 * ``emoticon``: a line with a smiley in it, ":)", ";-)" (chat voice, not an article's).
 
 The detector, in small pure steps:
@@ -46,7 +49,8 @@ from .context import Deletion
 from .vocabulary import checked_params, compile_alternation, patterns_by_kind
 
 #: Evidence kinds a vocabulary may give, in the order they are reported.
-EVIDENCE_KINDS = ("mention", "pingback", "salutation", "signature", "reaction", "emoticon")
+EVIDENCE_KINDS = ("mention", "pingback", "salutation", "signature", "reaction", "praise",
+                  "emoticon")
 #: Evidence kinds whose patterns are searched anywhere in a line (the others
 #: match at its start).
 SEARCHED_KINDS = frozenset({"emoticon"})
