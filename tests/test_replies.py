@@ -210,3 +210,19 @@ def test_a_cleaner_gone_leaves_no_rule_behind():
     del rule
     gc.collect()
     assert gone() is None
+
+
+def test_an_authors_handle_above_the_body_starts_no_tail():
+    # page text: an author box with a bare handle above the article, the
+    # article, then one reader's reply: the handle is no reply
+    menu = "".join(f"Section {i} of the site menu with a few words\n" for i in range(10))
+    text = menu + "@janedoe\n" + ARTICLE + ARTICLE + "@janedoe thanks, the drill library is great news.\n"
+    evidence, words = _evidence(text)
+    assert replies.find_reply_tail(evidence, words, CFG) is None
+    loose = replies.ReplyConfig(**{**CFG.__dict__, "first_body_max_share": 1.0})
+    assert replies.find_reply_tail(evidence, words, loose).start == 10  # the handle: too high
+    # a real tail whose first comment is long still starts at its first evidence line
+    evidence, words = _evidence(ARTICLE + ARTICLE + "Great post, I had no idea the library could do this.\n"
+                                + "A long comment line about the library and its tools.\n" * 3
+                                + "@Nora same here, mine is still in its box.\n")
+    assert replies.find_reply_tail(evidence, words, CFG).start == 4
