@@ -95,9 +95,11 @@ def test_a_thread_must_reach_the_end():
 def test_records_too_far_apart_are_no_thread():
     body = "".join(f"Line {i} of a long comment that goes on.\n" for i in range(CFG.max_gap_lines + 1))
     text = (ARTICLE + _record("Ines", "May 2, 2012", "Hello.") + body
-            + _record("Kim", "May 3, 2012", "Hi.") + _record("Bo", "May 4, 2012", "Hey."))
+            + _record("Kim", "May 3, 2012", "Hi."))
     marks, words = _marks(text)
-    assert threads.find_thread(marks, words, CFG) is None  # two records after the gap
+    assert threads.find_thread(marks, words, CFG) is None  # one record after the gap
+    marks, words = _marks(text + _record("Bo", "May 4, 2012", "Hey."))
+    assert threads.find_thread(marks, words, CFG).records == 2  # two make a thread
 
 
 def test_never_above_the_article_body():
