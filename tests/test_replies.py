@@ -47,6 +47,10 @@ def _evidence(text: str):
     ("Piet,", {"salutation"}),
     ("Thanks for sharing!", {"reaction"}),
     ("Great post.", {"reaction"}),
+    ("Great post, but I think the library should also lend sewing machines, and soon.", {"praise"}),
+    ("Thank you for sharing this, I had no idea: is the mower electric?", {"praise"}),
+    ("A great article in the weekend paper covered the plan.", set()),  # not an opening
+    ("Thanks to the survey, the library knew what to buy.", set()),
     ("Thanks to the volunteers for the photos", set()),  # a credit, not a reaction
     ("- drills", set()),  # a list item: no capital, no name
     ("- Cordless Drill", set()),  # a hyphen and a space: a list item, not "-Name"
@@ -82,8 +86,25 @@ def test_the_tail_starts_at_the_first_line_that_opens_a_reply():
 
 
 def test_too_little_evidence_is_no_tail():
-    evidence, words = _evidence(ARTICLE + "Nice.\n@Nora same here.\nOk.\n")
+    evidence, words = _evidence(ARTICLE + "Nice.\nSame here.\nOk.\n")
     assert replies.find_reply_tail(evidence, words, CFG) is None
+    # two evidence lines make a tail (min_evidence 2)
+    evidence, words = _evidence(ARTICLE + "Nice.\n@Nora same here.\nOk.\n")
+    assert replies.find_reply_tail(evidence, words, CFG).start == 2
+
+
+def test_a_praising_opening_starts_a_tail():
+    tail = ("Great post, I had no idea the library could do this.\n"
+            "Would they lend a sewing machine as well?\n"
+            "Thanks for sharing this, I will ask at the desk on Monday.\n")
+    evidence, words = _evidence(ARTICLE + tail)
+    found = replies.find_reply_tail(evidence, words, CFG)
+    assert found is not None and found.start == 2  # below the article's two lines
+    assert found.detail() == "reply tail of 3 lines: 2 praise"
+    assert boilerstrip.clean(ARTICLE + tail, select=["core.comments.reply-tail"]).text == ARTICLE
+    # one praising line alone is no tail: an author may thank a colleague once
+    one = "Great post by the library staff on their own blog, worth a read.\nOpening hours are on the website.\n"
+    assert boilerstrip.clean(ARTICLE + one, select=["core.comments.reply-tail"]).text == ARTICLE + one
 
 
 def test_a_tail_must_reach_the_end():
@@ -189,3 +210,19 @@ def test_a_cleaner_gone_leaves_no_rule_behind():
     del rule
     gc.collect()
     assert gone() is None
+
+
+def test_an_authors_handle_above_the_body_starts_no_tail():
+    # page text: an author box with a bare handle above the article, the
+    # article, then one reader's reply: the handle is no reply
+    menu = "".join(f"Section {i} of the site menu with a few words\n" for i in range(10))
+    text = menu + "@janedoe\n" + ARTICLE + ARTICLE + "@janedoe thanks, the drill library is great news.\n"
+    evidence, words = _evidence(text)
+    assert replies.find_reply_tail(evidence, words, CFG) is None
+    loose = replies.ReplyConfig(**{**CFG.__dict__, "first_body_max_share": 1.0})
+    assert replies.find_reply_tail(evidence, words, loose).start == 10  # the handle: too high
+    # a real tail whose first comment is long still starts at its first evidence line
+    evidence, words = _evidence(ARTICLE + ARTICLE + "Great post, I had no idea the library could do this.\n"
+                                + "A long comment line about the library and its tools.\n" * 3
+                                + "@Nora same here, mine is still in its box.\n")
+    assert replies.find_reply_tail(evidence, words, CFG).start == 4

@@ -221,3 +221,54 @@ def test_subheading_max_words_sets_what_counts_as_a_subheading(tmp_path):
     extra = "      line_max_words: 12\n      takes: list\n      subheading_max_words: 1\n"
     out = _rules_cleaner(tmp_path, RULE.format(extra=extra)).clean(text).text
     assert out == "The council approved the budget on Monday.\n\n" + PROSE
+
+
+# ------------------------------------------------------------------ a count header above the body
+
+COUNTED = """\
+rules:
+  - id: t.section.comments
+    kind: section
+    category: comments
+    order: 250
+    description: A comment count header and everything below it to the end.
+    pattern: '\\d+ comments?'
+    flags: [ignorecase]
+    section:
+      max_lines: 100
+      stop_at_prose: false
+      require_end: true
+{extra}    examples:
+      remove: ["Body text.\\n2 comments\\nNice.\\nAgreed.", "Body text.\\n1 comment\\nNice."]
+      keep: ["Body.", "Other body."]
+"""
+
+_STANDFIRST = ("Night buses return to the valley line in March, after two years in which the last "
+               "bus left the station at ten. The transport board found the money in its spring budget.\n")
+_PARAGRAPHS = "".join(f"Paragraph {i} of the story says more about the new night timetable and its stops.\n"
+                      for i in range(5))
+
+
+@pytest.mark.parametrize("extra,text,kept", [
+    # a counter beside the byline, the article below it: more words than the text above it
+    ("      count_words_above: 1\n", _STANDFIRST + "1 comment\n" + _PARAGRAPHS, True),
+    # a real thread under its count: the guard lets it go
+    ("      count_words_above: 1\n",
+     _STANDFIRST + _PARAGRAPHS + "2 comments\nGreat news for us shift workers.\nAbout time!\n", False),
+    # three comments of the standfirst's length each: still a thread
+    ("      count_words_above: 1\n", _STANDFIRST + "3 comments\n" + _STANDFIRST * 3, False),
+    # without the guards the counter takes the article with it
+    ("", _STANDFIRST + "1 comment\n" + _PARAGRAPHS, False),
+])
+def test_a_count_header_heads_no_more_than_its_count_holds(tmp_path, extra, text, kept):
+    out = _rules_cleaner(tmp_path, COUNTED.format(extra=extra)).clean(text).text
+    if kept:
+        assert out == text
+    else:
+        assert "comment" not in out.lower() and out.startswith(_STANDFIRST)
+        assert out in (_STANDFIRST, _STANDFIRST + _PARAGRAPHS)
+
+
+def test_invalid_count_words_above_is_a_config_error(tmp_path):
+    with pytest.raises(RuleError, match="count_words_above"):
+        _rules_cleaner(tmp_path, COUNTED.format(extra="      count_words_above: -1\n"))

@@ -95,9 +95,11 @@ def test_a_thread_must_reach_the_end():
 def test_records_too_far_apart_are_no_thread():
     body = "".join(f"Line {i} of a long comment that goes on.\n" for i in range(CFG.max_gap_lines + 1))
     text = (ARTICLE + _record("Ines", "May 2, 2012", "Hello.") + body
-            + _record("Kim", "May 3, 2012", "Hi.") + _record("Bo", "May 4, 2012", "Hey."))
+            + _record("Kim", "May 3, 2012", "Hi."))
     marks, words = _marks(text)
-    assert threads.find_thread(marks, words, CFG) is None  # two records after the gap
+    assert threads.find_thread(marks, words, CFG) is None  # one record after the gap
+    marks, words = _marks(text + _record("Bo", "May 4, 2012", "Hey."))
+    assert threads.find_thread(marks, words, CFG).records == 2  # two make a thread
 
 
 def test_never_above_the_article_body():
@@ -204,3 +206,41 @@ def test_a_cleaner_gone_leaves_no_rule_behind():
     del rule
     gc.collect()
     assert gone() is None
+
+
+# ------------------------------------------------------------------ never above the article body
+
+_HEAD = ("Winter ferry timetable\n"
+         "The winter timetable has fewer crossings on weekdays but two more evening boats on "
+         "Fridays, when most visitors arrive. The harbour office says the change follows a survey "
+         "of two thousand passengers, most of whom asked for later boats rather than earlier ones, "
+         "and the council agreed to it on Tuesday after a long debate about crews and fuel.\n")
+_BODY = "".join(f"Paragraph {i} of the article gives one more detail of the new timetable and its prices.\n"
+                for i in range(6))
+
+
+def test_a_byline_record_above_the_body_does_not_start_the_thread():
+    byline = "Posted by Jane Doe on May 2, 2012 at 8:00 am\n"
+    text = _HEAD + byline + _BODY + THREAD
+    marks, words = _marks(text)
+    thread = threads.find_thread(marks, words, CFG)
+    assert thread is not None and thread.start == len(marks) - 12  # at "Ines", not the byline
+    res = boilerstrip.clean(text, select=["core.comments.thread"])
+    assert res.text == _HEAD + byline + _BODY
+    # without the guard the byline record joins the run and the article goes with the thread
+    loose = threads.ThreadConfig(**{**CFG.__dict__, "first_body_max_share": 1.0})
+    assert threads.find_thread(marks, words, loose).start == 2
+
+
+def test_a_counter_beside_the_byline_heads_no_thread():
+    head = _HEAD + ("Crews will be hired in the autumn, and the old ticket office on the quay opens "
+                    "again on Friday evenings, so that late passengers can buy their tickets before "
+                    "they board instead of paying the higher price on the boat.\n")
+    body = _BODY + _BODY.replace("Paragraph", "Section")
+    text = head + "1 Comment\n" + body + "What a relief for the late shift.\n"
+    marks, words = _marks(text)
+    contents = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    assert threads.find_headed_thread(marks, contents, words, CFG) is None
+    off = threads.ThreadConfig(**{**CFG.__dict__, "count_words_above": 0})
+    assert threads.find_headed_thread(marks, contents, words, off).start == 3
+    assert boilerstrip.clean(text).text.startswith(head + "1 Comment\n" + body)

@@ -10,6 +10,9 @@ carry *reply evidence* in their shape, whatever the site:
 * ``signature``: a line that is only a signed name, "-Name";
 * ``salutation``: a line that is only an address, "Name," or "Hi Name,";
 * ``reaction``: a short line that only reacts, "Thanks for sharing!", "Great post.";
+* ``praise``: a line that opens by praising or thanking for the post, "Great
+  post, but ...", "Thanks for sharing this, I ..." (a reader's opening, not an
+  author's);
 * ``emoticon``: a line with a smiley in it, ":)", ";-)" (chat voice, not an article's).
 
 The detector, in small pure steps:
@@ -26,7 +29,11 @@ The detector, in small pure steps:
 3. The removal starts late: at the run's first line of an ``opens`` kind (a
    signature ends a comment whose start is unknown). The tail from there is a
    reply tail when it holds at least ``min_evidence`` evidence lines, and
-   never where fewer than ``min_words_above`` words would stay above it.
+   never where fewer than ``min_words_above`` words would stay above it, nor
+   above the article body: when the lines between the first two evidence lines
+   hold more than ``first_body_max_share`` of the words above the second, the
+   first is an author's line ("@handle" in a byline box) and the tail starts
+   lower.
 
 Every pattern and threshold is a param of the rule
 (``rules/core/reply-tail.yml``); the removal's detail gives the evidence, e.g.
@@ -46,7 +53,8 @@ from .context import Deletion
 from .vocabulary import checked_params, compile_alternation, patterns_by_kind
 
 #: Evidence kinds a vocabulary may give, in the order they are reported.
-EVIDENCE_KINDS = ("mention", "pingback", "salutation", "signature", "reaction", "emoticon")
+EVIDENCE_KINDS = ("mention", "pingback", "salutation", "signature", "reaction", "praise",
+                  "emoticon")
 #: Evidence kinds whose patterns are searched anywhere in a line (the others
 #: match at its start).
 SEARCHED_KINDS = frozenset({"emoticon"})
@@ -59,6 +67,9 @@ PARAMS: dict[str, tuple[type, Any]] = {
     "max_gap_lines": (int, 10),    # non-blank lines between two evidence lines of a tail
     "max_tail_lines": (int, 10),   # ... and after the last one, down to the end of the text
     "min_words_above": (int, 100),  # words that must stay above the tail
+    "first_body_max_share": (float, 1.0),  # the text between the first two evidence lines
+                                           # may hold at most this share of the words above
+                                           # the second
     "name_max_words": (int, 3),    # a bare name line below a closing ("Kind regards," / "Anna")
     "lone": (list, ()),            # kinds that count only without a neighbour of the same kind
     "opens": (list, EVIDENCE_KINDS),  # kinds whose line may start the removal
@@ -74,6 +85,7 @@ class ReplyConfig:
     max_gap_lines: int
     max_tail_lines: int
     min_words_above: int
+    first_body_max_share: float
     name_max_words: int
     lone: frozenset[str]
     opens: frozenset[str]
@@ -234,14 +246,24 @@ def find_reply_tail(evidence: Sequence[frozenset[str]], words: Sequence[int],
         if run[0] - i - 1 > cfg.max_gap_lines:
             break
         run.insert(0, i)
-    start = next((i for i in run if evidence[i] & cfg.opens), None)
-    if start is None:
-        return None
-    run = [i for i in run if i >= start]  # what stays above is no evidence for the tail
+    while True:
+        start = next((i for i in run if evidence[i] & cfg.opens), None)
+        if start is None:
+            return None
+        run = [i for i in run if i >= start]  # what stays above is no evidence for the tail
+        if len(run) < 2 or _body_share(run[0], run[1], words) <= cfg.first_body_max_share:
+            break
+        run = run[1:]  # an evidence line above the article body (an author's handle)
     if len(run) < max(cfg.min_evidence, 1) or sum(words[:start]) < cfg.min_words_above:
         return None
     counts = tuple((kind, sum(kind in evidence[i] for i in run)) for kind in EVIDENCE_KINDS)
     return ReplyTail(start, n - start, tuple((k, c) for k, c in counts if c))
+
+
+def _body_share(first: int, second: int, words: Sequence[int]) -> float:
+    """The share of the words above line SECOND that lie between FIRST and SECOND."""
+    above = sum(words[:second])
+    return sum(words[first + 1:second]) / above if above else 0.0
 
 
 # ------------------------------------------------------------------ the kind

@@ -13,6 +13,7 @@ order, that matches it.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from typing import Sequence
 
@@ -318,6 +319,18 @@ def _list_goes_on(lines: Sequence[Line], j: int, spec) -> bool:
     return not is_prose(nxt, spec.prose_min_words)
 
 
+_COUNT = re.compile(r"\d+")
+
+
+def _counter_above_body(lines: Sequence[Line], words: Sequence[int], h: int, count: int,
+                        per_count: int) -> bool:
+    """Whether more words lie below the count header at H, to the end of the
+    text, than COUNT comments hold: more than PER_COUNT times the words above
+    the header per comment (the article is below the counter, not above it)."""
+    below = sum(words[j] for j in range(h + 1, len(lines)) if lines[j].content)
+    return below > per_count * count * sum(words[:h])
+
+
 def _section_below(cr: CompiledRule, lines: Sequence[Line], words: Sequence[int], h: int,
                    covered: list[bool], heads_another) -> tuple[int, int, int] | None:
     """The section of CR headed by line H: (first line, last line, lines below
@@ -344,6 +357,11 @@ def _section_below(cr: CompiledRule, lines: Sequence[Line], words: Sequence[int]
         last = j
     if count < spec.min_lines or (spec.require_end and not reached_end):
         return None
+    if spec.count_words_above is not None:
+        counted = _COUNT.search(lines[h].content)
+        if counted and _counter_above_body(lines, words, h, max(int(counted.group()), 1),
+                                           spec.count_words_above):
+            return None  # a counter above the article ("1 Comment" by the byline)
     if spec.max_subheadings is not None and subheaded(
             [x.content for x in lines[h + 1:last + 1] if x.content],
             spec.prose_min_words) > spec.max_subheadings:

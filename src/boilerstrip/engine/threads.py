@@ -20,7 +20,12 @@ The detector, in small pure steps:
    records that reaches the end of the text is a thread.
 4. The removal starts at the first record (its name line included, and a
    comment-count header just above), never where fewer than
-   ``min_words_above`` words of article would stay above it.
+   ``min_words_above`` words of article would stay above it, and never above
+   the article body: a first record whose "comment" holds more than
+   ``first_body_max_share`` of the words down to the next record is the post's
+   own byline (the article is below it), and a count header with more than
+   ``count_words_above`` times the words above it below it, per comment it
+   counts, is the post's counter ("1 Comment" beside the byline), not the thread's.
 
 Every word list and threshold is a param of the rule (``rules/core/comment-thread.yml``),
 per language; the removal's detail gives the evidence, e.g.
@@ -63,6 +68,10 @@ PARAMS: dict[str, tuple[type, Any]] = {
                                     # with a thread even without record markers (0: off)
     "max_headed_lines": (int, 400), # ... and at most this many
     "min_words_above_header": (int, 100),  # article words above such a header
+    "count_words_above": (int, 0),         # ... and, per comment it counts, at most this many
+                                           # times the words above it below it (0: off)
+    "first_body_max_share": (float, 1.0),  # the first record's body may hold at most this
+                                           # share of the words above the next record
     "languages": (dict, None),      # language -> {marker kind -> [patterns]}
 }
 
@@ -82,6 +91,8 @@ class ThreadConfig:
     min_headed_lines: int
     max_headed_lines: int
     min_words_above_header: int
+    count_words_above: int
+    first_body_max_share: float
     markers: tuple[tuple[str, Any], ...]  # (kind, compiled alternation) in MARK_KINDS order
     any_marker: Any = None  # every pattern in one alternation: most lines match none
 
@@ -270,6 +281,10 @@ def find_thread(marks: Sequence[frozenset[str]], words: Sequence[int],
         run.insert(0, block)
     while run and not is_record(run[0][2]):  # the thread starts at its first record
         run.pop(0)
+    while len(run) > 1 and _body_share(run[0], run[1], words) > cfg.first_body_max_share:
+        run.pop(0)  # a byline record above the article body: the thread starts lower
+        while run and not is_record(run[0][2]):
+            run.pop(0)
     records = record_count([kinds for _a, _b, kinds in run])
     if records < max(cfg.min_records, 1):
         return None
@@ -291,12 +306,22 @@ def find_thread(marks: Sequence[frozenset[str]], words: Sequence[int],
     return Thread(start, records, tuple(k for k in _KIND_ORDER if k in kinds))
 
 
+def _body_share(first: tuple[int, int, frozenset[str]], second: tuple[int, int, frozenset[str]],
+                words: Sequence[int]) -> float:
+    """The share of the words above SECOND that lie between FIRST and SECOND
+    (the first record's comment body)."""
+    body = sum(words[first[1] + 1:second[0]])
+    above = sum(words[:second[0]])
+    return body / above if above else 0.0
+
+
 def find_headed_thread(marks: Sequence[frozenset[str]], contents: Sequence[str],
                        words: Sequence[int], cfg: ThreadConfig) -> Thread | None:
     """A thread under a comment-count header ("29 Comments", "{ 87 comments… }"),
     whose records may be bodies alone: the last header line that gives a count
     of at least one, with ``min_headed_lines`` lines or more below it, at most
-    ``max_headed_lines``, and ``min_words_above_header`` words of article above it."""
+    ``max_headed_lines`` (and, per comment it counts, at most
+    ``count_words_above`` times the words above it), and ``min_words_above_header`` words of article above it."""
     if not cfg.min_headed_lines:
         return None
     n = len(marks)
@@ -306,6 +331,9 @@ def find_headed_thread(marks: Sequence[frozenset[str]], contents: Sequence[str],
         if "header" in marks[k] and _count(contents[k]) >= 1:
             if sum(words[:k]) < cfg.min_words_above_header:
                 return None
+            if cfg.count_words_above and sum(words[k + 1:]) \
+                    > cfg.count_words_above * _count(contents[k]) * sum(words[:k]):
+                return None  # the post's own counter, with the article below it
             return Thread(k, _count(contents[k]), ("header",))
     return None
 

@@ -56,6 +56,11 @@ class SectionSpec:
     # a prose paragraph) is the rest of the article, not a section: its header was
     # one of the article's own subheadings ("Comment" above "Briefing", "Access"...)
     max_subheadings: int | None = None
+    # a header that gives a count ("12 comments") may have at most this many
+    # times the words above it below it (to the end of the text) per item it
+    # counts: a "1 Comment" counter beside the byline, the article below it,
+    # heads nothing
+    count_words_above: int | None = None
     # "list": the region is the list the header announces: each line below must
     # read as a list item (``context.is_list_item``: a headline or a link of at
     # most ``line_max_words`` words, not a sentence), and the first that does
