@@ -18,7 +18,7 @@ from typing import Sequence
 
 from ..document import Attribution, Line, line_text, paragraphs
 from ..rules.patterns import TimedOut
-from .candidates import CONTENT, WHOLE
+from .candidates import CONTENT, WHOLE, may_hit
 from .context import (CompiledRule, Context, Deletion, Positions, conditions_hold,
                       is_list_item, is_prose, is_subheading, subheaded)
 
@@ -100,6 +100,8 @@ def stage_line(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]:
     that matches it. Going line by line, a rule that exceeds its time limit is
     skipped for the lines after that one and reported after the stage, in rule
     order, as going rule by rule would."""
+    if not may_hit(ctx.candidates, rules, CONTENT):
+        return []  # no line of the document may match: nothing to look at
     lines = ctx.draft.lines
     pos, words, keys, rejected, fresh = _fresh_lines(rules, ctx)
     if not fresh:
@@ -129,6 +131,8 @@ def stage_line(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]:
 def stage_block(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]:
     """Block rules match a whole paragraph (its lines' contents joined by
     ``\\n``): a paragraph is a candidate of a rule when one of its lines is."""
+    if not may_hit(ctx.candidates, rules, CONTENT):
+        return []
     lines = ctx.draft.lines
     shown = [ln.index for ln in lines if ln.content]
     per_rule = ctx.candidates.for_rules(rules, shown, CONTENT)
@@ -181,6 +185,8 @@ def stage_inline(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]:
     ending is the whole subject (``^``/``$`` are its ends, lookarounds stop
     there). Where spans of several rules overlap, the earliest start wins,
     then the rule order."""
+    if not may_hit(ctx.candidates, rules, WHOLE):
+        return []
     text = ctx.draft.text
     lines = ctx.draft.lines
     # What an inline rule finds depends on the line's own text only: a line
@@ -238,6 +244,8 @@ def stage_section(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]
     """Section rules: a header line (the rule's pattern) and the lines below
     it while they look like a list (``section`` options). Rule by rule, in
     order; a line covered by an earlier section heads none."""
+    if not may_hit(ctx.candidates, rules, CONTENT):
+        return []
     lines = ctx.draft.lines
     # Whether a line heads a section of some rule depends on its content and
     # visible position only, as in the line stage: a line where no rule's
