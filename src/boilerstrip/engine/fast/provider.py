@@ -119,8 +119,12 @@ class FastCandidates:
         self._map: dict[str, list[int]] | None = None  # rule id -> lines, this state
         self._whole: str | None = None  # the original text, when it was scanned whole
         self._original: set[str] | None = None  # its lines (texts), when asked for
-        self._folded: str | None = None  # the text case-folded, this state
+        self._seed: dict[str, list[int]] | None = None  # its map, until _seeded
+        self._orig_raws: list[str] = []  # its line texts, by line
+        self._raws: tuple | None = None  # (non-blank lines, their texts), this state
         self._rest_map: dict[int, list[int]] = {}  # id(rule) -> lines, this state
+        self._rest_first: dict[int, list[int]] = {}  # id(rule) -> lines of the original
+        self._rest_texts: dict[int, set[str]] = {}  # id(rule) -> their texts
 
     def verdicts(self, rules: Sequence[CompiledRule]) -> set:
         return self._verdicts.setdefault(id(rules), set())
@@ -128,7 +132,7 @@ class FastCandidates:
     def reset(self) -> None:
         # what is kept by line text depends on each line's text alone
         self._map = None
-        self._folded = None
+        self._raws = None
         self._rest_map = {}
         self.rest.reset()
         if self.pure is not None:
@@ -215,10 +219,12 @@ class FastCandidates:
         if rx is None or len(text) > WHOLE_SCAN_CHARS:
             return None
         got = self._rest_map.get(id(cr))
-        if got is None:
-            if self._folded is None:
-                self._folded = text.casefold()  # casefold makes no line break
-            folded = self._folded
+        if got is not None:
+            return got
+        first = self._rest_first.get(id(cr))
+        if first is None or self._whole is None:
+            # the original (or no line texts kept): one scan of the folded text
+            folded = text.casefold()  # casefold makes no line break
             count = folded.count
             got = []
             line = prev = 0
@@ -228,8 +234,31 @@ class FastCandidates:
                 prev = at
                 if not got or got[-1] != line:
                     got.append(line)
-            self._rest_map[id(cr)] = got
+            if first is None and text is self.ctx.draft.original:
+                self._rest_first[id(cr)] = got
+        else:
+            # a later state: lines looked up by text, the new ones searched alone
+            if self._seed is not None:
+                self._seeded()
+            held = self._rest_texts.get(id(cr))
+            if held is None:
+                raws = self._orig_raws
+                held = self._rest_texts[id(cr)] = {raws[i] for i in first}
+            original = self._original
+            shown, raws = self._state_raws()
+            search = rx.search
+            got = [ln.index for ln, r in zip(shown, raws)
+                   if r in held or (r not in original and search(r.casefold()))]
+        self._rest_map[id(cr)] = got
         return got
+
+    def _state_raws(self) -> tuple[list, list[str]]:
+        """The non-blank lines of the current text and their whole texts."""
+        if self._raws is None:
+            text = self.ctx.draft.text
+            shown = [ln for ln in self.ctx.draft.lines if ln.content]
+            self._raws = (shown, [text[ln.start:ln.end] for ln in shown])
+        return self._raws
 
     def _line_rules(self, lines: Sequence[int]) -> list[frozenset[str]] | None:
         """The ids of the rules one of whose patterns has every piece in each
@@ -266,6 +295,7 @@ class FastCandidates:
         data = text.encode("utf-8")
         found = self.accel.scan(data)
         self._whole = text
+        self._seed = {}  # the line texts' rules, when a later state asks (_scan_lines)
         if not found:
             return {}
         found.sort(key=_end)
@@ -284,28 +314,34 @@ class FastCandidates:
             prev = end
             pieces.add(piece)
         _add(out, line, _rules_holding(table, pieces))
-        lines = self.ctx.draft.lines
+        self._seed = out
+        return out
+
+    def _seeded(self) -> None:
+        """Record the rules of the original's lines with a hit by their text
+        (from the whole scan), and the original's line texts (those without)."""
+        raws = self._whole.split("\n")  # line I's text is raws[I]
         known = self._rules_of
-        for rid, found_at in out.items():
+        for rid, found_at in self._seed.items():
             for i in found_at:
-                ln = lines[i]
-                known.setdefault(text[ln.start:ln.end], set()).add(rid)
+                known.setdefault(raws[i], set()).add(rid)
         for r, ids in known.items():
             known[r] = frozenset(ids)
-        return out
+        self._original = set(raws)
+        self._orig_raws = raws
+        self._seed = None
 
     def _scan_lines(self) -> dict[str, list[int]]:
         """The map of the current text from the rules of each distinct line,
         scanning only the lines not seen before."""
-        text = self.ctx.draft.text
-        shown = [ln for ln in self.ctx.draft.lines if ln.content]
-        raws = [text[ln.start:ln.end] for ln in shown]
+        shown, raws = self._state_raws()
         known = self._rules_of
         new = [r for r in dict.fromkeys(raws) if r not in known]
-        if new and self._whole is not None:
-            # the original's lines without a hit: one C-speed split, once
-            if self._original is None:
-                self._original = set(self._whole.split("\n"))
+        if self._seed is not None:
+            self._seeded()
+            new = [r for r in new if r not in known]
+        if new and self._original is not None:
+            # the original's lines without a hit
             original = self._original
             new = [r for r in new if r not in original]
         for group in chunks_of(new):
