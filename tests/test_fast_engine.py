@@ -170,6 +170,45 @@ def test_generated_text_cleans_the_same(fast_cleaner, lines):
     _same(fast_cleaner().clean(text), Cleaner(candidates=pure).clean(text))
 
 
+def test_a_long_text_scanned_line_by_line_gives_the_same_candidates_and_outputs(
+        accel, fast_cleaner, monkeypatch):
+    # texts over WHOLE_SCAN_CHARS are scanned a distinct line at a time: the
+    # map of rules to lines, and so the outputs, must not depend on the route
+    from boilerstrip.engine.fast import provider
+
+    paths = random.Random(7).sample(sorted(DATA.glob("*/extract-*/*.txt")), 12)
+    texts = [p.read_text("utf-8") for p in paths]
+    whole = [fast_rules(accel, t) for t in texts]
+    c = fast_cleaner()
+    before = [c.clean(t) for t in texts]
+    monkeypatch.setattr(provider, "WHOLE_SCAN_CHARS", 0)
+    assert [fast_rules(accel, t) for t in texts] == whole
+    assert any(any(ids) for got in whole for ids in got)
+    for t, a in zip(texts, before):
+        _same(c.clean(t), a)
+        _same(a, Cleaner(candidates=pure).clean(t))
+
+
+def test_a_stage_without_any_hit_is_skipped_and_one_with_hits_is_not(accel):
+    # the per-document map answers "may any line match one of these rules?"
+    from boilerstrip.engine.context import CompiledRule
+
+    rules = bundled_rule_set().rules
+    share = [CompiledRule(r, None) for r in rules
+             if r.id in accel.rule_ids and r.kind == "line" and r.pack == "en"]
+    ctx = Context(Draft("A plain sentence of an article.\n" * 40))
+    cands = FastCandidates(ctx, None, FastProvider(accel))
+    ctx.candidates = cands
+    assert not cands.may_hit(share, "content")
+    assert cands.for_rules(share, list(range(40)), "content") == {}
+    ctx = Context(Draft("A plain sentence of an article.\n" * 40 + "Please enable JavaScript.\n"))
+    cands = FastCandidates(ctx, None, FastProvider(accel))
+    every = [CompiledRule(r, None) for r in rules if r.id in accel.rule_ids and r.kind == "line"]
+    assert cands.may_hit(every, "content")
+    assert 40 in {i for got in cands.for_rules(every, list(range(41)), "content").values()
+                  for i in got}
+
+
 def test_text_that_does_not_encode_falls_back_to_the_pure_engine(fast_cleaner):
     text = "Body text of the article here.\nShare this \ud800 on Facebook\nShare this\n"
     _same(fast_cleaner().clean(text), Cleaner(candidates=pure).clean(text))

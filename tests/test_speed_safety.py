@@ -497,8 +497,13 @@ def test_line_keys_equal_the_plain_definition():
         pos = Positions(lines)
         for kind, rules in [st for c in cleaners for st in c._stages]:
             if kind in ("line", "section"):
-                assert stages.line_keys(rules, lines, pos) == _line_keys_reference(
-                    rules, lines, pos)
+                ref = _line_keys_reference(rules, lines, pos)
+                assert stages.line_keys(rules, lines, pos) == ref
+                # the keys of the candidate lines alone (the line and section stages)
+                shown = [ln.index for ln in lines if ln.content]
+                some = shown[::3]
+                assert stages._keys_of(rules, some, shown, lines, pos) == {
+                    i: ref[i] for i in some}
 
 
 JOINING = """rules:

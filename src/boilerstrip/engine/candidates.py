@@ -60,6 +60,17 @@ class DocumentCandidates(Protocol):
     def reset(self) -> None:
         """Forget what was derived from the text (it changed)."""
 
+    def may_hit(self, rules: Sequence[CompiledRule], view: str) -> bool:
+        """Whether any line of the document may be a candidate of one of
+        RULES in VIEW (optional: False lets a stage skip the document
+        before it looks at a line; when in doubt, True)."""
+
+
+def may_hit(candidates: DocumentCandidates, rules: Sequence[CompiledRule], view: str) -> bool:
+    """``candidates.may_hit``, True for a provider without it."""
+    ask = getattr(candidates, "may_hit", None)
+    return True if ask is None else ask(rules, view)
+
 
 #: Builds the candidates of a document: (context, the cleaner's literal index).
 CandidateProvider = Callable[[Context, "LiteralIndex | None"], DocumentCandidates]
@@ -88,6 +99,23 @@ def rules_by_literal(rules: Sequence[CompiledRule]) -> dict[str, list[int]]:
     return by_literal
 
 
+def stage_literals(rules: Sequence[CompiledRule], index: LiteralIndex) -> frozenset[str] | None:
+    """Every literal of RULES (the ``literals`` of their patterns); None when
+    one of them has none (it may match any line). Kept on INDEX, the
+    cleaner's: it lives as long as the stages do."""
+    memo = index.stage_literals
+    got = memo.get(id(rules))
+    if got is None or got[0] is not rules:
+        lits: set[str] | None = set()
+        for cr in rules:
+            if cr.pat is None or cr.pat.literals is None:
+                lits = None
+                break
+            lits.update(cr.pat.literals)
+        got = memo[id(rules)] = (rules, None if lits is None else frozenset(lits))
+    return got[1]
+
+
 class ScanCandidates:
     """Candidates from one ``str.find`` scan of the case-folded text per
     literal (memoised per document state), each hit mapped to its line by
@@ -103,6 +131,7 @@ class ScanCandidates:
         self._scans: dict = {}  # (ceiling, view) -> the scan text's chunks
         self._whole: dict[int, str] = {}  # line index -> whole line, case-folded
         self._nonblank: int | None = None
+        self._folded_text: str | None = None  # the whole text, case-folded (short texts)
 
     def verdicts(self, rules: Sequence[CompiledRule]) -> set:
         return self._rejected.setdefault(id(rules), set())
@@ -113,6 +142,20 @@ class ScanCandidates:
         self._scans = {}
         self._whole = {}
         self._nonblank = None
+        self._folded_text = None
+
+    def may_hit(self, rules: Sequence[CompiledRule], view: str) -> bool:
+        """Whether one of the literals of RULES is in the case-folded text (a
+        rule without literals may match any line); True for a long text."""
+        if any(cr.pat is None or cr.pat.line_literals is None for cr in rules):
+            return True
+        text = self.ctx.draft.text
+        if len(text) > CHUNK_CHARS:
+            return True  # not folded whole: the stage's own scan decides
+        if self._folded_text is None:
+            self._folded_text = text.casefold()
+        folded = self._folded_text
+        return any(lit in folded for cr in rules for lit in cr.pat.line_literals)
 
     def for_rules(self, rules: Sequence[CompiledRule], lines: Sequence[int],
                   view: str) -> dict[int, list[int]]:
@@ -280,6 +323,15 @@ class IndexedCandidates(ScanCandidates):
     def reset(self) -> None:
         super().reset()
         self._by_literal = None
+
+    def may_hit(self, rules: Sequence[CompiledRule], view: str) -> bool:
+        """Whether a line holds a literal of one of RULES (from the document's
+        literal -> lines map, which the stages' questions build anyway)."""
+        lits = stage_literals(rules, self.index)
+        if lits is None:
+            return True
+        inv = self._lines_by_literal()
+        return any(lit in inv for lit in lits)
 
     def for_rules(self, rules: Sequence[CompiledRule], lines: Sequence[int],
                   view: str) -> dict[int, list[int]]:

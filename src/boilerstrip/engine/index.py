@@ -85,6 +85,8 @@ class LiteralIndex:
         self._split: list | None = None
         self._tiered: dict = {}
         self._lock = threading.Lock()
+        #: id(stage rules) -> (rules, their literals): ``candidates.stage_literals``
+        self.stage_literals: dict[int, tuple] = {}
 
     def tier(self, words: int) -> int | None:
         """The tier of a line of WORDS words (see ``for_lines``)."""

@@ -274,10 +274,14 @@ def reply_tail(rules: Sequence[CompiledReplyTail], draft: Draft) -> list[Deletio
     if not lines:
         return []
     contents = [ln.content for ln in lines]
-    words = [len(text.split()) for text in contents]
+    words: list[int] | None = None
     for compiled in rules:
         rule, cfg = compiled.rule, compiled.cfg
         raw = raw_tail_evidence(contents, cfg, compiled.memo)
+        if not any(raw):
+            continue  # no evidence line near the end (most texts)
+        if words is None:
+            words = [len(text.split()) for text in contents]
         tail = find_reply_tail(evidence_kinds(contents, cfg, raw), words, cfg)
         if tail is not None:
             end = draft.lines[-1].next

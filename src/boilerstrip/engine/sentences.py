@@ -25,7 +25,7 @@ from ..document import Attribution, word_count
 from ..rules.categories import CATEGORIES
 from ..rules.model import Rule
 from ..rules.patterns import TimedOut
-from .candidates import WHOLE
+from .candidates import WHOLE, may_hit
 from .context import (_TERMINAL, CompiledRule, Context, Deletion, Positions, conditions_hold,
                       is_prose)
 from .stages import line_keys
@@ -134,12 +134,13 @@ def sentence_cuts(items: Sequence[tuple[SentenceCut, Sequence[CompiledRule]]],
     out: list[Deletion] = []
     lines = ctx.draft.lines
     text = ctx.draft.text
-    pos = Positions(lines)
-    words = ctx.words()
+    pos = words = None
     done: set[int] = set()
     for cut, rules in items:
-        if not rules:
-            continue
+        if not rules or not may_hit(ctx.candidates, rules, WHOLE):
+            continue  # no line holds what one of its rules looks for
+        if pos is None:
+            pos, words = Positions(lines), ctx.words()
         least = cut.rest_min_words + 1
         keys = line_keys(rules, lines, pos)
         rejected = ctx.candidates.verdicts(rules)

@@ -14,12 +14,12 @@ order, that matches it.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from typing import Sequence
 
 from ..document import Attribution, Line, line_text, paragraphs
 from ..rules.patterns import TimedOut
-from .candidates import CONTENT, WHOLE
+from .candidates import CONTENT, WHOLE, may_hit
 from .context import (CompiledRule, Context, Deletion, Positions, conditions_hold,
                       is_list_item, is_prose, is_subheading, subheaded)
 
@@ -84,16 +84,44 @@ def _header_matches(cr: CompiledRule, ctx: Context, ln: Line, pos: Positions,
             and cr.pat.first_match(content) is not None)
 
 
-def _fresh_lines(rules: Sequence[CompiledRule], ctx: Context):
-    """The positions, word counts and verdict keys of the lines, the stage's
-    verdicts kept from earlier passes, and the FRESH lines: those whose key has
-    no kept verdict. The passes after the first only look at lines that
-    changed, moved into view or are new (see Cleaner.clean)."""
-    pos = Positions(ctx.draft.lines)
-    keys = line_keys(rules, ctx.draft.lines, pos)
+def _keys_of(rules: Sequence[CompiledRule], indices: Sequence[int], shown: Sequence[int],
+             lines: Sequence[Line], pos: Positions) -> dict[int, tuple]:
+    """:func:`line_keys` of the lines INDICES only (SHOWN: the indices of the
+    non-blank lines, ascending)."""
+    first, last, mins = position_needs(rules)
+    last_prose = [pos.last_prose(m) for m in mins]
+    top = len(shown) - 1
+    keys = {}
+    for i in indices:
+        r = bisect_left(shown, i)
+        keys[i] = (lines[i].content, r if r < first else first,
+                   top - r if top - r < last else last, tuple(i <= lp for lp in last_prose))
+    return keys
+
+
+def _fresh_candidates(rules: Sequence[CompiledRule], ctx: Context):
+    """The candidates of RULES among the non-blank lines (``for_rules``) less
+    the lines whose verdict key has a kept verdict (the passes after the
+    first only look at lines that changed, moved into view or are new, see
+    Cleaner.clean): (positions, word counts, keys of the candidate lines,
+    the stage's verdicts, the fresh candidate lines, rule -> fresh lines),
+    or None when no line is a candidate. Keys are made for candidate lines
+    only: a stage costs per candidate, not per line."""
+    lines = ctx.draft.lines
+    shown = [ln.index for ln in lines if ln.content]
+    per_rule = ctx.candidates.for_rules(rules, shown, CONTENT)
+    if not per_rule:
+        return None
+    found = sorted({i for got in per_rule.values() for i in got})
+    pos = Positions(lines)
+    keys = _keys_of(rules, found, shown, lines, pos)
     rejected = ctx.candidates.verdicts(rules)
-    fresh = [i for i, key in keys.items() if key not in rejected]
-    return pos, ctx.words(), keys, rejected, fresh
+    fresh = [i for i in found if keys[i] not in rejected]
+    if len(fresh) < len(found):
+        keep = set(fresh)
+        per_rule = {k: got for k, got in ((k, [i for i in got if i in keep])
+                                          for k, got in per_rule.items()) if got}
+    return pos, ctx.words(), keys, rejected, fresh, per_rule
 
 
 def stage_line(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]:
@@ -101,11 +129,14 @@ def stage_line(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]:
     that matches it. Going line by line, a rule that exceeds its time limit is
     skipped for the lines after that one and reported after the stage, in rule
     order, as going rule by rule would."""
+    if not may_hit(ctx.candidates, rules, CONTENT):
+        return []  # no line of the document may match: nothing to look at
     lines = ctx.draft.lines
-    pos, words, keys, rejected, fresh = _fresh_lines(rules, ctx)
-    if not fresh:
+    got = _fresh_candidates(rules, ctx)
+    if got is None:
         return []
-    by_line = _by_line(ctx.candidates.for_rules(rules, fresh, CONTENT))
+    pos, words, keys, rejected, fresh, per_rule = got
+    by_line = _by_line(per_rule)
     timed_out = ctx.timed_out
     late: dict[int, str] = {}  # rules timed out in this stage, by position
     taken: dict[int, Attribution] = {}
@@ -130,6 +161,8 @@ def stage_line(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]:
 def stage_block(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]:
     """Block rules match a whole paragraph (its lines' contents joined by
     ``\\n``): a paragraph is a candidate of a rule when one of its lines is."""
+    if not may_hit(ctx.candidates, rules, CONTENT):
+        return []
     lines = ctx.draft.lines
     shown = [ln.index for ln in lines if ln.content]
     per_rule = ctx.candidates.for_rules(rules, shown, CONTENT)
@@ -182,6 +215,8 @@ def stage_inline(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]:
     ending is the whole subject (``^``/``$`` are its ends, lookarounds stop
     there). Where spans of several rules overlap, the earliest start wins,
     then the rule order."""
+    if not may_hit(ctx.candidates, rules, WHOLE):
+        return []
     text = ctx.draft.text
     lines = ctx.draft.lines
     # What an inline rule finds depends on the line's own text only: a line
@@ -239,17 +274,19 @@ def stage_section(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]
     """Section rules: a header line (the rule's pattern) and the lines below
     it while they look like a list (``section`` options). Rule by rule, in
     order; a line covered by an earlier section heads none."""
+    if not may_hit(ctx.candidates, rules, CONTENT):
+        return []
     lines = ctx.draft.lines
     # Whether a line heads a section of some rule depends on its content and
     # visible position only, as in the line stage: a line where no rule's
     # header test passed keeps that verdict while its key is unchanged. A line
     # whose header test passed is tried again in every pass (its section
     # depends on the lines below it), and so is a line an earlier section covered.
-    pos, words, keys, rejected, fresh = _fresh_lines(rules, ctx)
-    if not fresh:
+    got = _fresh_candidates(rules, ctx)
+    if got is None:
         return []
+    pos, words, keys, rejected, fresh, per_rule = got
     fresh_set = set(fresh)
-    per_rule = ctx.candidates.for_rules(rules, fresh, CONTENT)
     plan = [(rules[k], per_rule[k]) for k in sorted(per_rule)]
     headed: set[int] = set()  # lines whose verdict is not a plain "no header"
     covered = [False] * len(lines)

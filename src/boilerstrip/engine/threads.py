@@ -164,6 +164,7 @@ def line_marks(text: str, cfg: ThreadConfig) -> frozenset[str]:
 
 
 _NONE: frozenset[str] = frozenset()
+_NAME: frozenset[str] = frozenset({"name"})
 _MEMO_SIZE = 100_000  # lines whose marks a cleaner keeps
 
 
@@ -352,12 +353,17 @@ def comment_thread(items: Sequence[CompiledThread], draft: Draft) -> list[Deleti
     lines: list[Line] = [ln for ln in draft.lines if ln.content]
     if not lines:
         return []
+    contents = [ln.content for ln in lines]
+    words: list[int] | None = None
     for item in items:
         rule, cfg, memo = item.rule, item.cfg, item.memo
-        marks = tail_marks([ln.content for ln in lines], cfg, memo)
-        words = [len(ln.content.split()) for ln in lines]
+        marks = tail_marks(contents, cfg, memo)
+        if all(m <= _NAME for m in marks):
+            continue  # only name lines: no marker block, no count header (most texts)
+        if words is None:
+            words = [len(c.split()) for c in contents]
         found = [t for t in (find_thread(marks, words, cfg),
-                             find_headed_thread(marks, [ln.content for ln in lines], words, cfg))
+                             find_headed_thread(marks, contents, words, cfg))
                  if t is not None]
         if found:
             thread = min(found, key=lambda t: t.start)

@@ -11,19 +11,23 @@ superset of the true matches is all it must be: ``regex`` confirms each one.
 
 from __future__ import annotations
 
+import re
 import threading
 from bisect import bisect_right
 from itertools import accumulate
 from typing import Callable, Sequence
 
 from ...document import chunks_of
-from ..candidates import CONTENT, ScanCandidates, default_candidates
+from ..candidates import CONTENT, ScanCandidates, default_candidates, may_hit
 from ..context import CompiledRule, Context
-from ..index import LiteralIndex
+from ..index import LiteralIndex, trie_regex
 from .database import Accelerator
 
 #: Documents shorter than this (characters) go to the pure engine.
 SHORT_CHARS = 1024
+#: A text up to this long (characters) is scanned whole in each state; a
+#: longer one line by line, each distinct line once per document.
+WHOLE_SCAN_CHARS = 1 << 20
 
 
 class FastProvider:
@@ -40,6 +44,7 @@ class FastProvider:
         self._load = load  # loads the accelerator on first use, when not given
         self._lock = threading.Lock()
         self._plans: dict[int, tuple] = {}
+        self._literal_rx: dict[int, tuple] = {}
 
     @property
     def accel(self) -> Accelerator | None:
@@ -61,6 +66,20 @@ class FastProvider:
             return default_candidates(ctx, index)
         return FastCandidates(ctx, index, self)
 
+    def literal_rx(self, cr: CompiledRule):
+        """One compiled regex of the case-folded literals one of which any line
+        CR matches holds (``line_literals``), or None when it has none."""
+        key = id(cr)
+        got = self._literal_rx.get(key)
+        if got is None or got[0] is not cr:
+            lits = cr.pat.line_literals if cr.pat else None
+            rx = None
+            if lits:
+                trie, emit = trie_regex(lits)
+                rx = re.compile(emit(trie), re.DOTALL)
+            got = self._literal_rx[key] = (cr, rx)
+        return got[1]
+
     def plan(self, rules: Sequence[CompiledRule]) -> tuple[dict[str, int], list, list[int]]:
         """(rule id -> position of the rules the accelerator serves, the other
         rules, their positions) for the rules of a stage."""
@@ -77,7 +96,16 @@ class FastProvider:
 
 class FastCandidates:
     """Candidates of one document from the accelerator of OWNER; the rules
-    it does not serve from a literal scan (few rules: no index needed)."""
+    it does not serve from a literal scan (few rules: no index needed).
+
+    Each state of the text is scanned once, and the scan becomes one map,
+    rule id -> the lines where one of the rule's patterns has every piece:
+    a stage's question costs per rule that has a hit, not per line, and a
+    stage none of whose rules has a hit anywhere (:meth:`may_hit`) is skipped
+    before it looks at a single line. A text of up to ``WHOLE_SCAN_CHARS``
+    characters is scanned whole, its matches put on their lines by counting
+    line breaks; a longer one line by line, each distinct line once, kept by
+    line text across cuts and passes (a cut does not scan it all again)."""
 
     def __init__(self, ctx: Context, index: LiteralIndex | None, owner: FastProvider) -> None:
         self.ctx = ctx
@@ -88,62 +116,241 @@ class FastCandidates:
         self.pure = None  # the whole pure provider, for a text that does not encode
         self._verdicts: dict[int, set] = {}
         self._rules_of: dict[str, frozenset[str]] = {}  # whole line text -> rule ids
+        self._map: dict[str, list[int]] | None = None  # rule id -> lines, this state
+        self._whole: str | None = None  # the original text, when it was scanned whole
+        self._original: set[str] | None = None  # its lines (texts), when asked for
+        self._seed: dict[str, list[int]] | None = None  # its map, until _seeded
+        self._orig_raws: list[str] = []  # its line texts, by line
+        self._raws: tuple | None = None  # (non-blank lines, their texts), this state
+        self._rest_map: dict[int, list[int]] = {}  # id(rule) -> lines, this state
+        self._rest_first: dict[int, list[int]] = {}  # id(rule) -> lines of the original
+        self._rest_texts: dict[int, set[str]] = {}  # id(rule) -> their texts
 
     def verdicts(self, rules: Sequence[CompiledRule]) -> set:
         return self._verdicts.setdefault(id(rules), set())
 
     def reset(self) -> None:
-        # what is kept here depends on each line's text alone
+        # what is kept by line text depends on each line's text alone
+        self._map = None
+        self._raws = None
+        self._rest_map = {}
         self.rest.reset()
         if self.pure is not None:
             self.pure.reset()
+
+    def _fallback(self):
+        """The pure provider, from now on (the text does not encode as UTF-8)."""
+        if self.pure is None:
+            self.pure = default_candidates(self.ctx, self.index)
+        return self.pure
+
+    def may_hit(self, rules: Sequence[CompiledRule], view: str) -> bool:
+        if self.pure is not None:
+            return may_hit(self.pure, rules, view)
+        fast, rest, _rest_at = self.owner.plan(rules)
+        hits = self._hits() if fast else {}
+        if hits is None:
+            return may_hit(self._fallback(), rules, view)
+        if rest and any(self._rest_lines(cr) != [] for cr in rest):
+            return True  # some line may hold a literal of a rule the accelerator does not serve
+        if len(hits) < len(fast):
+            return any(rid in fast for rid in hits)
+        return any(rid in hits for rid in fast)
 
     def for_rules(self, rules: Sequence[CompiledRule], lines: Sequence[int],
                   view: str) -> dict[int, list[int]]:
         if self.pure is not None:
             return self.pure.for_rules(rules, lines, view)
         fast, rest, rest_at = self.owner.plan(rules)
-        hits = self._line_rules(lines) if fast else []
+        hits = self._hits() if fast else {}
         if hits is None:
-            self.pure = default_candidates(self.ctx, self.index)
-            return self.pure.for_rules(rules, lines, view)
+            return self._fallback().for_rules(rules, lines, view)
         out: dict[int, list[int]] = {}
-        if rest:
-            for j, got in self.rest.for_rules(rest, lines, view).items():
-                out[rest_at[j]] = got
         timed_out = self.ctx.timed_out
-        words = self.ctx.words() if view == CONTENT else None
-        for i, ids in zip(lines, hits):
-            for rid in ids:
-                k = fast.get(rid)
-                if k is None:
+        words = None
+        wanted: set[int] | None = None
+        if rest:
+            scanned = [self._rest_lines(cr) for cr in rest]
+            unserved = [cr for cr, got in zip(rest, scanned) if got is None]
+            if unserved:  # without literals, or a long text: as the pure engine does
+                back = [j for j, got in enumerate(scanned) if got is None]
+                for j, got in self.rest.for_rules(unserved, lines, view).items():
+                    out[rest_at[back[j]]] = got
+            for j, found in enumerate(scanned):
+                cr = rest[j]
+                if not found or cr.rule.id in timed_out:
                     continue
-                cr = rules[k]
-                if words is not None and cr.ceiling is not None and words[i] > cr.ceiling:
-                    continue
-                got = out.get(k)
-                if got is None:
-                    out[k] = [i]
+                if wanted is None:
+                    wanted = set(lines)
+                ceiling = cr.ceiling if view == CONTENT else None
+                if ceiling is not None:
+                    if words is None:
+                        words = self.ctx.words()
+                    got = [i for i in found if i in wanted and words[i] <= ceiling]
                 else:
-                    got.append(i)
-        for k in [k for k in out if rules[k].rule.id in timed_out]:
-            del out[k]
-        return out  # each list ascending: LINES are
+                    got = [i for i in found if i in wanted]
+                if got:
+                    out[rest_at[j]] = got
+        for rid, found in (hits.items() if len(hits) <= len(fast) else
+                           ((r, hits[r]) for r in fast if r in hits)):
+            k = fast.get(rid)
+            if k is None or rid in timed_out:
+                continue
+            if wanted is None:
+                wanted = set(lines)
+            ceiling = rules[k].ceiling if view == CONTENT else None
+            if ceiling is not None:
+                if words is None:
+                    words = self.ctx.words()
+                got = [i for i in found if i in wanted and words[i] <= ceiling]
+            else:
+                got = [i for i in found if i in wanted]
+            if got:
+                out[k] = got
+        return out  # each list ascending: the map's are
+
+    def _rest_lines(self, cr: CompiledRule) -> list[int] | None:
+        """Ascending indices of the lines holding one of CR's literals
+        (case-folded), a rule the accelerator does not serve: one regex scan
+        of the folded text per state; None when CR has no literals or the
+        text is long (the pure provider's scan answers)."""
+        rx = self.owner.literal_rx(cr)
+        text = self.ctx.draft.text
+        if rx is None or len(text) > WHOLE_SCAN_CHARS:
+            return None
+        got = self._rest_map.get(id(cr))
+        if got is not None:
+            return got
+        first = self._rest_first.get(id(cr))
+        if first is None or self._whole is None:
+            # the original (or no line texts kept): one scan of the folded text
+            folded = text.casefold()  # casefold makes no line break
+            count = folded.count
+            got = []
+            line = prev = 0
+            for m in rx.finditer(folded):
+                at = m.start()
+                line += count("\n", prev, at)
+                prev = at
+                if not got or got[-1] != line:
+                    got.append(line)
+            if first is None and text is self.ctx.draft.original:
+                self._rest_first[id(cr)] = got
+        else:
+            # a later state: lines looked up by text, the new ones searched alone
+            if self._seed is not None:
+                self._seeded()
+            held = self._rest_texts.get(id(cr))
+            if held is None:
+                raws = self._orig_raws
+                held = self._rest_texts[id(cr)] = {raws[i] for i in first}
+            original = self._original
+            shown, raws = self._state_raws()
+            search = rx.search
+            got = [ln.index for ln, r in zip(shown, raws)
+                   if r in held or (r not in original and search(r.casefold()))]
+        self._rest_map[id(cr)] = got
+        return got
+
+    def _state_raws(self) -> tuple[list, list[str]]:
+        """The non-blank lines of the current text and their whole texts."""
+        if self._raws is None:
+            text = self.ctx.draft.text
+            shown = [ln for ln in self.ctx.draft.lines if ln.content]
+            self._raws = (shown, [text[ln.start:ln.end] for ln in shown])
+        return self._raws
 
     def _line_rules(self, lines: Sequence[int]) -> list[frozenset[str]] | None:
         """The ids of the rules one of whose patterns has every piece in each
         line of LINES (whole line text); None when the text cannot be scanned."""
-        text = self.ctx.draft.text
-        draft_lines = self.ctx.draft.lines
-        raws = [text[draft_lines[i].start:draft_lines[i].end] for i in lines]
+        hits = self._hits()
+        if hits is None:
+            return None
+        per_line: dict[int, set[str]] = {}
+        for rid, found in hits.items():
+            for i in found:
+                per_line.setdefault(i, set()).add(rid)
+        return [frozenset(per_line.get(i, ())) for i in lines]
+
+    def _hits(self) -> dict[str, list[int]] | None:
+        """Rule id -> ascending indices of the lines of the current text that
+        rule may match (the accelerator's rules); None when the text cannot be
+        scanned (lone surrogates: the pure engine's job)."""
+        if self._map is None:
+            draft = self.ctx.draft
+            try:
+                if (draft.text is draft.original and self._whole is None
+                        and len(draft.text) <= WHOLE_SCAN_CHARS):
+                    self._map = self._scan_whole(draft.text)
+                else:
+                    self._map = self._scan_lines()
+            except UnicodeEncodeError:
+                return None
+        return self._map
+
+    def _scan_whole(self, text: str) -> dict[str, list[int]]:
+        """The map of TEXT, the original, from one scan of the whole of it.
+        The lines of later states are looked up by their text: those of the
+        original without a hit are known to have none (``_original``)."""
+        data = text.encode("utf-8")
+        found = self.accel.scan(data)
+        self._whole = text
+        self._seed = {}  # the line texts' rules, when a later state asks (_scan_lines)
+        if not found:
+            return {}
+        found.sort(key=_end)
+        table = self.accel.table
+        out: dict[str, list[int]] = {}
+        count = data.count
+        line = prev = 0
+        pieces: set[int] = set()
+        for piece, end in found:
+            # no piece matches a line break: the match ends in the line it starts in
+            n = count(b"\n", prev, end)
+            if n:
+                _add(out, line, _rules_holding(table, pieces))
+                line += n
+                pieces = set()
+            prev = end
+            pieces.add(piece)
+        _add(out, line, _rules_holding(table, pieces))
+        self._seed = out
+        return out
+
+    def _seeded(self) -> None:
+        """Record the rules of the original's lines with a hit by their text
+        (from the whole scan), and the original's line texts (those without)."""
+        raws = self._whole.split("\n")  # line I's text is raws[I]
+        known = self._rules_of
+        for rid, found_at in self._seed.items():
+            for i in found_at:
+                known.setdefault(raws[i], set()).add(rid)
+        for r, ids in known.items():
+            known[r] = frozenset(ids)
+        self._original = set(raws)
+        self._orig_raws = raws
+        self._seed = None
+
+    def _scan_lines(self) -> dict[str, list[int]]:
+        """The map of the current text from the rules of each distinct line,
+        scanning only the lines not seen before."""
+        shown, raws = self._state_raws()
         known = self._rules_of
         new = [r for r in dict.fromkeys(raws) if r not in known]
+        if self._seed is not None:
+            self._seeded()
+            new = [r for r in new if r not in known]
+        if new and self._original is not None:
+            # the original's lines without a hit
+            original = self._original
+            new = [r for r in new if r not in original]
         for group in chunks_of(new):
-            try:
-                self._scan(group)
-            except UnicodeEncodeError:  # lone surrogates: the pure engine's job
-                return None
-        return [known[r] for r in raws]
+            self._scan(group)
+        out: dict[str, list[int]] = {}
+        empty: frozenset[str] = frozenset()
+        for ln, r in zip(shown, raws):
+            _add(out, ln.index, known.get(r, empty))
+        return out
 
     def _scan(self, raws: list[str]) -> None:
         """Scan RAWS (distinct lines) joined by ``\\n``, and record each one's rules."""
@@ -169,6 +376,20 @@ class FastCandidates:
         for k, r in enumerate(raws):
             pieces = per_line.get(k)
             known[r] = _rules_holding(table, pieces) if pieces else empty
+
+
+def _end(match: tuple[int, int]) -> int:
+    return match[1]
+
+
+def _add(out: dict[str, list[int]], line: int, rule_ids) -> None:
+    """Record LINE (ascending from call to call) as a candidate of RULE_IDS in OUT."""
+    for rid in rule_ids:
+        got = out.get(rid)
+        if got is None:
+            out[rid] = [line]
+        else:
+            got.append(line)
 
 
 def _rules_holding(table, pieces: set[int]) -> frozenset[str]:
