@@ -74,6 +74,9 @@ PARAMS: dict[str, tuple[type | tuple[type, ...], Any]] = {
     "grow_max_lines": (int, 0),           # a region grows over this many article lines each way
     "headline_min_shared": (int, 0),      # a headline in a link list shares this many words with the body
     "headline_dates": (int, 0),           # 1: a date/byline line in a link list joins the headline block
+    "list_lead_lines": (int, 1),          # a lead-in line ending in ":" this close below a region
+    "list_max_lines": (int, 0),           # ... takes this many lines of the list it announces
+    "list_item_min_words": (int, 0),      # ... to a plain line this short with no digit
     "post_gap_lines": (int, 0),           # another region below a post header this long (with a date)
     "post_min_weight": (_NUMBER, 60.0),   # ... is kept when it weighs this much (multi-post pages)
     "anchor_date_patterns": ((list, tuple), ()),  # a date inside a short line under a title

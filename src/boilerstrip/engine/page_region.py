@@ -52,7 +52,7 @@ from ..document import Attribution, Draft, Line
 from .context import Deletion
 from ..rules.loader import Rule
 from .page_config import _Config, compile_rule  # noqa: F401 (compile_rule: kinds.py)
-from .page_grow import (HARD_BAD as _HARD_BAD, content_words, grow_down, grow_up,
+from .page_grow import (HARD_BAD as _HARD_BAD, content_words, grow_down, grow_list, grow_up,
                         anchor_posts, chain_posts, headline_start, thread_spans)
 from .page_debris import DebrisJudge, discount_debris
 from .page_short import before_comments
@@ -104,6 +104,7 @@ class _Block:
     after_comments: bool = False  # below a comment-section header that follows prose
     intrinsic: _Intrinsic | None = None  # what the content alone says
     thread: bool = False  # inside a reader comment thread (found by its shape)
+    listed: bool = False  # an item of the list a region's lead-in line announces
     duplicate: bool = False  # the same text is on another line of the page  # blank line (or text edge) above and below: a paragraph of its own
 
 
@@ -615,7 +616,7 @@ def _select(rule: Rule, cfg: _Config, lines: Sequence[Line],
     spans = []
     for a, z, total in regions:
         a = grow_up(blocks, a, cfg.grow_max_lines)
-        z = grow_down(blocks, z, cfg.grow_max_lines)
+        z = grow_list(blocks, grow_down(blocks, z, cfg.grow_max_lines), cfg)
         body = content_words([t for k in range(a, z + 1) for t in blocks[k].toks], stops)
         start = headline_start(blocks, a, body, stops, cfg)
         spans.append((blocks[start].line.index + 1, blocks[z].line.index + 1))
@@ -623,7 +624,7 @@ def _select(rule: Rule, cfg: _Config, lines: Sequence[Line],
             keep[k] = True
         for k in range(a, z + 1):
             b = blocks[k]
-            if b.reason not in _HARD_BAD and not b.link_run and not b.barrier:
+            if b.reason not in _HARD_BAD and not b.link_run and not b.barrier or b.listed:
                 keep[k] = True
             else:
                 inside[k] = True
