@@ -658,3 +658,19 @@ def test_list_growth_marks_items_and_stops_at_a_barrier():
     assert page_grow.grow_list(blocks, 1, cfg) == 1  # no lead-in: nothing grows
     cfg.list_max_lines = 0
     assert page_grow.grow_list(blocks, 0, cfg) == 0
+
+
+def test_short_closing_sentence_of_the_article_is_kept_above_the_footer(page):
+    # a closing line of its own paragraph: the context pass judges a short
+    # line by its neighbours, and the footer below made it "bad"
+    closing = "We will be back at the market next week."
+    text = (f"{RECIPE_MENU}\n{PARA1}\n\n{PARA2}\n\n{PARA3}\n\n{closing}\n\n"
+            "About us\nContact\nJobs\nPrivacy\nTerms\n")
+    out = page.clean(text).text
+    assert closing in out and "Privacy" not in out and "* Recipes" not in out
+    assert closing not in _without(grow_sentences=0).clean(text).text
+    # a short line that is no sentence, or packed among others, is not grown over
+    for tail in ("Our market stalls", f"{closing}\nTell a friend about us."):
+        out = page.clean(f"{RECIPE_MENU}\n{PARA1}\n\n{PARA2}\n\n{PARA3}\n\n{tail}\n\n"
+                         "About us\nContact\nJobs\nPrivacy\nTerms\n").text
+        assert tail.split("\n")[0] not in out

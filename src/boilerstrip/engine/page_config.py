@@ -72,6 +72,7 @@ PARAMS: dict[str, tuple[type | tuple[type, ...], Any]] = {
     "bounded_run_link_lists": (int, 1),   # ... 0: not when it holds a link-list run
     "thread_rule": (str, ""),             # bundled comment-thread rule whose threads are barriers
     "grow_max_lines": (int, 0),           # a region grows over this many article lines each way
+    "grow_sentences": (int, 0),           # 1: ... down over short sentences of their own paragraph
     "headline_min_shared": (int, 0),      # a headline in a link list shares this many words with the body
     "headline_dates": (int, 0),           # 1: a date/byline line in a link list joins the headline block
     "list_lead_lines": (int, 1),          # a lead-in line ending in ":" this close below a region

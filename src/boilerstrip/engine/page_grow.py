@@ -80,23 +80,32 @@ def thread_spans(contents: Sequence[str], cfg: threads.ThreadConfig,
     return out
 
 
-def _stops(b: Any) -> bool:
+def _stops(b: Any, sentences: bool = False) -> bool:
     """Whether block B ends the growth of a region: a barrier, a line the
     context pass did not keep as article text, or a short line that is no
-    sentence (a teaser title, a button: growing over those cost precision)."""
+    sentence (a teaser title, a button: growing over those cost precision).
+    With SENTENCES (growing down, ``grow_sentences``), a short sentence in a
+    paragraph of its own with a function word of the page's language ("We'll
+    see.", "For tickets, call ...") does not stop it, though the context
+    pass judged it by the footer below it."""
     if (b.reason in HARD_BAD or b.barrier or b.link_run or b.thread
-            or b.after_comments or b.cls != _GOOD):
+            or b.after_comments):
+        return True
+    if b.cls != _GOOD and not (sentences and b.cf == "short" and b.sentence
+                               and b.isolated and b.stops):
         return True
     return not (b.sentence or b.cf in (_GOOD, _NEARGOOD))
 
 
-def grow_down(blocks: Sequence[Any], last: int, limit: int) -> int:
+def grow_down(blocks: Sequence[Any], last: int, limit: int, sentences: bool = False) -> int:
     """The last block of a region ending at LAST once grown down over at most
     LIMIT lines that the context pass kept as article text (``good``) and
-    that read as prose or a sentence, up to the first barrier."""
+    that read as prose or a sentence, up to the first barrier; with
+    SENTENCES, over short sentences of their own paragraph too (see
+    :func:`_stops`)."""
     end = last
     for k in range(last + 1, min(len(blocks), last + 1 + limit)):
-        if _stops(blocks[k]):
+        if _stops(blocks[k], sentences):
             break
         end = k
     return end
