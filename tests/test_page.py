@@ -101,7 +101,7 @@ def test_removal_detail_never_calls_a_removed_line_good(page):
     assert all(c.detail.count(";") == 2 and "weight " in c.detail for c in changes)
     about = next(c for c in changes if blurb in c.text)
     assert about.detail == "outside the article region (lines 8-18); prose of another block; " \
-                           "weight +20.0"
+                           "weight +19.0"
 
 
 def test_region_lines_name_every_kept_region():
@@ -303,8 +303,7 @@ def test_data_rows_without_prose_are_the_article_not_a_menu(page):
     # a page whose article is a list of quantities (no prose paragraph at all)
     # next to a sidebar with a little prose: the rows used to lose as a link list
     rows = "\n".join(INGREDIENTS)
-    sidebar = ("About me\n\nI bake on weekends and write down what worked, so that I can make "
-               "it again and so that you can too.\n")
+    sidebar = "About me\n\nI bake on weekends and write down what worked for me.\n"
     text = f"{RECIPE_MENU}\nAlmond biscuits\n\nIngredients:\n{rows}\n\n{sidebar}\n© 2024 Example Blog\n"
     out = page.clean(text).text
     for item in INGREDIENTS:
