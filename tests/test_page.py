@@ -374,9 +374,9 @@ def _context_seconds(n_lines: int) -> float:
     import time
 
     from boilerstrip.document import Draft
-    from boilerstrip.engine import page_region
+    from boilerstrip.engine import page_config, page_region
 
-    cfg = page_region.compile_rule(_page_rule(), 0.5)
+    cfg = page_config.compile_rule(_page_rule(), 0.5)
     text = "".join(f"Short heading number {i}\n" for i in range(n_lines))
     blocks = page_region._features(Draft(text).lines, cfg)
     _lang, stops = page_region._pick_language(blocks, cfg)

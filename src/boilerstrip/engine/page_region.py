@@ -51,7 +51,7 @@ import regex
 from ..document import Attribution, Draft, Line
 from .context import Deletion
 from ..rules.loader import Rule
-from .page_config import _Config, compile_rule  # noqa: F401 (compile_rule: kinds.py)
+from .page_config import _Config
 from .page_grow import (HARD_BAD as _HARD_BAD, content_words, grow_down, grow_list, grow_up,
                         anchor_posts, chain_posts, headline_start, thread_spans)
 from .page_debris import DebrisJudge, discount_debris
@@ -572,7 +572,7 @@ def page_region(configs: Sequence[_Config], draft: Draft, options: Any = None
                 ) -> list[Deletion]:
     """Deletions of every line outside the article region (the first rule's config; further
     page-region rules run in turn on what is kept). CONFIGS: the rules compiled by
-    ``compile_rule``; OPTIONS: the cleaner's, whose article rules judge debris."""
+    ``page_config.compile_rule``; OPTIONS: the cleaner's, whose article rules judge debris."""
     lines = draft.lines
     removed: dict[int, Attribution] = {}
     for cfg in configs:
