@@ -13,7 +13,7 @@ from .context import CompiledRule, Context, Deletion
 
 
 def _compile_page_region(rule: Rule, timeout: float) -> Any:
-    from .page_region import compile_rule  # the page profile only: imported when used
+    from .page_config import compile_rule  # the page profile only: imported when used
 
     return compile_rule(rule, timeout)
 

@@ -80,23 +80,32 @@ def thread_spans(contents: Sequence[str], cfg: threads.ThreadConfig,
     return out
 
 
-def _stops(b: Any) -> bool:
+def _stops(b: Any, sentences: bool = False) -> bool:
     """Whether block B ends the growth of a region: a barrier, a line the
     context pass did not keep as article text, or a short line that is no
-    sentence (a teaser title, a button: growing over those cost precision)."""
+    sentence (a teaser title, a button: growing over those cost precision).
+    With SENTENCES (growing down, ``grow_sentences``), a short sentence in a
+    paragraph of its own with a function word of the page's language ("We'll
+    see.", "For tickets, call ...") does not stop it, though the context
+    pass judged it by the footer below it."""
     if (b.reason in HARD_BAD or b.barrier or b.link_run or b.thread
-            or b.after_comments or b.cls != _GOOD):
+            or b.after_comments):
+        return True
+    if b.cls != _GOOD and not (sentences and b.cf == "short" and b.sentence
+                               and b.isolated and b.stops):
         return True
     return not (b.sentence or b.cf in (_GOOD, _NEARGOOD))
 
 
-def grow_down(blocks: Sequence[Any], last: int, limit: int) -> int:
+def grow_down(blocks: Sequence[Any], last: int, limit: int, sentences: bool = False) -> int:
     """The last block of a region ending at LAST once grown down over at most
     LIMIT lines that the context pass kept as article text (``good``) and
-    that read as prose or a sentence, up to the first barrier."""
+    that read as prose or a sentence, up to the first barrier; with
+    SENTENCES, over short sentences of their own paragraph too (see
+    :func:`_stops`)."""
     end = last
     for k in range(last + 1, min(len(blocks), last + 1 + limit)):
-        if _stops(blocks[k]):
+        if _stops(blocks[k], sentences):
             break
         end = k
     return end
@@ -243,3 +252,57 @@ def anchor_posts(blocks: Sequence[Any], cfg: Any) -> None:
     if 0 < len(found) <= cfg.anchor_max:
         for j in found:
             blocks[j].weight += cfg.anchor_weight
+
+
+def _lead_in(b: Any) -> bool:
+    """Whether block B announces a list below it ("Tour dates:", "It
+    includes:"): it ends in a colon and is no barrier, list item or menu."""
+    return (b.text.rstrip().endswith(":") and not b.bullet and not b.barrier
+            and not b.thread and b.reason not in HARD_BAD)
+
+
+def grow_list(blocks: Sequence[Any], last: int, cfg: Any) -> int:
+    """The last block of a region ending at LAST once grown over the list its
+    own words announce: when the region's last line, or one of the
+    ``list_lead_lines`` short lines below it, ends in a colon, the lines
+    after it are the list (dates, teams, features), up to
+    ``list_max_lines`` of them. The list ends at a barrier, a comment
+    thread, a hard-bad line (menu, copyright; a price is an item, a row of
+    share icons is not), a change between bulleted
+    and plain lines that is no new lead-in (the share bar or menu below a
+    plain list), a long plain line with few function words (a tag line), or
+    a plain line of fewer than ``list_item_min_words`` words without a digit
+    that is no new lead-in (a button, a gallery link).
+    Its lines are marked ``listed`` (kept even in a link-list run)."""
+    if not cfg.list_max_lines:
+        return last
+    lead = None
+    for k in range(last, min(len(blocks), last + 1 + cfg.list_lead_lines)):
+        b = blocks[k]
+        if k > last and (b.words > cfg.headline_max_words or b.bullet):
+            break
+        if _lead_in(b):
+            lead = k
+            break
+    if lead is None:
+        return last
+    end = last
+    bullet = None  # bulleted or plain items, from the first one
+    for k in range(lead + 1, min(len(blocks), lead + 1 + cfg.list_max_lines)):
+        b = blocks[k]
+        if (b.barrier or b.thread or b.after_comments or b.comments or not b.toks
+                or b.reason in HARD_BAD and b.reason != "no letters"):
+            break
+        if bullet is None:
+            bullet = b.bullet
+        elif b.bullet != bullet and not _lead_in(b):
+            break
+        if not b.bullet and b.cf == "bad" and b.words > cfg.link_run_max_words:
+            break
+        if (not b.bullet and b.words < cfg.list_item_min_words and not _lead_in(b)
+                and not any(c.isdigit() for c in b.text)):
+            break  # "Tweet", "Image gallery": a button or a section of the page
+        end = k
+    for k in range(last + 1, end + 1):
+        blocks[k].listed = True
+    return end
