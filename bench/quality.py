@@ -90,7 +90,8 @@ class Corpus:
         else:
             self.labels = scoring.load_snippets(self.root)
         self.ids = sorted(self.labels)
-        self.halves = sites.halves(sites.load_sites(name, self.root, self.ids))
+        self.sites = sites.load_sites(name, self.root, self.ids)
+        self.halves = sites.halves(self.sites)
 
     def score(self, outputs: dict[str, str], ids=None) -> dict:
         """The corpus's own scores of `outputs`, over `ids` (default: every document)."""
@@ -275,6 +276,9 @@ class _Judge:
 def rule_stats(report: Path, corpus: Corpus, inputs: dict[str, str]) -> dict:
     rules: dict[str, dict] = {}
     docs = defaultdict(set)
+    # the sites a rule was wrong / right on: ten pages of one template are one
+    # piece of evidence about a rule, not ten
+    wrong_sites, right_sites = defaultdict(set), defaultdict(set)
     categories = defaultdict(Counter)
     judges: dict[str, _Judge] = {}
     problems = Counter()
@@ -316,8 +320,15 @@ def rule_stats(report: Path, corpus: Corpus, inputs: dict[str, str]) -> dict:
             st["judged"] += judged
             st["wrong"] += wrong
             st["right"] += right
+            site = f"{corpus.name}:{corpus.sites.get(doc_id, doc_id)}"
+            if wrong:
+                wrong_sites[rule].add(site)
+            if right:
+                right_sites[rule].add(site)
     for rule, st in rules.items():
         st["docs"] = len(docs[rule])
+        st["wrong_sites"] = sorted(wrong_sites[rule])
+        st["right_sites"] = sorted(right_sites[rule])
         st["category"] = categories[rule].most_common(1)[0][0]
     ordered = sorted(rules.values(), key=lambda s: (-s["hits"], s["rule"]))
     return {"rules": ordered, "problems": dict(problems)}
@@ -369,6 +380,7 @@ def _fmt_by_rule_totals(rows: list[dict]) -> list[str]:
     out = []
     for system in dict.fromkeys(r["system"] for r in rows):
         totals: dict[str, list[int]] = {}
+        where: dict[str, tuple[set, set]] = {}
         local = []
         for row in rows:
             br = row.get("by_rule")
@@ -378,12 +390,16 @@ def _fmt_by_rule_totals(rows: list[dict]) -> list[str]:
                 t = totals.setdefault(st["rule"], [0, 0])
                 t[0] += st["wrong"]
                 t[1] += st["right"]
+                w_sites, r_sites = where.setdefault(st["rule"], (set(), set()))
+                w_sites.update(st.get("wrong_sites", ()))
+                r_sites.update(st.get("right_sites", ()))
                 if st["wrong"] > st["right"]:
                     local.append(f"{st['rule']} ({row['corpus']} {row['rendering']}: "
                                  f"{st['wrong']} wrong, {st['right']} right)")
         if not totals:
             continue
-        worse = [f"{rule} ({w} wrong, {r} right)" for rule, (w, r) in sorted(totals.items())
+        worse = [f"{rule} ({w} wrong on {len(where[rule][0])} site(s), {r} right on "
+                 f"{len(where[rule][1])} site(s))" for rule, (w, r) in sorted(totals.items())
                  if w > r]
         out += ["", f"by rule, every corpus and rendering together ({system}): "
                     f"{len(totals)} rules fired",
