@@ -190,17 +190,40 @@ def test_english_template_prompts_go_from_pages_in_other_languages():
     assert removed_by(result, "en.comments.prompt")
 
 
-def test_the_page_profiles_copy_of_the_stopword_lists_is_the_detectors():
-    # rules/core/language.yml says the lists are the page profile's, which
-    # keeps its own copy so that it runs alone: two copies drift unless held
+def test_the_stopword_lists_are_kept_once_and_the_page_profile_names_them():
+    # they were kept twice (language.yml and region.yml), held equal by a test:
+    # now the page-region rule names the detector and gets its lists
+    from boilerstrip.engine.language import LanguageDetector
+    from boilerstrip.engine.page_region import compile_rule
+
     rules = {r.id: r for r in bundled_rule_set().rules}
-    detector = rules["core.language.detect"].param_dict["stopwords"]
-    page = rules["page.region.article"].param_dict["stopwords"]
+    detector = rules["core.language.detect"]
+    mappings = [r.id for r in rules.values()
+                if isinstance(r.param_dict.get("stopwords"), dict)
+                and set(r.param_dict["stopwords"]) == set(detector.param_dict["stopwords"])]
+    assert mappings == ["core.language.detect"]
+    page = compile_rule(rules["page.region.article"], 0.5)
+    assert page.languages == LanguageDetector(detector).lists
+    # a page-region rule of one's own may name it too; a wrong name is one line
+    mine = parse_rule_text(PAGE_RULE.format(stopwords="core.language.detect"))[0]
+    assert compile_rule(mine, 0.5).languages == LanguageDetector(detector).lists
+    wrong = parse_rule_text(PAGE_RULE.format(stopwords="core.language.detekt"))[0]
+    with pytest.raises(RuleError, match="'core.language.detekt' is not a bundled language rule"):
+        compile_rule(wrong, 0.5)
 
-    def words(lists):
-        return {lang: set(ws.split() if isinstance(ws, str) else ws) for lang, ws in lists.items()}
 
-    assert words(page) == words(detector)
+PAGE_RULE = """rules:
+  - id: my.page.region
+    kind: page-region
+    category: page-layout
+    order: 150
+    description: The article region.
+    params:
+      stopwords: {stopwords}
+    examples:
+      remove: ["Home | News\\n\\nx", "Home | News\\n\\ny"]
+      keep: [a, b]
+"""
 
 
 def test_an_any_language_rule_may_have_an_example_marked_with_a_language():
