@@ -147,6 +147,47 @@ def test_pack_language_from_folder_and_file_key(tmp_path):
         parse_rule_text("language: english\nrules:" + rule)
 
 
+SV_RULE = """rules:
+  - id: sv.share.line
+    kind: line
+    category: social-share
+    order: 600
+    description: A Swedish share line.
+    pattern: 'dela (?:artikeln|sidan)'
+    examples:
+      remove: ["Dela artikeln", "Dela sidan"]
+      keep: ["Hon ville dela artikeln med sin syster i morgon.", "Dela"]
+"""
+
+
+def test_a_pack_in_a_language_the_detector_cannot_tell_runs_everywhere(tmp_path):
+    # a user's sv pack: the detector has no Swedish list, so it decided
+    # "en" (or another language) and the pack never ran, silently
+    folder = tmp_path / "sv"
+    folder.mkdir()
+    (folder / "share.yml").write_text(SV_RULE)
+    cleaner = Cleaner(rules=[tmp_path])
+    for text in (english_page("Dela artikeln"), DE_BODY + "Dela sidan\n\n" + DE_BODY):
+        result = cleaner.clean(text)
+        assert removed_by(result, "sv.share.line")
+        assert result.language in ("en", "de") and "sv" in result.languages
+    assert cleaner.undetectable == {"sv"}
+    # told the language, it runs only on its own
+    forced = Cleaner(rules=[tmp_path], language="de").clean(DE_BODY + "Dela sidan\n\n" + DE_BODY)
+    assert not removed_by(forced, "sv.share.line")
+    assert removed_by(Cleaner(rules=[tmp_path], language="sv").clean(english_page("Dela sidan")),
+                      "sv.share.line")
+
+
+def test_a_forced_language_runs_the_everywhere_packs_as_auto_does():
+    # --language de skipped the en pack that auto runs on every German page
+    text = DE_BODY + "Post a Comment\n\n" + DE_BODY
+    auto = boilerstrip.clean(text)
+    forced = boilerstrip.clean(text, language="de")
+    assert forced.language == "de" and forced.languages == auto.languages == ("de", "en")
+    assert removed_by(forced, "en.comments.prompt") and forced.text == auto.text
+
+
 def test_example_in_the_wrong_language_fails_its_self_test():
     text = """rules:
   - id: nl.test.labels
