@@ -147,6 +147,47 @@ def test_pack_language_from_folder_and_file_key(tmp_path):
         parse_rule_text("language: english\nrules:" + rule)
 
 
+SV_RULE = """rules:
+  - id: sv.share.line
+    kind: line
+    category: social-share
+    order: 600
+    description: A Swedish share line.
+    pattern: 'dela (?:artikeln|sidan)'
+    examples:
+      remove: ["Dela artikeln", "Dela sidan"]
+      keep: ["Hon ville dela artikeln med sin syster i morgon.", "Dela"]
+"""
+
+
+def test_a_pack_in_a_language_the_detector_cannot_tell_runs_everywhere(tmp_path):
+    # a user's sv pack: the detector has no Swedish list, so it decided
+    # "en" (or another language) and the pack never ran, silently
+    folder = tmp_path / "sv"
+    folder.mkdir()
+    (folder / "share.yml").write_text(SV_RULE)
+    cleaner = Cleaner(rules=[tmp_path])
+    for text in (english_page("Dela artikeln"), DE_BODY + "Dela sidan\n\n" + DE_BODY):
+        result = cleaner.clean(text)
+        assert removed_by(result, "sv.share.line")
+        assert result.language in ("en", "de") and "sv" in result.languages
+    assert cleaner.undetectable == {"sv"}
+    # told the language, it runs only on its own
+    forced = Cleaner(rules=[tmp_path], language="de").clean(DE_BODY + "Dela sidan\n\n" + DE_BODY)
+    assert not removed_by(forced, "sv.share.line")
+    assert removed_by(Cleaner(rules=[tmp_path], language="sv").clean(english_page("Dela sidan")),
+                      "sv.share.line")
+
+
+def test_a_forced_language_runs_the_everywhere_packs_as_auto_does():
+    # --language de skipped the en pack that auto runs on every German page
+    text = DE_BODY + "Post a Comment\n\n" + DE_BODY
+    auto = boilerstrip.clean(text)
+    forced = boilerstrip.clean(text, language="de")
+    assert forced.language == "de" and forced.languages == auto.languages == ("de", "en")
+    assert removed_by(forced, "en.comments.prompt") and forced.text == auto.text
+
+
 def test_example_in_the_wrong_language_fails_its_self_test():
     text = """rules:
   - id: nl.test.labels
@@ -190,17 +231,40 @@ def test_english_template_prompts_go_from_pages_in_other_languages():
     assert removed_by(result, "en.comments.prompt")
 
 
-def test_the_page_profiles_copy_of_the_stopword_lists_is_the_detectors():
-    # rules/core/language.yml says the lists are the page profile's, which
-    # keeps its own copy so that it runs alone: two copies drift unless held
+def test_the_stopword_lists_are_kept_once_and_the_page_profile_names_them():
+    # they were kept twice (language.yml and region.yml), held equal by a test:
+    # now the page-region rule names the detector and gets its lists
+    from boilerstrip.engine.language import LanguageDetector
+    from boilerstrip.engine.page_region import compile_rule
+
     rules = {r.id: r for r in bundled_rule_set().rules}
-    detector = rules["core.language.detect"].param_dict["stopwords"]
-    page = rules["page.region.article"].param_dict["stopwords"]
+    detector = rules["core.language.detect"]
+    mappings = [r.id for r in rules.values()
+                if isinstance(r.param_dict.get("stopwords"), dict)
+                and set(r.param_dict["stopwords"]) == set(detector.param_dict["stopwords"])]
+    assert mappings == ["core.language.detect"]
+    page = compile_rule(rules["page.region.article"], 0.5)
+    assert page.languages == LanguageDetector(detector).lists
+    # a page-region rule of one's own may name it too; a wrong name is one line
+    mine = parse_rule_text(PAGE_RULE.format(stopwords="core.language.detect"))[0]
+    assert compile_rule(mine, 0.5).languages == LanguageDetector(detector).lists
+    wrong = parse_rule_text(PAGE_RULE.format(stopwords="core.language.detekt"))[0]
+    with pytest.raises(RuleError, match="'core.language.detekt' is not a bundled language rule"):
+        compile_rule(wrong, 0.5)
 
-    def words(lists):
-        return {lang: set(ws.split() if isinstance(ws, str) else ws) for lang, ws in lists.items()}
 
-    assert words(page) == words(detector)
+PAGE_RULE = """rules:
+  - id: my.page.region
+    kind: page-region
+    category: page-layout
+    order: 150
+    description: The article region.
+    params:
+      stopwords: {stopwords}
+    examples:
+      remove: ["Home | News\\n\\nx", "Home | News\\n\\ny"]
+      keep: [a, b]
+"""
 
 
 def test_an_any_language_rule_may_have_an_example_marked_with_a_language():

@@ -108,6 +108,67 @@ def test_cache_serves_compiled_patterns(tmp_path, monkeypatch):
     assert not matching._SEEDED  # each form is used once, then the compiled pattern is memoised
 
 
+def _thread_rules(tmp_path):
+    """A copy of the bundled comment-thread and reply-tail rules, as a user's
+    rule folder (the bundled folder takes seconds to parse into a new cache)."""
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    for name in ("comment-thread.yml", "reply-tail.yml"):
+        (folder / name).write_bytes((boilerstrip.bundled_rules_dir() / "core" / name).read_bytes())
+    return folder
+
+
+def _fresh_vocabularies(monkeypatch):
+    from boilerstrip.engine import vocabulary
+
+    _fresh_process_state(monkeypatch)
+    if hasattr(matching, "compile_joined"):  # (the test runs on code without it, and fails)
+        matching.compile_joined.cache_clear()
+    monkeypatch.setattr(vocabulary, "_BOUNDED", set(), raising=False)
+
+
+def test_cache_serves_the_compiled_vocabularies_of_thread_rules(tmp_path, monkeypatch):
+    # a Cleaner's build compiled the marker vocabularies from source in every
+    # process (~0.04 s of a one-line run's start-up)
+    from boilerstrip.engine import vocabulary
+
+    monkeypatch.setenv("BOILERSTRIP_CACHE_DIR", str(tmp_path / "cache"))
+    folder = _thread_rules(tmp_path)
+    load_rules(folder)  # fills the cache
+    _fresh_vocabularies(monkeypatch)
+    rules = load_rules(folder)  # a new process reading it
+    _no_source_compiling(monkeypatch)
+
+    def unchecked(_p):
+        raise AssertionError("bounds checked again")
+    monkeypatch.setattr(vocabulary, "check_bounds", unchecked)
+    c = boilerstrip.Cleaner(default_rules=False, rules=[folder])
+    example = next(r for r in rules if r.kind == "comment-thread").remove_examples[0]
+    assert c.clean(example.text).removals
+
+
+def test_compiled_vocabularies_rebuild_exactly_and_a_damaged_one_is_compiled_again(
+        tmp_path, monkeypatch):
+    from boilerstrip.engine.vocabulary import derived_patterns
+
+    monkeypatch.setenv("BOILERSTRIP_CACHE_DIR", str(tmp_path / "cache"))
+    folder = _thread_rules(tmp_path)
+    rows = derived_patterns(load_rules(folder, cache=False))
+    assert len(rows) >= 10
+    for pattern, names in rows:
+        form = json.loads(json.dumps(matching.compiled_form(pattern, names, joined=True)))
+        assert matching._from_form(pattern, form)._pickled_data == \
+            matching.compile_joined(pattern, names)._pickled_data
+    load_rules(folder)
+    for entry in (tmp_path / "cache").glob("rules-*.json"):
+        _rewrite_forms(entry, lambda form: form.__setitem__(1, "not base64 !"), rehash=True)
+    _fresh_vocabularies(monkeypatch)
+    rules = load_rules(folder)
+    c = boilerstrip.Cleaner(default_rules=False, rules=[folder])
+    example = next(r for r in rules if r.kind == "comment-thread").remove_examples[0]
+    assert c.clean(example.text).removals
+
+
 def _cached_entry(tmp_path, monkeypatch):
     monkeypatch.setenv("BOILERSTRIP_CACHE_DIR", str(tmp_path / "cache"))
     f = tmp_path / "r.yml"

@@ -100,7 +100,8 @@ class Options:
     language: str = option(
         "auto", "Which language packs run: auto (those of the languages detected in the "
                 "document; all of them when it is too short to tell), any (all of them), "
-                "or a language code (that pack only).", config="string", metavar="auto|any|CODE",
+                "or a language code (that pack, and those auto runs everywhere: en).",
+        config="string", metavar="auto|any|CODE",
         show_default=True)
 
     def __post_init__(self) -> None:

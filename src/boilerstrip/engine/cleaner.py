@@ -104,6 +104,11 @@ class Cleaner:
         #: what decides which language packs run (None: every pack runs)
         self.detector: LanguageDetector | None = detector_of(self.rules)
         _check_forced_language(options.language, self.all_rules, self.detector)
+        #: languages of packs the detector has no list for: it cannot tell them,
+        #: so with ``auto`` they run on every document (as on an undecided one)
+        self.undetectable: frozenset[str] = frozenset(
+            r.language for r in self.rules if r.language) - set(self.detector.codes) \
+            if self.detector is not None else frozenset()
         # (stages, literal index) per set of languages run; filled as met
         self._plans: dict[frozenset[str], tuple[list[tuple[str, list]], LiteralIndex | None]] = {}
         self._stages, self._index = self._plan(UNKNOWN)
@@ -154,15 +159,20 @@ class Cleaner:
 
     def detect(self, text: str) -> Detection:
         """Which language packs run on TEXT: the ``language`` option when it
-        names one (with or without a language rule: it was asked for), no
-        gating when it is ``any`` or no language rule runs, else what the
-        detector finds."""
+        names one (with or without a language rule: it was asked for) and,
+        as with ``auto``, the detector's ``everywhere`` packs; no gating when
+        it is ``any`` or no language rule runs; else what the detector finds,
+        and the packs of languages it cannot tell (``undetectable``)."""
         forced = self.options.language
         if forced not in ("auto", "any"):
-            return Detection(forced, frozenset({forced}))
+            everywhere = self.detector.everywhere if self.detector is not None else frozenset()
+            return Detection(forced, frozenset({forced}) | everywhere)
         if forced == "any" or self.detector is None:
             return UNKNOWN
-        return self.detector.detect(text)
+        found = self.detector.detect(text)
+        if found.gated and self.undetectable:
+            return Detection(found.language, found.languages | self.undetectable)
+        return found
 
     def _build_stages(self, detection: Detection) -> list[tuple[str, list]]:
         """(kind, compiled rules) per stage, in the kinds' stage order; the

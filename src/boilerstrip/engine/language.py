@@ -59,6 +59,21 @@ class Detection:
 UNKNOWN = Detection()
 
 
+def stopword_lists(value: Any, fail) -> Any:
+    """A rule's ``stopwords`` param VALUE, with a reference resolved: a string
+    names the bundled ``language`` rule whose lists it uses (the language
+    profiles, kept once: ``stopwords: core.language.detect``); anything else
+    is VALUE itself. FAIL(message) builds the error for an unknown name."""
+    if not isinstance(value, str):
+        return value
+    from ..rules.loader import bundled_rule_set  # the bundled rules: trusted, loaded once
+
+    found = [r for r in bundled_rule_set().rules if r.id == value and r.kind == "language"]
+    if not found:
+        raise fail(f"param 'stopwords': {value!r} is not a bundled language rule")
+    return found[0].param_dict.get("stopwords")
+
+
 def parse_stopwords(raw: Any, fail) -> dict[str, frozenset[str]]:
     """The ``stopwords`` param as language code -> casefolded words; FAIL(message)
     builds the error raised for a malformed one."""

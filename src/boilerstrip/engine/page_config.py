@@ -12,6 +12,7 @@ import regex
 
 from ..rules.loader import Rule
 from ..rules.risk import check_bounds
+from .language import parse_stopwords, stopword_lists
 from .page_grow import thread_config
 from .timed import AnyOf, TimedPattern
 
@@ -103,10 +104,8 @@ class _Config:
                              f"(known: {', '.join(PARAMS)})")
         for name, (typ, default) in PARAMS.items():
             value = raw.get(name, default)
-            if name == "stopwords":
-                if not isinstance(value, dict) or not value:
-                    raise rule.error("page-region param 'stopwords' must be a non-empty mapping "
-                                     "of language code -> word list")
+            if name == "stopwords":  # the language profiles, named (or given)
+                value = stopword_lists(value, lambda m: rule.error("page-region " + m))
             elif isinstance(value, bool) or not isinstance(value, typ):
                 want = "a number" if typ is _NUMBER else "a list" if name.endswith(
                     "patterns") else typ.__name__
@@ -117,15 +116,8 @@ class _Config:
             elif typ is _NUMBER and value < 0:
                 raise rule.error(f"page-region param {name!r} must not be negative")
             setattr(self, name, value)
-        self.languages: dict[str, frozenset[str]] = {}
-        for lang, words in raw["stopwords"].items():
-            if isinstance(words, str):
-                words = tuple(words.split())
-            if not isinstance(words, tuple) or not words or not all(
-                    isinstance(w, str) and w for w in words):
-                raise rule.error(f"page-region stopwords for {lang!r} must be a non-empty "
-                                 f"list of words or a space-separated string")
-            self.languages[str(lang)] = frozenset(w.casefold() for w in words)
+        self.languages: dict[str, frozenset[str]] = parse_stopwords(
+            self.stopwords, lambda m: rule.error("page-region " + m))
         if self.stopwords_low > self.stopwords_high:
             raise rule.error("page-region param 'stopwords_low' must not exceed 'stopwords_high'")
         if self.length_low > self.length_high:

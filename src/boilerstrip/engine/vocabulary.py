@@ -10,11 +10,14 @@ is wrong with them, the same way.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Sequence
+import threading
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import regex
 
 from ..errors import RuleError
+from ..rules.model import Rule
+from ..rules.patterns import compile_joined, is_seeded
 from ..rules.risk import check_bounds
 
 #: builds the error raised for a malformed param from its message
@@ -71,22 +74,65 @@ def patterns_by_kind(languages: Any, kinds: Sequence[str], noun: str,
 
 
 def compile_alternation(kind: str, patterns: Sequence[str], flags: int, fail: Fail):
-    """One alternation of PATTERNS (of KIND, for messages) compiled with FLAGS.
+    """One alternation of PATTERNS (of KIND, for messages) compiled with FLAGS
+    (``regex.IGNORECASE`` or not; version 0 always).
 
     Each pattern is bounded before anything is compiled (a hostile rule file
     must not take the machine's memory); the patterns are compiled one by one
     only when the alternation fails, to name the one at fault (compiling
-    each of them every time doubled a short run's start-up)."""
-    for p in patterns:
-        too_big = check_bounds(p)
-        if too_big:
-            raise fail(f"{kind} pattern {p!r}: {too_big}")
+    each of them every time doubled a short run's start-up). The alternation
+    is compiled once per process, from its form in the rule cache when the
+    cache has it (:func:`derived_patterns` says which to keep there)."""
+    names = ("ignorecase",) if flags & regex.IGNORECASE else ()
+    joined = "|".join(f"(?:{p})" for p in patterns)
+    # bounded already: compiled in this process, or its form in a sealed cache
+    # entry (written only after its parts passed this check, by this code)
+    if joined not in _BOUNDED and not is_seeded(joined, names):
+        for p in patterns:
+            too_big = check_bounds(p)
+            if too_big:
+                raise fail(f"{kind} pattern {p!r}: {too_big}")
     try:
-        return regex.compile("|".join(f"(?:{p})" for p in patterns), flags)
-    except regex.error as joined:
+        compiled = compile_joined(joined, names)
+    except regex.error as joined_error:
         for p in patterns:
             try:
                 regex.compile(p, flags)
             except regex.error as exc:
                 raise fail(f"{kind} pattern {p!r} is invalid: {exc}") from None
-        raise fail(f"{kind} patterns are invalid together: {joined}") from None
+        raise fail(f"{kind} patterns are invalid together: {joined_error}") from None
+    _BOUNDED.add(joined)
+    rows = getattr(_RECORDING, "rows", None)
+    if rows is not None:
+        rows.append((joined, names))
+    return compiled
+
+
+#: the kinds whose rules compile vocabularies when a Cleaner is built
+VOCABULARY_KINDS = ("comment-thread", "reply-tail")
+_RECORDING = threading.local()
+#: alternations whose parts passed the bounds check in this process
+_BOUNDED: set[str] = set()
+
+
+def derived_patterns(rules: Iterable[Rule]) -> list[tuple[str, tuple[str, ...]]]:
+    """(alternation, flag names) of every vocabulary the rules of RULES of
+    :data:`VOCABULARY_KINDS` compile, found by compiling them as a Cleaner
+    does (memoised: the Cleaner built next compiles nothing again), for the
+    rule cache to keep their compiled forms. A rule with a fault gives none
+    (the Cleaner reports it)."""
+    from .kinds import RUNS
+
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for rule in rules:
+        if rule.kind not in VOCABULARY_KINDS:
+            continue
+        _RECORDING.rows = rows = []
+        try:
+            RUNS[rule.kind].compile(rule, 0.5)
+        except RuleError:
+            rows.clear()
+        finally:
+            _RECORDING.rows = None
+        out.extend(rows)
+    return out

@@ -5,7 +5,8 @@ One JSON file per rule file, named by the hash of its absolute path, holding
 the SHA-256 of the file's bytes, the boilerstrip version and the validated
 rules (plus what the engine derives from each pattern's parse tree: required
 literals, requirement sets, first characters, and the ``regex`` module's
-compiled form of each pattern, see :func:`patterns.compiled_form`). An entry
+compiled form of each pattern and of each vocabulary alternation a detector
+kind compiles, see :func:`patterns.compiled_form`). An entry
 is used only when the content hash and the version match, so editing a rule
 file always invalidates it.
 
@@ -82,8 +83,10 @@ def _code_hash() -> str:
     if _CODE_HASH is None:
         h = hashlib.sha256()
         here = Path(__file__).resolve().parent
+        # and what says which vocabularies a detector kind compiles
         for name in ("loader.py", "model.py", "cache.py", "patterns.py", "risk.py",
-                     "categories.py"):
+                     "categories.py", "../engine/vocabulary.py", "../engine/threads.py",
+                     "../engine/replies.py"):
             try:
                 h.update((here / name).read_bytes())
             except OSError:
@@ -241,6 +244,7 @@ def put(path: Path, data: bytes, pack: str, rule_set: RuleSet) -> None:
         key = _key(entry.parent, create=True)
         forms = [[p, list(r.flags), form] for r in rules for p in r.patterns + r.unless
                  if (form := compiled_form(p, r.flags)) is not None]
+        forms += _derived_forms(rules)
         blob: dict[str, Any] = {
             "stamp": _stamp(data, pack), "source": str(path),
             "rules": [dataclasses.asdict(r) for r in rules],
@@ -252,6 +256,17 @@ def put(path: Path, data: bytes, pack: str, rule_set: RuleSet) -> None:
         _write_atomic(entry, seal(key, payload))
     except (OSError, TypeError, ValueError):
         pass
+
+
+def _derived_forms(rules) -> list[list]:
+    """Rows of the compiled vocabularies of RULES' detector kinds (comment
+    threads, reply tails: one alternation per marker kind, the largest part of
+    a Cleaner's build when compiled from source)."""
+    from ..engine.vocabulary import derived_patterns
+    from .patterns import compiled_form
+
+    return [[p, list(names), form] for p, names in derived_patterns(rules)
+            if (form := compiled_form(p, names, joined=True)) is not None]
 
 
 def _rule_from_dict(d: dict[str, Any]) -> Rule:

@@ -44,6 +44,18 @@ def _compile(pattern: str, flags: int) -> regex.Pattern[str]:
     too_big = check_bounds(pattern)  # rules built in code skip the loader's check
     if too_big:
         raise RuleError(too_big)
+    return _compile_seeded(pattern, flags)
+
+
+@functools.lru_cache(maxsize=256)
+def compile_joined(pattern: str, flags: Iterable[str] = ()) -> regex.Pattern[str]:
+    """An alternation of patterns each already bounded (a detector kind's
+    vocabulary, ``engine/vocabulary.py``), compiled with FLAGS names once per
+    process, from the rule cache's compiled form when it has one."""
+    return _compile_seeded(pattern, flag_bits(flags))
+
+
+def _compile_seeded(pattern: str, flags: int) -> regex.Pattern[str]:
     form = _SEEDED.pop((pattern, flags), None)
     if form is not None:
         got = _from_form(pattern, form)
@@ -75,10 +87,12 @@ def flag_bits(flags: Iterable[str]) -> int:
     return bits
 
 
-def compiled_form(pattern: str, flags: Iterable[str]) -> list | None:
-    """PATTERN's compiled form as JSON (None when it has no plain one)."""
+def compiled_form(pattern: str, flags: Iterable[str], *, joined: bool = False) -> list | None:
+    """PATTERN's compiled form as JSON (None when it has no plain one); JOINED:
+    an alternation of :func:`compile_joined`."""
     try:
-        data = compile_pattern(pattern, flags)._pickled_data
+        data = (compile_joined(pattern, tuple(flags)) if joined
+                else compile_pattern(pattern, flags))._pickled_data
         (src, bits, code, group_index, index_group, named_lists, named_list_indexes,
          req_offset, req_chars, req_flags, group_count) = data
     except (AttributeError, TypeError, ValueError):
@@ -109,6 +123,12 @@ def seed_compiled(rows: Iterable) -> None:
         return
     for pattern, flags, form in rows:
         _SEEDED[(pattern, flag_bits(flags))] = form
+
+
+def is_seeded(pattern: str, flags: Iterable[str]) -> bool:
+    """Whether the rule cache offered a compiled form of PATTERN (with FLAGS
+    names) that has not been used yet."""
+    return (pattern, flag_bits(flags)) in _SEEDED
 
 
 def compile_pattern(pattern: str, flags: Iterable[str] = ("ignorecase",)) -> regex.Pattern[str]:
