@@ -235,7 +235,7 @@ def test_the_stopword_lists_are_kept_once_and_the_page_profile_names_them():
     # they were kept twice (language.yml and region.yml), held equal by a test:
     # now the page-region rule names the detector and gets its lists
     from boilerstrip.engine.language import LanguageDetector
-    from boilerstrip.engine.page_region import compile_rule
+    from boilerstrip.engine.page_config import compile_rule
 
     rules = {r.id: r for r in bundled_rule_set().rules}
     detector = rules["core.language.detect"]
