@@ -209,6 +209,22 @@ def test_a_stage_without_any_hit_is_skipped_and_one_with_hits_is_not(accel):
                   for i in got}
 
 
+def test_pieces_that_keep_the_line_start_answer_for_a_line_content_only(accel):
+    # a sentence cut tries line rules on a sentence inside a line (the WHOLE
+    # view): a rule whose pieces keep a line anchor goes to the literal scan there
+    from boilerstrip.engine.context import CompiledRule
+
+    assert "en.ad.label-short" in accel.anchored_ids <= accel.rule_ids
+    anchored = [CompiledRule(r, None) for r in bundled_rule_set().rules
+                if r.id in accel.anchored_ids]
+    ctx = Context(Draft("The council met on Tuesday to vote on the budget. Ad\nAd\n"))
+    cands = FastCandidates(ctx, None, FastProvider(accel))
+    ctx.candidates = cands
+    k = next(k for k, cr in enumerate(anchored) if cr.rule.id == "en.ad.label-short")
+    assert cands.for_rules(anchored, [0, 1], "content")[k] == [1]
+    assert cands.for_rules(anchored, [0, 1], "whole")[k] == [0, 1]
+
+
 def test_text_that_does_not_encode_falls_back_to_the_pure_engine(fast_cleaner):
     text = "Body text of the article here.\nShare this \ud800 on Facebook\nShare this\n"
     _same(fast_cleaner().clean(text), Cleaner(candidates=pure).clean(text))

@@ -28,7 +28,7 @@ from typing import Sequence
 
 from ...rules import cache
 from ...rules.loader import Rule
-from .widen import widen
+from .widen import ANCHOR, widen
 
 #: Kinds whose rules the database serves: they match one line at a time.
 #: (Block rules match paragraphs, across lines: the pure engine's literals serve them.)
@@ -54,6 +54,13 @@ class Table:
     def rule_ids(self) -> frozenset[str]:
         return frozenset(rid for rid, _n in self.patterns)
 
+    @property
+    def anchored_ids(self) -> frozenset[str]:
+        """The rules with a piece that keeps a line's start (``widen.ANCHOR``):
+        served for a line's content only."""
+        return frozenset(self.patterns[n][0] for k, piece in enumerate(self.pieces)
+                         if ANCHOR in piece for n in self.piece_patterns[k])
+
 
 def served(rules: Sequence[Rule]) -> list[Rule]:
     """The rules of RULES a database may serve (kinds, patterns)."""
@@ -66,7 +73,9 @@ def build_table(rules: Sequence[Rule]) -> Table:
     users: list[list[int]] = []
     patterns: list[tuple[str, int]] = []
     for rule in served(rules):
-        widened = [widen(p, rule.flags) for p in rule.patterns]
+        # a full-match line or section rule only ever matches a line's content
+        anchored = rule.kind in ("line", "section") and rule.match == "full"
+        widened = [widen(p, rule.flags, anchored) for p in rule.patterns]
         if any(w is None for w in widened):
             continue
         for got in widened:
@@ -87,7 +96,8 @@ def _hs():
 
 
 def _flags(hs) -> int:
-    return hs.HS_FLAG_UTF8 | hs.HS_FLAG_UCP
+    # multi-line: the ``^`` of an anchored piece (its only use) is any line's start
+    return hs.HS_FLAG_UTF8 | hs.HS_FLAG_UCP | hs.HS_FLAG_MULTILINE
 
 
 def compile_table(table: Table):
@@ -176,6 +186,7 @@ class Accelerator:
         self.table = table
         self.db = db
         self.rule_ids = table.rule_ids
+        self.anchored_ids = table.anchored_ids
         self.path: Path | None = None  # the cache entry it was stored in, if any
         self.store_error = ""  # why it could not be stored, when it could not
         self._local = threading.local()  # a scratch per thread: scans may overlap
