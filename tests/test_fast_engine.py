@@ -98,6 +98,26 @@ def test_candidates_cover_every_true_match_on_the_corpora(accel, full_size):
     assert pairs > 50
 
 
+@pytest.mark.slow
+def test_block_candidates_cover_every_line_holding_a_literal(accel, full_size):
+    # block rules are served by their case-folded literals: every line the
+    # pure engine's literal scan would find must be a candidate
+    blocks = [(r.id, database.block_literals(r)) for r in bundled_rule_set().rules
+              if r.id in accel.rule_ids and r.kind == "block"]
+    assert blocks
+    found = 0
+    for path in _sample(full_size):
+        text = path.read_text("utf-8")
+        got = fast_rules(accel, text)
+        for line, ids in zip(text.split("\n"), got):
+            folded = line.casefold()
+            for rid, lits in blocks:
+                if any(lit in folded for lit in lits):
+                    assert rid in ids, (path.name, line)
+                    found += 1
+    assert found > 10
+
+
 _VIDEO = Rule(id="test.video-tail", category="media", kind="line", description="", order=500,
               patterns=(
     r"\S.{5,}[ \x85\xa0]\[video\]",), flags=("ignorecase",), match="search")

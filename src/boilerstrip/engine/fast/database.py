@@ -28,11 +28,16 @@ from typing import Sequence
 
 from ...rules import cache
 from ...rules.loader import Rule
-from .widen import ANCHOR, widen
+from ...rules.patterns import RulePatterns
+from .widen import ANCHOR, folded_literal, widen
 
-#: Kinds whose rules the database serves: they match one line at a time.
-#: (Block rules match paragraphs, across lines: the pure engine's literals serve them.)
+#: Kinds whose rules the database serves by their patterns: they match one
+#: line at a time.
 KINDS = ("line", "section", "inline")
+#: Block rules match paragraphs, across lines: the database serves them by
+#: their case-folded literals (``widen.folded_literal``), one of which a line
+#: of any paragraph they match holds, as the pure engine's literal scan does.
+BLOCK = "block"
 FORMAT = 1
 MAX_ENTRY_BYTES = 128 * 1024 * 1024
 #: Databases kept in the cache folder (the newest): each release, code change
@@ -63,8 +68,17 @@ class Table:
 
 
 def served(rules: Sequence[Rule]) -> list[Rule]:
-    """The rules of RULES a database may serve (kinds, patterns)."""
+    """The rules of RULES a database may serve by their patterns (kinds, patterns)."""
     return [r for r in rules if r.kind in KINDS and r.patterns]
+
+
+def block_literals(rule: Rule) -> tuple[str, ...] | None:
+    """The case-folded literals one of which a line of any paragraph block
+    rule RULE matches holds (what the pure engine scans for), or None."""
+    if rule.kind != BLOCK or not rule.patterns:
+        return None
+    return RulePatterns(rule.id, rule.patterns, (), rule.flags, rule.match == "full",
+                        None).line_literals
 
 
 def build_table(rules: Sequence[Rule]) -> Table:
@@ -86,6 +100,17 @@ def build_table(rules: Sequence[Rule]) -> Table:
                 if k == len(users):
                     users.append([])
                 users[k].append(n)
+    for rule in rules:
+        lits = block_literals(rule)
+        exprs = [folded_literal(lit) for lit in lits] if lits else None
+        if not exprs or any(e is None for e in exprs):
+            continue  # the pure engine's literal scan answers
+        for expr in exprs:  # any one literal makes a candidate
+            k = ids.setdefault(expr, len(ids))
+            if k == len(users):
+                users.append([])
+            users[k].append(len(patterns))
+            patterns.append((rule.id, 1))
     return Table(tuple(ids), tuple(tuple(u) for u in users), tuple(patterns))
 
 
@@ -164,8 +189,9 @@ def stamp(rules: Sequence[Rule]) -> str:
     """What a cached database is valid for: this code, the hyperscan release,
     the platform, and the patterns of RULES the database may serve."""
     hs = _hs()
-    body = json.dumps([[r.id, r.kind, list(r.patterns), list(r.flags)] for r in sorted(served(rules), key=lambda r: r.id)],
-                      ensure_ascii=False)
+    kept = served(rules) + [r for r in rules if r.kind == BLOCK and r.patterns]
+    body = json.dumps([[r.id, r.kind, r.match, list(r.patterns), list(r.flags)]
+                       for r in sorted(kept, key=lambda r: r.id)], ensure_ascii=False)
     digest = hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()
     return (f"{FORMAT}:{cache._version()}:{_code_hash()}:{hs.__version__}:"
             f"{sys.platform}-{platform.machine()}:{digest}")

@@ -92,8 +92,7 @@ class FastProvider:
             served = self.accel.rule_ids
             if view != CONTENT:
                 served = served - self.accel.anchored_ids
-            fast = {cr.rule.id: k for k, cr in enumerate(rules)
-                    if cr.rule.kind != "block" and cr.rule.id in served}
+            fast = {cr.rule.id: k for k, cr in enumerate(rules) if cr.rule.id in served}
             rest_at = [k for k, cr in enumerate(rules) if cr.rule.id not in fast]
             got = (rules, fast, [rules[k] for k in rest_at], rest_at)
             self._plans[key] = got  # a stage's list lives as long as its cleaner

@@ -418,3 +418,72 @@ def widen(pattern: str, flags: Sequence[str] = (), anchored: bool = False
         expr, w = max(got, key=lambda p: (p[1], len(p[0])))
         kept = (expr,) if w >= FALLBACK_WEIGHT else ()
     return kept or None
+
+
+# ------------------------------------------------------------------ folded literals
+
+@functools.lru_cache(maxsize=1)
+def _fold_tables() -> tuple[dict[str, list[str]], tuple[tuple[str, str], ...]]:
+    """(folded character -> the characters ``str.casefold`` maps to it alone,
+    the characters it maps to two or more: (character, its casefold))."""
+    single: dict[str, list[str]] = {}
+    multi = []
+    lo, hi = _SURROGATES
+    for c in range(sys.maxunicode + 1):
+        if lo <= c <= hi or c == 10:
+            continue
+        ch = chr(c)
+        cf = ch.casefold()
+        if len(cf) == 1:
+            single.setdefault(cf, []).append(ch)
+        else:
+            multi.append((ch, cf))
+    return single, tuple(multi)
+
+
+def folded_literal(lit: str) -> str | None:
+    """A Hyperscan expression that matches in every text whose ``casefold()``
+    holds LIT (a block rule's literal), or None when no text can hold it.
+
+    Each character of LIT comes from a character that folds to it alone, or
+    from part of one that folds to several (``ß`` -> ``ss``, ``ﬁ`` -> ``fi``:
+    the first and the last such character may stick out of LIT); every
+    character is asked, so no way of spelling LIT is left out."""
+    single, multi = _fold_tables()
+    n = len(lit)
+
+    @functools.lru_cache(maxsize=None)
+    def rest(i: int) -> str | None:
+        """Texts whose casefold starts with LIT[i:] (may go on)."""
+        if i == n:
+            return ""
+        alts = []
+        chars = single.get(lit[i])
+        after = rest(i + 1) if chars else None
+        if chars and after is not None:
+            alts.append(class_expr(chars, False) + after)
+        for ch, cf in multi:
+            if len(cf) <= n - i and lit.startswith(cf, i):
+                after = rest(i + len(cf))
+                if after is not None:
+                    alts.append(class_expr(ch, False) + after)
+            elif len(cf) > n - i and cf.startswith(lit[i:]):
+                alts.append(class_expr(ch, False))
+        if not alts:
+            return None
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    alts = [rest(0)]
+    for ch, cf in multi:  # a character whose casefold ends inside LIT, or holds it
+        if lit in cf:
+            alts.append(class_expr(ch, False))
+            continue
+        for j in range(1, len(cf)):
+            if lit.startswith(cf[j:]):
+                after = rest(len(cf) - j)
+                if after is not None:
+                    alts.append(class_expr(ch, False) + after)
+    got = [a for a in dict.fromkeys(alts) if a is not None]
+    if not got:
+        return None
+    return got[0] if len(got) == 1 else "(?:" + "|".join(got) + ")"
