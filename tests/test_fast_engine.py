@@ -98,6 +98,26 @@ def test_candidates_cover_every_true_match_on_the_corpora(accel, full_size):
     assert pairs > 50
 
 
+@pytest.mark.slow
+def test_block_candidates_cover_every_line_holding_a_literal(accel, full_size):
+    # block rules are served by their case-folded literals: every line the
+    # pure engine's literal scan would find must be a candidate
+    blocks = [(r.id, database.block_literals(r)) for r in bundled_rule_set().rules
+              if r.id in accel.rule_ids and r.kind == "block"]
+    assert blocks
+    found = 0
+    for path in _sample(full_size):
+        text = path.read_text("utf-8")
+        got = fast_rules(accel, text)
+        for line, ids in zip(text.split("\n"), got):
+            folded = line.casefold()
+            for rid, lits in blocks:
+                if any(lit in folded for lit in lits):
+                    assert rid in ids, (path.name, line)
+                    found += 1
+    assert found > 10
+
+
 _VIDEO = Rule(id="test.video-tail", category="media", kind="line", description="", order=500,
               patterns=(
     r"\S.{5,}[ \x85\xa0]\[video\]",), flags=("ignorecase",), match="search")
@@ -207,6 +227,22 @@ def test_a_stage_without_any_hit_is_skipped_and_one_with_hits_is_not(accel):
     assert cands.may_hit(every, "content")
     assert 40 in {i for got in cands.for_rules(every, list(range(41)), "content").values()
                   for i in got}
+
+
+def test_pieces_that_keep_the_line_start_answer_for_a_line_content_only(accel):
+    # a sentence cut tries line rules on a sentence inside a line (the WHOLE
+    # view): a rule whose pieces keep a line anchor goes to the literal scan there
+    from boilerstrip.engine.context import CompiledRule
+
+    assert "en.ad.label-short" in accel.anchored_ids <= accel.rule_ids
+    anchored = [CompiledRule(r, None) for r in bundled_rule_set().rules
+                if r.id in accel.anchored_ids]
+    ctx = Context(Draft("The council met on Tuesday to vote on the budget. Ad\nAd\n"))
+    cands = FastCandidates(ctx, None, FastProvider(accel))
+    ctx.candidates = cands
+    k = next(k for k, cr in enumerate(anchored) if cr.rule.id == "en.ad.label-short")
+    assert cands.for_rules(anchored, [0, 1], "content")[k] == [1]
+    assert cands.for_rules(anchored, [0, 1], "whole")[k] == [0, 1]
 
 
 def test_text_that_does_not_encode_falls_back_to_the_pure_engine(fast_cleaner):

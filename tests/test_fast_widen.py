@@ -11,7 +11,7 @@ import pytest
 import regex
 from hypothesis import given, settings, strategies as st
 
-from boilerstrip.engine.fast.widen import widen
+from boilerstrip.engine.fast.widen import folded_literal, widen
 from boilerstrip.rules.loader import bundled_rule_set
 
 _ESCAPE = re.compile(r"\\x\{([0-9a-f]+)\}")
@@ -48,6 +48,32 @@ def test_a_long_run_of_anything_splits_the_pattern():
     assert widen(r"^die\b.{0,40}\bmehr$", ("ignorecase",)) == widen("mehr", ())
 
 
+def test_a_short_piece_of_a_full_match_line_rule_keeps_the_line_start():
+    ad = r"[-(\[]*\s*ads?\s*[-)\]]*"
+    (plain,) = widen(ad, ("ignorecase",))
+    (anchored,) = widen(ad, ("ignorecase",), anchored=True)
+    assert anchored.startswith("^") and "^" not in plain
+    for line in ("Ad", " - ADS -", "\u3000\x1c(ad)", "\xa0\u2028Ad\r"):
+        assert holds([anchored], line), line  # anything str.strip strips may come first
+    for line in ("Read the ad", "Head", "x ad"):
+        assert holds([plain], line) and not holds([anchored], line), line
+    # a rare piece needs no anchor (anchors cost the scan more than they save)
+    assert widen("sponsored content", ("ignorecase",), anchored=True) == widen(
+        "sponsored content", ("ignorecase",))
+
+
+def test_a_piece_keeps_the_end_of_the_group_repeated_before_it():
+    credit = r"(?:\w[\w ]{1,40} [/|] ){0,3}(?:ap|afp(?: photo \S+)?)"
+    (anchored,) = widen(credit, ("ignorecase",), anchored=True)
+    for line in ("AP", "  AFP photo x", "Jane Doe / AP", "Jane Doe | Foo Bar / AFP"):
+        assert holds([anchored], line), line
+    for line in ("the map", "a sharp AFP reply", "x AP"):
+        assert not holds([anchored], line), line
+    # once or more: what ends the group always stands before the piece
+    (once,) = widen(r"(?:\w[\w ]{1,40} / )+ap", ("ignorecase",))
+    assert holds([once], "Jane Doe / AP") and not holds([once], "a map")
+
+
 def test_what_cannot_be_rewritten_stays_pure():
     assert widen(r"stra(ss|ß)e", ("ignorecase", "fullcase")) is None
     assert widen(r"\P{L}+x", ("ignorecase",)) is None  # Python's parser cannot read it
@@ -75,13 +101,19 @@ def _matching_lines(rule, text: str):
             yield p, line
 
 
+def _anchored(rule) -> bool:
+    """Whether the database widens RULE's patterns with a line anchor (database.build_table)."""
+    return rule.kind in ("line", "section") and rule.match == "full"
+
+
 def test_every_piece_of_a_bundled_pattern_is_in_the_lines_it_matches():
     checked = 0
     for rule, text in _examples():
         for p, line in _matching_lines(rule, text):
-            pieces = widen(p, rule.flags)
+            pieces = widen(p, rule.flags, _anchored(rule))
             if pieces is not None:
-                assert holds(pieces, line), (rule.id, p, line)
+                # the scan sees the whole line: its content, stripped, is what matched
+                assert holds(pieces, text), (rule.id, p, text)
                 checked += 1
     assert checked > 300
 
@@ -103,3 +135,46 @@ def test_generated_lines_keep_every_piece(parts, pattern):
     rx = regex.compile(pattern, regex.IGNORECASE | regex.VERSION0)
     if rx.search(line):
         assert holds(pieces, line)
+
+
+_FULL = [r"[-(\[]*\s*ads?\s*[-)\]]*", r"on [\w-]+\.(?:com|org)\s*:\s*\S.{0,20}",
+         r"(?:©\s*)?(?:\w[\w.' -]{1,40}\s*[/|]\s*){0,3}(?:getty(?: images)?|ap|afp)\s*[)\]]?",
+         r"(?:\w+ ){1,3}[/|] (?:ap|afp)", r"more\s*:"]
+_SHORT = st.sampled_from(["Ad", "ADS", "on", "On ", "example.com", ": ", "Getty Images", "AP",
+                          "afp", " / ", "|", "Jane Doe", "©", "more", "(", "]", "-", " ", "\xa0",
+                          "\x85", "\u3000", "\x1c", "\t", "\r", "\u2028", "ſ", "İ"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_SHORT | st.text(max_size=3), max_size=8), st.sampled_from(_FULL))
+def test_generated_lines_keep_every_anchored_piece(parts, pattern):
+    line = "".join(parts).replace("\n", " ")
+    pieces = widen(pattern, ("ignorecase",), anchored=True)
+    assert pieces is not None
+    rx = regex.compile(pattern, regex.IGNORECASE | regex.VERSION0)
+    if rx.fullmatch(line.strip()):  # a line's content, as line rules see it
+        assert holds(pieces, line)
+
+
+_FOLD_BITS = st.sampled_from(["ß", "ẞ", "ss", "S", "ſ", "ﬁ", "ﬀ", "ﬃ", "ﬆ", "İ", "i", "K", "\u212a",
+                              "share", "SHARE", "print", "mail", "sms", "teilen", "e", "h", "a",
+                              "r", "t", "p", "m", "l", " ", "ę", "Ę"])
+_LITS = ["share", "sms", "print", "mail", "teilen", "podziel się", "ss", "fi", "sti", "kiss"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_FOLD_BITS | st.text(max_size=2), max_size=10), st.sampled_from(_LITS))
+def test_a_folded_literal_is_found_however_the_text_spells_it(parts, lit):
+    # a block rule's literals are searched in the case-folded text by the
+    # pure engine: the database's expression must match wherever that finds one
+    text = "".join(parts).replace("\n", " ")
+    if lit in text.casefold():
+        assert as_regex(folded_literal(lit)).search(text), (lit, text)
+
+
+def test_folded_literals_cover_the_characters_that_fold_to_several():
+    for text, lit in (("STRAẞE", "strasse"), ("ﬁle", "file"), ("oﬃce", "office"),
+                      ("\u212aISS", "kiss"), ("Teilen", "teilen"), ("ßms", "sms")):
+        assert lit in text.casefold()
+        assert as_regex(folded_literal(lit)).search(text), text
+    assert not as_regex(folded_literal("share")).search("shore ware")

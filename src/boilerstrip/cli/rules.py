@@ -298,10 +298,14 @@ def rules_build_fast(ctx: click.Context, **p: Any) -> int:
         raise BoilerstripError(f"could not write the database to {cache_dir()}: "
                                f"{accel.store_error}")
     if not p["quiet"]:
-        served = len(database.served(loaded))
+        served = {r.id for r in database.served(loaded)}
+        blocks = {r.id for r in loaded if r.kind == database.BLOCK and r.patterns}
+        also = (f", {len(blocks & accel.rule_ids)} of {_plural(len(blocks), 'block rule')}"
+                if blocks else "")
         sys.stderr.write(f"built in {time.perf_counter() - start:.1f} s: "
-                         f"{len(accel.rule_ids)} of {_plural(served, 'line/section/inline rule')}"
-                         f" served, {accel.path}\n")
+                         f"{len(served & accel.rule_ids)} of "
+                         f"{_plural(len(served), 'line/section/inline rule')} served{also}, "
+                         f"{accel.path}\n")
     return 0
 
 

@@ -28,11 +28,16 @@ from typing import Sequence
 
 from ...rules import cache
 from ...rules.loader import Rule
-from .widen import widen
+from ...rules.patterns import RulePatterns
+from .widen import ANCHOR, folded_literal, widen
 
-#: Kinds whose rules the database serves: they match one line at a time.
-#: (Block rules match paragraphs, across lines: the pure engine's literals serve them.)
+#: Kinds whose rules the database serves by their patterns: they match one
+#: line at a time.
 KINDS = ("line", "section", "inline")
+#: Block rules match paragraphs, across lines: the database serves them by
+#: their case-folded literals (``widen.folded_literal``), one of which a line
+#: of any paragraph they match holds, as the pure engine's literal scan does.
+BLOCK = "block"
 FORMAT = 1
 MAX_ENTRY_BYTES = 128 * 1024 * 1024
 #: Databases kept in the cache folder (the newest): each release, code change
@@ -54,10 +59,26 @@ class Table:
     def rule_ids(self) -> frozenset[str]:
         return frozenset(rid for rid, _n in self.patterns)
 
+    @property
+    def anchored_ids(self) -> frozenset[str]:
+        """The rules with a piece that keeps a line's start (``widen.ANCHOR``):
+        served for a line's content only."""
+        return frozenset(self.patterns[n][0] for k, piece in enumerate(self.pieces)
+                         if ANCHOR in piece for n in self.piece_patterns[k])
+
 
 def served(rules: Sequence[Rule]) -> list[Rule]:
-    """The rules of RULES a database may serve (kinds, patterns)."""
+    """The rules of RULES a database may serve by their patterns (kinds, patterns)."""
     return [r for r in rules if r.kind in KINDS and r.patterns]
+
+
+def block_literals(rule: Rule) -> tuple[str, ...] | None:
+    """The case-folded literals one of which a line of any paragraph block
+    rule RULE matches holds (what the pure engine scans for), or None."""
+    if rule.kind != BLOCK or not rule.patterns:
+        return None
+    return RulePatterns(rule.id, rule.patterns, (), rule.flags, rule.match == "full",
+                        None).line_literals
 
 
 def build_table(rules: Sequence[Rule]) -> Table:
@@ -66,7 +87,9 @@ def build_table(rules: Sequence[Rule]) -> Table:
     users: list[list[int]] = []
     patterns: list[tuple[str, int]] = []
     for rule in served(rules):
-        widened = [widen(p, rule.flags) for p in rule.patterns]
+        # a full-match line or section rule only ever matches a line's content
+        anchored = rule.kind in ("line", "section") and rule.match == "full"
+        widened = [widen(p, rule.flags, anchored) for p in rule.patterns]
         if any(w is None for w in widened):
             continue
         for got in widened:
@@ -77,6 +100,17 @@ def build_table(rules: Sequence[Rule]) -> Table:
                 if k == len(users):
                     users.append([])
                 users[k].append(n)
+    for rule in rules:
+        lits = block_literals(rule)
+        exprs = [folded_literal(lit) for lit in lits] if lits else None
+        if not exprs or any(e is None for e in exprs):
+            continue  # the pure engine's literal scan answers
+        for expr in exprs:  # any one literal makes a candidate
+            k = ids.setdefault(expr, len(ids))
+            if k == len(users):
+                users.append([])
+            users[k].append(len(patterns))
+            patterns.append((rule.id, 1))
     return Table(tuple(ids), tuple(tuple(u) for u in users), tuple(patterns))
 
 
@@ -87,7 +121,8 @@ def _hs():
 
 
 def _flags(hs) -> int:
-    return hs.HS_FLAG_UTF8 | hs.HS_FLAG_UCP
+    # multi-line: the ``^`` of an anchored piece (its only use) is any line's start
+    return hs.HS_FLAG_UTF8 | hs.HS_FLAG_UCP | hs.HS_FLAG_MULTILINE
 
 
 def compile_table(table: Table):
@@ -154,8 +189,9 @@ def stamp(rules: Sequence[Rule]) -> str:
     """What a cached database is valid for: this code, the hyperscan release,
     the platform, and the patterns of RULES the database may serve."""
     hs = _hs()
-    body = json.dumps([[r.id, r.kind, list(r.patterns), list(r.flags)] for r in sorted(served(rules), key=lambda r: r.id)],
-                      ensure_ascii=False)
+    kept = served(rules) + [r for r in rules if r.kind == BLOCK and r.patterns]
+    body = json.dumps([[r.id, r.kind, r.match, list(r.patterns), list(r.flags)]
+                       for r in sorted(kept, key=lambda r: r.id)], ensure_ascii=False)
     digest = hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()
     return (f"{FORMAT}:{cache._version()}:{_code_hash()}:{hs.__version__}:"
             f"{sys.platform}-{platform.machine()}:{digest}")
@@ -176,6 +212,7 @@ class Accelerator:
         self.table = table
         self.db = db
         self.rule_ids = table.rule_ids
+        self.anchored_ids = table.anchored_ids
         self.path: Path | None = None  # the cache entry it was stored in, if any
         self.store_error = ""  # why it could not be stored, when it could not
         self._local = threading.local()  # a scratch per thread: scans may overlap

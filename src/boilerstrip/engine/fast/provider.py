@@ -43,7 +43,7 @@ class FastProvider:
         self.short_chars = short_chars
         self._load = load  # loads the accelerator on first use, when not given
         self._lock = threading.Lock()
-        self._plans: dict[int, tuple] = {}
+        self._plans: dict[tuple[int, str], tuple] = {}
         self._literal_rx: dict[int, tuple] = {}
 
     @property
@@ -80,17 +80,22 @@ class FastProvider:
             got = self._literal_rx[key] = (cr, rx)
         return got[1]
 
-    def plan(self, rules: Sequence[CompiledRule]) -> tuple[dict[str, int], list, list[int]]:
+    def plan(self, rules: Sequence[CompiledRule], view: str = CONTENT
+             ) -> tuple[dict[str, int], list, list[int]]:
         """(rule id -> position of the rules the accelerator serves, the other
-        rules, their positions) for the rules of a stage."""
-        got = self._plans.get(id(rules))
+        rules, their positions) for the rules of a stage asking in VIEW: a
+        rule whose pieces keep a line's start is served for the CONTENT view
+        only (a sentence cut matches line rules inside a line)."""
+        key = (id(rules), view)
+        got = self._plans.get(key)
         if got is None or got[0] is not rules:
             served = self.accel.rule_ids
-            fast = {cr.rule.id: k for k, cr in enumerate(rules)
-                    if cr.rule.kind != "block" and cr.rule.id in served}
+            if view != CONTENT:
+                served = served - self.accel.anchored_ids
+            fast = {cr.rule.id: k for k, cr in enumerate(rules) if cr.rule.id in served}
             rest_at = [k for k, cr in enumerate(rules) if cr.rule.id not in fast]
             got = (rules, fast, [rules[k] for k in rest_at], rest_at)
-            self._plans[id(rules)] = got  # a stage's list lives as long as its cleaner
+            self._plans[key] = got  # a stage's list lives as long as its cleaner
         return got[1], got[2], got[3]
 
 
@@ -147,7 +152,7 @@ class FastCandidates:
     def may_hit(self, rules: Sequence[CompiledRule], view: str) -> bool:
         if self.pure is not None:
             return may_hit(self.pure, rules, view)
-        fast, rest, _rest_at = self.owner.plan(rules)
+        fast, rest, _rest_at = self.owner.plan(rules, view)
         hits = self._hits() if fast else {}
         if hits is None:
             return may_hit(self._fallback(), rules, view)
@@ -161,7 +166,7 @@ class FastCandidates:
                   view: str) -> dict[int, list[int]]:
         if self.pure is not None:
             return self.pure.for_rules(rules, lines, view)
-        fast, rest, rest_at = self.owner.plan(rules)
+        fast, rest, rest_at = self.owner.plan(rules, view)
         hits = self._hits() if fast else {}
         if hits is None:
             return self._fallback().for_rules(rules, lines, view)

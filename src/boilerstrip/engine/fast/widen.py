@@ -19,6 +19,15 @@ widens:
   space is ~47 characters long: such repeats never reach it);
 * pieces lose their wide or optional ends (what is left matches inside what
   the whole matched);
+* a piece keeps what must stand right before it when that is known: the
+  end of the group repeated before it (``(?:\S+ [/|] ){1,3}getty`` needs
+  ``[/|] getty``; with ``{0,3}``, either that or what came before the group);
+* a full-match pattern of a line or section rule matches a line's content,
+  the line stripped of what ``str.strip`` strips: its first piece keeps a
+  line anchor (``^`` in Hyperscan's multi-line mode, then any of those
+  characters), so ``ad`` or ``on `` stop matching inside every sentence.
+  Such pieces answer for a line's content only (``ANCHOR``: the provider
+  does not use them for other views);
 * anything else (backreferences keep nothing; syntax Python's parser does not
   read as ``regex`` does, ``fullcase``) leaves the pattern to the pure engine.
 """
@@ -57,6 +66,10 @@ LITERAL_CLASS = 6
 MIN_WEIGHT = 4
 FALLBACK_WEIGHT = 1
 
+#: What a line anchor counts for a piece's rarity (``MIN_WEIGHT``): a word of
+#: two letters at the start of a line is about as rare as four anywhere.
+ANCHOR_WEIGHT = 2
+
 _SURROGATES = (0xD800, 0xDFFF)
 _UNIVERSE_FLAGS = (0, regex.IGNORECASE, regex.ASCII, regex.IGNORECASE | regex.ASCII)
 
@@ -80,9 +93,28 @@ class Atom:
 @dataclass(frozen=True)
 class Split:
     """An item that cannot be joined to its neighbours: the pieces it requires
-    on its own (possibly none)."""
+    on its own (possibly none); TAIL and HEAD, Atoms every match of it ends
+    and starts with (when OPTIONAL, every match of it that is not empty: it
+    may match nothing)."""
 
     pieces: tuple[tuple[str, int], ...]  # (expression, weight)
+    tail: tuple[Atom, ...] = ()
+    optional: bool = False
+    head: tuple[Atom, ...] = ()
+
+
+@functools.lru_cache(maxsize=1)
+def anchor() -> Atom:
+    """The start of a line then anything ``str.strip`` strips (not ``\\n``):
+    where the content of every line starts."""
+    spaces = [chr(c) for c in range(sys.maxunicode + 1)
+              if c != 10 and not _SURROGATES[0] <= c <= _SURROGATES[1] and chr(c).isspace()]
+    return Atom("^" + class_expr(spaces, False) + "*", False, True, ANCHOR_WEIGHT)
+
+
+#: What only a piece with a line anchor holds (``class_expr`` writes a ``^``
+#: as ``\x{5e}``, and other anchors are dropped).
+ANCHOR = "^"
 
 
 @functools.lru_cache(maxsize=1)
@@ -240,7 +272,29 @@ def _group(tokens: list) -> Atom | Split:
         return Atom(f"(?:{body})" if body else "", all(t.nullable for t in tokens),
                     any(t.literal for t in tokens) and not all(t.nullable for t in tokens),
                     sum(t.weight for t in tokens))
-    return Split(pieces(tokens))
+    return Split(pieces(tokens), _tail(tokens), head=_head(tokens))
+
+
+def _head(tokens: list) -> tuple[Atom, ...]:
+    """The Atoms every match of TOKENS (which hold a Split) starts with."""
+    k = 0
+    while k < len(tokens) and isinstance(tokens[k], Atom):
+        k += 1
+    if k == 0:
+        first = tokens[0]
+        return first.head if not first.optional else ()
+    return tuple(tokens[:k])
+
+
+def _tail(tokens: list) -> tuple[Atom, ...]:
+    """The Atoms every match of TOKENS (which hold a Split) ends with."""
+    k = len(tokens)
+    while k and isinstance(tokens[k - 1], Atom):
+        k -= 1
+    if k == len(tokens):
+        last = tokens[-1]
+        return last.tail if not last.optional else ()
+    return tuple(tokens[k:])
 
 
 def _branch(branches: list[list]) -> Atom | Split:
@@ -251,13 +305,22 @@ def _branch(branches: list[list]) -> Atom | Split:
         return Atom("(?:" + "|".join(g.expr for g in groups) + ")",
                     any(g.nullable for g in groups), all(g.literal for g in groups),
                     min(g.weight for g in groups))
+    heads = [(g,) if isinstance(g, Atom) else g.head if not g.optional else ()
+             for g in groups]
+    head: tuple[Atom, ...] = ()
+    if all(heads):
+        head = (Atom("(?:" + "|".join("".join(t.expr for t in h) for h in heads) + ")",
+                     any(all(t.nullable for t in h) for h in heads),
+                     all(any(t.literal for t in h) for h in heads),
+                     min(sum(t.weight for t in h) for h in heads)),)
     best = []
     for b in branches:
         got = pieces(b)
         if not got:
-            return Split(())
+            return Split((), head=head)
         best.append(max(got, key=lambda p: p[1]))
-    return Split((("(?:" + "|".join(e for e, _w in best) + ")", min(w for _e, w in best)),))
+    return Split((("(?:" + "|".join(e for e, _w in best) + ")", min(w for _e, w in best)),),
+                 head=head)
 
 
 def _repeated(lo: int, hi: int, sub) -> Atom | Split:
@@ -269,7 +332,8 @@ def _repeated(lo: int, hi: int, sub) -> Atom | Split:
     else:
         inner = _group(_tokens(items))
         if isinstance(inner, Split):
-            return inner if lo >= 1 else Split(())
+            # its last repetition ends right before what follows
+            return inner if lo >= 1 else Split((), inner.tail, optional=True)
         atom = inner
     if not atom.expr:
         return atom
@@ -281,9 +345,11 @@ def _repeated(lo: int, hi: int, sub) -> Atom | Split:
 def pieces(tokens: list) -> tuple[tuple[str, int], ...]:
     """The pieces required by a sequence of tokens, with their weights: each
     run of Atoms between Splits, without its non-literal or optional ends,
-    plus the Splits' own."""
+    plus the Splits' own. A run after a Split starts with the Split's tail
+    (after an optional one: its tail or the end of the run before it)."""
     out: list[tuple[str, int]] = []
     run: list[Atom] = []
+    context = [anchor()]  # what may only stand before a piece: alone, in every line
 
     def flush() -> None:
         a, b = 0, len(run)
@@ -291,35 +357,133 @@ def pieces(tokens: list) -> tuple[tuple[str, int], ...]:
             a += 1
         while b > a and (run[b - 1].nullable or not run[b - 1].literal):
             b -= 1
-        if a < b:
+        if a < b and not all(t in context for t in run[a:b]):
             out.append(("".join(t.expr for t in run[a:b]), sum(t.weight for t in run[a:b])))
         run.clear()
 
     for t in tokens:
         if isinstance(t, Atom):
             run.append(t)
-        else:
-            flush()
-            out.extend(t.pieces)
+            continue
+        before = _suffix(run)
+        if run and not t.optional:
+            run.extend(t.head)  # what it starts with follows the run
+        flush()
+        out.extend(t.pieces)
+        tail = _suffix(list(t.tail))
+        if not t.optional:
+            run.extend(tail)
+        elif tail and before:
+            e1, e2 = ("".join(x.expr for x in part) for part in (before, tail))
+            either = Atom(f"(?:{e1}|{e2})", False, True,
+                          min(sum(x.weight for x in part) for part in (before, tail)))
+            context.append(either)
+            run.append(either)
     flush()
     return tuple(dict.fromkeys(out))
 
 
-def widen(pattern: str, flags: Sequence[str] = ()) -> tuple[str, ...] | None:
+def _suffix(atoms: list[Atom]) -> list[Atom]:
+    """ATOMS from the first literal-like one that cannot be empty: what every
+    match of ATOMS ends with (none when nothing is left)."""
+    a = 0
+    while a < len(atoms) and (atoms[a].nullable or not atoms[a].literal):
+        a += 1
+    return atoms[a:]
+
+
+def widen(pattern: str, flags: Sequence[str] = (), anchored: bool = False
+          ) -> tuple[str, ...] | None:
     """The Hyperscan pieces of PATTERN (module docstring), or None when it
-    stays on the pure engine."""
+    stays on the pure engine. ANCHORED: PATTERN is only ever matched whole
+    against a line's content (a full-match line or section rule), and its
+    pieces may keep that line's start."""
     if "fullcase" in flags:
         return None  # one character may match two: not modelled
     parsed = _parse(pattern, (64 if "verbose" in flags else 0))
     if parsed is None:
         return None
     try:
-        got = pieces(_tokens(list(parsed)))
+        tokens = _tokens(list(parsed))
+        got = pieces(tokens)
+        if anchored and got and max(w for _e, w in got) < MIN_WEIGHT:
+            # only a short, common piece: keep the line's start (an anchor
+            # costs the scan more than a rare piece would)
+            got = pieces([anchor()] + tokens)
     except (Unsupported, RecursionError):
         return None
     # a piece too short to be rare is left out: the others still must be there
     kept = tuple(e for e, w in got if w >= MIN_WEIGHT)
     if not kept and got:
-        expr, w = max(got, key=lambda p: p[1])
+        expr, w = max(got, key=lambda p: (p[1], len(p[0])))
         kept = (expr,) if w >= FALLBACK_WEIGHT else ()
     return kept or None
+
+
+# ------------------------------------------------------------------ folded literals
+
+@functools.lru_cache(maxsize=1)
+def _fold_tables() -> tuple[dict[str, list[str]], tuple[tuple[str, str], ...]]:
+    """(folded character -> the characters ``str.casefold`` maps to it alone,
+    the characters it maps to two or more: (character, its casefold))."""
+    single: dict[str, list[str]] = {}
+    multi = []
+    lo, hi = _SURROGATES
+    for c in range(sys.maxunicode + 1):
+        if lo <= c <= hi or c == 10:
+            continue
+        ch = chr(c)
+        cf = ch.casefold()
+        if len(cf) == 1:
+            single.setdefault(cf, []).append(ch)
+        else:
+            multi.append((ch, cf))
+    return single, tuple(multi)
+
+
+def folded_literal(lit: str) -> str | None:
+    """A Hyperscan expression that matches in every text whose ``casefold()``
+    holds LIT (a block rule's literal), or None when no text can hold it.
+
+    Each character of LIT comes from a character that folds to it alone, or
+    from part of one that folds to several (``ß`` -> ``ss``, ``ﬁ`` -> ``fi``:
+    the first and the last such character may stick out of LIT); every
+    character is asked, so no way of spelling LIT is left out."""
+    single, multi = _fold_tables()
+    n = len(lit)
+
+    @functools.lru_cache(maxsize=None)
+    def rest(i: int) -> str | None:
+        """Texts whose casefold starts with LIT[i:] (may go on)."""
+        if i == n:
+            return ""
+        alts = []
+        chars = single.get(lit[i])
+        after = rest(i + 1) if chars else None
+        if chars and after is not None:
+            alts.append(class_expr(chars, False) + after)
+        for ch, cf in multi:
+            if len(cf) <= n - i and lit.startswith(cf, i):
+                after = rest(i + len(cf))
+                if after is not None:
+                    alts.append(class_expr(ch, False) + after)
+            elif len(cf) > n - i and cf.startswith(lit[i:]):
+                alts.append(class_expr(ch, False))
+        if not alts:
+            return None
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    alts = [rest(0)]
+    for ch, cf in multi:  # a character whose casefold ends inside LIT, or holds it
+        if lit in cf:
+            alts.append(class_expr(ch, False))
+            continue
+        for j in range(1, len(cf)):
+            if lit.startswith(cf[j:]):
+                after = rest(len(cf) - j)
+                if after is not None:
+                    alts.append(class_expr(ch, False) + after)
+    got = [a for a in dict.fromkeys(alts) if a is not None]
+    if not got:
+        return None
+    return got[0] if len(got) == 1 else "(?:" + "|".join(got) + ")"
