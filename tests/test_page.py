@@ -673,3 +673,31 @@ def test_short_closing_sentence_of_the_article_is_kept_above_the_footer(page):
         out = page.clean(f"{RECIPE_MENU}\n{PARA1}\n\n{PARA2}\n\n{PARA3}\n\n{tail}\n\n"
                          "About us\nContact\nJobs\nPrivacy\nTerms\n").text
         assert tail.split("\n")[0] not in out
+
+
+@pytest.mark.parametrize("title, date, post, author", [
+    ("Unser neuer Brotofen ist gekommen", "12. Mai 2024",
+     ["Unser neuer Brotofen ist heute gekommen und er ist größer, als wir dachten.",
+      "Die ersten Brote gibt es am Samstag, kommt früh!"],
+     "Über mich: Ich backe seit dreißig Jahren Brot in diesem Dorf und schreibe hier über "
+     "das Mehl, die Öfen und die Leute, die es jeden Morgen vor der Arbeit kaufen, im Sommer "
+     "wie im Winter, und über alles, was mir dabei einfällt."),
+    ("Llegó nuestro nuevo horno de pan", "12 de mayo de 2024",
+     ["Nuestro nuevo horno de pan llegó hoy y es más grande de lo que pensábamos.",
+      "Los primeros panes, el sábado: ¡venid temprano!"],
+     "Sobre mí: hago pan en este pueblo desde hace treinta años y escribo aquí sobre la "
+     "harina, los hornos y la gente que viene a comprarlo cada mañana antes del trabajo, en "
+     "verano y en invierno, y sobre todo lo que se me ocurre."),
+])
+def test_short_post_dated_with_a_month_name_of_its_language_beats_an_author_box(
+        page, title, date, post, author):
+    # the post's date line names its month in the page's language ("12. Mai
+    # 2024", "12 de mayo de 2024"): it anchors the post as "May 12, 2024" does
+    text = (f"{RECIPE_MENU}{title}\n{date}\n{post[0]}\n{post[1]}\n\n  * Ältere / Anteriores\n"
+            f"  * Archiv\n  * Kontakt\n  * Links\n\n{author}\n\n© 2024 Dorfbäckerei\n")
+    out = page.clean(text).text
+    assert post[0] in out and author not in out
+    english_only = [p for p in _page_rule().param_dict["anchor_date_patterns"]
+                    if "dez" not in p]
+    off = _without(anchor_date_patterns=english_only).clean(text).text
+    assert author in off and post[0] not in off
