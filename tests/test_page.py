@@ -701,3 +701,23 @@ def test_short_post_dated_with_a_month_name_of_its_language_beats_an_author_box(
                     if "dez" not in p]
     off = _without(anchor_date_patterns=english_only).clean(text).text
     assert author in off and post[0] not in off
+
+
+def test_numbered_steps_stay_to_the_end_of_the_count(page):
+    # the first steps are long enough to join the region; the short last ones
+    # weigh below zero alone, but a numbered list does not end mid-count
+    steps = ["1. Warm the milk in a small pan until it steams, then stir in the honey and "
+             "leave it to cool for a while before you go on.",
+             "2. Mix the flour, the salt and the yeast in a large bowl and pour the warm "
+             "milk over them, then knead it all for ten minutes.",
+             "3. Cover the bowl.", "4. Let it rise for an hour.",
+             "   Punch the dough down.", "5. Bake at 200 degrees."]
+    text = (f"{RECIPE_MENU}\n{PARA1}\n\n{PARA2}\n\n" + "\n".join(steps)
+            + "\n\nShare\nTweet\nPin\nEmail\n\nAbout us\nContact\nPrivacy\n")
+    out = page.clean(text).text
+    assert all(s.strip() in out for s in steps) and "Tweet" not in out
+    off = _without(grow_numbered=0).clean(text).text
+    assert steps[1] in off and "5. Bake at 200 degrees." not in off
+    # a heading of its own between two items starts another part of the page
+    cut = text.replace("   Punch the dough down.\n", "\nMore recipes\n\n")
+    assert "5. Bake at 200 degrees." not in page.clean(cut).text

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+import regex
+
 from ..rules.loader import Rule, bundled_rule_set
 from . import threads
 
@@ -97,18 +99,48 @@ def _stops(b: Any, sentences: bool = False) -> bool:
     return not (b.sentence or b.cf in (_GOOD, _NEARGOOD))
 
 
-def grow_down(blocks: Sequence[Any], last: int, limit: int, sentences: bool = False) -> int:
+def grow_down(blocks: Sequence[Any], last: int, limit: int, sentences: bool = False,
+              numbered: bool = False) -> int:
     """The last block of a region ending at LAST once grown down over at most
     LIMIT lines that the context pass kept as article text (``good``) and
     that read as prose or a sentence, up to the first barrier; with
     SENTENCES, over short sentences of their own paragraph too (see
-    :func:`_stops`)."""
+    :func:`_stops`); with NUMBERED, over the next items of the numbered list
+    the region ends in (steps of a recipe or a manual), whatever they weigh."""
     end = last
-    for k in range(last + 1, min(len(blocks), last + 1 + limit)):
+    count = _ordinal(blocks[last]) if numbered else None  # the count of the numbered list the region ends in
+    k = last + 1
+    while k < min(len(blocks), last + 1 + limit):
+        if count is not None:
+            # a numbered list does not end mid-count: its next item stays ("5. Bake
+            # for 15 minutes."), and a line packed under the item above it
+            nxt = next((j for j in range(k, min(len(blocks), k + 2))
+                        if _ordinal(blocks[j]) == count + 1), None)
+            if nxt is not None and not any(_hard_stop(blocks[j]) or j < nxt and blocks[j].isolated
+                                           for j in range(k, nxt + 1)):
+                end = k = nxt
+                count += 1
+                k += 1
+                continue
         if _stops(blocks[k], sentences):
             break
         end = k
+        k += 1
     return end
+
+
+_ORDINAL = regex.compile(r"\s*(\d{1,2})[.)]\s+\S")
+
+
+def _ordinal(b: Any) -> int | None:
+    """The number of a numbered list item ("3. Preheat the oven."), else None."""
+    m = _ORDINAL.match(b.text)
+    return int(m.group(1)) if m else None
+
+
+def _hard_stop(b: Any) -> bool:
+    """A line no growth crosses: a barrier, a comment thread, a hard-bad line."""
+    return bool(b.reason in HARD_BAD or b.barrier or b.thread or b.after_comments)
 
 
 def grow_up(blocks: Sequence[Any], first: int, limit: int) -> int:
