@@ -648,7 +648,8 @@ def test_list_growth_marks_items_and_stops_at_a_barrier():
                     toks=tuple(text.lower().split()), listed=False)
         return SimpleNamespace(**{**base, **kw})
     cfg = SimpleNamespace(list_max_lines=40, list_lead_lines=1, list_item_min_words=3,
-                          headline_max_words=25, link_run_max_words=12)
+                          headline_max_words=25, link_run_max_words=12,
+                          list_heading_max_words=0)
     blocks = [blk("The last paragraph says what follows:"), blk("June 4 -- a town hall"),
               blk("June 6 -- the old mill"), blk("Most read", barrier=True),
               blk("June 9 -- not the article")]
@@ -721,3 +722,32 @@ def test_numbered_steps_stay_to_the_end_of_the_count(page):
     # a heading of its own between two items starts another part of the page
     cut = text.replace("   Punch the dough down.\n", "\nMore recipes\n\n")
     assert "5. Bake at 200 degrees." not in page.clean(cut).text
+
+
+TEAM_ITEMS = ["  * The home side, who won all of their group games",
+              "  * The visitors from the coast, after a draw on the last day",
+              "  * A village club that nobody expected in the last round"]
+
+
+def test_list_under_a_bare_heading_of_the_article_is_kept(page):
+    # a heading of its own, without a colon, that repeats the article's words,
+    # over a packed list whose items read as text
+    story = ("The cup draw for the spring was made on Monday evening, and three of the "
+             "clubs that qualified for the last round of the cup have never played there.")
+    tail = f"\n{SITE_FOOTER}"
+    text = (f"{RECIPE_MENU}\n{PARA1}\n\n{story}\n\nQualified clubs in the cup\n\n"
+            + "\n".join(TEAM_ITEMS) + tail)
+    out = page.clean(text).text
+    assert all(i.strip() in out for i in TEAM_ITEMS) and "Qualified clubs" in out
+    assert "* Twitter" not in out
+    off = _without(list_heading_max_words=0).clean(text).text
+    assert story in off and TEAM_ITEMS[1].strip() not in off
+    # a heading of another subject, a label with a colon, or a list of names
+    # (no function words) is not the article's list
+    for head, items in (("Latest from the shop", TEAM_ITEMS),
+                        ("Clubs: the cup", TEAM_ITEMS),
+                        ("Qualified clubs in the cup", ["  * Northport", "  * Eastfield Rovers",
+                                                        "  * Millbrook", "  * Oak Vale"])):
+        got = page.clean(text.replace("Qualified clubs in the cup", head).replace(
+            "\n".join(TEAM_ITEMS), "\n".join(items))).text
+        assert story in got and items[1].strip() not in got, head

@@ -293,7 +293,8 @@ def _lead_in(b: Any) -> bool:
             and not b.thread and b.reason not in HARD_BAD)
 
 
-def grow_list(blocks: Sequence[Any], last: int, cfg: Any) -> int:
+def grow_list(blocks: Sequence[Any], last: int, cfg: Any,
+              body: frozenset[str] = frozenset(), stops: frozenset[str] = frozenset()) -> int:
     """The last block of a region ending at LAST once grown over the list its
     own words announce: when the region's last line, or one of the
     ``list_lead_lines`` short lines below it, ends in a colon, the lines
@@ -313,15 +314,18 @@ def grow_list(blocks: Sequence[Any], last: int, cfg: Any) -> int:
         b = blocks[k]
         if k > last and (b.words > cfg.headline_max_words or b.bullet):
             break
-        if _lead_in(b):
+        if _lead_in(b) or k > last and _heading_lead(blocks, k, cfg, body, stops):
             lead = k
             break
     if lead is None:
         return last
     end = last
     bullet = None  # bulleted or plain items, from the first one
+    headed = not _lead_in(blocks[lead])
     for k in range(lead + 1, min(len(blocks), lead + 1 + cfg.list_max_lines)):
         b = blocks[k]
+        if headed and k > lead + 1 and b.line.index > blocks[k - 1].line.index + 1:
+            break  # under a bare heading, the list is the packed lines below it
         if (b.barrier or b.thread or b.after_comments or b.comments or not b.toks
                 or b.reason in HARD_BAD and b.reason != "no letters"):
             break
@@ -335,6 +339,26 @@ def grow_list(blocks: Sequence[Any], last: int, cfg: Any) -> int:
                 and not any(c.isdigit() for c in b.text)):
             break  # "Tweet", "Image gallery": a button or a section of the page
         end = k
+    items = [b for b in blocks[lead + 1:end + 1] if b.toks]
+    if (headed and sum(1 for b in items if b.stops)
+            < cfg.list_heading_min_stop_share * max(len(items), 1)):
+        return last  # under a bare heading, names (a menu, tags) are no list of the article
     for k in range(last + 1, end + 1):
         blocks[k].listed = True
     return end
+
+
+def _heading_lead(blocks: Sequence[Any], k: int, cfg: Any, body: frozenset[str],
+                  stops: frozenset[str]) -> bool:
+    """Whether block K is a bare heading over a list ("Qualified teams"): a
+    paragraph of its own of at most ``list_heading_max_words`` words, no
+    sentence, no list item, barrier or hard-bad line, with a packed line
+    (a list's first item) right below it."""
+    b = blocks[k]
+    if not (cfg.list_heading_max_words and b.isolated and 0 < b.words <= cfg.list_heading_max_words
+            and not b.sentence and not b.bullet and not b.barrier and not b.thread
+            and not b.comments and b.reason not in HARD_BAD and ":" not in b.text):
+        return False  # "Photo: Agency", "Find us here: site.com" are labels, not headings
+    if len(content_words(b.toks, stops) & body) < cfg.list_heading_min_shared:
+        return False  # "Latest news", "Details": not a part of this article's subject
+    return k + 1 < len(blocks) and not blocks[k + 1].isolated
