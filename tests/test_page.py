@@ -722,6 +722,17 @@ def test_numbered_steps_stay_to_the_end_of_the_count(page):
     # a heading of its own between two items starts another part of the page
     cut = text.replace("   Punch the dough down.\n", "\nMore recipes\n\n")
     assert "5. Bake at 200 degrees." not in page.clean(cut).text
+    # up too: the short first steps above the long ones, a line packed under one
+    # (more of them than the headline block above a region may take)
+    first = ["1. Soak the beans.", "2. Drain them.", "   Rinse them well.", "3. Chop the onion.",
+             "4. Fry it.", "5. Add the garlic.", "6. Add the beans.", "7. Season them.",
+             "8. Stir well.", "9. Lower the heat.", "10. Cover the pan."]
+    up = (f"{RECIPE_MENU}\n" + "\n".join(first + [steps[0].replace("1.", "11.", 1),
+                                                   steps[1].replace("2.", "12.", 1)])
+          + f"\n\n{PARA1}\n\n{PARA2}\n\nAbout us\nContact\nPrivacy\n")
+    out = page.clean(up).text
+    assert all(s.strip() in out for s in first) and "* Recipes" not in out
+    assert "1. Soak the beans." not in _without(grow_numbered=0).clean(up).text
 
 
 TEAM_ITEMS = ["  * The home side, who won all of their group games",

@@ -75,7 +75,7 @@ PARAMS: dict[str, tuple[type | tuple[type, ...], Any]] = {
     "grow_sentences": (int, 0),           # 1: ... down over short sentences of their own paragraph
     "headline_min_shared": (int, 0),      # a headline in a link list shares this many words with the body
     "headline_dates": (int, 0),           # 1: a date/byline line in a link list joins the headline block
-    "grow_numbered": (int, 0),            # growing down, take the next items of a numbered list
+    "grow_numbered": (int, 0),            # grow over a numbered list's items (lines under one)
     "list_lead_lines": (int, 1),          # a lead-in line ending in ":" this close below a region
     "list_max_lines": (int, 0),           # ... takes this many lines of the list it announces
     "list_item_min_words": (int, 0),      # ... to a plain line this short with no digit

@@ -100,13 +100,14 @@ def _stops(b: Any, sentences: bool = False) -> bool:
 
 
 def grow_down(blocks: Sequence[Any], last: int, limit: int, sentences: bool = False,
-              numbered: bool = False) -> int:
+              numbered: int = 0) -> int:
     """The last block of a region ending at LAST once grown down over at most
     LIMIT lines that the context pass kept as article text (``good``) and
     that read as prose or a sentence, up to the first barrier; with
     SENTENCES, over short sentences of their own paragraph too (see
     :func:`_stops`); with NUMBERED, over the next items of the numbered list
-    the region ends in (steps of a recipe or a manual), whatever they weigh."""
+    the region ends in (steps of a recipe or a manual), whatever they weigh,
+    with up to NUMBERED packed lines under each item."""
     end = last
     count = _ordinal(blocks[last]) if numbered else None  # the count of the numbered list the region ends in
     k = last + 1
@@ -114,7 +115,7 @@ def grow_down(blocks: Sequence[Any], last: int, limit: int, sentences: bool = Fa
         if count is not None:
             # a numbered list does not end mid-count: its next item stays ("5. Bake
             # for 15 minutes."), and a line packed under the item above it
-            nxt = next((j for j in range(k, min(len(blocks), k + 2))
+            nxt = next((j for j in range(k, min(len(blocks), k + 1 + numbered))
                         if _ordinal(blocks[j]) == count + 1), None)
             if nxt is not None and not any(_hard_stop(blocks[j]) or j < nxt and blocks[j].isolated
                                            for j in range(k, nxt + 1)):
@@ -143,9 +144,25 @@ def _hard_stop(b: Any) -> bool:
     return bool(b.reason in HARD_BAD or b.barrier or b.thread or b.after_comments)
 
 
-def grow_up(blocks: Sequence[Any], first: int, limit: int) -> int:
+def grow_up(blocks: Sequence[Any], first: int, limit: int, numbered: int = 0) -> int:
     """The first block of a region starting at FIRST once grown up over at
-    most LIMIT good lines, up to the first barrier."""
+    most LIMIT good lines, up to the first barrier; with NUMBERED, first up
+    over the earlier items of the numbered list the region starts in (each
+    with up to NUMBERED packed lines under it), back to its first item."""
+    count = None
+    if numbered:  # the item the region starts in, maybe below its numbered line
+        item = next((j for j in range(first, max(-1, first - 1 - numbered), -1)
+                     if _ordinal(blocks[j]) is not None), None)
+        if item is not None and not any(_hard_stop(blocks[j]) or blocks[j].isolated
+                                         for j in range(item + 1, first + 1)):
+            first, count = item, _ordinal(blocks[item])
+    while count is not None and count > 1:
+        prev = next((j for j in range(first - 1, max(-1, first - 2 - numbered), -1)
+                     if _ordinal(blocks[j]) == count - 1), None)
+        if prev is None or any(_hard_stop(blocks[j]) or blocks[j].isolated and j > prev
+                               for j in range(prev, first)):
+            break
+        first, count = prev, count - 1
     start = first
     for k in range(first - 1, max(-1, first - 1 - limit), -1):
         if _stops(blocks[k]):

@@ -615,9 +615,9 @@ def _select(rule: Rule, cfg: _Config, lines: Sequence[Line],
     changed = False
     spans = []
     for a, z, total in regions:
-        a = grow_up(blocks, a, cfg.grow_max_lines)
+        a = grow_up(blocks, a, cfg.grow_max_lines, cfg.grow_numbered)
         z = grow_down(blocks, z, cfg.grow_max_lines, bool(cfg.grow_sentences),
-                      bool(cfg.grow_numbered))
+                      cfg.grow_numbered)
         body = content_words([t for k in range(a, z + 1) for t in blocks[k].toks], stops)
         z = grow_list(blocks, z, cfg, body, stops)
         start = headline_start(blocks, a, body, stops, cfg)
