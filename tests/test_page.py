@@ -648,7 +648,8 @@ def test_list_growth_marks_items_and_stops_at_a_barrier():
                     toks=tuple(text.lower().split()), listed=False)
         return SimpleNamespace(**{**base, **kw})
     cfg = SimpleNamespace(list_max_lines=40, list_lead_lines=1, list_item_min_words=3,
-                          headline_max_words=25, link_run_max_words=12)
+                          headline_max_words=25, link_run_max_words=12,
+                          list_heading_max_words=0)
     blocks = [blk("The last paragraph says what follows:"), blk("June 4 -- a town hall"),
               blk("June 6 -- the old mill"), blk("Most read", barrier=True),
               blk("June 9 -- not the article")]
@@ -673,3 +674,91 @@ def test_short_closing_sentence_of_the_article_is_kept_above_the_footer(page):
         out = page.clean(f"{RECIPE_MENU}\n{PARA1}\n\n{PARA2}\n\n{PARA3}\n\n{tail}\n\n"
                          "About us\nContact\nJobs\nPrivacy\nTerms\n").text
         assert tail.split("\n")[0] not in out
+
+
+@pytest.mark.parametrize("title, date, post, author", [
+    ("Unser neuer Brotofen ist gekommen", "12. Mai 2024",
+     ["Unser neuer Brotofen ist heute gekommen und er ist größer, als wir dachten.",
+      "Die ersten Brote gibt es am Samstag, kommt früh!"],
+     "Über mich: Ich backe seit dreißig Jahren Brot in diesem Dorf und schreibe hier über "
+     "das Mehl, die Öfen und die Leute, die es jeden Morgen vor der Arbeit kaufen, im Sommer "
+     "wie im Winter, und über alles, was mir dabei einfällt."),
+    ("Llegó nuestro nuevo horno de pan", "12 de mayo de 2024",
+     ["Nuestro nuevo horno de pan llegó hoy y es más grande de lo que pensábamos.",
+      "Los primeros panes, el sábado: ¡venid temprano!"],
+     "Sobre mí: hago pan en este pueblo desde hace treinta años y escribo aquí sobre la "
+     "harina, los hornos y la gente que viene a comprarlo cada mañana antes del trabajo, en "
+     "verano y en invierno, y sobre todo lo que se me ocurre."),
+])
+def test_short_post_dated_with_a_month_name_of_its_language_beats_an_author_box(
+        page, title, date, post, author):
+    # the post's date line names its month in the page's language ("12. Mai
+    # 2024", "12 de mayo de 2024"): it anchors the post as "May 12, 2024" does
+    text = (f"{RECIPE_MENU}{title}\n{date}\n{post[0]}\n{post[1]}\n\n  * Ältere / Anteriores\n"
+            f"  * Archiv\n  * Kontakt\n  * Links\n\n{author}\n\n© 2024 Dorfbäckerei\n")
+    out = page.clean(text).text
+    assert post[0] in out and author not in out
+    english_only = [p for p in _page_rule().param_dict["anchor_date_patterns"]
+                    if "dez" not in p]
+    off = _without(anchor_date_patterns=english_only).clean(text).text
+    assert author in off and post[0] not in off
+
+
+def test_numbered_steps_stay_to_the_end_of_the_count(page):
+    # the first steps are long enough to join the region; the short last ones
+    # weigh below zero alone, but a numbered list does not end mid-count
+    steps = ["1. Warm the milk in a small pan until it steams, then stir in the honey and "
+             "leave it to cool for a while before you go on.",
+             "2. Mix the flour, the salt and the yeast in a large bowl and pour the warm "
+             "milk over them, then knead it all for ten minutes.",
+             "3. Cover the bowl.", "4. Let it rise for an hour.",
+             "   Punch the dough down.", "5. Bake at 200 degrees."]
+    text = (f"{RECIPE_MENU}\n{PARA1}\n\n{PARA2}\n\n" + "\n".join(steps)
+            + "\n\nShare\nTweet\nPin\nEmail\n\nAbout us\nContact\nPrivacy\n")
+    out = page.clean(text).text
+    assert all(s.strip() in out for s in steps) and "Tweet" not in out
+    off = _without(grow_numbered=0).clean(text).text
+    assert steps[1] in off and "5. Bake at 200 degrees." not in off
+    # a heading of its own between two items starts another part of the page
+    cut = text.replace("   Punch the dough down.\n", "\nMore recipes\n\n")
+    assert "5. Bake at 200 degrees." not in page.clean(cut).text
+    # up too: the short first steps above the long ones, a line packed under one
+    # (more of them than the headline block above a region may take)
+    first = ["1. Soak the beans.", "2. Drain them.", "   Rinse them well.", "3. Chop the onion.",
+             "4. Fry it.", "5. Add the garlic.", "6. Add the beans.", "7. Season them.",
+             "8. Stir well.", "9. Lower the heat.", "10. Cover the pan."]
+    up = (f"{RECIPE_MENU}\n" + "\n".join(first + [steps[0].replace("1.", "11.", 1),
+                                                   steps[1].replace("2.", "12.", 1)])
+          + f"\n\n{PARA1}\n\n{PARA2}\n\nAbout us\nContact\nPrivacy\n")
+    out = page.clean(up).text
+    assert all(s.strip() in out for s in first) and "* Recipes" not in out
+    assert "1. Soak the beans." not in _without(grow_numbered=0).clean(up).text
+
+
+TEAM_ITEMS = ["  * The home side, who won all of their group games",
+              "  * The visitors from the coast, after a draw on the last day",
+              "  * A village club that nobody expected in the last round"]
+
+
+def test_list_under_a_bare_heading_of_the_article_is_kept(page):
+    # a heading of its own, without a colon, that repeats the article's words,
+    # over a packed list whose items read as text
+    story = ("The cup draw for the spring was made on Monday evening, and three of the "
+             "clubs that qualified for the last round of the cup have never played there.")
+    tail = f"\n{SITE_FOOTER}"
+    text = (f"{RECIPE_MENU}\n{PARA1}\n\n{story}\n\nQualified clubs in the cup\n\n"
+            + "\n".join(TEAM_ITEMS) + tail)
+    out = page.clean(text).text
+    assert all(i.strip() in out for i in TEAM_ITEMS) and "Qualified clubs" in out
+    assert "* Twitter" not in out
+    off = _without(list_heading_max_words=0).clean(text).text
+    assert story in off and TEAM_ITEMS[1].strip() not in off
+    # a heading of another subject, a label with a colon, or a list of names
+    # (no function words) is not the article's list
+    for head, items in (("Latest from the shop", TEAM_ITEMS),
+                        ("Clubs: the cup", TEAM_ITEMS),
+                        ("Qualified clubs in the cup", ["  * Northport", "  * Eastfield Rovers",
+                                                        "  * Millbrook", "  * Oak Vale"])):
+        got = page.clean(text.replace("Qualified clubs in the cup", head).replace(
+            "\n".join(TEAM_ITEMS), "\n".join(items))).text
+        assert story in got and items[1].strip() not in got, head

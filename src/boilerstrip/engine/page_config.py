@@ -76,9 +76,13 @@ PARAMS: dict[str, tuple[type | tuple[type, ...], Any]] = {
     "grow_sentences": (int, 0),           # 1: ... down over short sentences of their own paragraph
     "headline_min_shared": (int, 0),      # a headline in a link list shares this many words with the body
     "headline_dates": (int, 0),           # 1: a date/byline line in a link list joins the headline block
+    "grow_numbered": (int, 0),            # grow over a numbered list's items (lines under one)
     "list_lead_lines": (int, 1),          # a lead-in line ending in ":" this close below a region
     "list_max_lines": (int, 0),           # ... takes this many lines of the list it announces
     "list_item_min_words": (int, 0),      # ... to a plain line this short with no digit
+    "list_heading_max_words": (int, 0),   # a heading of its own this short leads a list too
+    "list_heading_min_stop_share": (_NUMBER, 1.0),  # ... whose items hold function words this often
+    "list_heading_min_shared": (int, 1),  # ... and that repeats this many content words of the region
     "post_gap_lines": (int, 0),           # another region below a post header this long (with a date)
     "post_min_weight": (_NUMBER, 60.0),   # ... is kept when it weighs this much (multi-post pages)
     "anchor_date_patterns": ((list, tuple), ()),  # a date inside a short line under a title

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+import regex
+
 from ..rules.loader import Rule, bundled_rule_set
 from . import threads
 
@@ -97,23 +99,70 @@ def _stops(b: Any, sentences: bool = False) -> bool:
     return not (b.sentence or b.cf in (_GOOD, _NEARGOOD))
 
 
-def grow_down(blocks: Sequence[Any], last: int, limit: int, sentences: bool = False) -> int:
+def grow_down(blocks: Sequence[Any], last: int, limit: int, sentences: bool = False,
+              numbered: int = 0) -> int:
     """The last block of a region ending at LAST once grown down over at most
     LIMIT lines that the context pass kept as article text (``good``) and
     that read as prose or a sentence, up to the first barrier; with
     SENTENCES, over short sentences of their own paragraph too (see
-    :func:`_stops`)."""
+    :func:`_stops`); with NUMBERED, over the next items of the numbered list
+    the region ends in (steps of a recipe or a manual), whatever they weigh,
+    with up to NUMBERED packed lines under each item."""
     end = last
-    for k in range(last + 1, min(len(blocks), last + 1 + limit)):
+    count = _ordinal(blocks[last]) if numbered else None  # the count of the numbered list the region ends in
+    k = last + 1
+    while k < min(len(blocks), last + 1 + limit):
+        if count is not None:
+            # a numbered list does not end mid-count: its next item stays ("5. Bake
+            # for 15 minutes."), and a line packed under the item above it
+            nxt = next((j for j in range(k, min(len(blocks), k + 1 + numbered))
+                        if _ordinal(blocks[j]) == count + 1), None)
+            if nxt is not None and not any(_hard_stop(blocks[j]) or j < nxt and blocks[j].isolated
+                                           for j in range(k, nxt + 1)):
+                end = k = nxt
+                count += 1
+                k += 1
+                continue
         if _stops(blocks[k], sentences):
             break
         end = k
+        k += 1
     return end
 
 
-def grow_up(blocks: Sequence[Any], first: int, limit: int) -> int:
+_ORDINAL = regex.compile(r"\s*(\d{1,2})[.)]\s+\S")
+
+
+def _ordinal(b: Any) -> int | None:
+    """The number of a numbered list item ("3. Preheat the oven."), else None."""
+    m = _ORDINAL.match(b.text)
+    return int(m.group(1)) if m else None
+
+
+def _hard_stop(b: Any) -> bool:
+    """A line no growth crosses: a barrier, a comment thread, a hard-bad line."""
+    return bool(b.reason in HARD_BAD or b.barrier or b.thread or b.after_comments)
+
+
+def grow_up(blocks: Sequence[Any], first: int, limit: int, numbered: int = 0) -> int:
     """The first block of a region starting at FIRST once grown up over at
-    most LIMIT good lines, up to the first barrier."""
+    most LIMIT good lines, up to the first barrier; with NUMBERED, first up
+    over the earlier items of the numbered list the region starts in (each
+    with up to NUMBERED packed lines under it), back to its first item."""
+    count = None
+    if numbered:  # the item the region starts in, maybe below its numbered line
+        item = next((j for j in range(first, max(-1, first - 1 - numbered), -1)
+                     if _ordinal(blocks[j]) is not None), None)
+        if item is not None and not any(_hard_stop(blocks[j]) or blocks[j].isolated
+                                         for j in range(item + 1, first + 1)):
+            first, count = item, _ordinal(blocks[item])
+    while count is not None and count > 1:
+        prev = next((j for j in range(first - 1, max(-1, first - 2 - numbered), -1)
+                     if _ordinal(blocks[j]) == count - 1), None)
+        if prev is None or any(_hard_stop(blocks[j]) or blocks[j].isolated and j > prev
+                               for j in range(prev, first)):
+            break
+        first, count = prev, count - 1
     start = first
     for k in range(first - 1, max(-1, first - 1 - limit), -1):
         if _stops(blocks[k]):
@@ -261,7 +310,8 @@ def _lead_in(b: Any) -> bool:
             and not b.thread and b.reason not in HARD_BAD)
 
 
-def grow_list(blocks: Sequence[Any], last: int, cfg: Any) -> int:
+def grow_list(blocks: Sequence[Any], last: int, cfg: Any,
+              body: frozenset[str] = frozenset(), stops: frozenset[str] = frozenset()) -> int:
     """The last block of a region ending at LAST once grown over the list its
     own words announce: when the region's last line, or one of the
     ``list_lead_lines`` short lines below it, ends in a colon, the lines
@@ -281,15 +331,18 @@ def grow_list(blocks: Sequence[Any], last: int, cfg: Any) -> int:
         b = blocks[k]
         if k > last and (b.words > cfg.headline_max_words or b.bullet):
             break
-        if _lead_in(b):
+        if _lead_in(b) or k > last and _heading_lead(blocks, k, cfg, body, stops):
             lead = k
             break
     if lead is None:
         return last
     end = last
     bullet = None  # bulleted or plain items, from the first one
+    headed = not _lead_in(blocks[lead])
     for k in range(lead + 1, min(len(blocks), lead + 1 + cfg.list_max_lines)):
         b = blocks[k]
+        if headed and k > lead + 1 and b.line.index > blocks[k - 1].line.index + 1:
+            break  # under a bare heading, the list is the packed lines below it
         if (b.barrier or b.thread or b.after_comments or b.comments or not b.toks
                 or b.reason in HARD_BAD and b.reason != "no letters"):
             break
@@ -303,6 +356,26 @@ def grow_list(blocks: Sequence[Any], last: int, cfg: Any) -> int:
                 and not any(c.isdigit() for c in b.text)):
             break  # "Tweet", "Image gallery": a button or a section of the page
         end = k
+    items = [b for b in blocks[lead + 1:end + 1] if b.toks]
+    if (headed and sum(1 for b in items if b.stops)
+            < cfg.list_heading_min_stop_share * max(len(items), 1)):
+        return last  # under a bare heading, names (a menu, tags) are no list of the article
     for k in range(last + 1, end + 1):
         blocks[k].listed = True
     return end
+
+
+def _heading_lead(blocks: Sequence[Any], k: int, cfg: Any, body: frozenset[str],
+                  stops: frozenset[str]) -> bool:
+    """Whether block K is a bare heading over a list ("Qualified teams"): a
+    paragraph of its own of at most ``list_heading_max_words`` words, no
+    sentence, no list item, barrier or hard-bad line, with a packed line
+    (a list's first item) right below it."""
+    b = blocks[k]
+    if not (cfg.list_heading_max_words and b.isolated and 0 < b.words <= cfg.list_heading_max_words
+            and not b.sentence and not b.bullet and not b.barrier and not b.thread
+            and not b.comments and b.reason not in HARD_BAD and ":" not in b.text):
+        return False  # "Photo: Agency", "Find us here: site.com" are labels, not headings
+    if len(content_words(b.toks, stops) & body) < cfg.list_heading_min_shared:
+        return False  # "Latest news", "Details": not a part of this article's subject
+    return k + 1 < len(blocks) and not blocks[k + 1].isolated

@@ -615,10 +615,11 @@ def _select(rule: Rule, cfg: _Config, lines: Sequence[Line],
     changed = False
     spans = []
     for a, z, total in regions:
-        a = grow_up(blocks, a, cfg.grow_max_lines)
-        z = grow_list(blocks, grow_down(blocks, z, cfg.grow_max_lines,
-                                        bool(cfg.grow_sentences)), cfg)
+        a = grow_up(blocks, a, cfg.grow_max_lines, cfg.grow_numbered)
+        z = grow_down(blocks, z, cfg.grow_max_lines, bool(cfg.grow_sentences),
+                      cfg.grow_numbered)
         body = content_words([t for k in range(a, z + 1) for t in blocks[k].toks], stops)
+        z = grow_list(blocks, z, cfg, body, stops)
         start = headline_start(blocks, a, body, stops, cfg)
         spans.append((blocks[start].line.index + 1, blocks[z].line.index + 1))
         for k in range(start, a):
