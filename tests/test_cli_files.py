@@ -17,6 +17,10 @@ import boilerstrip
 JS = "Please enable JavaScript in your browser settings."
 BODY = ("The committee met on Tuesday to discuss the budget for the coming year, and members "
         "agreed to publish the full minutes next week after the review.")
+# a second paragraph: the same one twice in a row would be a repeated line
+# (core.layout.repeated-line) once the line between them is gone
+BODY2 = ("The minutes will name every member who voted, and the chair said the "
+         "review would be finished before the end of the month.")
 
 
 def one_line_summary(proc) -> str:
@@ -32,10 +36,10 @@ def one_line_summary(proc) -> str:
     (SEED_B.replace(b"\n", b"\r\n"), EXPECTED_B.replace(b"\n", b"\r\n")),
     # no final newline kept
     ((BODY + "\n\n" + JS).encode(), (BODY + "\n").encode()),
-    ((BODY + "\n\n" + JS + "\n\n" + BODY).encode(), (BODY + "\n\n" + BODY).encode()),
+    ((BODY + "\n\n" + JS + "\n\n" + BODY2).encode(), (BODY + "\n\n" + BODY2).encode()),
     # mixed endings: each kept line keeps its own
-    ((BODY + "\r\n\r\n" + JS + "\n\n" + BODY + "\r\n").encode(),
-     (BODY + "\r\n\r\n" + BODY + "\r\n").encode()),
+    ((BODY + "\r\n\r\n" + JS + "\n\n" + BODY2 + "\r\n").encode(),
+     (BODY + "\r\n\r\n" + BODY2 + "\r\n").encode()),
 ], ids=["utf8-bom", "crlf", "no-final-newline", "no-final-newline-kept-last", "mixed"])
 def test_bytes_round_trip_except_removals(tmp_path, data, expected):
     f = tmp_path / "a.txt"
