@@ -2,7 +2,9 @@
 
 * ``line_min_words``: a line shorter than that (a subheading) ends a section;
 * ``stop_at_headers``: a line that heads another section rule's region ends
-  this one, so that a tag list does not swallow the related list's header.
+  this one, so that a tag list does not swallow the related list's header;
+* ``repeats_header``: the first line below the header must name again what
+  the header names ("About Jane Doe" above "Jane Doe is ...").
 """
 
 from __future__ import annotations
@@ -272,3 +274,63 @@ def test_a_count_header_heads_no_more_than_its_count_holds(tmp_path, extra, text
 def test_invalid_count_words_above_is_a_config_error(tmp_path):
     with pytest.raises(RuleError, match="count_words_above"):
         _rules_cleaner(tmp_path, COUNTED.format(extra="      count_words_above: -1\n"))
+
+
+# ------------------------------------------------------------------ repeats_header
+
+ABOUT_RULE = """\
+rules:
+  - id: t.section.about
+    kind: section
+    category: source-credit
+    order: 300
+    description: An about box at the end.
+    pattern: 'about [A-Z]\\w+(?: [A-Z]\\w+)?'
+    section:
+      max_lines: 4
+      stop_at_prose: false
+      require_end: true
+      min_lines: 1
+{extra}    examples:
+      remove: ["About Jane Doe", "About Example Labs"]
+      keep: ["Body.", "Other body."]
+"""
+ABOUT_BODY = "The hut sleeps twelve walkers and is open from June.\n\n"
+ABOUT_KEPT = "The hut sleeps twelve walkers and is open from June.\n"
+
+
+def _about_cleaner(tmp_path, repeats):
+    extra = f"      repeats_header: {str(repeats).lower()}\n" if repeats is not None else ""
+    return _rules_cleaner(tmp_path, ABOUT_RULE.format(extra=extra))
+
+
+@pytest.mark.parametrize("below", ["Jane Doe has walked the Alps since 1990.",
+                                   "Hi, I'm Jane. I write this blog.",
+                                   "DOE, JANE: guide and photographer."])
+def test_a_box_that_names_the_header_again_goes(tmp_path, below):
+    text = ABOUT_BODY + "About Jane Doe\n" + below + "\n"
+    assert _about_cleaner(tmp_path, True).clean(text).text == ABOUT_KEPT
+
+
+def test_a_heading_whose_lines_name_something_else_stays(tmp_path):
+    text = ABOUT_BODY + "About Lisbon\nThe old town is steep and the trams are slow.\n"
+    assert _about_cleaner(tmp_path, True).clean(text).text == text
+
+
+@pytest.mark.parametrize("repeats", [None, False])
+def test_without_it_any_short_tail_goes(tmp_path, repeats):
+    text = ABOUT_BODY + "About Lisbon\nThe old town is steep and the trams are slow.\n"
+    assert _about_cleaner(tmp_path, repeats).clean(text).text == ABOUT_KEPT
+
+
+def test_the_header_word_itself_does_not_count(tmp_path):
+    # "About" is the header's first word: a line below that says "about" names nothing
+    text = ABOUT_BODY + "About Lisbon\nMore about the trams soon.\n"
+    assert _about_cleaner(tmp_path, True).clean(text).text == text
+
+
+def test_invalid_repeats_header_is_a_config_error(tmp_path):
+    path = tmp_path / "r.yml"
+    path.write_text(ABOUT_RULE.format(extra="      repeats_header: maybe\n"), encoding="utf-8")
+    with pytest.raises(RuleError, match=r"r\.yml:\d+: t\.section\.about: section\.repeats_header"):
+        boilerstrip.load_rules(path, cache=False)

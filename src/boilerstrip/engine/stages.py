@@ -368,6 +368,18 @@ def _counter_above_body(lines: Sequence[Line], words: Sequence[int], h: int, cou
     return below > per_count * count * sum(words[:h])
 
 
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def _repeats_header(lines: Sequence[Line], h: int, last: int) -> bool:
+    """Whether the first non-blank line below the header at H (up to LAST)
+    holds a word of 3+ letters of the header after its first ("About Jane
+    Doe" above "Jane Doe is a ...")."""
+    named = {w.casefold() for w in _WORD.findall(lines[h].content)[1:]}
+    below = next((x.content for x in lines[h + 1:last + 1] if x.content), "")
+    return any(w.casefold() in named for w in _WORD.findall(below))
+
+
 def _section_below(cr: CompiledRule, lines: Sequence[Line], words: Sequence[int], h: int,
                    covered: list[bool], heads_another) -> tuple[int, int, int] | None:
     """The section of CR headed by line H: (first line, last line, lines below
@@ -394,6 +406,8 @@ def _section_below(cr: CompiledRule, lines: Sequence[Line], words: Sequence[int]
         last = j
     if count < spec.min_lines or (spec.require_end and not reached_end):
         return None
+    if spec.repeats_header and count and not _repeats_header(lines, h, last):
+        return None  # the lines below are not about what the header names
     if spec.count_words_above is not None:
         counted = _COUNT.search(lines[h].content)
         if counted and _counter_above_body(lines, words, h, max(int(counted.group()), 1),

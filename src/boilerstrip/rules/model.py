@@ -52,6 +52,10 @@ class SectionSpec:
     # a line that heads another section rule's region ends this one (a tag
     # list must not swallow the header of the related list below it)
     stop_at_headers: bool = False
+    # the first line below the header must repeat a word (3+ letters) of the
+    # header after its first: "About Jane Doe", then "Jane Doe is a ..."; a
+    # heading of the article's own ("About Lisbon", then "The old town ...") heads nothing
+    repeats_header: bool = False
     # a region holding more subheadings than this (a short unpunctuated line, then
     # a prose paragraph) is the rest of the article, not a section: its header was
     # one of the article's own subheadings ("Comment" above "Briefing", "Access"...)
