@@ -139,7 +139,9 @@ def _intrinsic(content: str, cfg: _Config) -> _Intrinsic:
     bullet = m is not None
     if m:
         text = text[m.end():]
-    toks = tuple(t.casefold() for t in _TOKEN.findall(text))
+    # ASCII text: lower() is casefold() and leaves \w+ runs as they are (one call, not one a token)
+    toks = (tuple(_TOKEN.findall(text.lower())) if text.isascii()
+            else tuple(t.casefold() for t in _TOKEN.findall(text)))
     chars = len(text)
     cjk = len(_CJK.findall(text))
     if cjk:
@@ -149,10 +151,10 @@ def _intrinsic(content: str, cfg: _Config) -> _Intrinsic:
     else:
         words = len(text.split())
     counts = [0] * len(cfg.languages)
-    stop_langs = cfg.stop_langs
-    for t in toks:
-        for k in stop_langs.get(t, ()):
-            counts[k] += 1
+    for ks in map(cfg.stop_langs.get, toks):
+        if ks:
+            for k in ks:
+                counts[k] += 1
     hits = tuple(counts)
     comments = cfg.any_comment.fullmatch(text)
     barrier = comments or cfg.any_barrier.fullmatch(text)
