@@ -762,3 +762,49 @@ def test_list_under_a_bare_heading_of_the_article_is_kept(page):
         got = page.clean(text.replace("Qualified clubs in the cup", head).replace(
             "\n".join(TEAM_ITEMS), "\n".join(items))).text
         assert story in got and items[1].strip() not in got, head
+
+
+def test_intrinsic_tokens_same_on_ascii_and_unicode_paths():
+    """ASCII lines are tokenised from one lower() call, others token by token
+    with casefold(): both give the casefolded \\w+ tokens of the line."""
+    import regex
+
+    from boilerstrip.engine import page_config, page_region
+
+    cfg = page_config.compile_rule(_page_rule(), 0.5)
+    for text in ("The QUICK brown_Fox jumps 42 TIMES", "Ärger über STRASSE und Maße",
+                 "İstanbul'da ΣΊΣΥΦΟΣ", "mixed ASCII then ß at the END"):
+        want = tuple(t.casefold() for t in regex.findall(r"\w+", text))
+        cfg.intrinsic.clear()
+        assert page_region._intrinsic(text, cfg).toks == want, text
+
+
+def test_toc_check_stops_early_with_the_full_check_answer():
+    """_is_toc returns as soon as its answer is known: the same answer as
+    counting every item of the run, for runs that are and are not tables of
+    contents."""
+    from boilerstrip.engine import page_config, page_region
+
+    cfg = page_config.compile_rule(_page_rule(), 0.5)
+
+    def full(blocks, heads):
+        found = 0
+        for b in blocks:
+            toks = set(b.toks) - {t for t in b.toks if t.isdigit()}
+            if toks and any(len(toks & h) >= cfg.toc_item_overlap * len(toks) for h in heads):
+                found += 1
+        return found >= cfg.toc_min_share * len(blocks)
+
+    heads = [frozenset({"river", "boats"}), frozenset({"harbour", "lights"}),
+             frozenset({"winter", "market"})]
+    items = [("river", "boats"), ("harbour", "lights", "2"), ("winter", "market"),
+             ("contact", "us"), ("about",), ("12",), ("sign", "in")]
+    answers = set()
+    for order in (items, items[::-1]):  # the contents items first, then last
+        for start in range(len(order)):
+            for stop in range(start + 1, len(order) + 1):
+                blocks = [SimpleNamespace(toks=t) for t in order[start:stop]]
+                got = page_region._is_toc(blocks, 0, len(blocks), cfg, heads)
+                assert got == full(blocks, heads), order[start:stop]
+                answers.add(got)
+    assert answers == {True, False}

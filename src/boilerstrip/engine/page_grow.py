@@ -21,7 +21,7 @@ Every limit is a ``params`` entry of the rule (``rules/page/region.yml``).
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
 import regex
 
@@ -192,7 +192,7 @@ def headline_start(blocks: Sequence[Any], first: int, body: frozenset[str],
     return start
 
 
-def content_words(toks: Sequence[str], stops: frozenset[str]) -> frozenset[str]:
+def content_words(toks: Iterable[str], stops: frozenset[str]) -> frozenset[str]:
     """The tokens that carry meaning: not function words, not numbers, 3+ letters."""
     return frozenset(t for t in toks if len(t) >= 3 and t not in stops and not t.isdigit())
 

@@ -139,7 +139,9 @@ def _intrinsic(content: str, cfg: _Config) -> _Intrinsic:
     bullet = m is not None
     if m:
         text = text[m.end():]
-    toks = tuple(t.casefold() for t in _TOKEN.findall(text))
+    # ASCII text: lower() is casefold() and leaves \w+ runs as they are (one call, not one a token)
+    toks = (tuple(_TOKEN.findall(text.lower())) if text.isascii()
+            else tuple(t.casefold() for t in _TOKEN.findall(text)))
     chars = len(text)
     cjk = len(_CJK.findall(text))
     if cjk:
@@ -149,10 +151,10 @@ def _intrinsic(content: str, cfg: _Config) -> _Intrinsic:
     else:
         words = len(text.split())
     counts = [0] * len(cfg.languages)
-    stop_langs = cfg.stop_langs
-    for t in toks:
-        for k in stop_langs.get(t, ()):
-            counts[k] += 1
+    for ks in map(cfg.stop_langs.get, toks):
+        if ks:
+            for k in ks:
+                counts[k] += 1
     hits = tuple(counts)
     comments = cfg.any_comment.fullmatch(text)
     barrier = comments or cfg.any_barrier.fullmatch(text)
@@ -175,11 +177,17 @@ def _intrinsic(content: str, cfg: _Config) -> _Intrinsic:
 
 
 def _features(lines: Sequence[Line], cfg: _Config,
-              gone: set[int] | frozenset[int] = frozenset()) -> list[_Block]:
+              gone: set[int] | frozenset[int] = frozenset(),
+              memo: dict[int, _Intrinsic] | None = None) -> list[_Block]:
     """Blocks of the non-blank lines not in GONE. Isolation is judged as if GONE
     lines were already cut out (the tidy pass leaves one blank line where a
-    removed run touched one), so a second cleaning sees the same layout."""
+    removed run touched one), so a second cleaning sees the same layout.
+    MEMO (line index -> intrinsic features) carries them over the passes on one
+    page: the shared cache by content is bounded and cleared when full, so on
+    long pages a later pass would compute most lines again."""
     out = []
+    if memo is None:
+        memo = {}
     kept = [ln for ln in lines if not ln.blank and ln.index not in gone]
     blank_before = [False] * (len(lines) + 1)  # a blank line between kept neighbours
     seen_blank = True  # text start counts as blank
@@ -194,7 +202,9 @@ def _features(lines: Sequence[Line], cfg: _Config,
         # none between the items of a menu or list: the one layout trace left
         after = blank_before[kept[pos + 1].index] if pos + 1 < len(kept) else True
         isolated = blank_before[ln.index] and after
-        f = _intrinsic(ln.content, cfg)
+        f = memo.get(ln.index)
+        if f is None:
+            f = memo[ln.index] = _intrinsic(ln.content, cfg)
         out.append(_Block(ln, f.text, f.chars, f.words, len(f.toks), 0, f.bullet, f.sentence,
                           False, False, toks=f.toks, isolated=isolated, intrinsic=f))
     return out
@@ -415,12 +425,22 @@ def _is_toc(blocks: list[_Block], i: int, j: int, cfg: _Config,
         return False
     if not heads:
         return False
+    need = cfg.toc_min_share * (j - i)
     found = 0
+    left = j - i  # items not yet looked at: stop as soon as the answer is known
     for b in blocks[i:j]:
-        toks = set(b.toks) - {t for t in b.toks if t.isdigit()}
-        if toks and any(len(toks & h) >= cfg.toc_item_overlap * len(toks) for h in heads):
-            found += 1
-    return found >= cfg.toc_min_share * (j - i)
+        left -= 1
+        toks = {t for t in b.toks if not t.isdigit()}
+        if toks:
+            share = cfg.toc_item_overlap * len(toks)
+            if share <= 0 or any(not toks.isdisjoint(h) and len(toks & h) >= share
+                                 for h in heads):
+                found += 1
+        if found >= need:
+            return True
+        if found + left < need:
+            return False
+    return found >= need
 
 
 def _prose(b: _Block, has_language: bool, cfg: _Config) -> float:
@@ -577,9 +597,10 @@ def page_region(configs: Sequence[_Config], draft: Draft, options: Any = None
     removed: dict[int, Attribution] = {}
     for cfg in configs:
         judge = DebrisJudge(options)  # debris verdicts, once per line and page
+        memo: dict[int, _Intrinsic] = {}  # intrinsic features, once per line and page
         # run to a fixed point, so that cleaning the output again changes nothing
         for _round in range(cfg.max_rounds):
-            if not _select(cfg.rule, cfg, lines, removed, judge):
+            if not _select(cfg.rule, cfg, lines, removed, judge, memo):
                 break
     out: list[Deletion] = []
     for i in sorted(removed):
@@ -589,10 +610,11 @@ def page_region(configs: Sequence[_Config], draft: Draft, options: Any = None
 
 
 def _select(rule: Rule, cfg: _Config, lines: Sequence[Line],
-            removed: dict[int, Attribution], judge: DebrisJudge) -> bool:
+            removed: dict[int, Attribution], judge: DebrisJudge,
+            memo: dict[int, _Intrinsic] | None = None) -> bool:
     """One pass of RULE over the lines not yet REMOVED; adds to REMOVED and
     tells whether it removed anything."""
-    blocks = _features(lines, cfg, set(removed))
+    blocks = _features(lines, cfg, set(removed), memo)
     if not blocks:
         return False
     lang, stops = _pick_language(blocks, cfg)
@@ -618,7 +640,7 @@ def _select(rule: Rule, cfg: _Config, lines: Sequence[Line],
         a = grow_up(blocks, a, cfg.grow_max_lines, cfg.grow_numbered)
         z = grow_down(blocks, z, cfg.grow_max_lines, bool(cfg.grow_sentences),
                       cfg.grow_numbered)
-        body = content_words([t for k in range(a, z + 1) for t in blocks[k].toks], stops)
+        body = content_words({t for k in range(a, z + 1) for t in blocks[k].toks}, stops)
         z = grow_list(blocks, z, cfg, body, stops)
         start = headline_start(blocks, a, body, stops, cfg)
         spans.append((blocks[start].line.index + 1, blocks[z].line.index + 1))
