@@ -174,6 +174,17 @@ class FastCandidates:
         timed_out = self.ctx.timed_out
         words = None
         wanted: set[int] | None = None
+
+        def kept(found: list[int], ceiling: int | None) -> list[int]:
+            """The lines of FOUND asked about (LINES) and within the rule's word ceiling."""
+            nonlocal words, wanted
+            if wanted is None:
+                wanted = set(lines)
+            if ceiling is None:
+                return [i for i in found if i in wanted]
+            if words is None:
+                words = self.ctx.words()
+            return [i for i in found if i in wanted and words[i] <= ceiling]
         if rest:
             scanned = [self._rest_lines(cr) for cr in rest]
             unserved = [cr for cr, got in zip(rest, scanned) if got is None]
@@ -185,15 +196,7 @@ class FastCandidates:
                 cr = rest[j]
                 if not found or cr.rule.id in timed_out:
                     continue
-                if wanted is None:
-                    wanted = set(lines)
-                ceiling = cr.ceiling if view == CONTENT else None
-                if ceiling is not None:
-                    if words is None:
-                        words = self.ctx.words()
-                    got = [i for i in found if i in wanted and words[i] <= ceiling]
-                else:
-                    got = [i for i in found if i in wanted]
+                got = kept(found, cr.ceiling if view == CONTENT else None)
                 if got:
                     out[rest_at[j]] = got
         for rid, found in (hits.items() if len(hits) <= len(fast) else
@@ -201,15 +204,7 @@ class FastCandidates:
             k = fast.get(rid)
             if k is None or rid in timed_out:
                 continue
-            if wanted is None:
-                wanted = set(lines)
-            ceiling = rules[k].ceiling if view == CONTENT else None
-            if ceiling is not None:
-                if words is None:
-                    words = self.ctx.words()
-                got = [i for i in found if i in wanted and words[i] <= ceiling]
-            else:
-                got = [i for i in found if i in wanted]
+            got = kept(found, rules[k].ceiling if view == CONTENT else None)
             if got:
                 out[k] = got
         return out  # each list ascending: the map's are
