@@ -17,7 +17,7 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import yaml
 
@@ -559,14 +559,17 @@ def rule_files(path: str | os.PathLike[str]) -> list[Path]:
     raise RuleError("no such rule file or folder", path=str(p))
 
 
-def read_rule_set(path: str | os.PathLike[str], *, cache: bool = True) -> RuleSet:
+def read_rule_set(path: str | os.PathLike[str], *, cache: bool = True,
+                  shipped: Callable[[Path, bytes, str], RuleSet | None] | None = None,
+                  ) -> RuleSet:
     """Every rule of a rule file or a folder of rule files, with their warnings.
 
     Strict: raises :class:`RuleError` on the first problem found. Rules come
     in file order; the engine sorts them by ``(order, id)``. With CACHE,
     validated rules are kept on disk (see :mod:`boilerstrip.rules.cache`)
     keyed by each file's content, so a changed file is always parsed and
-    validated again.
+    validated again. SHIPPED (the bundled rules' snapshot, ``snapshot.py``)
+    answers first for the files it holds unchanged.
     """
     from . import cache as rulecache
 
@@ -576,7 +579,9 @@ def read_rule_set(path: str | os.PathLike[str], *, cache: bool = True) -> RuleSe
     for f in rule_files(p):
         data = _read_bytes(f)
         pack = _pack_of(f, root)
-        found = rulecache.get(f, data, pack) if cache else None
+        found = shipped(f, data, pack) if shipped is not None else None
+        if found is None and cache:
+            found = rulecache.get(f, data, pack)
         if found is None:
             found = parse_rule_set(_decode(data, str(f)), str(f), pack)
             if cache:
@@ -604,7 +609,9 @@ def bundled_rule_set() -> RuleSet:
             d = bundled_rules_dir()
             if not d.is_dir():
                 raise RuleError("bundled rules folder is missing", path=str(d))
-            _BUNDLED = read_rule_set(d)
+            from .snapshot import lookup
+
+            _BUNDLED = read_rule_set(d, shipped=lookup(d))
         return _BUNDLED
 
 
