@@ -130,7 +130,7 @@ def _fresh_vocabularies(monkeypatch):
 def test_cache_serves_the_compiled_vocabularies_of_thread_rules(tmp_path, monkeypatch):
     # a Cleaner's build compiled the marker vocabularies from source in every
     # process (~0.04 s of a one-line run's start-up)
-    from boilerstrip.engine import vocabulary
+    from boilerstrip.rules import risk
 
     monkeypatch.setenv("BOILERSTRIP_CACHE_DIR", str(tmp_path / "cache"))
     folder = _thread_rules(tmp_path)
@@ -141,7 +141,7 @@ def test_cache_serves_the_compiled_vocabularies_of_thread_rules(tmp_path, monkey
 
     def unchecked(_p):
         raise AssertionError("bounds checked again")
-    monkeypatch.setattr(vocabulary, "check_bounds", unchecked)
+    monkeypatch.setattr(risk, "check_bounds", unchecked)  # vocabularies and patterns alike
     c = boilerstrip.Cleaner(default_rules=False, rules=[folder])
     example = next(r for r in rules if r.kind == "comment-thread").remove_examples[0]
     assert c.clean(example.text).removals

@@ -79,8 +79,11 @@ def test_wheel_installs_and_cleans_outside_the_checkout(built_wheel, tmp_path):
                            "--target", str(target), str(wheel)], capture_output=True, text=True)
     assert inst.returncode == 0, inst.stderr[-2000:]
     env = {"BOILERSTRIP_NO_CACHE": "1", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(target)}
+    # and the bundled rules' snapshot is shipped, and passes its checks there
     where = subprocess.run([sys.executable, "-c", "import boilerstrip; print(boilerstrip.__file__); "
-                            "print(boilerstrip.bundled_rules_dir())"],
+                            "print(boilerstrip.bundled_rules_dir()); "
+                            "from boilerstrip.rules import snapshot; "
+                            "assert snapshot.lookup(boilerstrip.bundled_rules_dir())"],
                            capture_output=True, text=True, cwd=tmp_path, env=env)
     assert where.returncode == 0, where.stderr[-2000:]
     module, rules_dir = where.stdout.split()

@@ -189,7 +189,6 @@ def _document_options(run: RunOptions, report, color: bool, write: bool):
 
 def _clean_stdin(run: RunOptions, cleaner, msg: Messages, out: Stdout, report,
                  color: bool) -> int:
-    from ..pipeline.files import is_excluded
     from ..pipeline.run import consume, stdin_outcome
     from ..pipeline.sinks import StdoutSink
     from ..pipeline.summary import RunSummary
@@ -199,6 +198,8 @@ def _clean_stdin(run: RunOptions, cleaner, msg: Messages, out: Stdout, report,
     name = run.stdin_filename or "<stdin>"
     data = read_limited(sys.stdin.buffer, name, max_document_bytes())
     if run.force_exclude and run.stdin_filename:
+        from ..pipeline.files import is_excluded
+
         if is_excluded(run.stdin_filename.replace(os.sep, "/"), run.exclude):
             msg.detail(f"{name}: excluded; passed through unchanged")
             if not run.changes_nothing:

@@ -15,6 +15,7 @@ test``), 2 usage, configuration, rule, I/O or decoding error. Messages go to std
 
 from __future__ import annotations
 
+import importlib
 import sys
 import warnings
 from typing import Sequence
@@ -26,9 +27,6 @@ from ..errors import BoilerstripError
 from ..io.names import shown
 from .clean import clean
 from .common import CONTEXT, silence_stdout
-from .explain import explain
-from .mine import mine
-from .rules import rules
 
 
 def _show_version(ctx: click.Context, _param, value: bool) -> None:
@@ -42,7 +40,25 @@ def _show_version(ctx: click.Context, _param, value: bool) -> None:
     ctx.exit(0)
 
 
-@click.group(context_settings=CONTEXT)
+class _Commands(click.Group):
+    """The command group. The commands other than ``clean`` are imported when
+    they run or are listed (``--help``): a one-line ``clean`` (pre-commit,
+    a shell pipe) need not load them."""
+
+    #: command name -> the module of this package that defines it
+    LAZY = {"explain": "explain", "mine": "mine", "rules": "rules"}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.LAZY})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands and name in self.LAZY:
+            module = importlib.import_module(f"{__package__}.{self.LAZY[name]}")
+            self.add_command(getattr(module, name))
+        return self.commands.get(name)
+
+
+@click.group(cls=_Commands, context_settings=CONTEXT)
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True,
               callback=_show_version, help="Show the version and the engine, and exit.")
 def cli() -> None:
@@ -60,8 +76,7 @@ def cli() -> None:
     """
 
 
-for _command in (clean, explain, rules, mine):
-    cli.add_command(_command)
+cli.add_command(clean)
 
 
 _python_show_warning = warnings.showwarning

@@ -113,14 +113,15 @@ class Cleaner:
         self._plans: dict[frozenset[str], tuple[list[tuple[str, list]], LiteralIndex | None]] = {}
         self._stages, self._index = self._plan(UNKNOWN)
         self._provider = candidates
-        #: which engine runs: "fast" (the compiled prefilter) or "pure"
-        self.engine = getattr(candidates, "engine", "pure")
         if candidates is default_candidates:  # a provider handed in is used as given
             from .fast.engine import fast_provider
 
-            fast = fast_provider(self.all_rules)
-            if fast is not None:
-                self._provider, self.engine = fast, "fast"
+            self._provider = fast_provider(self.all_rules) or candidates
+
+    @property
+    def engine(self) -> str:
+        """Which engine runs: "fast" (the compiled prefilter) or "pure"."""
+        return getattr(self._provider, "engine", "pure")
 
     # the options, read where they were attributes before there was an Options
     profile = property(lambda self: self.options.profile)

@@ -426,10 +426,13 @@ def _section_below(cr: CompiledRule, lines: Sequence[Line], words: Sequence[int]
 def stage_fragment(rules: Sequence[CompiledRule], ctx: Context, leading: bool
                    ) -> list[Deletion]:
     """Fragment rules look at the first (LEADING) or last non-blank line only:
-    the first rule that matches removes the line or the matched span."""
+    the first rule that matches removes the line or the matched span. A
+    fragment is a remain at the edge of a text: a line alone is no edge of
+    anything (a one-word input "x" is not the cut-off tail of a sentence)."""
     lines = ctx.draft.lines
     ln = next((x for x in (lines if leading else reversed(lines)) if not x.blank), None)
-    if ln is None:
+    if ln is None or ln is next(x for x in (reversed(lines) if leading else lines)
+                                if not x.blank):
         return []
     folded = ln.content.casefold()  # this line only: not the whole text's folded lines
     pos = Positions(lines)

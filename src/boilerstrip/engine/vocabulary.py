@@ -18,7 +18,6 @@ import regex
 from ..errors import RuleError
 from ..rules.model import Rule
 from ..rules.patterns import compile_joined, is_seeded
-from ..rules.risk import check_bounds
 
 #: builds the error raised for a malformed param from its message
 Fail = Callable[[str], RuleError]
@@ -88,6 +87,8 @@ def compile_alternation(kind: str, patterns: Sequence[str], flags: int, fail: Fa
     # bounded already: compiled in this process, or its form in a sealed cache
     # entry (written only after its parts passed this check, by this code)
     if joined not in _BOUNDED and not is_seeded(joined, names):
+        from ..rules.risk import check_bounds
+
         for p in patterns:
             too_big = check_bounds(p)
             if too_big:

@@ -9,15 +9,17 @@ stream, the report and the summary, and says what happened through ANNOUNCE.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
-from ..io import jsonl
 from ..reports.writers import FileReport
 from .clean import DocumentOptions, Outcome, clean_bytes
-from .files import Task, batches, clean_files, sync_folders
-from .pool import ordered, workers_for
-from .sources import Position, record_batches
 from .summary import RunSummary
+
+# Each source imports its own modules (files and the pool, JSONL): the stdin
+# filter, a one-line run, loads neither.
+if TYPE_CHECKING:
+    from ..io import jsonl
+    from .files import Task
 
 Say = Callable[[str, str], None]
 
@@ -77,6 +79,9 @@ def file_outcomes(items: Sequence[Task | FileReport], cleaner, opts: DocumentOpt
     Each rewritten file reaches the disk before its rename; the folders
     holding the renames are synced once each when the run ends.
     """
+    from .files import Task, batches, clean_files, sync_folders
+    from .pool import ordered, workers_for
+
     tasks = [t for t in items if isinstance(t, Task)]
     workers = min(workers_for(jobs), len(tasks))
     pool = ordered(clean_files, batches(tasks, workers), (cleaner, opts), workers)
@@ -103,6 +108,8 @@ def clean_records(state: tuple, batch: Sequence[tuple[int, bytes]]
     """The worker's step: clean a batch of numbered JSONL lines (STATE: cleaner,
     options); each result with the size of its line."""
     cleaner, opts = state
+    from ..io import jsonl
+
     return [(jsonl.clean_record(line, n, cleaner, opts), len(line)) for n, line in batch]
 
 
@@ -111,6 +118,10 @@ def record_outcomes(source: jsonl.Source, cleaner, opts: jsonl.JsonlOptions, job
     """Clean the records of SOURCE; one outcome each, in input order. An
     outcome's size is how far it moved the input on (compressed bytes for a
     compressed input), so a progress bar follows the input file."""
+    from ..io import jsonl
+    from .pool import ordered, workers_for
+    from .sources import Position, record_batches
+
     position = Position(source.counter)
     lines = record_batches(jsonl.numbered(source.stream, opts.max_record_bytes), position)
     results = ordered(clean_records, lines, (cleaner, opts), workers_for(jobs))

@@ -218,7 +218,7 @@ def get(path: Path, data: bytes, pack: str) -> RuleSet | None:
             return None
         from .patterns import FORM_KEY, seed_analyses, seed_compiled
 
-        rules = tuple(_rule_from_dict(d) for d in blob["rules"])
+        rules = tuple(rule_from_dict(d) for d in blob["rules"])
         # the load-time warnings (risky patterns) come back with the rules
         warnings = tuple(RuleError(w["message"], path=w["path"], line=w["line"],
                                    rule_id=w["rule_id"]) for w in blob.get("warnings", []))
@@ -238,24 +238,39 @@ def put(path: Path, data: bytes, pack: str, rule_set: RuleSet) -> None:
         return
     rules, warnings = rule_set.rules, rule_set.warnings
     try:
-        from .patterns import FORM_KEY, analyses, compiled_form
+        from .patterns import FORM_KEY
 
         entry.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         key = _key(entry.parent, create=True)
-        forms = [[p, list(r.flags), form] for r in rules for p in r.patterns + r.unless
-                 if (form := compiled_form(p, r.flags)) is not None]
-        forms += _derived_forms(rules)
         blob: dict[str, Any] = {
             "stamp": _stamp(data, pack), "source": str(path),
             "rules": [dataclasses.asdict(r) for r in rules],
-            "analyses": [analyses(p, r.flags) for r in rules for p in r.patterns],
-            "compiled_by": FORM_KEY, "compiled": forms,
+            "analyses": analysis_rows(rules),
+            "compiled_by": FORM_KEY, "compiled": compiled_rows(rules),
             "warnings": [{"message": w.message, "path": w.path, "line": w.line,
                           "rule_id": w.rule_id} for w in warnings]}
         payload = json.dumps(blob, ensure_ascii=False).encode("utf-8", "surrogatepass")
         _write_atomic(entry, seal(key, payload))
     except (OSError, TypeError, ValueError):
         pass
+
+
+def analysis_rows(rules) -> list[list]:
+    """What the engine derives from the parse tree of each pattern of RULES
+    (rows of :func:`patterns.analyses`)."""
+    from .patterns import analyses
+
+    return [analyses(p, r.flags) for r in rules for p in r.patterns]
+
+
+def compiled_rows(rules) -> list[list]:
+    """``[pattern, flags, form]`` of every pattern of RULES and of their
+    detector vocabularies that has a compiled form (:data:`patterns.FORM_KEY`)."""
+    from .patterns import compiled_form
+
+    forms = [[p, list(r.flags), form] for r in rules for p in r.patterns + r.unless
+             if (form := compiled_form(p, r.flags)) is not None]
+    return forms + _derived_forms(rules)
 
 
 def _derived_forms(rules) -> list[list]:
@@ -269,7 +284,7 @@ def _derived_forms(rules) -> list[list]:
             if (form := compiled_form(p, names, joined=True)) is not None]
 
 
-def _rule_from_dict(d: dict[str, Any]) -> Rule:
+def rule_from_dict(d: dict[str, Any]) -> Rule:
     """The Rule a cache entry stored with ``dataclasses.asdict``."""
     d = dict(d)
     d["when"] = Conditions(**d["when"])

@@ -62,10 +62,10 @@ KIND_TABLE: tuple[Kind, ...] = (
          "line rule takes it", frozenset({"params"}), params_checked="when a Cleaner is built"),
     # spans inside a line: no line-level conditions
     Kind("inline", "a span inside a line", PATTERN_KEYS),
-    Kind("leading-fragment", "the first non-blank line, when it is a cut-off remain",
-         PATTERN_KEYS | {"match", "when", "remove"}),
-    Kind("trailing-fragment", "the last non-blank line, when it is a cut-off remain",
-         PATTERN_KEYS | {"match", "when", "remove"}),
+    Kind("leading-fragment", "the first non-blank line, when it is a cut-off remain "
+         "(another line follows)", PATTERN_KEYS | {"match", "when", "remove"}),
+    Kind("trailing-fragment", "the last non-blank line, when it is a cut-off remain "
+         "(another line is above)", PATTERN_KEYS | {"match", "when", "remove"}),
     # after the line stages: a copy of a line just above, said again
     Kind("repeated-line", "a line that repeats one of the few lines just above it, "
          "found by position", frozenset({"params"}), params_checked="when a Cleaner is built"),

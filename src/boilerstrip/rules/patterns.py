@@ -28,7 +28,6 @@ from typing import Iterable, Sequence
 import regex
 
 from ..errors import RuleError
-from .risk import check_bounds
 
 _FLAG_BITS = {
     "ignorecase": regex.IGNORECASE,
@@ -41,9 +40,14 @@ _FLAG_BITS = {
 
 @functools.lru_cache(maxsize=4096)
 def _compile(pattern: str, flags: int) -> regex.Pattern[str]:
-    too_big = check_bounds(pattern)  # rules built in code skip the loader's check
-    if too_big:
-        raise RuleError(too_big)
+    # rules built in code skip the loader's bounds check; a pattern whose
+    # compiled form the snapshot or a sealed cache entry offers passed it
+    if (pattern, flags) not in _SEEDED:
+        from .risk import check_bounds  # here: most short runs never need it
+
+        too_big = check_bounds(pattern)
+        if too_big:
+            raise RuleError(too_big)
     return _compile_seeded(pattern, flags)
 
 
@@ -250,7 +254,7 @@ def requirements(pattern: str, flags: Iterable[str] = (),
 _WORDLIKE_PROPERTIES = {"l", "lu", "ll", "lt", "lm", "lo", "m", "mn", "mc", "me", "n", "nd",
                         "letter", "uppercase_letter", "lowercase_letter", "mark", "number",
                         "decimal_number", "alpha", "alphabetic", "alnum"}
-_PROPERTY = regex.compile(r"\\(?:(?P<prop>p)(?:\{(?P<name>[^}]*)\}|(?P<short>\w))|.)", regex.DOTALL)
+_PROPERTY = r"\\(?:(?P<prop>p)(?:\{(?P<name>[^}]*)\}|(?P<short>\w))|.)"
 
 
 def _python_syntax(pattern: str) -> str | None:
@@ -261,7 +265,7 @@ def _python_syntax(pattern: str) -> str | None:
         return pattern
     out = []
     last = 0
-    for m in _PROPERTY.finditer(pattern):
+    for m in regex.finditer(_PROPERTY, pattern, regex.DOTALL):  # compiled when first used
         if m.group(0) in ("\\P",) or m.group(0).startswith("\\P"):
             return None
         if m.group("prop"):

@@ -29,7 +29,6 @@ from typing import Sequence
 from ...rules import cache
 from ...rules.loader import Rule
 from ...rules.patterns import RulePatterns
-from .widen import ANCHOR, folded_literal, widen
 
 #: Kinds whose rules the database serves by their patterns: they match one
 #: line at a time.
@@ -63,6 +62,8 @@ class Table:
     def anchored_ids(self) -> frozenset[str]:
         """The rules with a piece that keeps a line's start (``widen.ANCHOR``):
         served for a line's content only."""
+        from .widen import ANCHOR  # the rewrite itself: needed once a database is at hand
+
         return frozenset(self.patterns[n][0] for k, piece in enumerate(self.pieces)
                          if ANCHOR in piece for n in self.piece_patterns[k])
 
@@ -83,6 +84,8 @@ def block_literals(rule: Rule) -> tuple[str, ...] | None:
 
 def build_table(rules: Sequence[Rule]) -> Table:
     """The table of RULES: a rule is in only when every pattern of it widens."""
+    from .widen import folded_literal, widen
+
     ids: dict[str, int] = {}
     users: list[list[int]] = []
     patterns: list[tuple[str, int]] = []

@@ -5,7 +5,9 @@
 * ``auto`` (the default): the compiled prefilter when ``hyperscan`` is
   installed and the rule set's database is in the cache, else the pure
   engine. A run never waits for a compile: ``boilerstrip rules build-fast``
-  builds the database once (a batch run may build it first, see docs);
+  builds the database once (a batch run may build it first, see docs). A
+  run that meets no document of ``SHORT_CHARS`` or more never even imports
+  ``hyperscan`` nor looks for the database (:class:`WhenCached`);
 * ``pure``: the pure engine, always;
 * ``fast``: the compiled prefilter, compiling the database first when it is
   not cached (seconds); the pure engine still when ``hyperscan`` is missing.
@@ -16,14 +18,19 @@ The outputs are the same whichever runs: only the time differs.
 from __future__ import annotations
 
 import os
+import threading
 import warnings
 from typing import Sequence
 
 from ...rules import cache
 from ...rules.loader import Rule
+from ..candidates import default_candidates
 
 ENV = "BOILERSTRIP_ENGINE"
 CHOICES = ("auto", "pure", "fast")
+#: Documents shorter than this (characters) go to the pure engine: a short
+#: document costs it little, and a one-line run never loads the database.
+SHORT_CHARS = 1024
 
 
 class FastEngineWarning(UserWarning):
@@ -56,12 +63,70 @@ def available() -> bool:
     return True
 
 
+def installed() -> bool:
+    """Whether a ``hyperscan`` package is there to import (not importing it:
+    that loads the library, ~0.01 s a short run need not pay)."""
+    from importlib.util import find_spec
+
+    try:
+        return find_spec("hyperscan") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+class WhenCached:
+    """``auto``'s provider: the compiled prefilter when RULES' database is
+    cached, found out (hyperscan imported, the cache looked at) when a
+    document long enough to use it comes, or when :attr:`engine` is asked;
+    until then, and without a database, the pure engine's."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self._rules = tuple(rules)
+        self._lock = threading.Lock()
+        self._fast = None
+        self._decided = False
+
+    def fast(self):
+        """The FastProvider of the cached database, or None."""
+        if not self._decided:
+            with self._lock:
+                if not self._decided:
+                    self._fast = _cached_provider(self._rules)
+                    self._decided = True
+        return self._fast
+
+    @property
+    def engine(self) -> str:
+        return "fast" if self.fast() is not None else "pure"
+
+    def __call__(self, ctx, index):
+        if len(ctx.draft.text) >= SHORT_CHARS:
+            fast = self.fast()
+            if fast is not None:
+                return fast(ctx, index)
+        return default_candidates(ctx, index)
+
+
+def _cached_provider(rules: Sequence[Rule]):
+    try:
+        from . import database
+        from .provider import FastProvider
+
+        if not database.is_cached(rules):
+            return None
+    except ImportError:  # a hyperscan that does not import: the pure engine
+        return None
+    return FastProvider(load=lambda: database.load(rules))  # loaded on first use
+
+
 def fast_provider(rules: Sequence[Rule]):
     """The candidate provider of the compiled prefilter for RULES (all the
     rules loaded), or None when the pure engine runs."""
     want = requested()
     if want == "pure":
         return None
+    if want == "auto":
+        return WhenCached(rules) if installed() else None
     if not available():
         if want == "fast":
             _warn("hyperscan is not installed (pip install 'boilerstrip[fast]'): "
@@ -86,9 +151,6 @@ def fast_provider(rules: Sequence[Rule]):
                 _warn(f"the compiled database could not be stored in {folder} "
                       f"({accel.store_error}): every run compiles it again")
         return FastProvider(accel) if accel.rule_ids else None
-    if not database.is_cached(rules):
-        return None
-    return FastProvider(load=lambda: database.load(rules))  # when a long text comes
 
 
 def describe(rules: Sequence[Rule] | None = None) -> str:

@@ -22,9 +22,8 @@ from ..candidates import CONTENT, ScanCandidates, default_candidates, may_hit
 from ..context import CompiledRule, Context
 from ..index import LiteralIndex, trie_regex
 from .database import Accelerator
+from .engine import SHORT_CHARS
 
-#: Documents shorter than this (characters) go to the pure engine.
-SHORT_CHARS = 1024
 #: A text up to this long (characters) is scanned whole in each state; a
 #: longer one line by line, each distinct line once per document.
 WHOLE_SCAN_CHARS = 1 << 20
