@@ -382,6 +382,14 @@ def test_a_line_that_opens_on_its_own_subject_stays(tmp_path):
     assert _name_cleaner(tmp_path, "").clean(text).text == NAME_KEPT
 
 
+def test_a_heading_said_again_in_lower_case_stays(tmp_path):
+    # a name keeps its capitals in the line below; a topic heading does not
+    text = NAME_BODY + "Upper Hut\nUpper huts are often closed in winter.\n"
+    assert _name_cleaner(tmp_path, "      opens_with_header: true\n").clean(text).text == text
+    text = NAME_BODY + "Upper Hut\nUpper Hut is closed in winter.\n"
+    assert _name_cleaner(tmp_path, "      opens_with_header: true\n").clean(text).text == NAME_KEPT
+
+
 def test_a_subheading_named_in_the_body_above_stays(tmp_path):
     # "Upper Hut" is said in the body: the header is the article's own subheading
     body = NAME_BODY.replace("Bring water.", "Sleep at the Upper Hut.")

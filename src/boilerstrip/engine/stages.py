@@ -382,14 +382,17 @@ def _repeats_header(lines: Sequence[Line], h: int, last: int) -> bool:
 
 def _opens_with_header(lines: Sequence[Line], h: int, last: int) -> bool:
     """Whether the first non-blank line below the header at H (up to LAST)
-    goes on from it: it opens with a word of the header ("Jane Doe", then
-    "Jane Doe writes ...") or with a lower-case letter ("is a reporter ...")."""
+    goes on from it: it opens with a lower-case letter ("is a reporter ..."),
+    or with the header's first capitalised word as written and says its last
+    one again as written ("Jane Doe", then "Jane Doe writes ..."; not "List
+    Comprehensions", then "List comprehensions are ...")."""
     below = next((x.content for x in lines[h + 1:last + 1] if x.content), "")
     if below[:1].islower():
         return True
-    opening = _WORD.match(below)
-    named = {w.casefold() for w in _WORD.findall(lines[h].content)}
-    return bool(opening) and opening.group().casefold() in named
+    names = [w for w in _WORD.findall(lines[h].content) if w[0].isupper()]
+    opening = _WORD.search(below)
+    return (bool(names) and opening is not None and opening.group() == names[0]
+            and names[-1] in _WORD.findall(below))
 
 
 def _header_seen_above(lines: Sequence[Line], h: int, skip: int) -> bool:
