@@ -4,7 +4,11 @@
 * ``stop_at_headers``: a line that heads another section rule's region ends
   this one, so that a tag list does not swallow the related list's header;
 * ``repeats_header``: the first line below the header must name again what
-  the header names ("About Jane Doe" above "Jane Doe is ...").
+  the header names ("About Jane Doe" above "Jane Doe is ...");
+* ``opens_with_header``: the first line below must go on from the header (open
+  with one of its words, or with a lower-case word);
+* ``header_unseen_after``: the header's last capitalised word must not occur in
+  the body above it (past its first N lines).
 """
 
 from __future__ import annotations
@@ -333,4 +337,76 @@ def test_invalid_repeats_header_is_a_config_error(tmp_path):
     path = tmp_path / "r.yml"
     path.write_text(ABOUT_RULE.format(extra="      repeats_header: maybe\n"), encoding="utf-8")
     with pytest.raises(RuleError, match=r"r\.yml:\d+: t\.section\.about: section\.repeats_header"):
+        boilerstrip.load_rules(path, cache=False)
+
+
+# ------------------------------------------------ opens_with_header, header_unseen_after
+
+NAME_RULE = """\
+rules:
+  - id: t.section.name-box
+    kind: section
+    category: source-credit
+    order: 300
+    description: A name line and the biography below it, at the end.
+    pattern: '[A-Z]\\w+ [A-Z]\\w+'
+    section:
+      max_lines: 1
+      stop_at_prose: false
+      require_end: true
+      min_lines: 1
+{extra}    examples:
+      remove: ["Jane Doe", "Example Labs"]
+      keep: ["Body.", "Other body."]
+"""
+NAME_BODY = ("By Jane Doe\n\nThe hut sleeps twelve walkers.\n\nIt is open from June.\n\n"
+             "The path is steep.\n\nBring water.\n\n")
+NAME_KEPT = NAME_BODY.rstrip("\n") + "\n"
+
+
+def _name_cleaner(tmp_path, extra: str):
+    return _rules_cleaner(tmp_path, NAME_RULE.format(extra=extra))
+
+
+@pytest.mark.parametrize("below", ["Jane Doe has walked the Alps since 1990.",
+                                   "is a guide and writes about huts."])
+def test_a_biography_that_goes_on_from_the_name_goes(tmp_path, below):
+    text = NAME_BODY + "Jane Doe\n" + below + "\n"
+    cleaner = _name_cleaner(tmp_path, "      opens_with_header: true\n      header_unseen_after: 1\n")
+    assert cleaner.clean(text).text == NAME_KEPT
+
+
+def test_a_line_that_opens_on_its_own_subject_stays(tmp_path):
+    text = NAME_BODY + "Jane Doe\nThe warden said the hut closes in October.\n"
+    assert _name_cleaner(tmp_path, "      opens_with_header: true\n").clean(text).text == text
+    assert _name_cleaner(tmp_path, "").clean(text).text == NAME_KEPT
+
+
+def test_a_heading_said_again_in_lower_case_stays(tmp_path):
+    # a name keeps its capitals in the line below; a topic heading does not
+    text = NAME_BODY + "Upper Hut\nUpper huts are often closed in winter.\n"
+    assert _name_cleaner(tmp_path, "      opens_with_header: true\n").clean(text).text == text
+    text = NAME_BODY + "Upper Hut\nUpper Hut is closed in winter.\n"
+    assert _name_cleaner(tmp_path, "      opens_with_header: true\n").clean(text).text == NAME_KEPT
+
+
+def test_a_subheading_named_in_the_body_above_stays(tmp_path):
+    # "Upper Hut" is said in the body: the header is the article's own subheading
+    body = NAME_BODY.replace("Bring water.", "Sleep at the Upper Hut.")
+    text = body + "Upper Hut\nUpper Hut has ten beds and a stove.\n"
+    assert _name_cleaner(tmp_path, "      header_unseen_after: 1\n").clean(text).text == text
+    assert _name_cleaner(tmp_path, "").clean(text).text == body.rstrip("\n") + "\n"
+
+
+def test_a_byline_in_the_first_lines_does_not_count(tmp_path):
+    # "By Jane Doe" is the first line: skipped with header_unseen_after: 1, seen with 0
+    text = NAME_BODY + "Jane Doe\nJane Doe has walked the Alps since 1990.\n"
+    assert _name_cleaner(tmp_path, "      header_unseen_after: 1\n").clean(text).text == NAME_KEPT
+    assert _name_cleaner(tmp_path, "      header_unseen_after: 0\n").clean(text).text == text
+
+
+def test_invalid_opens_with_header_is_a_config_error(tmp_path):
+    path = tmp_path / "r.yml"
+    path.write_text(NAME_RULE.format(extra="      opens_with_header: maybe\n"), encoding="utf-8")
+    with pytest.raises(RuleError, match=r"section\.opens_with_header"):
         boilerstrip.load_rules(path, cache=False)

@@ -380,6 +380,32 @@ def _repeats_header(lines: Sequence[Line], h: int, last: int) -> bool:
     return any(w.casefold() in named for w in _WORD.findall(below))
 
 
+def _opens_with_header(lines: Sequence[Line], h: int, last: int) -> bool:
+    """Whether the first non-blank line below the header at H (up to LAST)
+    goes on from it: it opens with a lower-case letter ("is a reporter ..."),
+    or with the header's first capitalised word as written and says its last
+    one again as written ("Jane Doe", then "Jane Doe writes ..."; not "List
+    Comprehensions", then "List comprehensions are ...")."""
+    below = next((x.content for x in lines[h + 1:last + 1] if x.content), "")
+    if below[:1].islower():
+        return True
+    names = [w for w in _WORD.findall(lines[h].content) if w[0].isupper()]
+    opening = _WORD.search(below)
+    return (bool(names) and opening is not None and opening.group() == names[0]
+            and names[-1] in _WORD.findall(below))
+
+
+def _header_seen_above(lines: Sequence[Line], h: int, skip: int) -> bool:
+    """Whether the header's last capitalised word of 3+ letters occurs, as a
+    word, in the non-blank lines above it past the first SKIP of them."""
+    names = [w for w in _WORD.findall(lines[h].content) if w[0].isupper()]
+    if not names:
+        return True  # no name in the header: nothing says it is not a subheading
+    name = re.compile(rf"(?<!\w){re.escape(names[-1])}(?!\w)")
+    above = [x.content for x in lines[:h] if x.content][skip:]
+    return any(name.search(c) for c in above)
+
+
 def _section_below(cr: CompiledRule, lines: Sequence[Line], words: Sequence[int], h: int,
                    covered: list[bool], heads_another) -> tuple[int, int, int] | None:
     """The section of CR headed by line H: (first line, last line, lines below
@@ -408,6 +434,11 @@ def _section_below(cr: CompiledRule, lines: Sequence[Line], words: Sequence[int]
         return None
     if spec.repeats_header and count and not _repeats_header(lines, h, last):
         return None  # the lines below are not about what the header names
+    if spec.opens_with_header and count and not _opens_with_header(lines, h, last):
+        return None  # the line below starts on its own subject: the article's
+    if (spec.header_unseen_after is not None
+            and _header_seen_above(lines, h, spec.header_unseen_after)):
+        return None  # the body above speaks of it: a subheading of the article
     if spec.count_words_above is not None:
         counted = _COUNT.search(lines[h].content)
         if counted and _counter_above_body(lines, words, h, max(int(counted.group()), 1),

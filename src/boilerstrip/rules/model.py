@@ -56,6 +56,16 @@ class SectionSpec:
     # header after its first: "About Jane Doe", then "Jane Doe is a ..."; a
     # heading of the article's own ("About Lisbon", then "The old town ...") heads nothing
     repeats_header: bool = False
+    # the first line below the header opens with a word of the header or with a
+    # lower-case word, as a biography goes on from the name above it ("Jane Doe",
+    # then "Jane Doe writes ..." or "is a reporter ..."); a line that opens on
+    # anything else is the article's, not the header's
+    opens_with_header: bool = False
+    # the header's last capitalised word (3+ letters) occurs nowhere above it
+    # past the first N non-blank lines (where a byline names the author): a
+    # subheading of the article has its words in the body above it, an author
+    # box's name does not
+    header_unseen_after: int | None = None
     # a region holding more subheadings than this (a short unpunctuated line, then
     # a prose paragraph) is the rest of the article, not a section: its header was
     # one of the article's own subheadings ("Comment" above "Briefing", "Access"...)
