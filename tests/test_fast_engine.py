@@ -232,6 +232,22 @@ def test_a_stage_without_any_hit_is_skipped_and_one_with_hits_is_not(accel):
                   for i in got}
 
 
+def test_short_documents_wait_for_a_loaded_database_then_take_it(accel):
+    # a short document never loads the database (a one-line run waits for
+    # nothing); once a longer one has loaded it, short ones use it too
+    loads = []
+    provider = FastProvider(load=lambda: loads.append(1) or accel)
+    short = Context(Draft("Share this\nA line of the article.\n"))
+    assert not isinstance(provider(short, None), FastCandidates)
+    assert loads == []
+    long = Context(Draft("A plain sentence of an article.\n" * 40))
+    assert isinstance(provider(long, None), FastCandidates)
+    assert isinstance(provider(short, None), FastCandidates)
+    assert loads == [1]
+    # given at once (BOILERSTRIP_ENGINE=fast), it answers for short ones from the start
+    assert isinstance(FastProvider(accel)(short, None), FastCandidates)
+
+
 def test_pieces_that_keep_the_line_start_answer_for_a_line_content_only(accel):
     # a sentence cut tries line rules on a sentence inside a line (the WHOLE
     # view): a rule whose pieces keep a line anchor goes to the literal scan there

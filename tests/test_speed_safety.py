@@ -190,8 +190,24 @@ def _brute_force(cleaner, monkeypatch):
     first-character or per-line requirement test of the patterns)."""
     monkeypatch.setattr(RulePatterns, "may_match", lambda self, folded: True)
     monkeypatch.setattr(RulePatterns, "could_match", lambda self, folded: True)
+    monkeypatch.setattr(RulePatterns, "matchable",
+                        lambda self, folded: tuple(range(len(self.patterns))))
     monkeypatch.setattr(RulePatterns, "could_start", lambda self, text: True)
     return reference.with_candidates(cleaner, reference.EveryLine)
+
+
+def test_a_candidate_runs_only_the_patterns_whose_requirements_it_holds():
+    pat = RulePatterns("t.two", [r"\bsign up for (?:our|the) newsletter\b",
+                                 r"\bfollow us on \w+"], [], ["ignorecase"], False, None)
+    line = "Follow us on Mastodon for the latest"
+    assert pat.matchable(line.casefold()) == (1,)
+    assert pat.matchable("sign up for our newsletter, follow us on it") == (0, 1)
+    assert pat.matchable("a plain line") == () and not pat.could_match("a plain line")
+    assert pat.first_match(line, (1,)).group() == pat.first_match(line).group() == \
+        "Follow us on Mastodon"
+    assert pat.first_match(line, ()) is None  # a pattern left out is not run
+    assert pat.spans(line, (1,)) == pat.spans(line) == [(0, 21)]
+    assert pat.spans(line, (0,)) == []
 
 
 @pytest.mark.skipif(not CORPUS, reason="bench corpora not present")

@@ -99,6 +99,21 @@ def rules_by_literal(rules: Sequence[CompiledRule]) -> dict[str, list[int]]:
     return by_literal
 
 
+_WITHOUT_LITERALS: dict[tuple, tuple[int, ...]] = {}
+
+
+def without_literals(rules: Sequence[CompiledRule]) -> tuple[int, ...]:
+    """Positions (in RULES) of the rules without literals, which may match any
+    line: what a question about RULES answers beyond the rules a literal
+    points to (kept per rule list, as ``rules_by_literal``)."""
+    key = tuple(rules)
+    got = _WITHOUT_LITERALS.get(key)
+    if got is None:
+        got = _WITHOUT_LITERALS[key] = tuple(
+            k for k, cr in enumerate(rules) if not (cr.pat and cr.pat.literals is not None))
+    return got
+
+
 def stage_literals(rules: Sequence[CompiledRule], index: LiteralIndex) -> frozenset[str] | None:
     """Every literal of RULES (the ``literals`` of their patterns); None when
     one of them has none (it may match any line). Kept on INDEX, the
@@ -163,11 +178,14 @@ class ScanCandidates:
         timed_out = self.ctx.timed_out
         maybe = self._rules_present(rules)
         out: dict[int, list[int]] = {}
-        for k, cr in enumerate(rules):
+        # the rules one of whose literals is in the text, and those without
+        # any: the others cannot match (no loop over every rule)
+        asked = (range(len(rules)) if maybe is None
+                 else sorted(maybe.union(without_literals(rules))))
+        for k in asked:
+            cr = rules[k]
             if cr.rule.id in timed_out:
                 continue
-            if maybe is not None and k not in maybe and cr.pat and cr.pat.literals is not None:
-                continue  # none of its literals anywhere in the text
             got = self._rule_lines(cr, lines, view, few)
             if got:
                 out[k] = got
@@ -341,8 +359,9 @@ class IndexedCandidates(ScanCandidates):
             out = self._by_line(rules, lines, view)
         timed_out = self.ctx.timed_out
         few = None
-        for k, cr in enumerate(rules):
-            if (cr.pat and cr.pat.literals is not None) or cr.rule.id in timed_out:
+        for k in without_literals(rules):
+            cr = rules[k]
+            if cr.rule.id in timed_out:
                 continue
             if few is None:
                 few = len(lines) * 4 < self._count_nonblank()

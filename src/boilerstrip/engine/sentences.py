@@ -28,7 +28,7 @@ from ..rules.patterns import TimedOut
 from .candidates import WHOLE, may_hit
 from .context import (_TERMINAL, CompiledRule, Context, Deletion, Positions, conditions_hold,
                       is_prose)
-from .stages import line_keys
+from .stages import _keys_of
 
 #: A sentence end: closing punctuation (and closing quotes or brackets), then
 #: spaces, then what starts a sentence (an upper-case letter, a digit, an
@@ -106,17 +106,18 @@ def _sentence_rule(cut: SentenceCut, rules: Sequence[CompiledRule], ctx: Context
     """The first of RULES that takes SENTENCE (of line LN) as a whole line
     (the cheap literal test first)."""
     folded = sentence.casefold()
-    maybe = [cr for cr in rules if cr.rule.id not in ctx.timed_out and cr.pat.could_match(folded)]
+    maybe = [(cr, only) for cr, only in ((cr, cr.pat.matchable(folded)) for cr in rules
+                                         if cr.rule.id not in ctx.timed_out) if only]
     if not maybe:
         return None
     n = word_count(sentence)
     if n > cut.max_sentence_words:
         return None
-    for cr in maybe:
+    for cr, only in maybe:
         if not conditions_hold(cr.rule, ln, ln, sentence, pos, n):
             continue
         try:
-            if cr.pat.first_match(sentence) is not None:
+            if cr.pat.first_match(sentence, only) is not None:
                 return cr
         except TimedOut:
             ctx.timeout(cr.rule.id)
@@ -134,29 +135,33 @@ def sentence_cuts(items: Sequence[tuple[SentenceCut, Sequence[CompiledRule]]],
     out: list[Deletion] = []
     lines = ctx.draft.lines
     text = ctx.draft.text
-    pos = words = None
+    pos = words = shown = None
     done: set[int] = set()
     for cut, rules in items:
         if not rules or not may_hit(ctx.candidates, rules, WHOLE):
             continue  # no line holds what one of its rules looks for
         if pos is None:
             pos, words = Positions(lines), ctx.words()
+            shown = [ln.index for ln in lines if ln.content]
         least = cut.rest_min_words + 1
-        keys = line_keys(rules, lines, pos)
-        rejected = ctx.candidates.verdicts(rules)
-        fresh = [i for i, key in keys.items() if words[i] >= least and key not in rejected]
-        if not fresh:
+        # the candidates first, then the verdict keys of those lines only: a
+        # line no rule may take costs nothing more here
+        per_rule = ctx.candidates.for_rules(rules, [i for i in shown if words[i] >= least],
+                                            WHOLE)
+        if not per_rule:
             continue
-        window = cut.max_sentence_words * _CHARS_PER_WORD
         by_line: dict[int, list[CompiledRule]] = {}
-        per_rule = ctx.candidates.for_rules(rules, fresh, WHOLE)
         for k in sorted(per_rule):  # each line's rules in the rules' order
             for i in per_rule[k]:
                 by_line.setdefault(i, []).append(rules[k])
+        keys = _keys_of(rules, sorted(by_line), shown, lines, pos)
+        rejected = ctx.candidates.verdicts(rules)
+        fresh = [i for i, key in keys.items() if key not in rejected]
+        window = cut.max_sentence_words * _CHARS_PER_WORD
         for i in fresh:
             ln = lines[i]
             got = None
-            if i in by_line and i not in done:
+            if i not in done:
                 edges = split_edges(ln.content, window)
                 got = _cut(cut, by_line[i], ctx, ln, ln.content, edges, pos) if edges else None
             if got is None:

@@ -79,9 +79,11 @@ def _header_matches(cr: CompiledRule, ctx: Context, ln: Line, pos: Positions,
                     n_words: int) -> bool:
     """Whether CR's ``when`` and pattern take line LN on its own (may raise TimedOut)."""
     content = ln.content
-    return (conditions_hold(cr.rule, ln, ln, content, pos, n_words)
-            and cr.pat.could_start(content) and cr.pat.could_match(ctx.fold_line(ln.index))
-            and cr.pat.first_match(content) is not None)
+    if not (conditions_hold(cr.rule, ln, ln, content, pos, n_words)
+            and cr.pat.could_start(content)):
+        return False
+    only = cr.pat.matchable(ctx.fold_line(ln.index))
+    return bool(only) and cr.pat.first_match(content, only) is not None
 
 
 def _keys_of(rules: Sequence[CompiledRule], indices: Sequence[int], shown: Sequence[int],
@@ -172,6 +174,7 @@ def stage_block(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]:
     paras = paragraphs(lines)
     starts = [a for a, _ in paras]
     texts: list[str | None] = [None] * len(paras)
+    folds: list[str | None] = [None] * len(paras)  # their case-folds, for ``matchable``
     taken: dict[int, Attribution] = {}
     # a paragraph's word count is the sum of its lines' (counted once per
     # document): a rule's word bounds reject paragraphs before they are
@@ -202,7 +205,11 @@ def stage_block(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]:
                     text = texts[k] = "\n".join(ln.content for ln in lines[a:b + 1])
                 if not conditions_hold(cr.rule, lines[a], lines[b], text, pos, n):
                     continue
-                if cr.pat.first_match(text) is not None:
+                folded = folds[k]
+                if folded is None:
+                    folded = folds[k] = text.casefold()
+                only = cr.pat.matchable(folded)
+                if only and cr.pat.first_match(text, only) is not None:
                     taken[k] = cr.who
         except TimedOut:
             ctx.timeout(cr.rule.id)
@@ -250,9 +257,10 @@ def stage_inline(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]:
                 f = folded.get(i)
                 if f is None:
                     f = folded[i] = subject.casefold()
-                if not cr.pat.could_match(f):
+                only = cr.pat.matchable(f)
+                if not only:
                     continue
-                for a, b in cr.pat.spans(subject):
+                for a, b in cr.pat.spans(subject, only):
                     if a == b or (cr.pat.has_unless and cr.pat.vetoed(subject)):
                         continue
                     found.append((start + a, rank, start + b, cr.who))
@@ -472,8 +480,11 @@ def stage_fragment(rules: Sequence[CompiledRule], ctx: Context, leading: bool
             continue
         if not conditions_hold(cr.rule, ln, ln, ln.content, pos):
             continue
+        only = cr.pat.matchable(folded)
+        if not only:
+            continue
         try:
-            m = cr.pat.first_match(ln.content)
+            m = cr.pat.first_match(ln.content, only)
         except TimedOut:
             ctx.timeout(cr.rule.id)
             continue

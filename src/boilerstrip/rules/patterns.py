@@ -532,36 +532,51 @@ class RulePatterns:
             self._unless = tuple(compile_pattern(p, self._flags) for p in self._sources[1])
         return self._unless
 
-    def could_match(self, folded: str) -> bool:
-        """Exact cheap test on one case-folded candidate: False means no
-        pattern can match it, because each pattern has a literal requirement
-        (all of them, not only the one the prefilter used) that it fails.
-
-        A regex call with a time limit costs microseconds, a substring test
-        tens of nanoseconds: this spares most calls on lines that merely
-        contain a common literal.
-        """
+    def _pattern_requirements(self) -> tuple[tuple[tuple[str, ...], ...], ...]:
+        """Per pattern, its literal requirements (each a tuple of alternatives,
+        the longest, most selective, first); () for a pattern without any."""
         reqs = self._requires
         if reqs is None:
-            # per pattern: its requirements, longest alternatives first (most selective)
             per = []
             for p in self._sources[0]:
                 r = requirements_for(p, self._flags)
-                if not r:
-                    per = None
-                    break
                 per.append(tuple(sorted((tuple(sorted(alts)) for alts in r),
-                                        key=lambda a: -min(map(len, a)))))
-            reqs = self._requires = tuple(per) if per else ()
-        if not reqs:
-            return True
-        for pattern_reqs in reqs:
+                                        key=lambda a: -min(map(len, a)))) if r else ())
+            reqs = self._requires = tuple(per)
+        return reqs
+
+    def matchable(self, folded: str) -> tuple[int, ...]:
+        """Positions of the patterns that may match a candidate whose case-fold
+        is FOLDED: each holds every literal requirement of its pattern (exact:
+        a pattern left out cannot match). Empty: no pattern can.
+
+        A regex call with a time limit costs microseconds, a substring test
+        tens of nanoseconds: this spares most calls on lines that merely
+        contain a common literal, and the calls of a rule's other patterns
+        on a line that holds what only one of them needs.
+        """
+        out = []
+        for k, pattern_reqs in enumerate(self._pattern_requirements()):
             for alts in pattern_reqs:
                 for alt in alts:
                     if alt in folded:
                         break
                 else:
                     break  # this requirement fails: the pattern cannot match
+            else:
+                out.append(k)
+        return tuple(out)
+
+    def could_match(self, folded: str) -> bool:
+        """Exact cheap test on one case-folded candidate: False means no
+        pattern can match it (:meth:`matchable`)."""
+        for pattern_reqs in self._pattern_requirements():
+            for alts in pattern_reqs:
+                for alt in alts:
+                    if alt in folded:
+                        break
+                else:
+                    break
             else:
                 return True
         return False
@@ -615,12 +630,16 @@ class RulePatterns:
                 return True
         return False
 
-    def first_match(self, text: str) -> regex.Match[str] | None:
-        """The first pattern match on TEXT (full or search), unless an ``unless`` matches."""
+    def first_match(self, text: str, only: Sequence[int] | None = None
+                    ) -> regex.Match[str] | None:
+        """The first pattern match on TEXT (full or search), unless an ``unless``
+        matches. ONLY: the positions of the patterns to try, the others being
+        known not to match (:meth:`matchable`)."""
         if self.full and not self.could_start(text):
             return None
+        patterns = self.patterns
         try:
-            for p in self.patterns:
+            for p in (patterns if only is None else [patterns[k] for k in only]):
                 m = (p.fullmatch(text, timeout=self.timeout) if self.full
                      else p.search(text, timeout=self.timeout))
                 if m is not None:
@@ -632,12 +651,14 @@ class RulePatterns:
             raise TimedOut(self.rule_id) from None
         return None
 
-    def spans(self, text: str) -> list[tuple[int, int]]:
-        """Spans of the non-overlapping matches of each pattern in TEXT, pattern by pattern."""
+    def spans(self, text: str, only: Sequence[int] | None = None) -> list[tuple[int, int]]:
+        """Spans of the non-overlapping matches of each pattern in TEXT, pattern
+        by pattern (ONLY: the positions of the patterns that may match)."""
         out: list[tuple[int, int]] = []
         timeout = self.timeout
+        patterns = self.patterns
         try:
-            for p in self.patterns:
+            for p in (patterns if only is None else [patterns[k] for k in only]):
                 for m in p.finditer(text, timeout=timeout):
                     out.append(m.span())
         except TimeoutError:

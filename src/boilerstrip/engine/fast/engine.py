@@ -100,7 +100,10 @@ class WhenCached:
         return "fast" if self.fast() is not None else "pure"
 
     def __call__(self, ctx, index):
-        if len(ctx.draft.text) >= SHORT_CHARS:
+        # a short document decides nothing (a one-line run imports nothing);
+        # once decided, the provider itself keeps short ones on the pure
+        # engine until a longer one has loaded the database
+        if self._decided or len(ctx.draft.text) >= SHORT_CHARS:
             fast = self.fast()
             if fast is not None:
                 return fast(ctx, index)

@@ -24,6 +24,8 @@ from ..index import LiteralIndex, trie_regex
 from .database import Accelerator
 from .engine import SHORT_CHARS
 
+#: Piece sets whose rules a provider keeps (:meth:`FastProvider.rules_holding`).
+HOLDING_MEMO = 1 << 16
 #: A text up to this long (characters) is scanned whole in each state; a
 #: longer one line by line, each distinct line once per document.
 WHOLE_SCAN_CHARS = 1 << 20
@@ -44,6 +46,7 @@ class FastProvider:
         self._lock = threading.Lock()
         self._plans: dict[tuple[int, str], tuple] = {}
         self._literal_rx: dict[int, tuple] = {}
+        self._holding: dict[frozenset[int], frozenset[str]] = {}
 
     @property
     def accel(self) -> Accelerator | None:
@@ -56,9 +59,11 @@ class FastProvider:
         return self._accel
 
     def __call__(self, ctx: Context, index: LiteralIndex | None):
-        # a short document costs the pure engine little: a one-line run never
-        # even loads the database
-        if len(ctx.draft.text) < self.short_chars:
+        # a short document does not load the database: a one-line run never
+        # waits for it. Once it is loaded, short documents take it too: the
+        # pure engine's literal scan grows with the rule count, one scan of a
+        # short text barely does
+        if len(ctx.draft.text) < self.short_chars and self._load is not None:
             return default_candidates(ctx, index)
         accel = self.accel
         if accel is None:
@@ -78,6 +83,17 @@ class FastProvider:
                 rx = re.compile(emit(trie), re.DOTALL)
             got = self._literal_rx[key] = (cr, rx)
         return got[1]
+
+    def rules_holding(self, pieces: frozenset[int]) -> frozenset[str]:
+        """The rules one of whose patterns has all its pieces among PIECES (the
+        pieces found in one line), memoised: the same few sets recur line
+        after line, document after document."""
+        got = self._holding.get(pieces)
+        if got is None:
+            if len(self._holding) >= HOLDING_MEMO:
+                self._holding = {}  # a bound, never reached on ordinary text
+            got = self._holding[pieces] = _rules_holding(self.accel.table, pieces)
+        return got
 
     def plan(self, rules: Sequence[CompiledRule], view: str = CONTENT
              ) -> tuple[dict[str, int], list, list[int]]:
@@ -298,7 +314,7 @@ class FastCandidates:
         if not found:
             return {}
         found.sort(key=_end)
-        table = self.accel.table
+        holding = self.owner.rules_holding
         out: dict[str, list[int]] = {}
         count = data.count
         line = prev = 0
@@ -307,12 +323,12 @@ class FastCandidates:
             # no piece matches a line break: the match ends in the line it starts in
             n = count(b"\n", prev, end)
             if n:
-                _add(out, line, _rules_holding(table, pieces))
+                _add(out, line, holding(frozenset(pieces)))
                 line += n
                 pieces = set()
             prev = end
             pieces.add(piece)
-        _add(out, line, _rules_holding(table, pieces))
+        _add(out, line, holding(frozenset(pieces)))
         self._seed = out
         return out
 
@@ -360,7 +376,6 @@ class FastCandidates:
         else:
             sizes = [len(r.encode("utf-8")) + 1 for r in raws]
         starts = list(accumulate(sizes, initial=0))
-        table = self.accel.table
         per_line: dict[int, set[int]] = {}
         for piece, end in self.accel.scan(data):
             # no piece matches a line break: the match ends in the line it starts in
@@ -371,10 +386,11 @@ class FastCandidates:
             else:
                 got.add(piece)
         known = self._rules_of
+        holding = self.owner.rules_holding
         empty: frozenset[str] = frozenset()
         for k, r in enumerate(raws):
             pieces = per_line.get(k)
-            known[r] = _rules_holding(table, pieces) if pieces else empty
+            known[r] = holding(frozenset(pieces)) if pieces else empty
 
 
 def _end(match: tuple[int, int]) -> int:
