@@ -3,7 +3,12 @@ its params' checks, and the bundled rule end to end."""
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import boilerstrip
 from boilerstrip.engine import threads
@@ -244,3 +249,66 @@ def test_a_counter_beside_the_byline_heads_no_thread():
     off = threads.ThreadConfig(**{**CFG.__dict__, "count_words_above": 0})
     assert threads.find_headed_thread(marks, contents, words, off).start == 3
     assert boilerstrip.clean(text).text.startswith(head + "1 Comment\n" + body)
+
+
+# ------------------------------------------------------------------ the memos of tail_marks
+
+def _tail_marks_plainly(contents, cfg):
+    """:func:`threads.tail_marks` without its memos: every line near the end
+    is marked, and above the records every line of at most ``marker_max_words``
+    words asks the header pattern."""
+    n = len(contents)
+    marks = [threads._NONE] * n
+    header = dict(cfg.markers).get("header")
+    quiet, full = 0, True
+    for i in range(n - 1, -1, -1):
+        from_end = n - 1 - i
+        if full:
+            marks[i] = threads.line_marks(contents[i], cfg)
+            quiet = 0 if marks[i] else quiet + 1
+            full = quiet <= cfg.max_gap_lines + cfg.header_lookback + 1 \
+                or from_end <= cfg.max_tail_lines
+        elif from_end > cfg.max_headed_lines + 1 or header is None:
+            break
+        elif len(contents[i].split()) <= cfg.marker_max_words \
+                and threads._matches(header, contents[i]):
+            marks[i] = frozenset({"header"})
+    return marks
+
+
+_POOL = ["A long article sentence that goes on about the harbour and the boats there.",
+         "Jane Doe", "March 3, 2012 at 9:14 pm", "Reply", "12 Comments", "COMMENTS",
+         "3 Kommentare", "2 réactions", "Nice.", "Tom says:", "Discussion (4):",
+         "Comment policy: be kind to each other here, please.", "Leave a comment",
+         "one response to this post", "A short heading", "Diskussion", "x" * 300]
+# mostly body lines: stretches without markers, so that the scan reaches the region
+# above the records, where only count headers are looked for
+_PROSE = "The council met again on Tuesday and agreed to keep the library open all summer."
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_POOL + [_PROSE] * 200), min_size=1, max_size=120),
+       st.integers(min_value=0, max_value=60))
+def test_tail_marks_with_memos_equal_asking_every_line(lines, headed):
+    cfg = dataclasses.replace(CFG, max_headed_lines=headed)
+    memo: dict = {}
+    headers: dict = {}
+    plain = _tail_marks_plainly(lines, cfg)
+    assert threads.tail_marks(lines, cfg) == plain
+    assert threads.tail_marks(lines, cfg, memo, headers) == plain  # filling the memos
+    assert threads.tail_marks(lines, cfg, memo, headers) == plain  # answered from them
+
+
+CORPUS = sorted(Path(__file__).resolve().parent.parent.glob("bench/data/*/*/*.txt"))
+
+
+@pytest.mark.skipif(not CORPUS, reason="bench corpora not present")
+def test_tail_marks_with_memos_equal_asking_every_line_on_the_corpora():
+    memo: dict = {}
+    headers: dict = {}
+    for f in CORPUS:
+        lines = [ln.strip() for ln in f.read_text("utf-8").split("\n") if ln.strip()]
+        plain = _tail_marks_plainly(lines, CFG)
+        assert threads.tail_marks(lines, CFG, memo, headers) == plain, f.name
+        assert threads.tail_marks(lines, CFG, memo, headers) == plain, f.name
+    assert any(headers.values())  # count headers were found above the records

@@ -158,19 +158,20 @@ class Cleaner:
             got = self._plans[detection.languages] = (stages, _literal_index(stages))
         return got
 
-    def detect(self, text: str) -> Detection:
+    def detect(self, text: str, seen: dict | None = None) -> Detection:
         """Which language packs run on TEXT: the ``language`` option when it
         names one (with or without a language rule: it was asked for) and,
         as with ``auto``, the detector's ``everywhere`` packs; no gating when
         it is ``any`` or no language rule runs; else what the detector finds,
-        and the packs of languages it cannot tell (``undetectable``)."""
+        and the packs of languages it cannot tell (``undetectable``). SEEN:
+        the counts of samples already judged in this clean call, by sample."""
         forced = self.options.language
         if forced not in ("auto", "any"):
             everywhere = self.detector.everywhere if self.detector is not None else frozenset()
             return Detection(forced, frozenset({forced}) | everywhere)
         if forced == "any" or self.detector is None:
             return UNKNOWN
-        found = self.detector.detect(text)
+        found = self.detector.detect(text, seen)
         if found.gated and self.undetectable:
             return Detection(found.language, found.languages | self.undetectable)
         return found
@@ -203,7 +204,8 @@ class Cleaner:
             raise TypeError(f"clean() takes str, not {type(text).__name__}")
         bom = text.startswith("\ufeff")
         body = text[1:] if bom else text
-        detection = self.detect(body)
+        seen: dict = {}  # language counts by sample: the cleaned text's may be the input's
+        detection = self.detect(body, seen)
         draft = Draft(body)
         ctx = Context(draft, self.options)
         try:
@@ -215,7 +217,7 @@ class Cleaner:
                 # its language is unknown): run them too, so that cleaning the
                 # output again changes nothing
                 detected = detection.gated and self.options.language == "auto"
-                wider = widened(detection, self.detect(draft.text)) \
+                wider = widened(detection, self.detect(draft.text, seen)) \
                     if detected and self.detector.sees_change(body, draft.text) \
                     else detection
                 if wider.languages == detection.languages:

@@ -122,12 +122,24 @@ class LanguageDetector:
             raise rule.error("language param 'sample_chars' must be at least 1")
         self.lists = parse_stopwords(raw.get("stopwords"), lambda m: rule.error("language " + m))
         self.codes: tuple[str, ...] = tuple(self.lists)
+        self._every: frozenset[str] = frozenset().union(*self.lists.values())
 
-    def _counts(self, text: str) -> tuple[int, list[int]]:
+    def _counts(self, text: str, seen: dict | None = None) -> tuple[int, list[int]]:
         """(distinct words, distinct stopwords of each list) of TEXT: one
-        C-speed scan for words and one set intersection per list."""
+        C-speed scan for words, one intersection with every list's words, and
+        one per list of that (a few words, not the whole sample). SEEN, when
+        given, keeps the counts by sample: a cleaned text whose start or end
+        is the input's is not counted twice."""
+        if seen is not None:
+            got = seen.get(text)
+            if got is not None:
+                return got
         words = set(_WORD.findall(text.casefold()))
-        return len(words), [len(stops & words) for stops in self.lists.values()]
+        found = self._every & words
+        got = len(words), [len(stops & found) for stops in self.lists.values()]
+        if seen is not None:
+            seen[text] = got
+        return got
 
     def _decide(self, tokens: int, hits: Sequence[int], min_tokens: int) -> tuple[str, ...]:
         """The winning language and its close calls, best first; () when unknown."""
@@ -148,12 +160,12 @@ class LanguageDetector:
             return after != before
         return before[:n] != after[:n] or before[-n:] != after[-n:]
 
-    def detect(self, text: str) -> Detection:
+    def detect(self, text: str, seen: dict | None = None) -> Detection:
         """The languages of TEXT (see the module docstring), from two samples
         of ``sample_chars`` characters, its start and its end (its halves
         when it is shorter), so that the cost stays small and bounded
-        whatever the document's size."""
-        parts = [self._counts(part) for part in _samples(text, self.sample_chars)]
+        whatever the document's size. SEEN: see :meth:`_counts`."""
+        parts = [self._counts(part, seen) for part in _samples(text, self.sample_chars)]
         tokens = sum(n for n, _ in parts)
         hits = [sum(col) for col in zip(*(h for _, h in parts))]
         main = self._decide(tokens, hits, self.min_tokens)

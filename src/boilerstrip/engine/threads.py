@@ -34,7 +34,7 @@ per language; the removal's detail gives the evidence, e.g.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 import regex
@@ -121,11 +121,12 @@ def thread_config(rule: Rule) -> ThreadConfig:
 @dataclass(frozen=True)
 class CompiledThread:
     """A comment-thread rule as a Cleaner runs it: its config, checked when the
-    Cleaner is built, and its memo of line marks (a cleaner's own)."""
+    Cleaner is built, and its memos of line marks and count headers (a cleaner's own)."""
 
     rule: Rule
     cfg: ThreadConfig
     memo: dict[str, frozenset[str]]
+    headers: dict[str, bool] = field(default_factory=dict)  # count header or not, by line
 
     @classmethod
     def of(cls, rule: Rule) -> CompiledThread:
@@ -165,11 +166,17 @@ def line_marks(text: str, cfg: ThreadConfig) -> frozenset[str]:
 
 _NONE: frozenset[str] = frozenset()
 _NAME: frozenset[str] = frozenset({"name"})
+_HEADER: frozenset[str] = frozenset({"header"})
 _MEMO_SIZE = 100_000  # lines whose marks a cleaner keeps
+# lines above the records whose header verdict a cleaner keeps, and how long
+# one may be (a paragraph is split anew: it is kept out of memory)
+_HEADER_MEMO_SIZE = 50_000
+_HEADER_MEMO_CHARS = 200
 
 
 def tail_marks(contents: Sequence[str], cfg: ThreadConfig,
-               memo: dict[str, frozenset[str]] | None = None) -> list[frozenset[str]]:
+               memo: dict[str, frozenset[str]] | None = None,
+               headers: dict[str, bool] | None = None) -> list[frozenset[str]]:
     """:func:`line_marks` of the non-blank lines CONTENTS, computed from the end up
     only as far as a thread can reach: above a stretch of more than
     ``max_gap_lines`` unmarked lines (plus the header lookback) no record can
@@ -178,29 +185,43 @@ def tail_marks(contents: Sequence[str], cfg: ThreadConfig,
     and the rest stays unmarked. The result is what marking every line would give
     for :func:`find_thread` and :func:`find_headed_thread`. MEMO, when given,
     keeps each line's marks across calls (a line is marked once per cleaner,
-    not once per pass and document)."""
+    not once per pass and document), HEADERS likewise whether a line above
+    the records is a count header (the lines of a text are looked at again
+    in each pass)."""
     n = len(contents)
     marks = [_NONE] * n
-    header = dict(cfg.markers).get("header")
-    quiet, full = 0, True
-    for i in range(n - 1, -1, -1):
+    quiet = 0
+    i = n - 1
+    while i >= 0:
         from_end = n - 1 - i
-        if full:
-            text = contents[i]
-            got = memo.get(text) if memo is not None else None
-            if got is None:
-                got = line_marks(text, cfg)
-                if memo is not None:
-                    if len(memo) >= _MEMO_SIZE:
-                        memo.clear()
-                    memo[text] = got
-            marks[i] = got
-            quiet = 0 if marks[i] else quiet + 1  # names too: they glue marker blocks
-            full = quiet <= cfg.max_gap_lines + cfg.header_lookback + 1 or from_end <= cfg.max_tail_lines
-        elif from_end > cfg.max_headed_lines + 1 or header is None:
+        text = contents[i]
+        got = memo.get(text) if memo is not None else None
+        if got is None:
+            got = line_marks(text, cfg)
+            if memo is not None:
+                if len(memo) >= _MEMO_SIZE:
+                    memo.clear()
+                memo[text] = got
+        marks[i] = got
+        quiet = 0 if got else quiet + 1  # names too: they glue marker blocks
+        i -= 1
+        if quiet > cfg.max_gap_lines + cfg.header_lookback + 1 and from_end > cfg.max_tail_lines:
             break
-        elif len(contents[i].split()) <= cfg.marker_max_words and _matches(header, contents[i]):
-            marks[i] = frozenset({"header"})
+    header = dict(cfg.markers).get("header")
+    lowest = max(0, n - 2 - cfg.max_headed_lines)  # no count header is looked for above it
+    if header is None or i < lowest:
+        return marks
+    for k in range(i, lowest - 1, -1):
+        text = contents[k]
+        got = headers.get(text) if headers is not None else None
+        if got is None:
+            got = len(text.split()) <= cfg.marker_max_words and _matches(header, text)
+            if headers is not None and len(text) <= _HEADER_MEMO_CHARS:
+                if len(headers) >= _HEADER_MEMO_SIZE:
+                    headers.clear()
+                headers[text] = got
+        if got:
+            marks[k] = _HEADER
     return marks
 
 
@@ -357,7 +378,7 @@ def comment_thread(items: Sequence[CompiledThread], draft: Draft) -> list[Deleti
     words: list[int] | None = None
     for item in items:
         rule, cfg, memo = item.rule, item.cfg, item.memo
-        marks = tail_marks(contents, cfg, memo)
+        marks = tail_marks(contents, cfg, memo, item.headers)
         if all(m <= _NAME for m in marks):
             continue  # only name lines: no marker block, no count header (most texts)
         if words is None:
