@@ -51,6 +51,10 @@ def _marks(text: str):
     ("il y a 2 jours", {"date"}),
     ("Jane Doe", {"name"}),
     ("Tom K.", {"name"}),
+    ("3. Posted March 3, 2012 at 9:14 pm", {"stamp", "date"}),  # a numbered comment list
+    ("o 2 hours ago", {"date"}),                                # a nested list's bullet
+    ("March 3, 2012, | Permalink", {"date", "reply"}),           # parts joined by "|"
+    ("Jane Doe | Permalink", {"name"}),                          # a part that is no marker
     ("The clock works again!", set()),
     ("The council approved the budget on Monday after a long debate about the harbour and the roads.", set()),
 ])
@@ -244,3 +248,34 @@ def test_a_counter_beside_the_byline_heads_no_thread():
     off = threads.ThreadConfig(**{**CFG.__dict__, "count_words_above": 0})
     assert threads.find_headed_thread(marks, contents, words, off).start == 3
     assert boilerstrip.clean(text).text.startswith(head + "1 Comment\n" + body)
+
+
+def test_a_text_that_is_only_a_thread_goes_whole():
+    # an extractor that kept the comment list instead of the article
+    text = "".join(f"{n}. {_record(name, date, body)}" for n, (name, date, body) in enumerate([
+        ("Ines", "May 2, 2012 at 7:15 am", "Good to see the old house used again."),
+        ("Bert O.", "May 2, 2012 at 8:01 am", "Where will the fish market go?"),
+        ("Kim", "May 2, 2012 at 9:40 pm", "The clock works again, after all these years!")], 1))
+    marks, words = _marks(text)
+    found = threads.find_thread(marks, words, CFG)
+    assert found is not None and found.start == 0 and found.records == 3
+    result = boilerstrip.clean(text)
+    assert result.text.strip() == "" and result.status == "cleaned"
+
+
+def test_a_post_whose_byline_tops_a_short_article_is_not_all_thread():
+    # "Posted by ... | Permalink" above a short post, then its comments: the
+    # post's body is longer than any comment, so the text is not all thread
+    post = ("Posted by Jane Doe on May 1, 2012 at 6:00 am | Permalink\n"
+            "The harbour office moves to the old customs house in May, after two years of "
+            "work on its roof and windows. Fishermen welcomed the move.\n")
+    marks, words = _marks(post + THREAD)
+    assert threads.find_thread(marks, words, CFG) is None
+    assert boilerstrip.clean(post + THREAD).text.startswith(post)
+
+
+def test_two_records_alone_are_not_all_thread():
+    text = (_record("Ines", "May 2, 2012 at 7:15 am", "Good to see the old house used again.")
+            + _record("Kim", "May 2, 2012 at 9:40 pm", "The clock works again!"))
+    marks, words = _marks(text)
+    assert threads.find_thread(marks, words, CFG) is None
