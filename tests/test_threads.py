@@ -56,6 +56,10 @@ def _marks(text: str):
     ("il y a 2 jours", {"date"}),
     ("Jane Doe", {"name"}),
     ("Tom K.", {"name"}),
+    ("3. Posted March 3, 2012 at 9:14 pm", {"stamp", "date"}),  # a numbered comment list
+    ("o 2 hours ago", {"date"}),                                # a nested list's bullet
+    ("March 3, 2012, | Permalink", {"date", "reply"}),           # parts joined by "|"
+    ("Jane Doe | Permalink", {"name"}),                          # a part that is no marker
     ("The clock works again!", set()),
     ("The council approved the budget on Monday after a long debate about the harbour and the roads.", set()),
 ])
@@ -312,3 +316,34 @@ def test_tail_marks_with_memos_equal_asking_every_line_on_the_corpora():
         assert threads.tail_marks(lines, CFG, memo, headers) == plain, f.name
         assert threads.tail_marks(lines, CFG, memo, headers) == plain, f.name
     assert any(headers.values())  # count headers were found above the records
+
+
+def test_a_text_that_is_only_a_thread_goes_whole():
+    # an extractor that kept the comment list instead of the article
+    text = "".join(f"{n}. {_record(name, date, body)}" for n, (name, date, body) in enumerate([
+        ("Ines", "May 2, 2012 at 7:15 am", "Good to see the old house used again."),
+        ("Bert O.", "May 2, 2012 at 8:01 am", "Where will the fish market go?"),
+        ("Kim", "May 2, 2012 at 9:40 pm", "The clock works again, after all these years!")], 1))
+    marks, words = _marks(text)
+    found = threads.find_thread(marks, words, CFG)
+    assert found is not None and found.start == 0 and found.records == 3
+    result = boilerstrip.clean(text)
+    assert result.text.strip() == "" and result.status == "cleaned"
+
+
+def test_a_post_whose_byline_tops_a_short_article_is_not_all_thread():
+    # "Posted by ... | Permalink" above a short post, then its comments: the
+    # post's body is longer than any comment, so the text is not all thread
+    post = ("Posted by Jane Doe on May 1, 2012 at 6:00 am | Permalink\n"
+            "The harbour office moves to the old customs house in May, after two years of "
+            "work on its roof and windows. Fishermen welcomed the move.\n")
+    marks, words = _marks(post + THREAD)
+    assert threads.find_thread(marks, words, CFG) is None
+    assert boilerstrip.clean(post + THREAD).text.startswith(post)
+
+
+def test_two_records_alone_are_not_all_thread():
+    text = (_record("Ines", "May 2, 2012 at 7:15 am", "Good to see the old house used again.")
+            + _record("Kim", "May 2, 2012 at 9:40 pm", "The clock works again!"))
+    marks, words = _marks(text)
+    assert threads.find_thread(marks, words, CFG) is None

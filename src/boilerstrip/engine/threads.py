@@ -26,6 +26,8 @@ The detector, in small pure steps:
    own byline (the article is below it), and a count header with more than
    ``count_words_above`` times the words above it below it, per comment it
    counts, is the post's counter ("1 Comment" beside the byline), not the thread's.
+   A text that starts with the first of ``whole_text_min_records`` records is
+   the thread alone (an extractor took the comments for the article): it goes whole.
 
 Every word list and threshold is a param of the rule (``rules/core/comment-thread.yml``),
 per language; the removal's detail gives the evidence, e.g.
@@ -72,6 +74,8 @@ PARAMS: dict[str, tuple[type, Any]] = {
                                            # times the words above it below it (0: off)
     "first_body_max_share": (float, 1.0),  # the first record's body may hold at most this
                                            # share of the words above the next record
+    "whole_text_min_records": (int, 0),    # a text that starts with its thread's first record
+                                           # and has this many records is all thread (0: off)
     "languages": (dict, None),      # language -> {marker kind -> [patterns]}
 }
 
@@ -93,6 +97,7 @@ class ThreadConfig:
     min_words_above_header: int
     count_words_above: int
     first_body_max_share: float
+    whole_text_min_records: int
     markers: tuple[tuple[str, Any], ...]  # (kind, compiled alternation) in MARK_KINDS order
     any_marker: Any = None  # every pattern in one alternation: most lines match none
 
@@ -153,12 +158,37 @@ def is_name_line(text: str, cfg: ThreadConfig) -> bool:
             and any(ch.isalpha() for ch in text))
 
 
+#: A list item's number or bullet ("1.", "+", "o"): comment lists are often
+#: ordered lists, which text renderers number.
+_LIST_ITEM = regex.compile(r"(?:\d{1,4}[.)]|[-+*•o])\s+(?=\S)")
+#: Separators of the parts of one marker line ("March 3, 2012 | Permalink").
+_SEPARATOR = regex.compile(r"\s+[|·•]\s+")
+
+
+def _marker_kinds(text: str, cfg: ThreadConfig) -> frozenset[str]:
+    """The marker kinds whose patterns match the whole of TEXT."""
+    if cfg.any_marker is None or not _matches(cfg.any_marker, text):
+        return frozenset()
+    return frozenset(kind for kind, rx in cfg.markers if _matches(rx, text))
+
+
 def line_marks(text: str, cfg: ThreadConfig) -> frozenset[str]:
-    """The marker kinds of one stripped non-blank line (``name`` only when no other fits)."""
+    """The marker kinds of one stripped non-blank line (``name`` only when no other fits).
+
+    A list item's number or bullet is no part of the marker, and a line of
+    marker parts joined by ``|`` or ``·`` has the kinds of its parts."""
     if len(text.split()) > cfg.marker_max_words:
         return frozenset()
-    kinds = frozenset(kind for kind, rx in cfg.markers if _matches(rx, text)) \
-        if cfg.any_marker is not None and _matches(cfg.any_marker, text) else frozenset()
+    kinds = _marker_kinds(text, cfg)
+    if not kinds:
+        item = _LIST_ITEM.match(text)
+        if item:
+            text = text[item.end():]
+            kinds = _marker_kinds(text, cfg)
+    if not kinds and _SEPARATOR.search(text):
+        parts = [_marker_kinds(part.strip(" ,;:"), cfg) for part in _SEPARATOR.split(text)]
+        if all(parts):
+            kinds = frozenset().union(*parts)
     if not kinds and is_name_line(text, cfg):
         return frozenset({"name"})
     return kinds
@@ -303,7 +333,8 @@ def find_thread(marks: Sequence[frozenset[str]], words: Sequence[int],
         run.insert(0, block)
     while run and not is_record(run[0][2]):  # the thread starts at its first record
         run.pop(0)
-    while len(run) > 1 and _body_share(run[0], run[1], words) > cfg.first_body_max_share:
+    whole = _all_thread(run, marks, words, cfg)
+    while not whole and len(run) > 1 and _body_share(run[0], run[1], words) > cfg.first_body_max_share:
         run.pop(0)  # a byline record above the article body: the thread starts lower
         while run and not is_record(run[0][2]):
             run.pop(0)
@@ -322,10 +353,28 @@ def find_thread(marks: Sequence[frozenset[str]], words: Sequence[int],
         # marker block began with the post's own footer, the thread at the header
         start = next((k for k in range(run[0][0] + 1, run[0][1] + 1) if "header" in marks[k]),
                      start)
-    if sum(words[:start]) < cfg.min_words_above:
+    if whole:
+        start = 0
+    elif sum(words[:start]) < cfg.min_words_above:
         return None  # never above the article body
     kinds = set().union(*(kinds for _a, _b, kinds in run)) | set(marks[start])
     return Thread(start, records, tuple(k for k in _KIND_ORDER if k in kinds))
+
+
+def _all_thread(run: list[tuple[int, int, frozenset[str]]], marks: Sequence[frozenset[str]],
+                words: Sequence[int], cfg: ThreadConfig) -> bool:
+    """Whether the text is the thread alone (an extractor that took the comments
+    for the article): the text's first line starts the run's first record (or is
+    its name), the run holds ``whole_text_min_records`` records, and the first
+    record's body is no longer than the longest other one (a post's byline on
+    top of its article, then comments, has the longest body first)."""
+    if not run or not 0 < cfg.whole_text_min_records <= record_count([k for _a, _b, k in run]):
+        return False
+    first = run[0][0]
+    if first > 1 or (first == 1 and marks[0] != _NAME):
+        return False
+    bodies = [sum(words[a[1] + 1:b[0]]) for a, b in zip(run, run[1:])]
+    return len(bodies) > 1 and bodies[0] <= max(bodies[1:])
 
 
 def _body_share(first: tuple[int, int, frozenset[str]], second: tuple[int, int, frozenset[str]],
