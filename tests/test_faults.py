@@ -197,7 +197,7 @@ def test_batch_renames_each_file_only_after_one_sync_of_its_batch(tmp_path, monk
 
 
 def test_failed_batch_sync_leaves_every_file_of_the_batch_as_it_was(tmp_path, monkeypatch, temp_kind):
-    docs = _documents(40)  # a batch of 32 and one of 8: one syncfs each
+    docs = _documents(40)  # batches of 5: one syncfs each
     paths = _write_tree(tmp_path, docs)
     calls = []
 
@@ -253,7 +253,7 @@ def test_file_named_twice_is_written_before_it_is_read_again(tmp_path):
     doc = _documents(2)[1]
     f.write_bytes(doc)
     others = _write_tree(tmp_path / "more", _documents(38))
-    # 40 files: a batch of 32 first, so both namings fall in it
+    # 40 files: batches of 5, so both namings fall in the first batch
     code = cli.main(["clean", "--exit-zero", "-q", str(f), str(f), *map(str, others)])
     assert code == 0, "the second reading must see the file as the first one wrote it"
     assert f.read_bytes() == _expected([doc])[0]

@@ -10,7 +10,6 @@ import threading
 import pytest
 
 from boilerstrip.pipeline.clean import Outcome
-from boilerstrip.pipeline.files import BATCH, BATCH_BYTES, MIN_BATCH_BYTES, Task, batches
 from boilerstrip.pipeline.pool import ordered
 from boilerstrip.pipeline.run import consume
 from boilerstrip.pipeline.summary import RunSummary
@@ -51,27 +50,6 @@ def test_forked_workers_inherit_the_state_unpickled():
            for x in out]
     assert got == [-1, -2, -3, -4, -5]
     assert gc.get_freeze_count() == 0, "the parent's heap is unfrozen after the run"
-
-
-def _tasks(sizes: list[int]) -> list[Task]:
-    return [Task(f"f{i}", f"f{i}", size=n) for i, n in enumerate(sizes)]
-
-
-def test_one_worker_gets_batches_of_batch_files():
-    tasks = _tasks([100] * (2 * BATCH + 3))
-    assert [len(b) for b in batches(tasks, 1)] == [BATCH, BATCH, 3]
-
-
-def test_batches_shrink_towards_the_end_so_the_workers_finish_together():
-    tasks = _tasks([8000] * 600 + [300_000] + [8000] * 600)
-    got = batches(tasks, 2)
-    assert [t for b in got for t in b] == tasks, "every file once, in order"
-    sizes = [sum(t.size for t in b) for b in got]
-    assert all(len(b) <= BATCH for b in got)
-    assert all(s <= BATCH_BYTES or len(b) == 1 for s, b in zip(sizes, got))
-    assert sizes[0] > 8 * sizes[-1], "the last batches are much smaller than the first"
-    assert all(s >= MIN_BATCH_BYTES - 8000 for s in sizes[:-1]), "never tiny while files are left"
-    assert len(batches(_tasks([1000] * 10), 2)) == 1, "a short run: one data sync"
 
 
 class _Sink:

@@ -381,38 +381,13 @@ def _mkdirs(folder: Path, display: str) -> None:
 
 #: Most files one data sync covers (and one pool task carries).
 BATCH = 32
-#: Most bytes one pool task carries (a few large files make a batch), and the
-#: least it carries while files are left (smaller, the data syncs would cost
-#: more than the idle core they save at the end of the run).
-BATCH_BYTES = 256 << 10
-MIN_BATCH_BYTES = 32 << 10
 
 
 def batches(tasks: Sequence[Task], workers: int) -> list[list[Task]]:
-    """TASKS in batches of consecutive files: one data sync per batch, not
-    per file (at most BATCH files and BATCH_BYTES bytes).
-
-    With more than one worker, a batch holds at most half of each worker's
-    share of what is left: the batches shrink towards the end of the run, so
-    that the workers finish together instead of one waiting on the other's
-    last large batch. No batch is smaller than MIN_BATCH_BYTES while files
-    are left: a run that small is done in milliseconds anyway."""
-    if workers <= 1:
-        return [list(tasks[k:k + BATCH]) for k in range(0, len(tasks), BATCH)]
-    cost = [t.size + 1 for t in tasks]  # an empty file still costs a read
-    left = sum(cost)
-    out: list[list[Task]] = []
-    k = 0
-    while k < len(tasks):
-        most = max(MIN_BATCH_BYTES, min(BATCH_BYTES, left // (2 * workers)))
-        end, size = k + 1, cost[k]
-        while end < len(tasks) and end - k < BATCH and size + cost[end] <= most:
-            size += cost[end]
-            end += 1
-        out.append(list(tasks[k:end]))
-        left -= size
-        k = end
-    return out
+    """TASKS in batches: one data sync per batch, not per file (BATCH files at
+    most, fewer when that would leave a worker idle)."""
+    size = max(1, min(BATCH, len(tasks) // (max(workers, 1) * 8)))
+    return [list(tasks[k:k + size]) for k in range(0, len(tasks), size)]
 
 
 def clean_files(state: tuple, tasks: Sequence[Task]) -> list[Outcome]:
