@@ -3,6 +3,10 @@ loop to the sinks, and the run summary, without the command line."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from boilerstrip.pipeline.clean import Outcome
@@ -31,6 +35,34 @@ def test_closing_the_pool_early_stops_it():
     gen.close()  # must return, not wait for 10,000 batches
     with pytest.raises(StopIteration):
         next(gen)
+
+
+_INHERITS = """
+import gc
+from boilerstrip.pipeline.pool import ordered
+from test_pipeline import _call_state
+got = [x for out in ordered(_call_state, [[1, 2], [3], [4, 5]], lambda x: -x, 2) for x in out]
+assert got == [-1, -2, -3, -4, -5], got
+assert gc.get_freeze_count() == 0, "the parent's heap is left frozen"
+"""
+
+
+def _call_state(state, batch: list[int]) -> list[int]:
+    return [state(x) for x in batch]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork is used on Linux only")
+def test_forked_workers_inherit_the_state_unpickled():
+    """The workers get the state (the built cleaner) by fork, not by pickling
+    it: a lambda cannot be pickled, so this fails unless they inherit it. In
+    a fresh process: a thread left running by another test would rightly
+    make the pool fall back to the platform's default start method."""
+    tests = os.path.dirname(os.path.abspath(__file__))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [tests] + [p for p in (os.environ.get("PYTHONPATH"),) if p]))
+    proc = subprocess.run([sys.executable, "-c", _INHERITS], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
 
 
 class _Sink:
