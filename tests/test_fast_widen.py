@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 import regex
 from hypothesis import given, settings, strategies as st
 

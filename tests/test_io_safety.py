@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
-from _cli_helpers import SEED, err, no_traceback, run
+from _cli_helpers import err, no_traceback, run
 
 from boilerstrip.io.compressed import ZstdFrameWalker
 
@@ -505,7 +505,6 @@ def test_valid_records_keep_every_byte_but_the_text(cleaner, before, after, text
 
 def test_compressed_stdin_is_recognised_when_its_first_bytes_come_one_by_one():
     import subprocess
-    import time
 
     from _cli_helpers import EXE, env
 

@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 
 import boilerstrip
 from boilerstrip.document import Attribution, Draft
-from boilerstrip.engine import candidates, cleaner as engine, kinds, normalise, stages
+from boilerstrip.engine import candidates, kinds, normalise, stages
 from boilerstrip.engine.candidates import CONTENT, WHOLE, IndexedCandidates, ScanCandidates
 from boilerstrip.engine.context import CompiledRule, Context, Positions, conditions_hold
 from boilerstrip.engine.index import WORD_BUCKETS
