@@ -410,3 +410,69 @@ def test_invalid_opens_with_header_is_a_config_error(tmp_path):
     path.write_text(NAME_RULE.format(extra="      opens_with_header: maybe\n"), encoding="utf-8")
     with pytest.raises(RuleError, match=r"section\.opens_with_header"):
         boilerstrip.load_rules(path, cache=False)
+
+
+# ------------------------------------------------------------------ min_words, require_end
+
+BOX_RULES = """\
+rules:
+  - id: t.section.comments
+    kind: section
+    category: comments
+    order: 300
+    description: A comment header and everything below it.
+    pattern: 'comments'
+    section:
+      max_lines: 20
+    examples:
+      remove: ["Comments\\nNice post", "Comments\\nThanks"]
+      keep: ["Body.", "Other body."]
+  - id: t.section.about
+    kind: section
+    category: source-credit
+    order: 560
+    description: An author box that ends the text.
+    pattern: 'author'
+    section:
+      max_lines: 6
+      stop_at_prose: false
+      require_end: true
+      min_lines: 1
+{extra}    examples:
+      remove: ["Author\\nJane Doe has written about bridges and harbours for ten years.",
+               "Author\\nJohn Roe has grown beans on his allotment since 1990."]
+      keep: ["Body.", "Other body."]
+"""
+
+BOX_BODY = "The bridge opened in 1938 and still carries the traffic of the whole valley.\n"
+BIO = "Author\nJane Doe has written about bridges and harbours for ten years.\n"
+
+
+def _box_cleaner(tmp_path, extra=""):
+    return _rules_cleaner(tmp_path, BOX_RULES.format(extra=extra))
+
+
+def test_a_box_above_a_section_removed_to_the_end_goes_in_the_next_pass(tmp_path):
+    # the comment section goes first; the box then ends the text
+    text = BOX_BODY + "\n" + BIO + "\nComments\nNice post\nThanks, Jane\n"
+    result = _box_cleaner(tmp_path).clean(text)
+    assert result.text == BOX_BODY
+    by_rule = {c.rule: c.text for c in result.removals}
+    assert by_rule["t.section.about"] == BIO
+    assert by_rule["t.section.comments"].startswith("Comments\nNice post")
+
+
+def test_min_words_keeps_a_name_alone_under_the_header(tmp_path):
+    byline = BOX_BODY + "\nAuthor\nJane Doe\n"
+    assert _box_cleaner(tmp_path, "      min_words: 8\n").clean(byline).text == byline
+    # without it the byline goes as if it were a biography
+    assert _box_cleaner(tmp_path).clean(byline).text == BOX_BODY
+    # a biography holds the words
+    assert _box_cleaner(tmp_path, "      min_words: 8\n").clean(BOX_BODY + "\n" + BIO).text == BOX_BODY
+
+
+def test_invalid_min_words_is_a_config_error(tmp_path):
+    path = tmp_path / "r.yml"
+    path.write_text(BOX_RULES.format(extra="      min_words: lots\n"), encoding="utf-8")
+    with pytest.raises(RuleError, match=r"r\.yml:\d+: t\.section\.about: section\.min_words"):
+        boilerstrip.load_rules(path, cache=False)

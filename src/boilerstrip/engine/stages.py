@@ -440,6 +440,8 @@ def _section_below(cr: CompiledRule, lines: Sequence[Line], words: Sequence[int]
         last = j
     if count < spec.min_lines or (spec.require_end and not reached_end):
         return None
+    if spec.min_words and sum(words[h + 1:last + 1]) < spec.min_words:
+        return None  # a name under the header, not a text (a byline, not a biography)
     if spec.repeats_header and count and not _repeats_header(lines, h, last):
         return None  # the lines below are not about what the header names
     if spec.opens_with_header and count and not _opens_with_header(lines, h, last):

@@ -55,8 +55,8 @@ _WHEN_INT_KEYS = ("max_words", "min_words", "max_chars", "first_lines", "last_li
                   "not_first_lines", "prose_min_words")
 _WHEN_KEYS = set(_WHEN_INT_KEYS) | {"after_last_prose"}
 _SECTION_INT_KEYS = ("max_lines", "line_max_words", "line_max_chars", "prose_min_words",
-                     "min_lines", "line_min_words", "max_subheadings", "subheading_max_words",
-                     "count_words_above", "header_unseen_after")
+                     "min_lines", "min_words", "line_min_words", "max_subheadings",
+                     "subheading_max_words", "count_words_above", "header_unseen_after")
 _SECTION_BOOL_KEYS = ("stop_at_prose", "require_end", "include_header", "stop_at_headers",
                       "repeats_header", "opens_with_header")
 #: What a section may say it takes below its header (``section.takes``).

@@ -49,6 +49,9 @@ class SectionSpec:
     require_end: bool = False
     include_header: bool = True
     min_lines: int = 0
+    # the lines below the header hold this many words together: a biography
+    # under "Autor", not a byline ("Autor: Jane Doe")
+    min_words: int = 0
     # a line that heads another section rule's region ends this one (a tag
     # list must not swallow the header of the related list below it)
     stop_at_headers: bool = False
