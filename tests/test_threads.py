@@ -67,6 +67,14 @@ def test_line_marks(line, kinds):
     assert threads.line_marks(line, CFG) == kinds
 
 
+@pytest.mark.parametrize("line", ["* 45 Comments", "1. 12 Comments", "o 3 Comments posted"])
+def test_a_bulleted_count_is_no_header(line):
+    # a page's toolbar lists "* 45 Comments" above the article: heading the
+    # thread from there would take the article below it
+    assert "header" not in threads.line_marks(line, CFG)
+    assert threads.line_marks(line.split(" ", 1)[1], CFG) == {"header"}
+
+
 def test_clusters_group_marker_lines_and_skip_lone_names():
     marks = [frozenset({"name"}), frozenset({"date"}), frozenset(), frozenset({"name"}),
              frozenset(), frozenset({"reply"})]

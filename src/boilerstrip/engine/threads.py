@@ -175,16 +175,19 @@ def _marker_kinds(text: str, cfg: ThreadConfig) -> frozenset[str]:
 def line_marks(text: str, cfg: ThreadConfig) -> frozenset[str]:
     """The marker kinds of one stripped non-blank line (``name`` only when no other fits).
 
-    A list item's number or bullet is no part of the marker, and a line of
-    marker parts joined by ``|`` or ``·`` has the kinds of its parts."""
+    A list item's number or bullet is no part of a record's marker (a bulleted
+    count header is a menu link, not a header), and a line of marker parts
+    joined by ``|`` or ``·`` has the kinds of its parts."""
     if len(text.split()) > cfg.marker_max_words:
         return frozenset()
     kinds = _marker_kinds(text, cfg)
     if not kinds:
         item = _LIST_ITEM.match(text)
         if item:
+            # a record's marker, never a count header: "* 45 Comments" in a
+            # page's menu or toolbar is a link, not the head of the thread
             text = text[item.end():]
-            kinds = _marker_kinds(text, cfg)
+            kinds = _marker_kinds(text, cfg) - _HEADER
     if not kinds and _SEPARATOR.search(text):
         parts = [_marker_kinds(part.strip(" ,;:"), cfg) for part in _SEPARATOR.split(text)]
         if all(parts):
