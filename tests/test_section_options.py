@@ -43,6 +43,14 @@ def _rules_cleaner(tmp_path, rules_yaml: str) -> Cleaner:
     return Cleaner(default_rules=False, extra_rules=rules, allow_large_removals=True)
 
 
+def _load_error(tmp_path, rules_yaml: str, match: str) -> None:
+    """Loading RULES_YAML fails with a RuleError whose one line matches MATCH."""
+    path = tmp_path / "r.yml"
+    path.write_text(rules_yaml, encoding="utf-8")
+    with pytest.raises(RuleError, match=match):
+        boilerstrip.load_rules(path, cache=False)
+
+
 def _cleaner(tmp_path, min_words):
     extra = f"      line_min_words: {min_words}\n" if min_words is not None else ""
     return _rules_cleaner(tmp_path, RULE.format(extra=extra))
@@ -62,10 +70,8 @@ def test_without_the_key_short_lines_are_swallowed(tmp_path):
 
 
 def test_invalid_line_min_words_is_a_config_error(tmp_path):
-    path = tmp_path / "r.yml"
-    path.write_text(RULE.format(extra="      line_min_words: many\n"), encoding="utf-8")
-    with pytest.raises(RuleError, match=r"r\.yml:\d+: t\.section\.related: section\.line_min_words"):
-        boilerstrip.load_rules(path, cache=False)
+    _load_error(tmp_path, RULE.format(extra="      line_min_words: many\n"),
+                r"r\.yml:\d+: t\.section\.related: section\.line_min_words")
 
 
 # ------------------------------------------------------------------ stop_at_headers
@@ -127,10 +133,8 @@ def test_without_it_the_tag_list_swallows_the_header_and_orphans_the_headlines(t
 
 
 def test_invalid_stop_at_headers_is_a_config_error(tmp_path):
-    path = tmp_path / "r.yml"
-    path.write_text(RULES.format(extra="      stop_at_headers: sometimes\n"), encoding="utf-8")
-    with pytest.raises(RuleError, match=r"r\.yml:\d+: t\.section\.tags: section\.stop_at_headers"):
-        boilerstrip.load_rules(path, cache=False)
+    _load_error(tmp_path, RULES.format(extra="      stop_at_headers: sometimes\n"),
+                r"r\.yml:\d+: t\.section\.tags: section\.stop_at_headers")
 
 
 def test_subheaded_counts_dense_subheadings_only():
@@ -201,10 +205,8 @@ def test_is_list_item(line, item):
     ("      subheading_max_words: 3\n", "section.subheading_max_words needs section.takes: list"),
 ])
 def test_invalid_takes_is_a_config_error(tmp_path, extra, message):
-    path = tmp_path / "r.yml"
-    path.write_text(RULE.format(extra=extra), encoding="utf-8")
-    with pytest.raises(RuleError, match=rf"r\.yml:\d+: t\.section\.related: {message}"):
-        boilerstrip.load_rules(path, cache=False)
+    _load_error(tmp_path, RULE.format(extra=extra),
+                rf"r\.yml:\d+: t\.section\.related: {message}")
 
 
 PROSE = ("The mayor wants the repairs done before the summer holidays begin, so that "
@@ -334,10 +336,8 @@ def test_the_header_word_itself_does_not_count(tmp_path):
 
 
 def test_invalid_repeats_header_is_a_config_error(tmp_path):
-    path = tmp_path / "r.yml"
-    path.write_text(ABOUT_RULE.format(extra="      repeats_header: maybe\n"), encoding="utf-8")
-    with pytest.raises(RuleError, match=r"r\.yml:\d+: t\.section\.about: section\.repeats_header"):
-        boilerstrip.load_rules(path, cache=False)
+    _load_error(tmp_path, ABOUT_RULE.format(extra="      repeats_header: maybe\n"),
+                r"r\.yml:\d+: t\.section\.about: section\.repeats_header")
 
 
 # ------------------------------------------------ opens_with_header, header_unseen_after
@@ -406,10 +406,13 @@ def test_a_byline_in_the_first_lines_does_not_count(tmp_path):
 
 
 def test_invalid_opens_with_header_is_a_config_error(tmp_path):
-    path = tmp_path / "r.yml"
-    path.write_text(NAME_RULE.format(extra="      opens_with_header: maybe\n"), encoding="utf-8")
-    with pytest.raises(RuleError, match=r"section\.opens_with_header"):
-        boilerstrip.load_rules(path, cache=False)
+    _load_error(tmp_path, NAME_RULE.format(extra="      opens_with_header: maybe\n"),
+                r"r\.yml:\d+: t\.section\.name-box: section\.opens_with_header")
+
+
+def test_invalid_header_unseen_after_is_a_config_error(tmp_path):
+    _load_error(tmp_path, NAME_RULE.format(extra="      header_unseen_after: -1\n"),
+                r"r\.yml:\d+: t\.section\.name-box: section\.header_unseen_after")
 
 
 # ------------------------------------------------------------------ min_words, require_end
@@ -472,7 +475,5 @@ def test_min_words_keeps_a_name_alone_under_the_header(tmp_path):
 
 
 def test_invalid_min_words_is_a_config_error(tmp_path):
-    path = tmp_path / "r.yml"
-    path.write_text(BOX_RULES.format(extra="      min_words: lots\n"), encoding="utf-8")
-    with pytest.raises(RuleError, match=r"r\.yml:\d+: t\.section\.about: section\.min_words"):
-        boilerstrip.load_rules(path, cache=False)
+    _load_error(tmp_path, BOX_RULES.format(extra="      min_words: lots\n"),
+                r"r\.yml:\d+: t\.section\.about: section\.min_words")

@@ -83,35 +83,40 @@ def default_candidates(ctx: Context, index: LiteralIndex | None) -> DocumentCand
     return IndexedCandidates(ctx, index)
 
 
-_BY_LITERAL: dict[tuple, dict[str, list[int]]] = {}
+#: Per rule list of a stage: (literal -> positions of the rules that require
+#: it, positions of the rules without literals). Bounded: each Cleaner brings
+#: its own rule lists, and a process may build many cleaners.
+_BY_RULES: dict[tuple, tuple[dict[str, list[int]], tuple[int, ...]]] = {}
+_BY_RULES_MAX = 256
+
+
+def _literal_map(rules: Sequence[CompiledRule]) -> tuple[dict[str, list[int]], tuple[int, ...]]:
+    key = tuple(rules)
+    got = _BY_RULES.get(key)
+    if got is None:
+        by_literal: dict[str, list[int]] = {}
+        without = []
+        for k, cr in enumerate(rules):
+            if not (cr.pat and cr.pat.literals is not None):
+                without.append(k)
+            for lit in (cr.pat.literals or ()) if cr.pat else ():
+                by_literal.setdefault(lit, []).append(k)
+        if len(_BY_RULES) >= _BY_RULES_MAX:
+            _BY_RULES.clear()
+        got = _BY_RULES[key] = (by_literal, tuple(without))
+    return got
 
 
 def rules_by_literal(rules: Sequence[CompiledRule]) -> dict[str, list[int]]:
     """literal -> positions (in RULES) of the rules of a stage that require it."""
-    key = tuple(rules)
-    by_literal = _BY_LITERAL.get(key)
-    if by_literal is None:
-        by_literal = {}
-        for k, cr in enumerate(rules):
-            for lit in (cr.pat.literals or ()) if cr.pat else ():
-                by_literal.setdefault(lit, []).append(k)
-        _BY_LITERAL[key] = by_literal
-    return by_literal
-
-
-_WITHOUT_LITERALS: dict[tuple, tuple[int, ...]] = {}
+    return _literal_map(rules)[0]
 
 
 def without_literals(rules: Sequence[CompiledRule]) -> tuple[int, ...]:
     """Positions (in RULES) of the rules without literals, which may match any
     line: what a question about RULES answers beyond the rules a literal
-    points to (kept per rule list, as ``rules_by_literal``)."""
-    key = tuple(rules)
-    got = _WITHOUT_LITERALS.get(key)
-    if got is None:
-        got = _WITHOUT_LITERALS[key] = tuple(
-            k for k, cr in enumerate(rules) if not (cr.pat and cr.pat.literals is not None))
-    return got
+    points to."""
+    return _literal_map(rules)[1]
 
 
 def stage_literals(rules: Sequence[CompiledRule], index: LiteralIndex) -> frozenset[str] | None:

@@ -484,6 +484,18 @@ class TimedOut(Exception):
         self.rule_id = rule_id
 
 
+def _holds(requirements: tuple[tuple[str, ...], ...], folded: str) -> bool:
+    """Whether FOLDED holds one alternative of each of a pattern's literal
+    REQUIREMENTS (none: it may match anything)."""
+    for alts in requirements:
+        for alt in alts:
+            if alt in folded:
+                break
+        else:
+            return False  # this requirement fails: the pattern cannot match
+    return True
+
+
 class RulePatterns:
     """The compiled patterns of one rule, with prefilter and time limit.
 
@@ -555,29 +567,14 @@ class RulePatterns:
         contain a common literal, and the calls of a rule's other patterns
         on a line that holds what only one of them needs.
         """
-        out = []
-        for k, pattern_reqs in enumerate(self._pattern_requirements()):
-            for alts in pattern_reqs:
-                for alt in alts:
-                    if alt in folded:
-                        break
-                else:
-                    break  # this requirement fails: the pattern cannot match
-            else:
-                out.append(k)
-        return tuple(out)
+        return tuple([k for k, reqs in enumerate(self._pattern_requirements())
+                      if _holds(reqs, folded)])
 
     def could_match(self, folded: str) -> bool:
         """Exact cheap test on one case-folded candidate: False means no
         pattern can match it (:meth:`matchable`)."""
-        for pattern_reqs in self._pattern_requirements():
-            for alts in pattern_reqs:
-                for alt in alts:
-                    if alt in folded:
-                        break
-                else:
-                    break
-            else:
+        for reqs in self._pattern_requirements():
+            if _holds(reqs, folded):
                 return True
         return False
 
