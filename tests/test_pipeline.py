@@ -122,3 +122,93 @@ def test_summary_line_and_exit_codes():
     assert summary.exit_code(changed_is_failure=False) == 2
     summary.counts["error"] = 0
     assert summary.exit_code(True) == 1 and summary.exit_code(False) == 0
+
+
+# ------------------------------------------------------------------ preparing before a fork
+
+def _count_calls(calls: list, batch: list[int]) -> list[int]:
+    return [len(calls)] * len(batch)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_prepare_runs_once_before_a_pool_and_never_with_one_job(jobs):
+    calls: list[str] = []
+    got = list(ordered(_square_all, [[1], [2], [3]], 0, jobs,
+                       prepare=lambda: calls.append("prepared")))
+    assert got == [[1], [4], [9]]
+    from boilerstrip.pipeline.pool import _fork_context
+
+    forked = jobs > 1 and _fork_context() is not None  # spawned workers would not inherit it
+    assert calls == (["prepared"] if forked else [])
+
+
+def test_the_cleaner_is_prepared_only_for_a_pool_with_enough_input():
+    from boilerstrip.pipeline.run import PREPARE_BYTES_PER_WORKER, preparing
+
+    class Stub:
+        def prepare(self) -> None:
+            pass
+
+    stub = Stub()
+    enough = 2 * PREPARE_BYTES_PER_WORKER
+    assert preparing(stub, 2, enough) == stub.prepare
+    assert preparing(stub, 2, enough - 1) is None  # less than that per worker
+    assert preparing(stub, 1, 100 * enough) is None  # no pool, nothing to share
+    assert preparing(stub, 2, None) is None  # size unknown (stdin)
+
+
+# Written for this test: a few lines in each of four languages, long enough
+# for the language detector, with a line of debris each.
+_IN_LANGUAGES = {
+    "de": "Die Regierung hat am Montag in der Hauptstadt einen neuen Plan für die Schulen "
+          "vorgestellt, und die Lehrer sind mit dem Entwurf nicht zufrieden.\n"
+          "Die Eltern wollen, dass die Kinder mehr Zeit für das Lesen haben.\nTeilen\n",
+    "fr": "Le gouvernement a présenté lundi dans la capitale un nouveau plan pour les écoles, "
+          "et les enseignants ne sont pas satisfaits du projet.\n"
+          "Les parents veulent que les enfants aient plus de temps pour la lecture.\nPartager\n",
+    "es": "El gobierno presentó el lunes en la capital un nuevo plan para las escuelas, y los "
+          "maestros no están contentos con el proyecto.\n"
+          "Los padres quieren que los niños tengan más tiempo para la lectura.\nCompartir\n",
+    "en": "The government presented a new plan for the schools in the capital on Monday, and "
+          "the teachers are not happy with the draft.\n"
+          "Parents want the children to have more time for reading.\nShare this\n",
+}
+
+
+def test_a_prepared_cleaner_builds_nothing_more_and_cleans_the_same():
+    """After ``prepare`` (what a pool's parent does before forking), a document
+    in any pack language finds its stages and compiled literal index built."""
+    from boilerstrip import Cleaner
+    from boilerstrip.engine.index import TIERS
+
+    prepared, fresh = Cleaner(), Cleaner()
+    prepared.prepare()
+    plans = dict(prepared._plans)
+    for lang, text in _IN_LANGUAGES.items():
+        detection = prepared.detect(text)
+        assert detection.language == lang and detection.gated, (lang, detection)
+        _stages, index = plans[detection.languages]
+        assert all(index.for_lines(t)._split is not None for t in (*TIERS, None))
+        assert prepared.clean(text) == fresh.clean(text)
+    assert prepared._plans == plans  # nothing built on first use
+
+
+_OWN_PROCESS = """
+import gc, io, sys
+sys.argv = ["boilerstrip", "clean"]
+sys.stdin = io.TextIOWrapper(io.BytesIO(b"Just a line.\\n"))
+from boilerstrip.cli import main
+open("a.txt", "w").write("Another line.\\n")
+assert main(["clean", "-q", "--check", "a.txt"]) == 0
+assert gc.get_freeze_count() == 0, "a test calling main(ARGV) froze its heap"
+code = main()
+sys.stdout.flush()
+assert code == 0 and gc.isenabled() and gc.get_freeze_count() > 0
+"""
+
+
+def test_the_command_freezes_its_start_up_heap_only_in_its_own_process(tmp_path):
+    proc = subprocess.run([sys.executable, "-c", _OWN_PROCESS], capture_output=True,
+                          text=True, timeout=120, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "Just a line.\n"

@@ -92,6 +92,10 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ARGV (default ``sys.argv[1:]``); return the exit code."""
+    if argv is None:  # the console command, in a process of its own
+        from . import common
+
+        common.OWN_PROCESS = True
     with warnings.catch_warnings():
         warnings.showwarning = _show_warning
         return _main(argv)

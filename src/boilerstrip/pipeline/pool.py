@@ -76,12 +76,15 @@ def _fork_context():
     return None
 
 
-def ordered(work: Callable[[Any, B], R], batches: Iterable[B], state: Any, jobs: int
-            ) -> Iterator[R]:
+def ordered(work: Callable[[Any, B], R], batches: Iterable[B], state: Any, jobs: int,
+            prepare: Callable[[], object] | None = None) -> Iterator[R]:
     """``work(state, batch)`` for each of BATCHES, in order, in JOBS processes.
 
     WORK must be a module-level function (it is pickled by name). Closing the
     generator early stops the pool and drops the batches not yet started.
+    PREPARE, when given, runs once before a pool of forked workers starts
+    (not with one job, nor where workers are spawned): they inherit what it
+    builds.
     """
     if jobs <= 1:
         for batch in batches:
@@ -89,12 +92,17 @@ def ordered(work: Callable[[Any, B], R], batches: Iterable[B], state: Any, jobs:
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_fork_context(),
+    context = _fork_context()
+    if prepare is not None and context is not None:
+        prepare()
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context,
                                initializer=_start, initargs=(state,))
     # frozen (before the first batch forks the workers), the heap they inherit
     # (rules, compiled patterns) is left out of their garbage collections: not
     # walked again in each worker, nor copied page by page as the collector
-    # writes to every object's header
+    # writes to every object's header (the command line froze its start-up
+    # heap already: that stays frozen)
+    frozen_before = gc.get_freeze_count() > 0
     gc.freeze()
     pending: deque = deque()
     try:
@@ -108,4 +116,5 @@ def ordered(work: Callable[[Any, B], R], batches: Iterable[B], state: Any, jobs:
         for f in pending:
             f.cancel()
         pool.shutdown(wait=True, cancel_futures=True)
-        gc.unfreeze()
+        if not frozen_before:
+            gc.unfreeze()
