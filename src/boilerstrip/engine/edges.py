@@ -21,6 +21,15 @@ its vocabulary, measured against the document's own body:
   What stands between the teasers and the body (headline, byline, date,
   standfirst) stays.
 
+* **dated**: at the end, a list of other posts by their dates ("November 12",
+  then the post's one-line teaser; "updated 9:21 AM EST, Mon November 5",
+  between a headline and its teaser): at least ``dated_min_records`` lines that
+  are a date alone (the ``date`` patterns of ``languages``), no more than
+  ``record_max_lines`` lines apart and from the end, the lines between them no
+  longer than ``record_max_words`` words (teasers, not an article's dated
+  entries), and the same low overlap with the body. A headline-like line just
+  above the first date is the first teaser's headline and goes too.
+
 Both need ``min_body_words`` words of body beside the block: a short page has
 too little vocabulary to judge by. Every threshold and word list is a param of
 the rule (``rules/core/edge-block.yml``); the removal's detail gives the
@@ -37,7 +46,7 @@ import regex
 from ..document import Attribution, Draft, Line
 from ..rules.loader import Rule
 from .context import _TEASER_CUT, Deletion, is_list_item, is_prose
-from .vocabulary import checked_params
+from .vocabulary import checked_params, compile_alternation, patterns_by_kind
 
 _WORD = regex.compile(r"\w+")
 
@@ -54,7 +63,13 @@ PARAMS: dict[str, tuple[type, Any]] = {
     "teaser_share": (float, 0.5),    # start: share of lines cut off with an ellipsis
     "content_min_chars": (int, 4),   # a content word: this many characters, not a stopword
     "stopwords": (dict, None),       # language -> stopwords (longer than content_min_chars - 1)
+    "dated_min_records": (int, 3),   # dated: date lines a list of dated teasers needs
+    "record_max_lines": (int, 3),    # ... at most this many lines apart and from the end
+    "record_max_words": (int, 45),   # ... with lines between them no longer than this
+    "languages": (dict, None),       # dated: language -> {"date": [patterns of a date line]}
 }
+#: What the patterns of an edge-block rule's ``languages`` param describe.
+LINE_KINDS = ("date",)
 
 
 @dataclass(frozen=True)
@@ -72,6 +87,10 @@ class EdgeConfig:
     teaser_share: float
     content_min_chars: int
     stopwords: frozenset[str]
+    dated_min_records: int = 3
+    record_max_lines: int = 3
+    record_max_words: int = 45
+    date_line: Any = None  # compiled alternation of the date patterns (None: no dated lists)
 
 
 def _fail(rule: Rule, message: str):
@@ -85,9 +104,18 @@ def edge_config(rule: Rule) -> EdgeConfig:
     if isinstance(ends, str):
         ends = (ends,)
     if not isinstance(ends, (list, tuple)) or not ends \
-            or not all(e in ("start", "end") for e in ends):
-        raise _fail(rule, f"param 'ends' must list 'start' and/or 'end', not {ends!r}")
+            or not all(e in ("start", "end", "dated") for e in ends):
+        raise _fail(rule, f"param 'ends' must list 'start', 'end' and/or 'dated', not {ends!r}")
     values["ends"] = tuple(ends)
+    languages = values.pop("languages")
+    values["date_line"] = None
+    if languages is not None:
+        dates = patterns_by_kind(languages, LINE_KINDS, "line", lambda m: _fail(rule, m))["date"]
+        if dates:
+            values["date_line"] = compile_alternation("date", dates, regex.IGNORECASE | regex.V0,
+                                                      lambda m: _fail(rule, m))
+    if "dated" in ends and values["date_line"] is None:
+        raise _fail(rule, "'dated' needs date patterns in param 'languages'")
     words = values["stopwords"] or {}
     if not isinstance(words, dict) or not all(isinstance(v, str) for v in words.values()):
         raise _fail(rule, "param 'stopwords' must map language codes to space-separated words")
@@ -172,6 +200,44 @@ def start_block(contents: Sequence[str], cfg: EdgeConfig) -> tuple[int, str] | N
                         f"{share:.2f} word overlap with body")
 
 
+def _is_date(text: str, cfg: EdgeConfig) -> bool:
+    try:
+        return cfg.date_line.fullmatch(text, timeout=0.5) is not None
+    except TimeoutError:
+        return False
+
+
+def dated_block(contents: Sequence[str], cfg: EdgeConfig) -> tuple[int, str] | None:
+    """(index of the block's first line, evidence) of the list of dated teasers
+    that ends the non-blank lines CONTENTS, or None."""
+    dates = [k for k, c in enumerate(contents)
+             if len(c.split()) <= cfg.item_max_words and _is_date(c, cfg)]
+    if len(dates) < max(cfg.dated_min_records, 1) \
+            or len(contents) - 1 - dates[-1] > cfg.record_max_lines:
+        return None
+    run = [dates[-1]]
+    for k in reversed(dates[:-1]):
+        if run[0] - k - 1 > cfg.record_max_lines:
+            break
+        run.insert(0, k)
+    if len(run) < cfg.dated_min_records:
+        return None
+    if any(len(contents[k].split()) > cfg.record_max_words
+           for k in range(run[0] + 1, run[-1]) if k not in run):
+        return None  # an article's dated entries, not one-line teasers
+    start = run[0]
+    if start > 0 and is_headline_like(contents[start - 1], cfg):
+        start -= 1  # the first teaser's headline
+    body = contents[:start]
+    if sum(len(t.split()) for t in body) < cfg.min_body_words:
+        return None
+    share = overlap([contents[k] for k in range(start, len(contents)) if k not in run], body, cfg)
+    if share is None or share > cfg.max_overlap:
+        return None
+    return start, (f"end block of {len(run)} dated teasers, "
+                   f"{share:.2f} word overlap with body")
+
+
 # ------------------------------------------------------------------ the kind
 
 def edge_block(rules: Sequence[tuple[Rule, EdgeConfig]], draft: Draft) -> list[Deletion]:
@@ -192,8 +258,10 @@ def edge_block(rules: Sequence[tuple[Rule, EdgeConfig]], draft: Draft) -> list[D
                 out.append((lines[0].start, lines[end - 1].next,
                             Attribution(rule.id, rule.category, detail)))
                 done.add("start")
-        if "end" in cfg.ends and "end" not in done:
-            got = end_block(contents, cfg)
+        if ("end" in cfg.ends or "dated" in cfg.ends) and "end" not in done:
+            got = end_block(contents, cfg) if "end" in cfg.ends else None
+            if got is None and "dated" in cfg.ends:
+                got = dated_block(contents, cfg)
             if got is not None:
                 start, detail = got
                 out.append((lines[start].start, min(draft.lines[-1].next, len(draft.text)),

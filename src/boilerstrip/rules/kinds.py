@@ -70,7 +70,8 @@ KIND_TABLE: tuple[Kind, ...] = (
     Kind("repeated-line", "a line that repeats one of the few lines just above it, "
          "found by position", frozenset({"params"}), params_checked="when a Cleaner is built"),
     # last: it judges the edges of what the other stages left
-    Kind("edge-block", "a rail of headlines or teasers at the start or the end, found by shape",
+    Kind("edge-block", "a rail of headlines or teasers at the start or the end, or a list of "
+         "dated teasers at the end, found by shape",
          frozenset({"params"}), params_checked="when a Cleaner is built"),
 )
 
