@@ -91,8 +91,8 @@ def _rule_file(params: str) -> str:
 @pytest.mark.parametrize("params,message", [
     ("      min_lines: -1\n", "non-negative"),
     ("      max_overlap: 1.5\n", "share between 0 and 1"),
-    ("      ends: [middle]\n", "'start', 'end' and/or 'dated'"),
-    ("      ends: 5\n", "'start', 'end' and/or 'dated'"),  # was a TypeError traceback
+    ("      ends: [middle]\n", "'start', 'end', 'dated' and/or 'whole'"),
+    ("      ends: 5\n", "'start', 'end', 'dated' and/or 'whole'"),  # was a TypeError traceback
     ("      ends: [dated]\n", "needs date patterns"),
     ("      ends: [dated]\n      languages: {en: {date: ['(unclosed']}}\n", "invalid"),
     ("      ends: [dated]\n      languages: {en: {dated: ['x']}}\n", "unknown line kind"),
@@ -151,3 +151,16 @@ def test_dated_entries_of_article_length_stay():
              "late on the following evening.\n")
     text = HEAD + LONG_BODY + "May 14\n" + entry + "May 9\n" + entry + "May 2\n" + entry
     assert boilerstrip.clean(text, select=[DATED]).text == text
+
+
+def test_a_text_of_teasers_alone_goes_whole_with_its_evidence():
+    pairs = ("Ten years of the harbour festival\nWe look back at a decade of boats and bands on the quay.\n"
+             "The baker who wakes at three\nA day in the life of the man behind the town's rye loaf.\n"
+             "Inside the new library\nOur first walk through the reading rooms before the doors open.\n"
+             "A new bus line for the valley\nThe villages above the dam get a direct link to the station.\n")
+    res = boilerstrip.clean(pairs, select=["core.edge.teaser-list"])
+    assert res.text == ""
+    assert res.changes[0].detail == "the whole text is 4 teasers: headline, one-sentence teaser"
+    # the same pairs under an article's body are not the whole text
+    assert boilerstrip.clean(HEAD + BODY + pairs, select=["core.edge.teaser-list"]).text \
+        == HEAD + BODY + pairs

@@ -30,7 +30,13 @@ its vocabulary, measured against the document's own body:
   entries), and the same low overlap with the body. A headline-like line just
   above the first date is the first teaser's headline and goes too.
 
-Both need ``min_body_words`` words of body beside the block: a short page has
+* **whole**: a text that is nothing but teasers of other articles (an extractor
+  took a list of them for the article): at least ``whole_min_pairs`` pairs of
+  a headline-like line and a one-sentence teaser longer than it, of at most
+  ``record_max_words`` words, and nothing else; no more than half of the
+  headlines are questions (a page of questions, each with a short answer, stays).
+
+The others need ``min_body_words`` words of body beside the block: a short page has
 too little vocabulary to judge by. Every threshold and word list is a param of
 the rule (``rules/core/edge-block.yml``); the removal's detail gives the
 evidence, e.g. "end block of 5 headline-like lines, 0.04 word overlap with body".
@@ -67,6 +73,7 @@ PARAMS: dict[str, tuple[type, Any]] = {
     "record_max_lines": (int, 3),    # ... at most this many lines apart and from the end
     "record_max_words": (int, 45),   # ... with lines between them no longer than this
     "languages": (dict, None),       # dated: language -> {"date": [patterns of a date line]}
+    "whole_min_pairs": (int, 4),     # whole: headline + teaser pairs a list of teasers needs
 }
 #: What the patterns of an edge-block rule's ``languages`` param describe.
 LINE_KINDS = ("date",)
@@ -90,6 +97,7 @@ class EdgeConfig:
     dated_min_records: int = 3
     record_max_lines: int = 3
     record_max_words: int = 45
+    whole_min_pairs: int = 4
     date_line: Any = None  # compiled alternation of the date patterns (None: no dated lists)
 
 
@@ -104,8 +112,9 @@ def edge_config(rule: Rule) -> EdgeConfig:
     if isinstance(ends, str):
         ends = (ends,)
     if not isinstance(ends, (list, tuple)) or not ends \
-            or not all(e in ("start", "end", "dated") for e in ends):
-        raise _fail(rule, f"param 'ends' must list 'start', 'end' and/or 'dated', not {ends!r}")
+            or not all(e in ("start", "end", "dated", "whole") for e in ends):
+        raise _fail(rule, f"param 'ends' must list 'start', 'end', 'dated' and/or 'whole', "
+                          f"not {ends!r}")
     values["ends"] = tuple(ends)
     languages = values.pop("languages")
     values["date_line"] = None
@@ -238,6 +247,28 @@ def dated_block(contents: Sequence[str], cfg: EdgeConfig) -> tuple[int, str] | N
                    f"{share:.2f} word overlap with body")
 
 
+#: a sentence's end inside a line: the teaser of a pair is one sentence
+_INNER_STOP = regex.compile(r"[.!?][\"'”’)]*\s+\p{Lu}")
+
+
+def whole_list(contents: Sequence[str], cfg: EdgeConfig) -> str | None:
+    """The evidence when the non-blank lines CONTENTS are nothing but pairs of
+    a headline and a one-sentence teaser, else None."""
+    n = len(contents)
+    if not cfg.whole_min_pairs or n < 2 * cfg.whole_min_pairs or n % 2:
+        return None
+    heads, teasers = contents[0::2], contents[1::2]
+    for head, teaser in zip(heads, teasers):
+        words = len(teaser.split())
+        if not is_list_item(head, cfg.item_max_words) or "://" in head \
+                or not len(head.split()) < words <= cfg.record_max_words \
+                or _INNER_STOP.search(teaser):
+            return None
+    if 2 * sum(h.endswith("?") for h in heads) > len(heads):
+        return None  # questions with short answers: a FAQ, not teasers
+    return f"the whole text is {len(heads)} teasers: headline, one-sentence teaser"
+
+
 # ------------------------------------------------------------------ the kind
 
 def edge_block(rules: Sequence[tuple[Rule, EdgeConfig]], draft: Draft) -> list[Deletion]:
@@ -251,6 +282,11 @@ def edge_block(rules: Sequence[tuple[Rule, EdgeConfig]], draft: Draft) -> list[D
     out: list[Deletion] = []
     done: set[str] = set()
     for rule, cfg in rules:
+        if "whole" in cfg.ends:
+            detail = whole_list(contents, cfg)
+            if detail is not None:
+                return [(lines[0].start, min(draft.lines[-1].next, len(draft.text)),
+                         Attribution(rule.id, rule.category, detail))]
         if "start" in cfg.ends and "start" not in done:
             got = start_block(contents, cfg)
             if got is not None:
