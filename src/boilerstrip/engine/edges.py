@@ -236,17 +236,15 @@ def _ends_with_copyright(text: str, cfg: EdgeConfig) -> bool:
 def dated_block(contents: Sequence[str], cfg: EdgeConfig) -> tuple[int, str] | None:
     """(index of the block's first line, evidence) of the list of dated teasers
     that ends the non-blank lines CONTENTS, or None."""
-    dates = [k for k, c in enumerate(contents)
-             if len(c.split()) <= cfg.item_max_words and _is_date(c, cfg)]
-    if len(dates) < max(cfg.dated_min_records, 1) \
-            or len(contents) - 1 - dates[-1] > cfg.record_max_lines:
-        return None
-    run = [dates[-1]]
-    for k in reversed(dates[:-1]):
-        if run[0] - k - 1 > cfg.record_max_lines:
-            break
-        run.insert(0, k)
-    if len(run) < cfg.dated_min_records:
+    # from the end up: the run of date lines no more than record_max_lines
+    # apart (only the last few lines of a text are ever matched)
+    run: list[int] = []
+    k = len(contents) - 1
+    while k >= 0 and (run[0] if run else len(contents)) - k - 1 <= cfg.record_max_lines:
+        if len(contents[k].split()) <= cfg.item_max_words and _is_date(contents[k], cfg):
+            run.insert(0, k)
+        k -= 1
+    if len(run) < max(cfg.dated_min_records, 1):
         return None
     if any(len(contents[k].split()) > cfg.record_max_words
            for k in range(run[0] + 1, run[-1]) if k not in run):
