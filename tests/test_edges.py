@@ -91,8 +91,12 @@ def _rule_file(params: str) -> str:
 @pytest.mark.parametrize("params,message", [
     ("      min_lines: -1\n", "non-negative"),
     ("      max_overlap: 1.5\n", "share between 0 and 1"),
-    ("      ends: [middle]\n", "'start' and/or 'end'"),
-    ("      ends: 5\n", "'start' and/or 'end'"),  # was a TypeError traceback
+    ("      ends: [middle]\n", "'start', 'end', 'dated' and/or 'whole'"),
+    ("      ends: 5\n", "'start', 'end', 'dated' and/or 'whole'"),  # was a TypeError traceback
+    ("      ends: [dated]\n", "needs date patterns"),
+    ("      ends: [whole]\n      footer_max_lines: 3\n", "needs copyright patterns"),
+    ("      ends: [dated]\n      languages: {en: {date: ['(unclosed']}}\n", "invalid"),
+    ("      ends: [dated]\n      languages: {en: {dated: ['x']}}\n", "unknown line kind"),
     ("      min_line: 3\n", "unknown param"),
     ("      stopwords: [the]\n", "stopwords"),
 ])
@@ -124,3 +128,40 @@ def test_a_cleaner_gone_leaves_no_rule_behind():
     del cleaner, rule
     gc.collect()
     assert gone() is None
+
+
+DATED = "core.edge.dated-teasers"
+LONG_BODY = BODY + ("The tourist office expects about twenty thousand visitors during the first "
+                    "month of the new season.\n")
+TEASER_DATES = ("May 14\nOur favourite hiking boots for wet spring trails.\n"
+                "May 9\nWhy batteries drain faster in the cold.\n"
+                "May 2\nFive ways to keep basil alive on a windowsill.\n")
+
+
+def test_a_list_of_dated_teasers_at_the_end_goes_with_its_evidence():
+    res = boilerstrip.clean(HEAD + LONG_BODY + TEASER_DATES, select=[DATED])
+    assert res.text == HEAD + LONG_BODY
+    (change,) = res.changes
+    assert change.detail.startswith("end block of 3 dated teasers, ")
+
+
+def test_dated_entries_of_article_length_stay():
+    entry = ("The storm reached the coast in the night and kept the ferries in port for the "
+             "whole day, while volunteers filled sandbags along the quay and the harbour "
+             "master closed the outer pier to walkers and anglers until the wind dropped again "
+             "late on the following evening.\n")
+    text = HEAD + LONG_BODY + "May 14\n" + entry + "May 9\n" + entry + "May 2\n" + entry
+    assert boilerstrip.clean(text, select=[DATED]).text == text
+
+
+def test_a_text_of_teasers_alone_goes_whole_with_its_evidence():
+    pairs = ("Ten years of the harbour festival\nWe look back at a decade of boats and bands on the quay.\n"
+             "The baker who wakes at three\nA day in the life of the man behind the town's rye loaf.\n"
+             "Inside the new library\nOur first walk through the reading rooms before the doors open.\n"
+             "A new bus line for the valley\nThe villages above the dam get a direct link to the station.\n")
+    res = boilerstrip.clean(pairs, select=["core.edge.teaser-list"])
+    assert res.text == ""
+    assert res.changes[0].detail == "the whole text is 4 teasers: headline, one-sentence teaser"
+    # the same pairs under an article's body are not the whole text
+    assert boilerstrip.clean(HEAD + BODY + pairs, select=["core.edge.teaser-list"]).text \
+        == HEAD + BODY + pairs

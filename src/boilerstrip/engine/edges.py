@@ -21,7 +21,25 @@ its vocabulary, measured against the document's own body:
   What stands between the teasers and the body (headline, byline, date,
   standfirst) stays.
 
-Both need ``min_body_words`` words of body beside the block: a short page has
+* **dated**: at the end, a list of other posts by their dates ("November 12",
+  then the post's one-line teaser; "updated 9:21 AM EST, Mon November 5",
+  between a headline and its teaser): at least ``dated_min_records`` lines that
+  are a date alone (the ``date`` patterns of ``languages``), no more than
+  ``record_max_lines`` lines apart and from the end, the lines between them no
+  longer than ``record_max_words`` words (teasers, not an article's dated
+  entries), and the same low overlap with the body. A headline-like line just
+  above the first date is the first teaser's headline and goes too.
+
+* **whole**: a text that is nothing but teasers of other articles (an extractor
+  took a list of them for the article): at least ``whole_min_pairs`` pairs of
+  a headline-like line and a one-sentence teaser longer than it, of at most
+  ``record_max_words`` words, and nothing else; no more than half of the
+  headlines are questions (a page of questions, each with a short answer, stays);
+  or a text of at most ``footer_max_lines`` lines whose last line ends with a
+  copyright notice (the ``copyright`` patterns of ``languages``): the site's
+  footer blurb ("... We hope you enjoy the blog. © 2006-2012").
+
+The others need ``min_body_words`` words of body beside the block: a short page has
 too little vocabulary to judge by. Every threshold and word list is a param of
 the rule (``rules/core/edge-block.yml``); the removal's detail gives the
 evidence, e.g. "end block of 5 headline-like lines, 0.04 word overlap with body".
@@ -37,7 +55,7 @@ import regex
 from ..document import Attribution, Draft, Line
 from ..rules.loader import Rule
 from .context import _TEASER_CUT, Deletion, is_list_item, is_prose
-from .vocabulary import checked_params
+from .vocabulary import checked_params, compile_alternation, patterns_by_kind
 
 _WORD = regex.compile(r"\w+")
 
@@ -54,7 +72,16 @@ PARAMS: dict[str, tuple[type, Any]] = {
     "teaser_share": (float, 0.5),    # start: share of lines cut off with an ellipsis
     "content_min_chars": (int, 4),   # a content word: this many characters, not a stopword
     "stopwords": (dict, None),       # language -> stopwords (longer than content_min_chars - 1)
+    "dated_min_records": (int, 3),   # dated: date lines a list of dated teasers needs
+    "record_max_lines": (int, 3),    # ... at most this many lines apart and from the end
+    "record_max_words": (int, 45),   # ... with lines between them no longer than this
+    "languages": (dict, None),       # dated: language -> {"date": [patterns of a date line]}
+    "whole_min_pairs": (int, 4),     # whole: headline + teaser pairs a list of teasers needs
+    "footer_max_lines": (int, 0),    # whole: lines of a text that is a footer blurb (0: off)
 }
+#: What the patterns of an edge-block rule's ``languages`` param describe: a
+#: line that is a date alone, the copyright notice that ends a footer.
+LINE_KINDS = ("date", "copyright")
 
 
 @dataclass(frozen=True)
@@ -72,6 +99,13 @@ class EdgeConfig:
     teaser_share: float
     content_min_chars: int
     stopwords: frozenset[str]
+    dated_min_records: int = 3
+    record_max_lines: int = 3
+    record_max_words: int = 45
+    whole_min_pairs: int = 4
+    footer_max_lines: int = 0
+    copyright_end: Any = None  # compiled alternation of the copyright patterns
+    date_line: Any = None  # compiled alternation of the date patterns (None: no dated lists)
 
 
 def _fail(rule: Rule, message: str):
@@ -85,9 +119,22 @@ def edge_config(rule: Rule) -> EdgeConfig:
     if isinstance(ends, str):
         ends = (ends,)
     if not isinstance(ends, (list, tuple)) or not ends \
-            or not all(e in ("start", "end") for e in ends):
-        raise _fail(rule, f"param 'ends' must list 'start' and/or 'end', not {ends!r}")
+            or not all(e in ("start", "end", "dated", "whole") for e in ends):
+        raise _fail(rule, f"param 'ends' must list 'start', 'end', 'dated' and/or 'whole', "
+                          f"not {ends!r}")
     values["ends"] = tuple(ends)
+    languages = values.pop("languages")
+    values["date_line"] = values["copyright_end"] = None
+    if languages is not None:
+        by_kind = patterns_by_kind(languages, LINE_KINDS, "line", lambda m: _fail(rule, m))
+        for kind, key in (("date", "date_line"), ("copyright", "copyright_end")):
+            if by_kind[kind]:
+                values[key] = compile_alternation(kind, by_kind[kind], regex.IGNORECASE | regex.V0,
+                                                  lambda m: _fail(rule, m))
+    if "dated" in ends and values["date_line"] is None:
+        raise _fail(rule, "'dated' needs date patterns in param 'languages'")
+    if values["footer_max_lines"] and values["copyright_end"] is None:
+        raise _fail(rule, "'footer_max_lines' needs copyright patterns in param 'languages'")
     words = values["stopwords"] or {}
     if not isinstance(words, dict) or not all(isinstance(v, str) for v in words.values()):
         raise _fail(rule, "param 'stopwords' must map language codes to space-separated words")
@@ -172,6 +219,73 @@ def start_block(contents: Sequence[str], cfg: EdgeConfig) -> tuple[int, str] | N
                         f"{share:.2f} word overlap with body")
 
 
+def _is_date(text: str, cfg: EdgeConfig) -> bool:
+    try:
+        return cfg.date_line.fullmatch(text, timeout=0.5) is not None
+    except TimeoutError:
+        return False
+
+
+def _ends_with_copyright(text: str, cfg: EdgeConfig) -> bool:
+    try:
+        return cfg.copyright_end.search(text[-120:], timeout=0.5) is not None
+    except TimeoutError:
+        return False
+
+
+def dated_block(contents: Sequence[str], cfg: EdgeConfig) -> tuple[int, str] | None:
+    """(index of the block's first line, evidence) of the list of dated teasers
+    that ends the non-blank lines CONTENTS, or None."""
+    # from the end up: the run of date lines no more than record_max_lines
+    # apart (only the last few lines of a text are ever matched)
+    run: list[int] = []
+    k = len(contents) - 1
+    while k >= 0 and (run[0] if run else len(contents)) - k - 1 <= cfg.record_max_lines:
+        if len(contents[k].split()) <= cfg.item_max_words and _is_date(contents[k], cfg):
+            run.insert(0, k)
+        k -= 1
+    if len(run) < max(cfg.dated_min_records, 1):
+        return None
+    if any(len(contents[k].split()) > cfg.record_max_words
+           for k in range(run[0] + 1, run[-1]) if k not in run):
+        return None  # an article's dated entries, not one-line teasers
+    start = run[0]
+    if start > 0 and is_headline_like(contents[start - 1], cfg):
+        start -= 1  # the first teaser's headline
+    body = contents[:start]
+    if sum(len(t.split()) for t in body) < cfg.min_body_words:
+        return None
+    share = overlap([contents[k] for k in range(start, len(contents)) if k not in run], body, cfg)
+    if share is None or share > cfg.max_overlap:
+        return None
+    return start, (f"end block of {len(run)} dated teasers, "
+                   f"{share:.2f} word overlap with body")
+
+
+#: a sentence's end inside a line: the teaser of a pair is one sentence
+_INNER_STOP = regex.compile(r"[.!?][\"'”’)]*\s+\p{Lu}")
+
+
+def whole_list(contents: Sequence[str], cfg: EdgeConfig) -> str | None:
+    """The evidence when the non-blank lines CONTENTS are nothing but pairs of
+    a headline and a one-sentence teaser, or a footer blurb, else None."""
+    n = len(contents)
+    if 0 < n <= cfg.footer_max_lines and _ends_with_copyright(contents[-1], cfg):
+        return f"the whole text is a footer of {n} line(s) ending with a copyright notice"
+    if not cfg.whole_min_pairs or n < 2 * cfg.whole_min_pairs or n % 2:
+        return None
+    heads, teasers = contents[0::2], contents[1::2]
+    for head, teaser in zip(heads, teasers):
+        words = len(teaser.split())
+        if not is_list_item(head, cfg.item_max_words) or "://" in head \
+                or not len(head.split()) < words <= cfg.record_max_words \
+                or _INNER_STOP.search(teaser):
+            return None
+    if 2 * sum(h.endswith("?") for h in heads) > len(heads):
+        return None  # questions with short answers: a FAQ, not teasers
+    return f"the whole text is {len(heads)} teasers: headline, one-sentence teaser"
+
+
 # ------------------------------------------------------------------ the kind
 
 def edge_block(rules: Sequence[tuple[Rule, EdgeConfig]], draft: Draft) -> list[Deletion]:
@@ -185,6 +299,11 @@ def edge_block(rules: Sequence[tuple[Rule, EdgeConfig]], draft: Draft) -> list[D
     out: list[Deletion] = []
     done: set[str] = set()
     for rule, cfg in rules:
+        if "whole" in cfg.ends:
+            detail = whole_list(contents, cfg)
+            if detail is not None:
+                return [(lines[0].start, min(draft.lines[-1].next, len(draft.text)),
+                         Attribution(rule.id, rule.category, detail))]
         if "start" in cfg.ends and "start" not in done:
             got = start_block(contents, cfg)
             if got is not None:
@@ -192,8 +311,10 @@ def edge_block(rules: Sequence[tuple[Rule, EdgeConfig]], draft: Draft) -> list[D
                 out.append((lines[0].start, lines[end - 1].next,
                             Attribution(rule.id, rule.category, detail)))
                 done.add("start")
-        if "end" in cfg.ends and "end" not in done:
-            got = end_block(contents, cfg)
+        if ("end" in cfg.ends or "dated" in cfg.ends) and "end" not in done:
+            got = end_block(contents, cfg) if "end" in cfg.ends else None
+            if got is None and "dated" in cfg.ends:
+                got = dated_block(contents, cfg)
             if got is not None:
                 start, detail = got
                 out.append((lines[start].start, min(draft.lines[-1].next, len(draft.text)),

@@ -110,7 +110,7 @@ def compile_alternation(kind: str, patterns: Sequence[str], flags: int, fail: Fa
 
 
 #: the kinds whose rules compile vocabularies when a Cleaner is built
-VOCABULARY_KINDS = ("comment-thread", "reply-tail")
+VOCABULARY_KINDS = ("comment-thread", "reply-tail", "edge-block")
 _RECORDING = threading.local()
 #: alternations whose parts passed the bounds check in this process
 _BOUNDED: set[str] = set()

@@ -69,9 +69,12 @@ KIND_TABLE: tuple[Kind, ...] = (
     # after the line stages: a copy of a line just above, said again
     Kind("repeated-line", "a line that repeats one of the few lines just above it, "
          "found by position", frozenset({"params"}), params_checked="when a Cleaner is built"),
-    # last: it judges the edges of what the other stages left
-    Kind("edge-block", "a rail of headlines or teasers at the start or the end, found by shape",
-         frozenset({"params"}), params_checked="when a Cleaner is built"),
+    # last: it judges the edges of what the other stages left; a block found
+    # beside the article body keeps the body, and a text of teasers alone has
+    # no article to protect, so the guard counts the rest
+    Kind("edge-block", "a rail of headlines or teasers at the start or the end, a list of "
+         "dated teasers at the end, or a text of teasers alone, found by shape",
+         frozenset({"params"}), params_checked="when a Cleaner is built", guard_spares=True),
 )
 
 #: Kind names in stage order.
