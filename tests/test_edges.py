@@ -94,7 +94,6 @@ def _rule_file(params: str) -> str:
     ("      ends: [middle]\n", "'start', 'end', 'dated' and/or 'whole'"),
     ("      ends: 5\n", "'start', 'end', 'dated' and/or 'whole'"),  # was a TypeError traceback
     ("      ends: [dated]\n", "needs date patterns"),
-    ("      ends: [whole]\n      footer_max_lines: 3\n", "needs copyright patterns"),
     ("      ends: [dated]\n      languages: {en: {date: ['(unclosed']}}\n", "invalid"),
     ("      ends: [dated]\n      languages: {en: {dated: ['x']}}\n", "unknown line kind"),
     ("      min_line: 3\n", "unknown param"),

@@ -34,10 +34,7 @@ its vocabulary, measured against the document's own body:
   took a list of them for the article): at least ``whole_min_pairs`` pairs of
   a headline-like line and a one-sentence teaser longer than it, of at most
   ``record_max_words`` words, and nothing else; no more than half of the
-  headlines are questions (a page of questions, each with a short answer, stays);
-  or a text of at most ``footer_max_lines`` lines whose last line ends with a
-  copyright notice (the ``copyright`` patterns of ``languages``): the site's
-  footer blurb ("... We hope you enjoy the blog. © 2006-2012").
+  headlines are questions (a page of questions, each with a short answer, stays).
 
 The others need ``min_body_words`` words of body beside the block: a short page has
 too little vocabulary to judge by. Every threshold and word list is a param of
@@ -77,11 +74,10 @@ PARAMS: dict[str, tuple[type, Any]] = {
     "record_max_words": (int, 45),   # ... with lines between them no longer than this
     "languages": (dict, None),       # dated: language -> {"date": [patterns of a date line]}
     "whole_min_pairs": (int, 4),     # whole: headline + teaser pairs a list of teasers needs
-    "footer_max_lines": (int, 0),    # whole: lines of a text that is a footer blurb (0: off)
 }
 #: What the patterns of an edge-block rule's ``languages`` param describe: a
-#: line that is a date alone, the copyright notice that ends a footer.
-LINE_KINDS = ("date", "copyright")
+#: line that is a date alone.
+LINE_KINDS = ("date",)
 
 
 @dataclass(frozen=True)
@@ -103,8 +99,6 @@ class EdgeConfig:
     record_max_lines: int = 3
     record_max_words: int = 45
     whole_min_pairs: int = 4
-    footer_max_lines: int = 0
-    copyright_end: Any = None  # compiled alternation of the copyright patterns
     date_line: Any = None  # compiled alternation of the date patterns (None: no dated lists)
 
 
@@ -124,17 +118,14 @@ def edge_config(rule: Rule) -> EdgeConfig:
                           f"not {ends!r}")
     values["ends"] = tuple(ends)
     languages = values.pop("languages")
-    values["date_line"] = values["copyright_end"] = None
+    values["date_line"] = None
     if languages is not None:
-        by_kind = patterns_by_kind(languages, LINE_KINDS, "line", lambda m: _fail(rule, m))
-        for kind, key in (("date", "date_line"), ("copyright", "copyright_end")):
-            if by_kind[kind]:
-                values[key] = compile_alternation(kind, by_kind[kind], regex.IGNORECASE | regex.V0,
-                                                  lambda m: _fail(rule, m))
+        dates = patterns_by_kind(languages, LINE_KINDS, "line", lambda m: _fail(rule, m))["date"]
+        if dates:
+            values["date_line"] = compile_alternation("date", dates, regex.IGNORECASE | regex.V0,
+                                                      lambda m: _fail(rule, m))
     if "dated" in ends and values["date_line"] is None:
         raise _fail(rule, "'dated' needs date patterns in param 'languages'")
-    if values["footer_max_lines"] and values["copyright_end"] is None:
-        raise _fail(rule, "'footer_max_lines' needs copyright patterns in param 'languages'")
     words = values["stopwords"] or {}
     if not isinstance(words, dict) or not all(isinstance(v, str) for v in words.values()):
         raise _fail(rule, "param 'stopwords' must map language codes to space-separated words")
@@ -226,13 +217,6 @@ def _is_date(text: str, cfg: EdgeConfig) -> bool:
         return False
 
 
-def _ends_with_copyright(text: str, cfg: EdgeConfig) -> bool:
-    try:
-        return cfg.copyright_end.search(text[-120:], timeout=0.5) is not None
-    except TimeoutError:
-        return False
-
-
 def dated_block(contents: Sequence[str], cfg: EdgeConfig) -> tuple[int, str] | None:
     """(index of the block's first line, evidence) of the list of dated teasers
     that ends the non-blank lines CONTENTS, or None."""
@@ -268,10 +252,8 @@ _INNER_STOP = regex.compile(r"[.!?][\"'”’)]*\s+\p{Lu}")
 
 def whole_list(contents: Sequence[str], cfg: EdgeConfig) -> str | None:
     """The evidence when the non-blank lines CONTENTS are nothing but pairs of
-    a headline and a one-sentence teaser, or a footer blurb, else None."""
+    a headline and a one-sentence teaser, else None."""
     n = len(contents)
-    if 0 < n <= cfg.footer_max_lines and _ends_with_copyright(contents[-1], cfg):
-        return f"the whole text is a footer of {n} line(s) ending with a copyright notice"
     if not cfg.whole_min_pairs or n < 2 * cfg.whole_min_pairs or n % 2:
         return None
     heads, teasers = contents[0::2], contents[1::2]
