@@ -210,7 +210,8 @@ class Cleaner:
         :class:`Result` as :meth:`clean`'s, without the original held next to
         the text being cleaned (a large document's memory: each copy is up to
         4 bytes a character). The original is rebuilt at the end, from the
-        cleaned text and the changes (as :meth:`Result.restore` does)."""
+        cleaned text and the changes (as :meth:`Result.restore` does), when
+        first read: a caller that never reads it never holds it."""
         if len(handed) != 1 or not isinstance(handed[0], str):
             raise TypeError("clean_handed() takes a list of one str")
         return self._clean(handed, None)
@@ -228,6 +229,8 @@ class Cleaner:
         draft = Draft(body)
         del body  # the draft holds it until its first edit, the caller maybe longer
         ctx = Context(draft, self.options)
+        if text is None:
+            ctx.words()  # the original's word count (for the guard), while it is here
         try:
             while True:
                 stages, index = self._plan(detection)
@@ -257,10 +260,6 @@ class Cleaner:
         skipped = tuple(ctx.skipped)
         original = draft.original  # the text, while no edit was made
         del ctx, draft  # the lines and caches go before the original is rebuilt
-        body = None
-        if text is None:  # handed over: rebuilt from the output and the changes
-            body = original if original is not None else restore_text(out, changes)
-            text = "\ufeff" + body if bom else body
         if bom:
             changes = [Change(c.start + 1, c.end + 1, c.text, c.replacement, c.rule, c.category,
                               c.line, c.detail) for c in changes]
@@ -268,14 +267,24 @@ class Cleaner:
         share = 0.0
         if changes:  # no change: the same words
             if words_in is None:
-                words_in = word_count(body if body is not None else text[1:] if bom else text)
+                words_in = word_count(text[1:] if bom else text)
             # a comment thread is found below the article body (it keeps the body
             # above itself): what the guard protects is the text outside it
             words_in -= sum(word_count(c.text) for c in changes if c.rule in self._spared)
             if words_in > 0:
                 share = max(0.0, (words_in - words_out) / words_in)
         langs = tuple(sorted(detection.languages))
-        if changes and share > self.max_removed_share and not self.allow_large_removals:
+        guarded = changes and share > self.max_removed_share and not self.allow_large_removals
+        if text is None:  # handed over
+            if original is not None:  # never edited: the output is the original
+                text = "\ufeff" + original if bom else original
+            elif not guarded:  # rebuilt from the output and the changes if read
+                return Result.rebuilding(out, tuple(changes), skipped=skipped,
+                                         profile=self.profile, removed_share=share,
+                                         language=detection.language, languages=langs)
+            else:
+                text = restore_text(out, changes)
+        if guarded:
             return Result(text, text, tuple(changes), "guarded", skipped,
                           self.profile, share, detection.language, langs)
         return Result(text, out, tuple(changes), "cleaned", skipped, self.profile,
