@@ -4,6 +4,7 @@ time, and cleaning one large document peaks at a bounded multiple of it."""
 from __future__ import annotations
 
 import gc
+import pickle
 import random
 import sys
 import tracemalloc
@@ -14,6 +15,7 @@ import pytest
 from boilerstrip.document import (CHUNK_CHARS, Attribution, Draft, casefold_all, line_text,
                                   split_lines, word_count)
 from boilerstrip.engine.candidates import ScanCandidates, lines_holding, scan_chunks
+from boilerstrip.engine.cleaner import Cleaner
 from boilerstrip.engine.context import Context
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -147,3 +149,36 @@ def test_a_deletion_does_not_hold_two_texts() -> None:
         tracemalloc.stop()
     assert draft.text.startswith("READER comments")
     assert peak < 1.5 * size, f"{peak / size:.2f}x the text"  # 2x when both are held
+
+
+def test_a_handed_text_gives_the_result_of_clean(default_cleaner) -> None:
+    """clean_handed (the CLI's way: the caller gives its text up) gives what
+    clean gives, the original rebuilt from the output and the changes when
+    read, and not held before: with a BOM, guarded, unchanged or empty."""
+    article = _large_document(60_000)
+    guarding = Cleaner(max_removed_share=0.01)
+    for cleaner in (default_cleaner, guarding):
+        for text in (article, "\ufeff" + article, "\ufeff", "", "An article's one line.\n"):
+            handed = [text]
+            got = cleaner.clean_handed(handed)
+            assert handed == []
+            want = cleaner.clean(text)
+            assert got.changed == want.changed
+            assert got == want and pickle.loads(pickle.dumps(got)) == want
+    lazy = default_cleaner.clean_handed([article])
+    assert lazy.changed and "original" not in vars(lazy)  # known from the lengths
+    assert lazy.original == article and vars(lazy)["original"] is lazy.original
+    assert guarding.clean_handed([article]).status == "guarded"
+
+
+def test_the_draft_lets_the_original_go_at_its_first_edit() -> None:
+    text = "Share this\nThe council met on Tuesday.\n\nRelated stories\n"
+    draft = Draft(text)
+    who = Attribution("test.rule", "test")
+    assert draft.original is text and draft.junctions() == []
+    draft.delete([(0, 11, who)])
+    assert draft.original is None and draft.text == text[11:]
+    draft.delete([(len(draft.text) - 16, len(draft.text), who)])
+    assert draft.junctions() == [(0, "Share this\n"), (len(draft.text), "Related stories\n")]
+    assert [(c.start, c.text, c.line) for c in draft.changes()] == [
+        (0, "Share this\n", 1), (len(text) - 16, "Related stories\n", 4)]

@@ -11,7 +11,8 @@ earlier one, and the whole edit history stays linear in the text's size.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from array import array
+from bisect import bisect_left, bisect_right
 from itertools import accumulate
 from dataclasses import dataclass
 from typing import Iterable, Iterator, NamedTuple, Sequence
@@ -184,11 +185,19 @@ def casefold_all(parts: Iterable[str]) -> Iterator[str]:
 
 
 class Draft:
-    """The text being cleaned, with its edits recorded against the original."""
+    """The text being cleaned, with its edits recorded against the original.
+
+    The draft holds the original text only until its first edit (``original``
+    is None after it): what an edit records is cut from the current text, in
+    which every run copied from the original still stands, so that a caller
+    that hands its text over (:meth:`Cleaner.clean_handed`) does not hold two
+    copies of a large document while it is cleaned."""
 
     def __init__(self, original: str) -> None:
-        self.original = original
+        #: the original text while the current text is it; None after an edit
+        self.original: str | None = original
         self.text = original
+        self._original_length = len(original)
         # Segments, in current-text order: (cur_start, orig_start, orig_end, replacement).
         # replacement is None for a run copied from the original.
         self._segs: list[tuple[int, int, int, str | None]] = (
@@ -196,7 +205,8 @@ class Draft:
         self._deleted: list[Change] = []
         self._replaced: dict[int, Change] = {}  # orig_start -> replacement change
         self._lines: list[Line] | None = None
-        self._orig_line_starts: list[int] | None = None
+        # where each line of the original starts (8 bytes a line, not a list's 40)
+        self._orig_line_starts: array | None = None
 
     # -------------------------------------------------------------- views
     @property
@@ -212,13 +222,31 @@ class Draft:
         """
         out: list[tuple[int, str]] = []
         prev_end = 0
+        removed = None
         for cur, o_start, o_end, _rep in self._segs:
             if o_start > prev_end:
-                out.append((cur, self.original[prev_end:o_start]))
+                removed = removed or self._removed_text()
+                out.append((cur, removed(prev_end, o_start)))
             prev_end = o_end
-        if prev_end < len(self.original):
-            out.append((len(self.text), self.original[prev_end:]))
+        if prev_end < self._original_length:
+            removed = removed or self._removed_text()
+            out.append((len(self.text), removed(prev_end, self._original_length)))
         return out
+
+    def _removed_text(self):
+        """A function of (start, end), a stretch of the original no segment
+        covers, giving its text: the removals recorded there, which tile it."""
+        dels = sorted(self._deleted, key=lambda c: c.start)
+        starts = [c.start for c in dels]
+
+        def removed(start: int, end: int) -> str:
+            i = bisect_left(starts, start)
+            parts = []
+            while i < len(dels) and dels[i].end <= end:
+                parts.append(dels[i].text)
+                i += 1
+            return "".join(parts)
+        return removed
 
     # -------------------------------------------------------------- edits
     def delete(self, spans: Sequence[tuple[int, int, Attribution]]) -> None:
@@ -285,17 +313,17 @@ class Draft:
 
     def _record_deletion(self, cur: int, o_start: int, o_end: int, rep: str | None,
                          a: int, b: int, who: Attribution) -> None:
-        if rep is None:
+        if rep is None:  # a run copied from the original: its text is the current one's
             oa, ob = o_start + (a - cur), o_start + (b - cur)
-            self._deleted.append(Change(oa, ob, self.original[oa:ob], "", who.rule,
+            self._deleted.append(Change(oa, ob, self.text[a:b], "", who.rule,
                                         who.category, self._orig_line(oa), who.detail))
         elif a == cur and b == cur + len(rep):
             # the whole repaired run goes: record it as a removal of the original
             # text; a repair that only inserted text had none, so nothing is left
             # to record (a change of nothing into nothing would say nothing)
-            self._replaced.pop(o_start)
+            repaired = self._replaced.pop(o_start)
             if o_end > o_start:
-                self._deleted.append(Change(o_start, o_end, self.original[o_start:o_end], "",
+                self._deleted.append(Change(o_start, o_end, repaired.text, "",
                                             who.rule, who.category, self._orig_line(o_start),
                                             who.detail))
 
@@ -326,7 +354,7 @@ class Draft:
                 if a > pos:
                     new_segs.append((pos, o_start + (pos - cur), o_start + (a - cur), None))
                 oa, ob = o_start + (a - cur), o_start + (b - cur)
-                self._replaced[oa] = Change(oa, ob, self.original[oa:ob], new, who.rule,
+                self._replaced[oa] = Change(oa, ob, self.text[a:b], new, who.rule,
                                             who.category, self._orig_line(oa), who.detail)
                 new_segs.append((a, oa, ob, new))
                 pos = b
@@ -336,16 +364,16 @@ class Draft:
         self._rebuild(new_segs)
 
     def _rebuild(self, segs: list[tuple[int, int, int, str | None]]) -> None:
-        # the new text is built from the original and the repairs: the current
-        # one can go first, not be held next to its successor (a large document's
-        # highest point; the engine keeps no other reference to it meanwhile)
-        self.text = ""
+        """Make the text of SEGS, whose copied runs start at their offsets of
+        the current text (the draft's before the edit)."""
+        self._orig_line(0)  # the original's line starts, while it is here
+        self.original = None
+        old = self.text
         parts: list[str] = []
         out: list[tuple[int, int, int, str | None]] = []
         cur = 0
-        orig = self.original
-        for _c, o_start, o_end, rep in segs:
-            piece = orig[o_start:o_end] if rep is None else rep
+        for c, o_start, o_end, rep in segs:
+            piece = old[c:c + (o_end - o_start)] if rep is None else rep
             if not piece and rep is None:
                 continue
             if rep is not None and not piece and o_start == o_end:
@@ -358,6 +386,9 @@ class Draft:
                 out.append((cur, o_start, o_end, rep))
             parts.append(piece)
             cur += len(piece)
+        # the current text goes before the next is joined, not held next to it
+        # (a large document's highest point; the engine holds no other reference)
+        old = self.text = ""
         self._segs = out
         self.text = "".join(parts)
         self._lines = None
@@ -366,7 +397,7 @@ class Draft:
     def _orig_line(self, offset: int) -> int:
         """1-based line number of an original offset."""
         if self._orig_line_starts is None:
-            starts = [0]
+            starts = array("q", [0])
             find = self.original.find
             pos = find("\n")
             while pos >= 0:

@@ -97,6 +97,9 @@ class Result:
     ``"guarded"``: the rules would have removed more than the over-cleaning
     guard allows, so the text is returned unchanged and the would-be changes are
     listed in ``changes`` but not applied (``applied`` is False).
+
+    A result made by :meth:`rebuilding` holds no ``original`` until it is
+    first read: it is then rebuilt from the text and the changes.
     """
 
     original: str
@@ -111,6 +114,24 @@ class Result:
     #: the languages whose packs ran; empty: every pack ran (no gating)
     languages: tuple[str, ...] = ()
 
+    @classmethod
+    def rebuilding(cls, text: str, changes: tuple[Change, ...], **fields: Any) -> Result:
+        """The applied result of TEXT and CHANGES (and FIELDS, the others but
+        ``original`` and ``status``), whose original is rebuilt when first
+        read: a caller that never reads it (the CLI checking or rewriting a
+        large file) never holds it next to the text."""
+        result = cls("", text, changes, **fields)
+        del result.__dict__["original"]  # read through __getattr__, once
+        return result
+
+    def __getattr__(self, name: str) -> Any:
+        # only a missing field comes here: the original of a rebuilding result
+        if name != "original" or "text" not in self.__dict__:
+            raise AttributeError(name)
+        original = restore_text(self.text, self.changes)
+        object.__setattr__(self, "original", original)
+        return original
+
     @property
     def applied(self) -> bool:
         return self.status != "guarded"
@@ -118,6 +139,9 @@ class Result:
     @property
     def changed(self) -> bool:
         """Whether the output differs from the input."""
+        if "original" not in self.__dict__ and sum(
+                len(c.text) - len(c.replacement) for c in self.changes):
+            return True  # of another length: known without rebuilding the original
         return self.text != self.original
 
     @property

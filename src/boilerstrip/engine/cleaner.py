@@ -22,7 +22,7 @@ from typing import Iterable, Sequence
 from ..document import Draft, word_count
 from ..errors import ConfigError
 from ..options import DEFAULT_TIMEOUT, Options
-from ..result import Change, Result
+from ..result import Change, Result, restore_text
 from ..rules.loader import (Rule, bundled_rule_set, check_unique, load_rule_set,
                             selector_matches)
 from ..rules.kinds import KIND_BY_NAME, KINDS
@@ -229,12 +229,35 @@ class Cleaner:
         """Clean TEXT and return the :class:`Result` (text plus report)."""
         if not isinstance(text, str):
             raise TypeError(f"clean() takes str, not {type(text).__name__}")
-        bom = text.startswith("\ufeff")
-        body = text[1:] if bom else text
+        return self._clean([text], text)
+
+    def clean_handed(self, handed: list[str]) -> Result:
+        """Clean the one text of the list HANDED, which this empties: a
+        caller that keeps no other reference to the text gets the same
+        :class:`Result` as :meth:`clean`'s, without the original held next to
+        the text being cleaned (a large document's memory: each copy is up to
+        4 bytes a character). The original is rebuilt at the end, from the
+        cleaned text and the changes (as :meth:`Result.restore` does), when
+        first read: a caller that never reads it never holds it."""
+        if len(handed) != 1 or not isinstance(handed[0], str):
+            raise TypeError("clean_handed() takes a list of one str")
+        return self._clean(handed, None)
+
+    def _clean(self, handed: list[str], text: str | None) -> Result:
+        """Clean HANDED's text (TEXT: it, kept by the caller; None: rebuilt)."""
+        body = handed.pop()
+        bom = body.startswith("\ufeff")
+        if bom:
+            body = body[1:]
         seen: dict = {}  # language counts by sample: the cleaned text's may be the input's
         detection = self.detect(body, seen)
+        # what tells whether the cleaned text may be detected otherwise
+        ends = self.detector.ends(body) if self.detector is not None else None
         draft = Draft(body)
+        del body  # the draft holds it until its first edit, the caller maybe longer
         ctx = Context(draft, self.options)
+        if text is None:
+            ctx.words()  # the original's word count (for the guard), while it is here
         try:
             while True:
                 stages, index = self._plan(detection)
@@ -245,7 +268,7 @@ class Cleaner:
                 # output again changes nothing
                 detected = detection.gated and self.options.language == "auto"
                 wider = widened(detection, self.detect(draft.text, seen)) \
-                    if detected and self.detector.sees_change(body, draft.text) \
+                    if detected and self.detector.sees_change(ends, draft.text) \
                     else detection
                 if wider.languages == detection.languages:
                     break
@@ -257,28 +280,41 @@ class Cleaner:
             ctx.candidates = None
         changes = draft.changes()
         out = draft.text
+        # the lines' counts, memoised by content, which the stages mostly
+        # computed already: no split of the whole text before and after
+        words_out = sum(ctx.words()) if changes else 0
+        words_in = ctx.original_words
+        skipped = tuple(ctx.skipped)
+        original = draft.original  # the text, while no edit was made
+        del ctx, draft  # the lines and caches go before the original is rebuilt
         if bom:
             changes = [Change(c.start + 1, c.end + 1, c.text, c.replacement, c.rule, c.category,
                               c.line, c.detail) for c in changes]
             out = "\ufeff" + out
         share = 0.0
         if changes:  # no change: the same words
-            # the lines' counts, memoised by content, which the stages mostly
-            # computed already: no split of the whole text before and after
-            words_out = sum(ctx.words())
-            words_in = ctx.original_words
             if words_in is None:
-                words_in = word_count(body)
+                words_in = word_count(text[1:] if bom else text)
             # a comment thread is found below the article body (it keeps the body
             # above itself): what the guard protects is the text outside it
             words_in -= sum(word_count(c.text) for c in changes if c.rule in self._spared)
             if words_in > 0:
                 share = max(0.0, (words_in - words_out) / words_in)
         langs = tuple(sorted(detection.languages))
-        if changes and share > self.max_removed_share and not self.allow_large_removals:
-            return Result(text, text, tuple(changes), "guarded", tuple(ctx.skipped),
+        guarded = changes and share > self.max_removed_share and not self.allow_large_removals
+        if text is None:  # handed over
+            if original is not None:  # never edited: the output is the original
+                text = "\ufeff" + original if bom else original
+            elif not guarded:  # rebuilt from the output and the changes if read
+                return Result.rebuilding(out, tuple(changes), skipped=skipped,
+                                         profile=self.profile, removed_share=share,
+                                         language=detection.language, languages=langs)
+            else:
+                text = restore_text(out, changes)
+        if guarded:
+            return Result(text, text, tuple(changes), "guarded", skipped,
                           self.profile, share, detection.language, langs)
-        return Result(text, out, tuple(changes), "cleaned", tuple(ctx.skipped), self.profile,
+        return Result(text, out, tuple(changes), "cleaned", skipped, self.profile,
                       share, detection.language, langs)
 
     def _run_passes(self, ctx: Context, stages: list[tuple[str, list]]) -> None:

@@ -151,14 +151,20 @@ class LanguageDetector:
         ranked = sorted(range(len(hits)), key=lambda k: (-hits[k], k))
         return tuple(self.codes[k] for k in ranked if hits[k] >= self.near_ratio * best)
 
-    def sees_change(self, before: str, after: str) -> bool:
-        """Whether AFTER (BEFORE cleaned) may be detected otherwise: its
-        samples differ (a text whose start and end samples are the same is
-        detected the same)."""
+    def ends(self, text: str) -> str | tuple[str, str]:
+        """What :meth:`sees_change` compares of TEXT: TEXT itself when it is
+        short, else its start and end samples (kept instead of the text)."""
         n = self.sample_chars
-        if len(after) <= 2 * n or len(before) <= 2 * n:
-            return after != before
-        return before[:n] != after[:n] or before[-n:] != after[-n:]
+        return text if len(text) <= 2 * n else (text[:n], text[-n:])
+
+    def sees_change(self, before: str | tuple[str, str], after: str) -> bool:
+        """Whether AFTER (a text cleaned, whose :meth:`ends` were BEFORE) may
+        be detected otherwise: its samples differ (a text whose start and end
+        samples are the same is detected the same)."""
+        n = self.sample_chars
+        if isinstance(before, str) or len(after) <= 2 * n:
+            return after != before  # (a short text is never a long text's ends)
+        return before[0] != after[:n] or before[1] != after[-n:]
 
     def detect(self, text: str, seen: dict | None = None) -> Detection:
         """The languages of TEXT (see the module docstring), from two samples

@@ -517,6 +517,7 @@ def stage_normalisation(rules: Sequence[CompiledRule], ctx: Context) -> None:
         # ftfy leaves such lines alone (normalise.may_need_fixing): a short
         # ASCII run need not even import it (about 0.08 s of start-up)
         return
+    del text  # a repair rebuilds the draft's text: the old one must not stay held here
     from .normalise import ftfy_config, line_edits
 
     for cr in rules:

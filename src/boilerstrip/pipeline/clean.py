@@ -83,10 +83,18 @@ def unified_diff(before: str, after: str, name: str, color: bool = False) -> str
     return "".join(out)
 
 
-def clean_bytes(data: bytes, display: str, cleaner, opts: DocumentOptions) -> Cleaned:
-    """Decode, clean and re-encode one document. Never raises on bad input."""
+def clean_bytes(data: bytes | list[bytes], display: str, cleaner,
+                opts: DocumentOptions) -> Cleaned:
+    """Decode, clean and re-encode one document. Never raises on bad input.
+
+    DATA: the bytes, or a list of them that this empties, handed over by a
+    caller that keeps no other reference: the bytes then go once decoded,
+    and the text is handed to the cleaner (:meth:`Cleaner.clean_handed`),
+    so that a large document is not held three times while it is cleaned."""
+    if isinstance(data, list):
+        data = data.pop()
     try:
-        dec = decode(data, display)
+        handed = [decode(data, display).text]
     except BinaryFile as exc:
         return Cleaned(FileReport(display, "skipped", message=str(exc)))
     except NotUTF8 as exc:
@@ -95,11 +103,13 @@ def clean_bytes(data: bytes, display: str, cleaner, opts: DocumentOptions) -> Cl
         return Cleaned(FileReport(display, "error", message=str(exc)))
     except InputError as exc:
         return Cleaned(FileReport(display, "error", message=str(exc)))
-    result = cleaner.clean(dec.text)
+    del data
+    result = cleaner.clean_handed(handed)
     rep = FileReport.from_result(result, display, cleaner.max_removed_share, opts.needs_text)
+    # the text's bytes: those read, when it is unchanged (or guarded); a
+    # "cleaned" report is a changed text (UTF-8 is one-to-one)
     new = encode(result.text)
-    if rep.status != "cleaned" or new == data:
-        rep.status = "unchanged" if rep.status == "cleaned" else rep.status
-        return Cleaned(rep, data, False)
+    if rep.status != "cleaned":
+        return Cleaned(rep, new, False)
     diff = unified_diff(result.original, result.text, display, opts.color) if opts.diff else ""
     return Cleaned(rep, new, True, diff)

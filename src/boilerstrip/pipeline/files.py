@@ -292,7 +292,7 @@ def _stage(task: Task, cleaner, opts: DocumentOptions) -> tuple[Outcome, Pending
     try:
         # regular files only: one swapped for a FIFO since it was listed
         # must not hang the run
-        data = read_regular(task.path, task.display)
+        data = [read_regular(task.path, task.display)]  # handed over: gone once decoded
     except InputError as exc:
         return Outcome(FileReport(task.display, "error", message=str(exc)), size=task.size), None
     c = clean_bytes(data, task.display, cleaner, opts)
