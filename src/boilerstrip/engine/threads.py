@@ -44,6 +44,7 @@ import regex
 from ..document import Attribution, Draft, Line
 from ..rules.loader import Rule
 from .context import Deletion
+from .linegate import KindGate, OpenGate
 from .vocabulary import checked_params, compile_alternation, patterns_by_kind
 
 
@@ -100,6 +101,11 @@ class ThreadConfig:
     whole_text_min_records: int
     markers: tuple[tuple[str, Any], ...]  # (kind, compiled alternation) in MARK_KINDS order
     any_marker: Any = None  # every pattern in one alternation: most lines match none
+    #: which kinds may match a line: a cheap exact test before the regex
+    #: calls (linegate.py; None: every kind may); the header kind's alone,
+    #: for the lines above the records
+    gate: Any = None
+    header_gate: Any = None
 
 
 def _fail(rule: Rule, message: str):
@@ -120,7 +126,11 @@ def thread_config(rule: Rule) -> ThreadConfig:
     markers = tuple((k, _compile_kind(rule, k, ps)) for k, ps in by_kind.items() if ps)
     every = [p for ps in by_kind.values() for p in ps]
     any_marker = _compile_kind(rule, "marker", every) if every else None
-    return ThreadConfig(markers=markers, any_marker=any_marker, **values)
+    flags = ("ignorecase",)
+    gate = KindGate(((k, ps, "full") for k, ps in by_kind.items() if ps), flags)
+    header_gate = KindGate([("header", by_kind["header"], "full")], flags)
+    return ThreadConfig(markers=markers, any_marker=any_marker, gate=gate,
+                        header_gate=header_gate, **values)
 
 
 @dataclass(frozen=True)
@@ -166,10 +176,16 @@ _SEPARATOR = regex.compile(r"\s+[|·•]\s+")
 
 
 def _marker_kinds(text: str, cfg: ThreadConfig) -> frozenset[str]:
-    """The marker kinds whose patterns match the whole of TEXT."""
-    if cfg.any_marker is None or not _matches(cfg.any_marker, text):
+    """The marker kinds whose patterns match the whole of TEXT (the gates
+    first: most lines hold nothing a marker needs)."""
+    if cfg.any_marker is None:
         return frozenset()
-    return frozenset(kind for kind, rx in cfg.markers if _matches(rx, text))
+    if cfg.gate is not None and not cfg.gate.any_passing(text):
+        return frozenset()
+    if not _matches(cfg.any_marker, text):
+        return frozenset()
+    passing = cfg.gate.passing(text) if cfg.gate is not None else _EVERY_KIND
+    return frozenset(kind for kind, rx in cfg.markers if kind in passing and _matches(rx, text))
 
 
 def line_marks(text: str, cfg: ThreadConfig) -> frozenset[str]:
@@ -198,6 +214,7 @@ def line_marks(text: str, cfg: ThreadConfig) -> frozenset[str]:
 
 
 _NONE: frozenset[str] = frozenset()
+_EVERY_KIND: frozenset[str] = frozenset(MARK_KINDS)
 _NAME: frozenset[str] = frozenset({"name"})
 _HEADER: frozenset[str] = frozenset({"header"})
 _MEMO_SIZE = 100_000  # lines whose marks a cleaner keeps
@@ -241,6 +258,7 @@ def tail_marks(contents: Sequence[str], cfg: ThreadConfig,
         if quiet > cfg.max_gap_lines + cfg.header_lookback + 1 and from_end > cfg.max_tail_lines:
             break
     header = dict(cfg.markers).get("header")
+    gate = cfg.header_gate if cfg.header_gate is not None else OpenGate(MARK_KINDS)
     lowest = max(0, n - 2 - cfg.max_headed_lines)  # no count header is looked for above it
     if header is None or i < lowest:
         return marks
@@ -248,7 +266,8 @@ def tail_marks(contents: Sequence[str], cfg: ThreadConfig,
         text = contents[k]
         got = headers.get(text) if headers is not None else None
         if got is None:
-            got = len(text.split()) <= cfg.marker_max_words and _matches(header, text)
+            got = (gate.any_passing(text) and len(text.split()) <= cfg.marker_max_words
+                   and _matches(header, text))
             if headers is not None and len(text) <= _HEADER_MEMO_CHARS:
                 if len(headers) >= _HEADER_MEMO_SIZE:
                     headers.clear()
