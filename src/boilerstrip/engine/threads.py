@@ -217,6 +217,7 @@ _NONE: frozenset[str] = frozenset()
 _EVERY_KIND: frozenset[str] = frozenset(MARK_KINDS)
 _NAME: frozenset[str] = frozenset({"name"})
 _HEADER: frozenset[str] = frozenset({"header"})
+_QUIET = {_NONE, _NAME}  # the marks of a line that is no part of a marker block
 _MEMO_SIZE = 100_000  # lines whose marks a cleaner keeps
 # lines above the records whose header verdict a cleaner keeps, and how long
 # one may be (a paragraph is split anew: it is kept out of memory)
@@ -450,7 +451,7 @@ def comment_thread(items: Sequence[CompiledThread], draft: Draft) -> list[Deleti
     for item in items:
         rule, cfg, memo = item.rule, item.cfg, item.memo
         marks = tail_marks(contents, cfg, memo, item.headers)
-        if all(m <= _NAME for m in marks):
+        if set(marks) <= _QUIET:
             continue  # only name lines: no marker block, no count header (most texts)
         if words is None:
             words = [len(c.split()) for c in contents]
