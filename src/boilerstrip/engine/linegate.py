@@ -117,7 +117,7 @@ class KindGate:
     gives the kinds one of whose patterns may match TEXT: one call and one
     case fold per line, whatever the number of kinds."""
 
-    __slots__ = ("kinds", "_by_first", "_every")
+    __slots__ = ("kinds", "_by_first", "_every", "_anywhere")
 
     def __init__(self, kinds: Iterable[tuple[str, Sequence[str], str]],
                  flags: Sequence[str] = ()) -> None:
@@ -145,6 +145,28 @@ class KindGate:
             ch: tuple(dict.fromkeys((kind, tests) for kind, tests, firsts in entries
                                     if firsts is None or ch in firsts))
             for ch in map(chr, range(128)) if ch == ch.lower()}
+        # one requirement of each pattern, all alternatives together: a text
+        # without any holds no line that one of the patterns matches
+        self._anywhere: tuple[frozenset[str], frozenset[str]] | None = None
+        if all(tests for _kind, tests in self._every):
+            self._anywhere = (frozenset(a for _k, tests in self._every for a in tests[0][0]),
+                              frozenset(a for _k, tests in self._every for a in tests[0][1]))
+
+    def may_hold(self, text: str) -> bool:
+        """Whether TEXT, many lines joined, may hold a line that one of the
+        patterns matches (False: none of its lines is matched)."""
+        if self._anywhere is None:
+            return True
+        raw, fold = self._anywhere
+        for alt in raw:
+            if alt in text:
+                return True
+        if fold:
+            folded = text.casefold()
+            for alt in fold:
+                if alt in folded:
+                    return True
+        return False
 
     def _candidates(self, text: str) -> tuple[tuple[str, _Tests], ...]:
         if text and text[0] < "\x80":
@@ -250,6 +272,9 @@ class OpenGate:
         self.kinds = frozenset(kinds)
 
     def any_passing(self, text: str) -> bool:
+        return bool(self.kinds)
+
+    def may_hold(self, text: str) -> bool:
         return bool(self.kinds)
 
     def passing(self, text: str) -> frozenset[str]:

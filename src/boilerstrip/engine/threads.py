@@ -261,8 +261,8 @@ def tail_marks(contents: Sequence[str], cfg: ThreadConfig,
     header = dict(cfg.markers).get("header")
     gate = cfg.header_gate if cfg.header_gate is not None else OpenGate(MARK_KINDS)
     lowest = max(0, n - 2 - cfg.max_headed_lines)  # no count header is looked for above it
-    if header is None or i < lowest:
-        return marks
+    if header is None or i < lowest or not gate.may_hold("\n".join(contents[lowest:i + 1])):
+        return marks  # (most texts hold no word a count header needs)
     for k in range(i, lowest - 1, -1):
         text = contents[k]
         got = headers.get(text) if headers is not None else None
