@@ -19,7 +19,8 @@ The detector, in small pure steps:
 
 1. :func:`evidence_kinds` labels each non-blank line with the evidence kinds
    whose patterns match at its start (patterns anchor their own end; a smiley
-   is looked for anywhere). A
+   is looked for anywhere), after a line gate (``linegate.py``) ruled out
+   the kinds whose patterns cannot match it. A
    ``lone`` kind counts only where no neighbour has the same kind: a run of
    "- Item" lines is a list, not signatures.
 2. :func:`find_reply_tail` walks back from the end over evidence lines no

@@ -10,7 +10,8 @@ The detector, in small pure steps:
 
 1. :func:`line_marks` labels each non-blank line with the marker kinds its
    patterns match (``header``, ``byline``, ``says``, ``date``, ``reply``,
-   ``score``) or, for a short line without sentence punctuation, ``name``.
+   ``score``) or, for a short line without sentence punctuation, ``name``;
+   a line gate (``linegate.py``) rules out most lines before any regex call.
 2. :func:`clusters` groups the marked lines that follow each other into the
    marker blocks of records; body lines separate them.
 3. :func:`find_thread` walks back from the end over clusters no further apart
