@@ -5,9 +5,11 @@ prose goes, the rest of the line stays; the report keeps what went, exactly."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import boilerstrip
-from boilerstrip.engine.sentences import split_edges
+from boilerstrip.engine.sentences import _BOUNDARY, split_edges
 from boilerstrip.errors import RuleError
 from boilerstrip.rules.loader import bundled_rule_set
 
@@ -106,6 +108,15 @@ def test_sentence_cut_params_are_checked():
                             "params": tuple({**params, "categories": ("no-such",)}.items())})
     with pytest.raises(RuleError, match="categories"):
         boilerstrip.Cleaner(default_rules=False, extra_rules=[bad])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["Yes", "no", "A", "1", ".", "!", "?", "…", "...", '"', "”",
+                                 ")", "(", "«", " ", "  ", "\t", "\u00a0"]), max_size=30))
+def test_split_edges_is_the_first_and_last_boundary(pieces):
+    text = "".join(pieces)
+    found = [m.span(1) for m in _BOUNDARY.finditer(text)]  # every boundary, in order
+    assert split_edges(text) == ((found[0], found[-1]) if found else None)
 
 
 def test_split_edges_in_windows_of_a_long_line():

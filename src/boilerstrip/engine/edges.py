@@ -164,13 +164,14 @@ def is_headline_like(text: str, cfg: EdgeConfig) -> bool:
 def _judged(block: Sequence[str], body: Sequence[str], cfg: EdgeConfig) -> float | None:
     """The block's word overlap with the body when BLOCK reads as a rail of
     headlines beside enough BODY, else None."""
-    if len(block) < cfg.min_lines or sum(len(t.split()) for t in body) < cfg.min_body_words:
-        return None
-    if not all(is_headline_like(t, cfg) for t in block):
+    # the block's own tests first: the body's word count walks the whole text
+    if len(block) < cfg.min_lines or not all(is_headline_like(t, cfg) for t in block):
         return None
     if sum(len(t.split()) for t in block) < cfg.min_mean_words * len(block):
         return None  # single words and names: a sign-off, a menu, a credit, not headlines
     if sum(any(ch.isdigit() for ch in t) for t in block) > cfg.max_digit_share * len(block):
+        return None
+    if sum(len(t.split()) for t in body) < cfg.min_body_words:
         return None
     share = overlap(block, body, cfg)
     return share if share is not None and share <= cfg.max_overlap else None

@@ -148,8 +148,11 @@ class LanguageDetector:
         best = max(hits)
         if best == 0 or best / tokens < self.min_coverage:
             return ()
-        ranked = sorted(range(len(hits)), key=lambda k: (-hits[k], k))
-        return tuple(self.codes[k] for k in ranked if hits[k] >= self.near_ratio * best)
+        bar = self.near_ratio * best
+        close = [k for k, n in enumerate(hits) if n >= bar]
+        if len(close) > 1:  # mostly one: nothing to rank
+            close.sort(key=lambda k: (-hits[k], k))
+        return tuple([self.codes[k] for k in close])
 
     def ends(self, text: str) -> str | tuple[str, str]:
         """What :meth:`sees_change` compares of TEXT: TEXT itself when it is

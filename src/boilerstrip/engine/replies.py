@@ -19,7 +19,8 @@ The detector, in small pure steps:
 
 1. :func:`evidence_kinds` labels each non-blank line with the evidence kinds
    whose patterns match at its start (patterns anchor their own end; a smiley
-   is looked for anywhere). A
+   is looked for anywhere), after a line gate (``linegate.py``) ruled out
+   the kinds whose patterns cannot match it. A
    ``lone`` kind counts only where no neighbour has the same kind: a run of
    "- Item" lines is a list, not signatures.
 2. :func:`find_reply_tail` walks back from the end over evidence lines no
@@ -50,6 +51,7 @@ import regex
 from ..document import Attribution, Draft, Line
 from ..rules.loader import Rule
 from .context import Deletion
+from .linegate import KindGate
 from .vocabulary import checked_params, compile_alternation, patterns_by_kind
 
 #: Evidence kinds a vocabulary may give, in the order they are reported.
@@ -90,6 +92,9 @@ class ReplyConfig:
     lone: frozenset[str]
     opens: frozenset[str]
     patterns: tuple[tuple[str, Any], ...]  # (kind, compiled alternation) in EVIDENCE_KINDS order
+    #: which kinds may match a line: a cheap exact test before the regex
+    #: calls (linegate.py; None: every kind may)
+    gate: Any = None
 
 
 def _fail(rule: Rule, message: str):
@@ -121,7 +126,9 @@ def reply_config(rule: Rule) -> ReplyConfig:
     by_kind = patterns_by_kind(values.pop("languages"), EVIDENCE_KINDS, "evidence",
                                lambda m: _fail(rule, m))
     compiled = tuple((k, _compile_kind(rule, k, ps)) for k, ps in by_kind.items() if ps)
-    return ReplyConfig(patterns=compiled, **values)
+    gate = KindGate((k, ps, "search" if k in SEARCHED_KINDS else "start")
+                    for k, ps in by_kind.items() if ps)
+    return ReplyConfig(patterns=compiled, gate=gate, **values)
 
 
 _MEMO_SIZE = 100_000  # lines whose evidence a cleaner keeps
@@ -157,8 +164,15 @@ def _finds(rx, text: str, kind: str) -> bool:
 
 
 def line_evidence(text: str, cfg: ReplyConfig) -> frozenset[str]:
-    """The evidence kinds of one stripped non-blank line, neighbours not considered."""
-    return frozenset(kind for kind, rx in cfg.patterns if _finds(rx, text, kind))
+    """The evidence kinds of one stripped non-blank line, neighbours not
+    considered (a kind's gate first: most lines hold nothing it needs)."""
+    if cfg.gate is None:
+        return frozenset(kind for kind, rx in cfg.patterns if _finds(rx, text, kind))
+    passing = cfg.gate.passing(text)
+    if not passing:
+        return _NONE
+    return frozenset(kind for kind, rx in cfg.patterns
+                     if kind in passing and _finds(rx, text, kind))
 
 
 def raw_tail_evidence(contents: Sequence[str], cfg: ReplyConfig,

@@ -16,6 +16,7 @@ removal, so the report stays lossless.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -90,8 +91,12 @@ def split_edges(content: str, window: int | None = None
     in its window is None."""
     n = len(content)
     if window is None or 2 * window >= n:
-        found = [m.span(1) for m in _BOUNDARY.finditer(content)]
-        return (found[0], found[-1]) if found else None
+        first = _BOUNDARY.search(content)
+        if first is None:
+            return None
+        # the last of the later matches, kept while C iterates (no list of them all)
+        later = deque(_BOUNDARY.finditer(content, first.end()), maxlen=1)
+        return first.span(1), (later[0] if later else first).span(1)
     first = _BOUNDARY.search(content, 0, window)
     last = None
     for last in _BOUNDARY.finditer(content, n - window):
@@ -105,13 +110,13 @@ def _sentence_rule(cut: SentenceCut, rules: Sequence[CompiledRule], ctx: Context
                    sentence: str, pos: Positions) -> CompiledRule | None:
     """The first of RULES that takes SENTENCE (of line LN) as a whole line
     (the cheap literal test first)."""
+    n = word_count(sentence)
+    if n > cut.max_sentence_words:
+        return None  # first: a split is cheaper than the literal tests
     folded = sentence.casefold()
     maybe = [(cr, only) for cr, only in ((cr, cr.pat.matchable(folded)) for cr in rules
                                          if cr.rule.id not in ctx.timed_out) if only]
     if not maybe:
-        return None
-    n = word_count(sentence)
-    if n > cut.max_sentence_words:
         return None
     for cr, only in maybe:
         if not conditions_hold(cr.rule, ln, ln, sentence, pos, n):

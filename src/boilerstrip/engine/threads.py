@@ -10,7 +10,8 @@ The detector, in small pure steps:
 
 1. :func:`line_marks` labels each non-blank line with the marker kinds its
    patterns match (``header``, ``byline``, ``says``, ``date``, ``reply``,
-   ``score``) or, for a short line without sentence punctuation, ``name``.
+   ``score``) or, for a short line without sentence punctuation, ``name``;
+   a line gate (``linegate.py``) rules out most lines before any regex call.
 2. :func:`clusters` groups the marked lines that follow each other into the
    marker blocks of records; body lines separate them.
 3. :func:`find_thread` walks back from the end over clusters no further apart
@@ -44,6 +45,7 @@ import regex
 from ..document import Attribution, Draft, Line
 from ..rules.loader import Rule
 from .context import Deletion
+from .linegate import KindGate, OpenGate
 from .vocabulary import checked_params, compile_alternation, patterns_by_kind
 
 
@@ -100,6 +102,11 @@ class ThreadConfig:
     whole_text_min_records: int
     markers: tuple[tuple[str, Any], ...]  # (kind, compiled alternation) in MARK_KINDS order
     any_marker: Any = None  # every pattern in one alternation: most lines match none
+    #: which kinds may match a line: a cheap exact test before the regex
+    #: calls (linegate.py; None: every kind may); the header kind's alone,
+    #: for the lines above the records
+    gate: Any = None
+    header_gate: Any = None
 
 
 def _fail(rule: Rule, message: str):
@@ -120,7 +127,11 @@ def thread_config(rule: Rule) -> ThreadConfig:
     markers = tuple((k, _compile_kind(rule, k, ps)) for k, ps in by_kind.items() if ps)
     every = [p for ps in by_kind.values() for p in ps]
     any_marker = _compile_kind(rule, "marker", every) if every else None
-    return ThreadConfig(markers=markers, any_marker=any_marker, **values)
+    flags = ("ignorecase",)
+    gate = KindGate(((k, ps, "full") for k, ps in by_kind.items() if ps), flags)
+    header_gate = KindGate([("header", by_kind["header"], "full")], flags)
+    return ThreadConfig(markers=markers, any_marker=any_marker, gate=gate,
+                        header_gate=header_gate, **values)
 
 
 @dataclass(frozen=True)
@@ -166,10 +177,16 @@ _SEPARATOR = regex.compile(r"\s+[|·•]\s+")
 
 
 def _marker_kinds(text: str, cfg: ThreadConfig) -> frozenset[str]:
-    """The marker kinds whose patterns match the whole of TEXT."""
-    if cfg.any_marker is None or not _matches(cfg.any_marker, text):
+    """The marker kinds whose patterns match the whole of TEXT (the gates
+    first: most lines hold nothing a marker needs)."""
+    if cfg.any_marker is None:
         return frozenset()
-    return frozenset(kind for kind, rx in cfg.markers if _matches(rx, text))
+    if cfg.gate is not None and not cfg.gate.any_passing(text):
+        return frozenset()
+    if not _matches(cfg.any_marker, text):
+        return frozenset()
+    passing = cfg.gate.passing(text) if cfg.gate is not None else _EVERY_KIND
+    return frozenset(kind for kind, rx in cfg.markers if kind in passing and _matches(rx, text))
 
 
 def line_marks(text: str, cfg: ThreadConfig) -> frozenset[str]:
@@ -198,8 +215,10 @@ def line_marks(text: str, cfg: ThreadConfig) -> frozenset[str]:
 
 
 _NONE: frozenset[str] = frozenset()
+_EVERY_KIND: frozenset[str] = frozenset(MARK_KINDS)
 _NAME: frozenset[str] = frozenset({"name"})
 _HEADER: frozenset[str] = frozenset({"header"})
+_QUIET = {_NONE, _NAME}  # the marks of a line that is no part of a marker block
 _MEMO_SIZE = 100_000  # lines whose marks a cleaner keeps
 # lines above the records whose header verdict a cleaner keeps, and how long
 # one may be (a paragraph is split anew: it is kept out of memory)
@@ -241,14 +260,16 @@ def tail_marks(contents: Sequence[str], cfg: ThreadConfig,
         if quiet > cfg.max_gap_lines + cfg.header_lookback + 1 and from_end > cfg.max_tail_lines:
             break
     header = dict(cfg.markers).get("header")
+    gate = cfg.header_gate if cfg.header_gate is not None else OpenGate(MARK_KINDS)
     lowest = max(0, n - 2 - cfg.max_headed_lines)  # no count header is looked for above it
-    if header is None or i < lowest:
-        return marks
+    if header is None or i < lowest or not gate.may_hold("\n".join(contents[lowest:i + 1])):
+        return marks  # (most texts hold no word a count header needs)
     for k in range(i, lowest - 1, -1):
         text = contents[k]
         got = headers.get(text) if headers is not None else None
         if got is None:
-            got = len(text.split()) <= cfg.marker_max_words and _matches(header, text)
+            got = (gate.any_passing(text) and len(text.split()) <= cfg.marker_max_words
+                   and _matches(header, text))
             if headers is not None and len(text) <= _HEADER_MEMO_CHARS:
                 if len(headers) >= _HEADER_MEMO_SIZE:
                     headers.clear()
@@ -431,7 +452,7 @@ def comment_thread(items: Sequence[CompiledThread], draft: Draft) -> list[Deleti
     for item in items:
         rule, cfg, memo = item.rule, item.cfg, item.memo
         marks = tail_marks(contents, cfg, memo, item.headers)
-        if all(m <= _NAME for m in marks):
+        if set(marks) <= _QUIET:
             continue  # only name lines: no marker block, no count header (most texts)
         if words is None:
             words = [len(c.split()) for c in contents]

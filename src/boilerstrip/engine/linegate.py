@@ -1,0 +1,281 @@
+"""A cheap exact test that spares the line-shape detectors most regex calls.
+
+The comment-thread and reply-tail detectors ask of many lines whether one of
+a kind's patterns matches it (a marker, a piece of reply evidence); almost
+no line does, and each regex call with a time limit costs microseconds (a
+fullmatch of the thread's marker alternation, tens of them). A
+:class:`KindGate` rules a kind out for a line before the call from what
+every match of each of its patterns holds, as the rule prefilter does
+(``rules/patterns.py``):
+
+* its literal requirements: one string of each occurs, case-folded, in any
+  text the pattern matches (two-character and single-character ones count
+  here: one short line is tested, not a document);
+* for a match anchored at the line's start (``full``, ``start``), the
+  ASCII characters such a match can begin with. For ``start`` only when no
+  match of the pattern is empty: one that can match the empty string
+  matches at the start of any line.
+
+A kind left out of ``passing(text)`` is exact: none of its patterns
+matches TEXT in its mode. A kind let through only means the regex must
+tell; a pattern the analyses cannot read lets its kind through on every line.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+from ..rules import patterns as _patterns
+from ..rules.patterns import first_chars_for, requirements_for, short_literals_for
+
+#: how the detector calls the pattern: on the whole line, at its start, anywhere
+MODES = ("full", "start", "search")
+
+_Reqs = tuple[tuple[str, ...], ...]  # one alternative of each tuple must occur
+
+
+def _requirements(pattern: str, flags: tuple[str, ...]) -> _Reqs | None:
+    """PATTERN's literal requirements (case-folded), () when it has none,
+    None when the pattern cannot be analysed."""
+    reqs = requirements_for(pattern, flags)
+    if reqs is None:
+        return None
+    out = [tuple(sorted(alts, key=len, reverse=True)) for alts in reqs if alts]
+    if not out:
+        # the analysis keeps only 3-character alternatives inside a group;
+        # its two-character set, or one of single characters, still holds
+        short = short_literals_for(pattern, flags) or _one_of_for(pattern, flags)
+        if short:
+            out = [tuple(sorted(short, key=len, reverse=True))]
+    return tuple(out)
+
+
+def _one_of_for(pattern: str, flags: tuple[str, ...]) -> frozenset[str] | None:
+    """Strings, single characters too, one of which occurs (case-folded) in
+    any match of PATTERN; None when none is known."""
+    try:
+        import re._parser as sre_parse  # type: ignore[import-not-found]
+    except ImportError:  # Python < 3.11
+        import sre_parse  # type: ignore[no-redef]
+    bits = (64 if "verbose" in flags else 0) | (16 if "dotall" in flags else 0)
+    parsed = _patterns._parse(pattern, bits)
+    return None if parsed is None else _one_of(list(parsed), sre_parse)
+
+
+def _better(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
+    """The more selective of two requirements: longer strings, then fewer."""
+    if a is None or b is None:
+        return a if b is None else b
+    return max(a, b, key=lambda r: (min(map(len, r)), -len(r)))
+
+
+def _one_of(items: list, sp) -> frozenset[str] | None:
+    """:func:`_one_of_for` of a parsed sequence."""
+    repeats = tuple(op for op in (sp.MAX_REPEAT, sp.MIN_REPEAT,
+                                  getattr(sp, "POSSESSIVE_REPEAT", None)) if op is not None)
+    best: frozenset[str] | None = None
+    run: list[str] = []
+    for op, av in items + [(None, None)]:  # a last item that ends the run
+        if op is sp.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            best = _better(best, frozenset({"".join(run).casefold()}))
+            run = []
+        got = None
+        if op is sp.SUBPATTERN:
+            got = _one_of(list(av[-1]), sp)
+        elif op is getattr(sp, "ATOMIC_GROUP", False):
+            got = _one_of(list(av), sp)
+        elif op is sp.BRANCH:
+            alts = [_one_of(list(branch), sp) for branch in av[1]]
+            got = None if any(a is None for a in alts) else frozenset().union(*alts)
+        elif op in repeats and av[0] >= 1:
+            got = _one_of(list(av[2]), sp)
+        elif op is sp.IN and 0 < len(av) <= 16 and all(kind is sp.LITERAL for kind, _v in av):
+            got = frozenset(chr(v).casefold() for _kind, v in av)
+        best = _better(best, got)
+    return best
+
+
+def _never_empty(pattern: str, flags: tuple[str, ...]) -> bool:
+    """Whether every match of PATTERN is at least one character long (False
+    when the pattern cannot be analysed)."""
+    bits = (64 if "verbose" in flags else 0) | (16 if "dotall" in flags else 0)
+    parsed = _patterns._parse(pattern, bits)  # the parse the other analyses use
+    try:
+        return parsed is not None and parsed.getwidth()[0] > 0
+    except Exception:  # a construct Python's parser reads but cannot measure
+        return False
+
+
+class KindGate:
+    """The patterns of each kind of a vocabulary (comment-thread markers,
+    reply-tail evidence), as cheap tests (see the module docstring).
+
+    KINDS: (kind, patterns, mode) in the detector's order. ``passing(text)``
+    gives the kinds one of whose patterns may match TEXT: one call and one
+    case fold per line, whatever the number of kinds."""
+
+    __slots__ = ("kinds", "_by_first", "_every", "_anywhere")
+
+    def __init__(self, kinds: Iterable[tuple[str, Sequence[str], str]],
+                 flags: Sequence[str] = ()) -> None:
+        flags = tuple(flags)
+        entries: list[tuple[str, _Tests, frozenset[str] | None]] = []
+        names = []
+        for kind, patterns, mode in kinds:
+            if mode not in MODES:
+                raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+            names.append(kind)
+            for p in patterns:
+                reqs = _requirements(p, flags)
+                firsts = None
+                if mode == "full" or (mode == "start" and (reqs or _never_empty(p, flags))):
+                    firsts = first_chars_for(p, flags)
+                # unknown requirements: it may match any line
+                entries.append((kind, _tests(reqs or ()), firsts))
+        self.kinds: tuple[str, ...] = tuple(names)
+        #: every pattern's (kind, tests): for a line that starts with a
+        #: non-ASCII character, or is empty
+        self._every = tuple(dict.fromkeys((kind, tests) for kind, tests, _f in entries))
+        # per ASCII first character (lower case), the (kind, tests) of the
+        # patterns a line starting with it may match
+        self._by_first: dict[str, tuple[tuple[str, _Tests], ...]] = {
+            ch: tuple(dict.fromkeys((kind, tests) for kind, tests, firsts in entries
+                                    if firsts is None or ch in firsts))
+            for ch in map(chr, range(128)) if ch == ch.lower()}
+        # one requirement of each pattern, all alternatives together: a text
+        # without any holds no line that one of the patterns matches
+        self._anywhere: tuple[frozenset[str], frozenset[str]] | None = None
+        if all(tests for _kind, tests in self._every):
+            self._anywhere = (frozenset(a for _k, tests in self._every for a in tests[0][0]),
+                              frozenset(a for _k, tests in self._every for a in tests[0][1]))
+
+    def may_hold(self, text: str) -> bool:
+        """Whether TEXT, many lines joined, may hold a line that one of the
+        patterns matches (False: none of its lines is matched)."""
+        if self._anywhere is None:
+            return True
+        raw, fold = self._anywhere
+        for alt in raw:
+            if alt in text:
+                return True
+        if fold:
+            folded = text.casefold()
+            for alt in fold:
+                if alt in folded:
+                    return True
+        return False
+
+    def _candidates(self, text: str) -> tuple[tuple[str, _Tests], ...]:
+        if text and text[0] < "\x80":
+            return self._by_first[text[0].lower()]
+        return self._every
+
+    def any_passing(self, text: str) -> bool:
+        """Whether some kind may match TEXT (False: none does)."""
+        folded = None
+        for _kind, tests in self._candidates(text):
+            for raw, fold in tests:
+                for alt in raw:
+                    if alt in text:
+                        break
+                else:
+                    if not fold:
+                        break  # this requirement fails: not this pattern
+                    if folded is None:
+                        folded = text.casefold()
+                    for alt in fold:
+                        if alt in folded:
+                            break
+                    else:
+                        break
+            else:
+                return True
+        return False
+
+    def passing(self, text: str) -> frozenset[str]:
+        """The kinds one of whose patterns may match TEXT (a stripped line or
+        a part of one); a kind left out matches it with none of its patterns."""
+        out: set[str] = set()
+        folded = None
+        for kind, tests in self._candidates(text):
+            if kind in out:
+                continue
+            for raw, fold in tests:  # as _holds, inline: called for every line
+                for alt in raw:
+                    if alt in text:
+                        break
+                else:
+                    if not fold:
+                        break  # this requirement fails: not this pattern
+                    if folded is None:
+                        folded = text.casefold()
+                    for alt in fold:
+                        if alt in folded:
+                            break
+                    else:
+                        break
+            else:
+                out.add(kind)
+        return frozenset(out) if out else _NONE
+
+
+_Tests = tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]
+
+
+def _tests(reqs: _Reqs) -> _Tests:
+    """REQS as tests, the most selective first: per requirement, the
+    alternatives looked for in the line as it is (ASCII symbols and digits,
+    which case folding keeps and makes of no other character) and those
+    looked for in its case fold."""
+    ordered = sorted(reqs, key=lambda alts: (-min(map(len, alts)), len(alts)))
+    return tuple((tuple(a for a in alts if _fold_stable(a)),
+                  tuple(a for a in alts if not _fold_stable(a))) for alts in ordered)
+
+
+def _fold_stable(s: str) -> bool:
+    """Whether S is found in a text exactly where it is found in its case fold
+    (tests/test_linegate.py checks what this relies on, for every character)."""
+    return all(ch < "\x80" and not ch.isalpha() for ch in s)
+
+
+def _holds(tests: _Tests, text: str) -> bool:
+    """Whether TEXT holds an alternative of every requirement of TESTS."""
+    folded = None
+    for raw, fold in tests:
+        for alt in raw:
+            if alt in text:
+                break
+        else:
+            if not fold:
+                return False
+            if folded is None:
+                folded = text.casefold()
+            for alt in fold:
+                if alt in folded:
+                    break
+            else:
+                return False
+    return True
+
+
+_NONE: frozenset[str] = frozenset()
+
+
+class OpenGate:
+    """Lets every kind through: what the detectors did without a gate (the
+    tests compare the two)."""
+
+    def __init__(self, kinds: Iterable[str]) -> None:
+        self.kinds = frozenset(kinds)
+
+    def any_passing(self, text: str) -> bool:
+        return bool(self.kinds)
+
+    def may_hold(self, text: str) -> bool:
+        return bool(self.kinds)
+
+    def passing(self, text: str) -> frozenset[str]:
+        return self.kinds

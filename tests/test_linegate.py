@@ -1,0 +1,180 @@
+"""The line gates of the comment-thread and reply-tail detectors
+(src/boilerstrip/engine/linegate.py): a kind a gate leaves out must be one
+whose patterns do not match, on every line of the bundled corpora, on
+generated lines, and by what case folding does to every character."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import boilerstrip
+from boilerstrip.engine import replies, threads
+from boilerstrip.engine.linegate import KindGate, OpenGate, _fold_stable
+
+DATA = Path(__file__).resolve().parent.parent / "bench" / "data"
+RULES = {r.id: r for r in boilerstrip.load_rules(boilerstrip.bundled_rules_dir())}
+THREAD = threads.thread_config(RULES["core.comments.thread"])
+REPLY = replies.reply_config(RULES["core.comments.reply-tail"])
+# the same configs without gates: every regex call made, as before there were any
+THREAD_OPEN = dataclasses.replace(THREAD, gate=None, header_gate=None)
+REPLY_OPEN = dataclasses.replace(REPLY, gate=None)
+HEADER = dict(THREAD.markers)["header"]
+
+
+def corpus_files(full_size: bool) -> list[Path]:
+    """The documents of the bundled corpora: the extractor renderings, and
+    the page renderings too under --slow (they double the time)."""
+    files = sorted(DATA.glob("*/*/*.txt" if full_size else "*/extract-*/*.txt"))
+    assert len(files) > 1000, "the bundled corpora are missing"
+    return files
+
+
+@lru_cache(maxsize=2)
+def corpus_lines(full_size: bool) -> tuple[str, ...]:
+    """Every distinct stripped non-blank line of the corpus files."""
+    seen: dict[str, None] = {}
+    for f in corpus_files(full_size):
+        for line in f.read_bytes().decode("utf-8").split("\n"):
+            if line.strip():
+                seen[line.strip()] = None
+    return tuple(seen)
+
+
+def _thread_parts(line: str) -> list[str]:
+    """The texts line_marks hands to the marker patterns: the line, the line
+    without a list bullet, the parts between separators."""
+    parts = [line]
+    item = threads._LIST_ITEM.match(line)
+    if item:
+        parts.append(line[item.end():])
+    if threads._SEPARATOR.search(line):
+        parts += [p.strip(" ,;:") for p in threads._SEPARATOR.split(line)]
+    return parts
+
+
+def _same_thread_verdicts(line: str) -> None:
+    assert threads.line_marks(line, THREAD) == threads.line_marks(line, THREAD_OPEN), line
+    for part in _thread_parts(line):
+        assert threads._marker_kinds(part, THREAD) == threads._marker_kinds(part, THREAD_OPEN), part
+        if not (THREAD.header_gate.any_passing(part) and THREAD.header_gate.may_hold(part)):
+            assert not threads._matches(HEADER, part), part
+
+
+@pytest.mark.slow
+def test_thread_gate_changes_no_marker_on_the_corpora(full_size):
+    lines = [ln for ln in corpus_lines(full_size) if len(ln.split()) <= THREAD.marker_max_words]
+    shut = 0
+    for line in lines:
+        _same_thread_verdicts(line)
+        shut += not THREAD.gate.any_passing(line)
+    assert shut > 0.8 * len(lines)  # the gate spares most regex calls, or it is no use
+
+
+@pytest.mark.slow
+def test_reply_gate_changes_no_evidence_on_the_corpora(full_size):
+    lines = corpus_lines(full_size)
+    shut = 0
+    for line in lines:
+        assert replies.line_evidence(line, REPLY) == replies.line_evidence(line, REPLY_OPEN), line
+        shut += len(REPLY.gate.passing(line)) <= 2
+    assert shut > 0.8 * len(lines)
+
+
+@pytest.mark.slow
+def test_gated_detectors_find_the_same_on_every_corpus_document(full_size):
+    from boilerstrip.document import Draft
+
+    rule_t, rule_r = RULES["core.comments.thread"], RULES["core.comments.reply-tail"]
+    found = 0
+    for f in corpus_files(full_size):
+        draft = Draft(f.read_bytes().decode("utf-8"))
+        contents = [ln.content for ln in draft.lines if ln.content]
+        assert threads.tail_marks(contents, THREAD) == threads.tail_marks(contents, THREAD_OPEN)
+        got = [threads.comment_thread([threads.CompiledThread(rule_t, cfg, {})], draft)
+               for cfg in (THREAD, THREAD_OPEN)]
+        assert got[0] == got[1], f
+        got += [replies.reply_tail([replies.CompiledReplyTail(rule_r, cfg, {})], draft)
+                for cfg in (REPLY, REPLY_OPEN)]
+        assert got[2] == got[3], f
+        found += bool(got[0]) + bool(got[2])
+    assert found > 20  # the corpora hold threads and tails: the comparison saw some
+
+
+# pieces of marker and evidence lines, and characters that case folding
+# turns into others (Kelvin sign, long s, dotted I, sharp s, ligatures)
+_PIECES = ["says:", "said", "Reply", "REPLY", "Report", "Permalink", "Like", "March", "Mar.",
+           "3,", "2012", "at", "9:14", "pm", "PM", "2 hours ago", "vor 3 Stunden", "il y a",
+           "hace", "12", "Comments", "Kommentare", "réponses", "Posted by", "by", "on",
+           "Monday", "|", "/", "·", "•", "@anna", "@", "[...]", "[…]", "-Lena", "— Lena",
+           "~Jo", "Hi Ruth,", ",", ":)", ";-)", "xD", "XD", "<3", "^^", "=P", "Thanks", "THANKS",
+           "Great post", "Nice", "Danke", "merci", "gracias", "+1", "-1", "5 points", "votes",
+           "K", "ſ", "İ", "ß", "ﬁ", "Σ", "é", "É", "1.", "*", "-", "a", "Jane Doe", "Tom K.",
+           ".", "!", "?", "’", "\u00a0", "\u2009"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES) | st.text(max_size=6), min_size=1, max_size=8),
+       st.sampled_from([" ", "", "  ", "\t", " | ", ", "]))
+def test_gates_change_nothing_on_generated_lines(pieces, sep):
+    line = sep.join(pieces).strip()
+    if not line:
+        return
+    _same_thread_verdicts(line)
+    assert replies.line_evidence(line, REPLY) == replies.line_evidence(line, REPLY_OPEN)
+
+
+def test_case_folding_keeps_what_the_gates_look_for_unfolded():
+    # what _fold_stable relies on: no character folds to nothing, and no
+    # character but itself folds to (or into) an ASCII symbol or digit
+    stable = {chr(c) for c in range(128) if _fold_stable(chr(c))}
+    assert stable >= set("@[],:;=<^~-0123456789|/") and not stable & set("aZ")
+    for code in range(sys.maxunicode + 1):
+        ch = chr(code)
+        folded = ch.casefold()
+        assert folded, hex(code)
+        if ch in stable:
+            assert folded == ch, hex(code)
+        else:
+            assert not set(folded) & stable, hex(code)
+
+
+def test_gate_modes():
+    gate = KindGate([("mention", [r"@\w+"], "start"), ("smiley", [r":\)"], "search"),
+                     ("name", [r"(?i)(?:anna|bert)\s\w\."], "full")])
+    assert gate.passing("@anna hi") == {"mention"}
+    assert gate.passing("hi @anna") == frozenset()    # start: a line that starts otherwise
+    assert gate.passing("fine :)") == {"smiley"}      # search: anywhere in the line
+    assert gate.passing("Anna K.") == {"name"}
+    assert gate.passing("BERT K.") == {"name"}        # case folded
+    assert gate.passing("x Anna K.") == frozenset()   # full: from the first character
+    assert not gate.any_passing("!!!") and gate.any_passing("Anna K.")
+
+
+def test_gate_lets_through_what_it_cannot_rule_out():
+    # a pattern that can match the empty string matches at the start of any line
+    assert KindGate([("maybe", [r"x*"], "start")]).passing("abc") == {"maybe"}
+    # one the analyses cannot read (a negated property) may match anything
+    assert KindGate([("other", [r"\P{L}+"], "full")]).passing("zz") == {"other"}
+    # as does one with neither a literal nor a first character
+    assert KindGate([("any", [r"\w+"], "search")]).any_passing("zz")
+    assert OpenGate(["a", "b"]).passing("") == {"a", "b"}
+    assert OpenGate(["a"]).may_hold("") and KindGate([("any", [r"\w+"], "search")]).may_hold("")
+
+
+def test_may_hold_looks_at_many_lines_at_once():
+    gate = KindGate([("header", [r"(?i)\d+ comments?", r"no replies"], "full")])
+    assert gate.may_hold("First line\n12 Comments\nLast line")
+    assert gate.may_hold("A thread with NO REPLIES yet")   # case folded
+    assert not gate.may_hold("First line\n12 answers\nLast line")
+
+
+@pytest.mark.parametrize("line", ["K comments", "12 \u212aommentare", "ſays:", "Anna ſays"])
+def test_gate_sees_what_case_folding_matches(line):
+    _same_thread_verdicts(line)
