@@ -215,7 +215,7 @@ class ScanCandidates:
 
     def _count_nonblank(self) -> int:
         if self._nonblank is None:
-            self._nonblank = sum(1 for ln in self.ctx.draft.lines if ln.content)
+            self._nonblank = len(self.ctx.shown())
         return self._nonblank
 
     def _rule_lines(self, cr: CompiledRule, lines: Sequence[int], view: str,
@@ -226,10 +226,12 @@ class ScanCandidates:
         want = cr.pat.line_literals if cr.pat else None
         ceiling = cr.ceiling if view == CONTENT else None
         words = self.ctx.words() if ceiling is not None else None
-        if few or want is None:
+        if want is None:  # every line within the ceiling: one tight loop
+            return list(lines) if words is None else [i for i in lines if words[i] <= ceiling]
+        if few:
             return [i for i in lines
                     if (words is None or words[i] <= ceiling)
-                    and (want is None or any(lit in self._folded(i, view) for lit in want))]
+                    and any(lit in self._folded(i, view) for lit in want)]
         wanted = set(lines)
         return [i for i in self.lines_with(want, ceiling, view, indexed=False) if i in wanted]
 

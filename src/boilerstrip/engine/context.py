@@ -3,6 +3,8 @@ per-document scratch state, line positions and the ``when`` conditions."""
 
 from __future__ import annotations
 
+from itertools import compress, repeat
+from operator import is_, itemgetter
 from typing import TYPE_CHECKING, Sequence
 
 from ..document import Attribution, Draft, Line, word_count
@@ -18,6 +20,7 @@ if TYPE_CHECKING:
 _TERMINAL = tuple(".!?…:;\"'”’»)]")
 
 Deletion = tuple[int, int, Attribution]
+_CONTENT = itemgetter(4)  # Line.content
 
 
 def is_prose(content: str, min_words: int) -> bool:
@@ -100,6 +103,7 @@ class Context:
         self.candidates: DocumentCandidates | None = None  # set by the Cleaner
         self._folded: dict[int, str] = {}  # line index -> case-folded content
         self._words: list[int] | None = None
+        self._shown: tuple[list[Line], list[int]] | None = None  # (lines, their non-blank ones)
         self._word_memo: dict[str, int] = {}  # content -> word count, kept across changes
         # word count of the original text, when ``words`` saw it before any change
         self.original_words: int | None = None
@@ -112,19 +116,26 @@ class Context:
             got = self._folded[i] = self.draft.lines[i].content.casefold()
         return got
 
+    def shown(self) -> list[int]:
+        """Ascending indices of the non-blank lines of the current text
+        (found once per state of the text, not once per stage)."""
+        lines = self.draft.lines
+        got = self._shown
+        if got is None or got[0] is not lines:
+            got = self._shown = (lines, list(compress(range(len(lines)), map(_CONTENT, lines))))
+        return got[1]
+
     def words(self) -> list[int]:
         """Word count of each line (``word_count`` of its content); counted
         once per distinct content in a document (passes see the same lines)."""
         if self._words is None:
             memo = self._word_memo
-            get = memo.get
-            out = []
-            for ln in self.draft.lines:
-                c = ln.content
-                n = get(c)
-                if n is None:
-                    n = memo[c] = len(c.split())
-                out.append(n)
+            contents = list(map(_CONTENT, self.draft.lines))
+            out = list(map(memo.get, contents))
+            if None in out:  # contents not met before: counted, the rest looked up
+                new = list(compress(contents, map(is_, out, repeat(None))))
+                memo.update(zip(new, map(len, map(str.split, new))))
+                out = list(map(memo.__getitem__, contents))
             self._words = out
             if self.draft.text is self.draft.original:
                 self.original_words = sum(out)

@@ -101,21 +101,75 @@ def _keys_of(rules: Sequence[CompiledRule], indices: Sequence[int], shown: Seque
     return keys
 
 
+def _in_window(cr: CompiledRule, found: list[int], shown: Sequence[int],
+               pos: Positions) -> list[int]:
+    """The lines of FOUND (ascending, non-blank) where CR's ``when`` allows
+    a line by its position (``first_lines``, ``not_first_lines``,
+    ``last_lines``, ``after_last_prose``, as ``conditions_hold`` decides):
+    a rule kept to the last lines looks at those only, not at every line
+    that may hold its pattern. SHOWN: the non-blank lines, ascending."""
+    w = cr.rule.when
+    count = len(shown)
+    lo, hi = 0, len(found)
+    if w.not_first_lines:  # rank >= N
+        if w.not_first_lines >= count:
+            return []
+        lo = bisect_left(found, shown[w.not_first_lines])
+    if w.first_lines is not None and w.first_lines < count:  # rank < F
+        hi = bisect_left(found, shown[w.first_lines]) if w.first_lines > 0 else 0
+    if w.last_lines is not None and w.last_lines < count:  # rank >= count - L
+        if w.last_lines <= 0:
+            return []
+        lo = max(lo, bisect_left(found, shown[count - w.last_lines]))
+    if w.after_last_prose:
+        lo = max(lo, bisect_right(found, pos.last_prose(w.prose_min_words)))
+    return found if lo == 0 and hi == len(found) else found[lo:hi]
+
+
+def _positioned(rules: Sequence[CompiledRule]) -> tuple[int, ...]:
+    """Positions (in RULES) of the rules whose ``when`` looks at a line's position."""
+    key = tuple(rules)
+    got = _POSITIONED.get(key)
+    if got is None:
+        if len(_POSITIONED) >= 256:  # each Cleaner brings its own rule lists
+            _POSITIONED.clear()
+        got = _POSITIONED[key] = tuple(
+            k for k, cr in enumerate(rules)
+            if cr.rule.when.first_lines is not None or cr.rule.when.last_lines is not None
+            or cr.rule.when.not_first_lines or cr.rule.when.after_last_prose)
+    return got
+
+
+_POSITIONED: dict[tuple, tuple[int, ...]] = {}
+
+
 def _fresh_candidates(rules: Sequence[CompiledRule], ctx: Context):
-    """The candidates of RULES among the non-blank lines (``for_rules``) less
-    the lines whose verdict key has a kept verdict (the passes after the
-    first only look at lines that changed, moved into view or are new, see
-    Cleaner.clean): (positions, word counts, keys of the candidate lines,
-    the stage's verdicts, the fresh candidate lines, rule -> fresh lines),
-    or None when no line is a candidate. Keys are made for candidate lines
-    only: a stage costs per candidate, not per line."""
+    """The candidates of RULES among the non-blank lines (``for_rules``), in
+    each rule's position window (:func:`_in_window`), less the lines whose
+    verdict key has a kept verdict (the passes after the first only look at
+    lines that changed, moved into view or are new, see Cleaner.clean):
+    (positions, word counts, keys of the candidate lines, the stage's
+    verdicts, the fresh candidate lines, rule -> fresh lines), or None when
+    no line is a candidate. Keys are made for candidate lines only: a stage
+    costs per candidate, not per line."""
     lines = ctx.draft.lines
-    shown = [ln.index for ln in lines if ln.content]
+    shown = ctx.shown()
     per_rule = ctx.candidates.for_rules(rules, shown, CONTENT)
     if not per_rule:
         return None
-    found = sorted({i for got in per_rule.values() for i in got})
     pos = Positions(lines)
+    windowed = [k for k in _positioned(rules) if k in per_rule]
+    if windowed:
+        per_rule = dict(per_rule)  # the provider's answer stays as it gave it
+        for k in windowed:
+            got = _in_window(rules[k], per_rule[k], shown, pos)
+            if got:
+                per_rule[k] = got
+            else:
+                del per_rule[k]
+        if not per_rule:
+            return None
+    found = sorted({i for got in per_rule.values() for i in got})
     keys = _keys_of(rules, found, shown, lines, pos)
     rejected = ctx.candidates.verdicts(rules)
     fresh = [i for i in found if keys[i] not in rejected]
@@ -166,8 +220,7 @@ def stage_block(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]:
     if not may_hit(ctx.candidates, rules, CONTENT):
         return []
     lines = ctx.draft.lines
-    shown = [ln.index for ln in lines if ln.content]
-    per_rule = ctx.candidates.for_rules(rules, shown, CONTENT)
+    per_rule = ctx.candidates.for_rules(rules, ctx.shown(), CONTENT)
     if not per_rule:  # no paragraphs to build
         return []
     pos = Positions(lines)
@@ -226,22 +279,25 @@ def stage_inline(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]:
         return []
     text = ctx.draft.text
     lines = ctx.draft.lines
+    per_rule = ctx.candidates.for_rules(rules, ctx.shown(), WHOLE)
     # What an inline rule finds depends on the line's own text only: a line
     # where none found anything keeps that verdict while its text is unchanged.
+    # Subjects are made for the candidate lines only (a line is one or not
+    # by its own text, whichever lines are asked about with it).
     rejected = ctx.candidates.verdicts(rules)
     subjects: dict[int, tuple[int, str]] = {}
-    for ln in lines:
-        if not ln.content:
-            continue
+    for i in sorted({i for got in per_rule.values() for i in got}):
+        ln = lines[i]
         start, end = ln.start, ln.end
         if end > start and text[end - 1] == "\r":
             end -= 1
         subject = line_text(text, ln, end)
         if subject not in rejected:
-            subjects[ln.index] = (start, subject)
+            subjects[i] = (start, subject)
     if not subjects:
         return []
-    per_rule = ctx.candidates.for_rules(rules, list(subjects), WHOLE)
+    per_rule = {k: got for k, got in ((k, [i for i in got if i in subjects])
+                                      for k, got in per_rule.items()) if got}
     folded: dict[int, str] = {}
     found: list[tuple[int, int, int, Attribution]] = []
     hit_lines: set[int] = set()
