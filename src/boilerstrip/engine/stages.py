@@ -279,25 +279,22 @@ def stage_inline(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]:
         return []
     text = ctx.draft.text
     lines = ctx.draft.lines
-    per_rule = ctx.candidates.for_rules(rules, ctx.shown(), WHOLE)
     # What an inline rule finds depends on the line's own text only: a line
     # where none found anything keeps that verdict while its text is unchanged.
-    # Subjects are made for the candidate lines only (a line is one or not
-    # by its own text, whichever lines are asked about with it).
     rejected = ctx.candidates.verdicts(rules)
     subjects: dict[int, tuple[int, str]] = {}
-    for i in sorted({i for got in per_rule.values() for i in got}):
-        ln = lines[i]
+    for ln in lines:
+        if not ln.content:
+            continue
         start, end = ln.start, ln.end
         if end > start and text[end - 1] == "\r":
             end -= 1
         subject = line_text(text, ln, end)
         if subject not in rejected:
-            subjects[i] = (start, subject)
+            subjects[ln.index] = (start, subject)
     if not subjects:
         return []
-    per_rule = {k: got for k, got in ((k, [i for i in got if i in subjects])
-                                      for k, got in per_rule.items()) if got}
+    per_rule = ctx.candidates.for_rules(rules, list(subjects), WHOLE)
     folded: dict[int, str] = {}
     found: list[tuple[int, int, int, Attribution]] = []
     hit_lines: set[int] = set()
