@@ -9,6 +9,7 @@ lossless.
 from __future__ import annotations
 
 import bisect
+from operator import itemgetter
 from typing import Sequence
 
 from ..document import Attribution, Draft
@@ -19,6 +20,7 @@ _TIDY_EMPTIED = Attribution("core.tidy.emptied-line", "whitespace")
 _TIDY_SPACES = Attribution("core.tidy.spaces", "whitespace")
 _TIDY_BOM = Attribution("core.tidy.leading-bom", "whitespace")
 _HSPACE = " \t\u00a0"
+_START = itemgetter(1)  # Line.start, the key lines are sorted by
 
 
 def _leading_bom(text: str, junctions: Sequence[tuple[int, str]]) -> list[Deletion]:
@@ -99,29 +101,32 @@ def tidy(draft: Draft) -> None:
     lines = draft.lines
     if not lines:
         return
-    jset = sorted(p for p, _ in junctions)
-    dels = []
-    i = 0
     n = len(lines)
+    # the runs are found from the junctions (a run touches one when it lies
+    # within its lines' span): no walk over every line of the text
+    runs: dict[int, int] = {}  # first line of a run -> one past its last
+    for p, _removed in junctions:
+        at = bisect.bisect_right(lines, p, key=_START) - 1
+        for i in (at - 1, at) if at > 0 and lines[at].start == p else (at,):
+            if i < 0 or lines[i].content:
+                continue
+            while i > 0 and not lines[i - 1].content:
+                i -= 1
+            if i not in runs:
+                j = i + 1
+                while j < n and not lines[j].content:
+                    j += 1
+                runs[i] = j
+    if not runs:
+        return
     first_content = next((ln.index for ln in lines if ln.content), n)
     last_content = next((ln.index for ln in reversed(lines) if ln.content), -1)
-    while i < n:
-        if lines[i].content:
-            i += 1
-            continue
-        j = i
-        while j < n and not lines[j].content:
-            j += 1
-        run = lines[i:j]
-        lo, hi = run[0].start, run[-1].next
-        k = bisect.bisect_left(jset, lo)
-        touches = k < len(jset) and jset[k] <= hi
-        if touches:
-            at_edge = i < first_content or i > last_content
-            keep = 0 if at_edge else 1
-            if len(run) > keep:
-                dels.append((run[keep].start, run[-1].next, _TIDY_BLANK))
-        i = j
+    dels = []
+    for i in sorted(runs):
+        j = runs[i]
+        keep = 0 if i < first_content or i > last_content else 1
+        if j - i > keep:
+            dels.append((lines[i + keep].start, lines[j - 1].next, _TIDY_BLANK))
     if dels:
         draft.delete(dels)
 

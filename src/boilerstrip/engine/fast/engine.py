@@ -57,10 +57,10 @@ def requested() -> str:
 def available() -> bool:
     """Whether the ``hyperscan`` package can be imported."""
     try:
-        import hyperscan  # noqa: F401
+        import hyperscan
     except ImportError:
         return False
-    return True
+    return hyperscan is not None
 
 
 def installed() -> bool:
