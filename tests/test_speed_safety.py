@@ -19,7 +19,6 @@ that the shortcuts taken for speed change nothing:
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import subprocess
 import sys
@@ -36,7 +35,6 @@ from boilerstrip.engine import candidates, kinds, normalise, stages
 from boilerstrip.engine.candidates import CONTENT, WHOLE, IndexedCandidates, ScanCandidates
 from boilerstrip.engine.context import CompiledRule, Context, Positions, conditions_hold
 from boilerstrip.engine.index import WORD_BUCKETS
-from boilerstrip.rules.model import Conditions
 from boilerstrip.rules.patterns import RulePatterns
 from boilerstrip.rules.loader import load_rules, parse_rule_set, parse_rule_text, read_rule_set
 
@@ -522,31 +520,6 @@ def test_line_keys_equal_the_plain_definition():
                 some = shown[::3]
                 assert stages._keys_of(rules, some, shown, lines, pos) == {
                     i: ref[i] for i in some}
-
-
-_WINDOWS = [Conditions(first_lines=f, last_lines=la, not_first_lines=n, after_last_prose=p,
-                       prose_min_words=3)
-            for f in (None, 0, 1, 3) for la in (None, 0, 1, 3) for n in (None, 0, 1, 3)
-            for p in (False, True)]
-
-
-@given(st.lists(st.sampled_from(["", "  ", "Share this", "A short line.",
-                                 "A sentence of running text that ends here.", "x y z"]),
-                max_size=12))
-def test_position_window_keeps_the_lines_conditions_hold_allows(contents):
-    """The line and section stages look at a rule's candidates in its
-    position window only: the lines ``conditions_hold`` would let through."""
-    lines = Draft("\n".join(contents)).lines
-    pos = Positions(lines)
-    rule = parse_rule_text(JOINING, "joining.yml", "user")[1]
-    shown = [ln.index for ln in lines if ln.content]
-    for when in _WINDOWS:
-        cr = CompiledRule(dataclasses.replace(rule, when=when), None)
-        allowed = [i for i in shown if conditions_hold(cr.rule, lines[i], lines[i],
-                                                        lines[i].content, pos)]
-        assert stages._in_window(cr, shown, shown, pos) == allowed, when
-        some = shown[1::2]
-        assert stages._in_window(cr, some, shown, pos) == [i for i in allowed if i in some]
 
 
 JOINING = """rules:
