@@ -175,29 +175,16 @@ class KindGate:
 
     def any_passing(self, text: str) -> bool:
         """Whether some kind may match TEXT (False: none does)."""
-        folded = None
-        for _kind, tests in self._candidates(text):
-            for raw, fold in tests:
-                for alt in raw:
-                    if alt in text:
-                        break
-                else:
-                    if not fold:
-                        break  # this requirement fails: not this pattern
-                    if folded is None:
-                        folded = text.casefold()
-                    for alt in fold:
-                        if alt in folded:
-                            break
-                    else:
-                        break
-            else:
-                return True
-        return False
+        return bool(self._kinds(text, first_only=True))
 
     def passing(self, text: str) -> frozenset[str]:
         """The kinds one of whose patterns may match TEXT (a stripped line or
         a part of one); a kind left out matches it with none of its patterns."""
+        out = self._kinds(text, first_only=False)
+        return frozenset(out) if out else _NONE
+
+    def _kinds(self, text: str, first_only: bool) -> set[str]:
+        """The kinds that may match TEXT; with FIRST_ONLY, stop at the first."""
         out: set[str] = set()
         folded = None
         for kind, tests in self._candidates(text):
@@ -219,7 +206,9 @@ class KindGate:
                         break
             else:
                 out.add(kind)
-        return frozenset(out) if out else _NONE
+                if first_only:
+                    break
+        return out
 
 
 _Tests = tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]
