@@ -32,7 +32,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn, Sequence
+from typing import Iterable, NoReturn, Sequence
 
 from ..errors import InputError
 from .limits import max_document_bytes, too_large
@@ -246,6 +246,13 @@ class PendingWrite:
     file is named TMP from the start (platforms or file systems without
     ``O_TMPFILE``, or callers that need a path), and FD is open while it is
     being written, or None.
+
+    FRESH: an unnamed file whose target did not exist when the write began.
+    It is linked under the target's name directly, a link that fails if the
+    target has appeared since (it is then replaced as any other, data synced
+    first), so it never replaces a file: nothing is lost if a crash leaves
+    it short, and its data may reach the disk after its link (the caller
+    syncs it later: :func:`sync_data`).
     """
 
     tmp: str
@@ -255,6 +262,7 @@ class PendingWrite:
     expect: os.stat_result | None
     fd: int | None = None
     unnamed: bool = False
+    fresh: bool = False
 
 
 def start_write(path: str | os.PathLike[str], data: bytes, name: str | None = None,
@@ -314,7 +322,8 @@ def begin_write(path: str | os.PathLike[str], name: str | None = None,
     try:
         fd = None if named else _unnamed_temp(folder)
         if fd is not None:
-            return PendingWrite("", target, name, mode, expect, fd, unnamed=True)
+            return PendingWrite("", target, name, mode, expect, fd, unnamed=True,
+                                fresh=st is None)
         # mkstemp: O_CREAT | O_EXCL | O_NOFOLLOW, 0600, a random name
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=_temp_prefix(target),
                                     suffix=_TMP_SUFFIX)
@@ -387,6 +396,39 @@ def _give_name(pending: PendingWrite) -> None:
     raise FileExistsError(errno.EEXIST, "no free temporary file name")
 
 
+def _link_new(pending: PendingWrite) -> bool:
+    """Link PENDING's unnamed file under its target's name, unless the
+    target exists (False)."""
+    try:
+        os.link(str(pending.fd), pending.target, src_dir_fd=_proc_fds(), follow_symlinks=True)
+    except FileExistsError:
+        return False
+    return True
+
+
+def sync_data(folders: Iterable[str | os.PathLike[str]]) -> None:
+    """Put on disk whatever was written to the file systems of FOLDERS (one
+    ``syncfs`` each, else ``os.sync``): the data of the fresh files a run
+    linked without syncing them first (best effort, as :func:`fsync_folder`)."""
+    syncfs = _syncfs()
+    if syncfs is None:
+        os.sync()
+        return
+    done: set[int] = set()
+    for folder in folders:
+        try:
+            fd = os.open(folder, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            dev = os.fstat(fd).st_dev
+            if dev not in done:
+                done.add(dev)
+                syncfs(fd)
+        finally:
+            os.close(fd)
+
+
 def sync_writes(pending: Sequence[PendingWrite]) -> None:
     """Put the data of PENDING's temporary files on disk, all at once: one
     ``syncfs`` per file system where the platform has it (Linux), else one
@@ -448,6 +490,11 @@ def finish_write(pending: PendingWrite) -> None:
                 raise _changed(pending.name) from None
             if not same_file_state(now, pending.expect):
                 raise _changed(pending.name)
+        if pending.fresh:
+            if _link_new(pending):
+                return
+            os.fsync(pending.fd)  # the target appeared meanwhile: replaced, data first
+            pending.fresh = False
         if pending.unnamed:
             _give_name(pending)
         os.replace(pending.tmp, pending.target)

@@ -49,6 +49,7 @@ class Outcome:
     diff: str = ""
     size: int = 0                # input bytes, for the progress bar
     written: str | None = None   # folder of a file written (its rename is made durable at the end)
+    unsynced: bool = False       # a new file linked before its data reached the disk (see sync_data)
     error: str = ""              # a bad JSONL record: why
 
 

@@ -28,7 +28,7 @@ from typing import Iterable, Sequence
 
 from ..errors import InputError
 from ..io.text import (PendingWrite, abandon_write, finish_write, fsync_folder, inside,
-                       read_regular, start_write, sync_writes)
+                       read_regular, start_write, sync_data, sync_writes)
 from ..reports.writers import FileReport
 from .clean import DocumentOptions, Outcome, clean_bytes
 
@@ -340,8 +340,11 @@ def _not_rewritable(st: os.stat_result | None, path: str, display: str) -> FileR
 
 def _commit(staged: list[tuple[Outcome, PendingWrite | None]]) -> list[Outcome]:
     """Sync the data of STAGED's temporary files, then rename each over its
-    file; an outcome whose write fails becomes an error."""
-    pending = [p for _, p in staged if p is not None]
+    file; an outcome whose write fails becomes an error. New files (``fresh``:
+    an --output-dir copy that replaces nothing) are linked at once and synced
+    when the run ends: a sync per batch made every worker wait for all that
+    the file system had to write, its own and the other workers'."""
+    pending = [p for _, p in staged if p is not None and not p.fresh]
     try:
         sync_writes(pending)
         failed = None
@@ -356,6 +359,7 @@ def _commit(staged: list[tuple[Outcome, PendingWrite | None]]) -> list[Outcome]:
                     raise InputError(f"{p.name}: {failed}")
                 finish_write(p)
                 outcome.written = str(p.target.parent)
+                outcome.unsynced = p.fresh
             except InputError as exc:
                 outcome = Outcome(FileReport(outcome.report.file, "error", message=str(exc)),
                                   size=outcome.size)
@@ -396,8 +400,12 @@ def clean_files(state: tuple, tasks: Sequence[Task]) -> list[Outcome]:
     return process_batch(tasks, cleaner, opts)
 
 
-def sync_folders(folders: Iterable[str]) -> None:
+def sync_folders(folders: Iterable[str], data: bool = False) -> None:
     """Make the renames in FOLDERS durable: each folder synced once, at the end
-    of the run (instead of once per file)."""
-    for folder in sorted(set(folders)):
+    of the run (instead of once per file); with DATA, the data of the new
+    files linked there unsynced first (one ``syncfs`` per file system)."""
+    folders = sorted(set(folders))
+    if data:
+        sync_data(folders)
+    for folder in folders:
         fsync_folder(folder)

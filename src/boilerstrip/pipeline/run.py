@@ -92,7 +92,8 @@ def file_outcomes(items: Sequence[Task | FileReport], cleaner, opts: DocumentOpt
     processed); one outcome each, in input order.
 
     Each rewritten file reaches the disk before its rename; the folders
-    holding the renames are synced once each when the run ends.
+    holding the renames are synced once each when the run ends, after the
+    data of the new files (``--output-dir`` copies replacing nothing).
     """
     from .files import Task, batches, clean_files, sync_folders
     from .pool import ordered, workers_for
@@ -103,6 +104,7 @@ def file_outcomes(items: Sequence[Task | FileReport], cleaner, opts: DocumentOpt
                    preparing(cleaner, workers, sum(t.size for t in tasks)))
     results = (o for batch in pool for o in batch)
     folders: set[str] = set()
+    unsynced = False
     try:
         for item in items:
             if not isinstance(item, Task):
@@ -111,10 +113,11 @@ def file_outcomes(items: Sequence[Task | FileReport], cleaner, opts: DocumentOpt
             outcome = next(results)
             if outcome.written is not None:
                 folders.add(outcome.written)
+                unsynced = unsynced or outcome.unsynced
             yield outcome
     finally:
         pool.close()
-        sync_folders(folders)
+        sync_folders(folders, data=unsynced)
 
 
 # ------------------------------------------------------------------ JSONL records
