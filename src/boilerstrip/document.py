@@ -145,6 +145,11 @@ def paragraphs(lines: Sequence[Line]) -> list[tuple[int, int]]:
 #: ``str.casefold`` a buffer of 12 bytes per character).
 CHUNK_CHARS = 1 << 16
 
+#: Longest piece of the current text a rebuild copies at once (see
+#: ``Draft._rebuild``): short enough that few pieces hold a rare wide
+#: character, long enough that their number costs nothing.
+PIECE_CHARS = 1 << 12
+
 
 def word_count(text: str) -> int:
     """Words of TEXT (``len(text.split())``), counted chunk by chunk: a whole
@@ -368,30 +373,35 @@ class Draft:
         the current text (the draft's before the edit)."""
         self._orig_line(0)  # the original's line starts, while it is here
         self.original = None
+        self._lines = None  # the caller holds the old lines if it needs them
         old = self.text
         parts: list[str] = []
         out: list[tuple[int, int, int, str | None]] = []
         cur = 0
         for c, o_start, o_end, rep in segs:
-            piece = old[c:c + (o_end - o_start)] if rep is None else rep
-            if not piece and rep is None:
+            length = (o_end - o_start) if rep is None else len(rep)
+            if not length and (rep is None or o_start == o_end):
                 continue
-            if rep is not None and not piece and o_start == o_end:
-                continue
+            if rep is None:
+                # cut in short pieces, each as compact as its own characters:
+                # one long slice of a text holding an emoji takes 4 bytes a
+                # character, and the pieces are held next to a text
+                parts.extend(old[a:min(a + PIECE_CHARS, c + length)]
+                             for a in range(c, c + length, PIECE_CHARS))
+            else:
+                parts.append(rep)
             # merge adjacent copied runs that are contiguous in the original
             if (rep is None and out and out[-1][3] is None and out[-1][2] == o_start):
                 pc, ps, _pe, _ = out[-1]
                 out[-1] = (pc, ps, o_end, None)
             else:
                 out.append((cur, o_start, o_end, rep))
-            parts.append(piece)
-            cur += len(piece)
+            cur += length
         # the current text goes before the next is joined, not held next to it
         # (a large document's highest point; the engine holds no other reference)
         old = self.text = ""
         self._segs = out
         self.text = "".join(parts)
-        self._lines = None
 
     # -------------------------------------------------------------- report
     def _orig_line(self, offset: int) -> int:
