@@ -77,6 +77,23 @@ def test_line_text_is_the_slice() -> None:
             assert line_text(text, ln, end) == text[ln.start:end]
     plain = split_lines(text)[0]
     assert line_text(text, plain, plain.end) is plain.content  # no copy
+    margins = split_lines(text)[1]
+    same: dict[str, str] = {}
+    first = line_text(text, margins, margins.end, same)
+    assert first == "  margins  \r" and line_text(text, margins, margins.end, same) is first
+    assert line_text(text, margins, margins.end) is not first  # without SAME: a new slice
+
+
+def test_a_line_ends_where_the_next_starts_in_one_int() -> None:
+    """Each line's ``next`` is the following line's ``start`` object, after a
+    split and after a deletion (an int of 32 bytes less a line)."""
+    text = "".join(f"line number {k}\n" for k in range(2_000))
+    draft = Draft(text)
+    draft.lines  # split now: the deletion shifts these
+    draft.delete([(100, 130, Attribution("test.rule", "test"))])
+    for lines, of in ((split_lines(text), text), (draft.lines, draft.text)):
+        assert lines == split_lines(of)
+        assert all(a.next is b.start for a, b in zip(lines[1000:], lines[1001:]))
 
 
 #: Peak traced memory of cleaning one large document, in multiples of its

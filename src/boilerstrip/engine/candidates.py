@@ -495,7 +495,8 @@ class IndexedCandidates(ScanCandidates):
         text = self.ctx.draft.text
         lines = self.ctx.draft.lines
         cache = self._line_literals
-        raws = [line_text(text, lines[i], lines[i].end) for i in indices]
+        same = self.ctx.draft.line_texts
+        raws = [line_text(text, lines[i], lines[i].end, same) for i in indices]
         new = {r: i for r, i in zip(raws, indices) if r not in cache}
         if new:
             words = self.ctx.words()

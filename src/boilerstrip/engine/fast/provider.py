@@ -273,7 +273,8 @@ class FastCandidates:
             text = self.ctx.draft.text
             shown = [ln for ln in self.ctx.draft.lines if ln.content]
             # the content itself where it is the line: no second copy of the text
-            self._raws = (shown, [line_text(text, ln, ln.end) for ln in shown])
+            same = self.ctx.draft.line_texts
+            self._raws = (shown, [line_text(text, ln, ln.end, same) for ln in shown])
         return self._raws
 
     def _line_rules(self, lines: Sequence[int]) -> list[frozenset[str]] | None:
