@@ -77,6 +77,23 @@ def test_line_text_is_the_slice() -> None:
             assert line_text(text, ln, end) == text[ln.start:end]
     plain = split_lines(text)[0]
     assert line_text(text, plain, plain.end) is plain.content  # no copy
+    margins = split_lines(text)[1]
+    same: dict[str, str] = {}
+    first = line_text(text, margins, margins.end, same)
+    assert first == "  margins  \r" and line_text(text, margins, margins.end, same) is first
+    assert line_text(text, margins, margins.end) is not first  # without SAME: a new slice
+
+
+def test_a_line_ends_where_the_next_starts_in_one_int() -> None:
+    """Each line's ``next`` is the following line's ``start`` object, after a
+    split and after a deletion (an int of 32 bytes less a line)."""
+    text = "".join(f"line number {k}\n" for k in range(2_000))
+    draft = Draft(text)
+    draft.lines  # split now: the deletion shifts these
+    draft.delete([(100, 130, Attribution("test.rule", "test"))])
+    for lines, of in ((split_lines(text), text), (draft.lines, draft.text)):
+        assert lines == split_lines(of)
+        assert all(a.next is b.start for a, b in zip(lines[1000:], lines[1001:]))
 
 
 #: Peak traced memory of cleaning one large document, in multiples of its
@@ -182,3 +199,69 @@ def test_the_draft_lets_the_original_go_at_its_first_edit() -> None:
     assert draft.junctions() == [(0, "Share this\n"), (len(draft.text), "Related stories\n")]
     assert [(c.start, c.text, c.line) for c in draft.changes()] == [
         (0, "Share this\n", 1), (len(text) - 16, "Related stories\n", 4)]
+
+
+def _wide_text(n_chars: int) -> str:
+    """ASCII lines with an emoji every ~50,000 characters: the whole text
+    takes 4 bytes a character, most short stretches of it one."""
+    line = "Share this story with a friend, or read the next one.\n"
+    lines = [line] * (n_chars // len(line))
+    for k in range(0, len(lines), 50_000 // len(line)):
+        lines[k] = "Readers \U0001f600 wrote in.\n"
+    return "".join(lines)
+
+
+def test_a_long_text_scan_is_not_kept_and_finds_the_same_lines() -> None:
+    """A text longer than KEEP_SCAN_CHARS is folded afresh a chunk at a time
+    for each question (no folded copy of it is kept); what it finds is what
+    a test of each line finds, in each view, within each ceiling."""
+    from boilerstrip.engine.candidates import CONTENT, KEEP_SCAN_CHARS, WHOLE
+
+    text = _wide_text(KEEP_SCAN_CHARS + 100_000) + "  SHARE   \n\n  Readers\n"
+    ctx = Context(Draft(text))
+    cands = ScanCandidates(ctx)
+    lines = ctx.draft.lines
+    for view in (CONTENT, WHOLE):
+        for ceiling in (None, 1, 8):
+            for lits in (["share"], ["readers", "\U0001f600"], ["zzz-none"], ["share", "share"]):
+                want = [ln.index for ln in lines if ln.content and any(
+                    lit in (ln.content if view == CONTENT else text[ln.start:ln.end]).casefold()
+                    for lit in lits) and (view == WHOLE or ceiling is None
+                                          or ctx.words()[ln.index] <= ceiling)]
+                assert cands.lines_with(lits, ceiling, view) == want
+    assert cands.lines_with(["zzz-none"], None, WHOLE) == []
+    assert cands._scans == {}  # nothing folded stays
+
+
+def test_a_rebuild_copies_short_compact_pieces() -> None:
+    """A text with a rare emoji takes 4 bytes a character; the pieces a
+    rebuild copies of it take about one: an edit costs about one text,
+    not two (one long slice of it would be as wide as the text)."""
+    draft = Draft(_wide_text(1_000_000))
+    who = Attribution("test.rule", "test")
+    draft.replace([(0, 7, "READERS", who)])
+    size, length = sys.getsizeof(draft.text), len(draft.text)
+    tracemalloc.start()
+    try:
+        held = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        draft.delete([(100, 200, who)])
+        peak = tracemalloc.get_traced_memory()[1] - held
+    finally:
+        tracemalloc.stop()
+    assert draft.text.startswith("READERS \U0001f600") and len(draft.text) == length - 100
+    assert peak < 1.45 * size, f"{peak / size:.2f}x the text"  # 2x: one wide slice
+
+
+def test_a_reset_lets_the_old_lines_go() -> None:
+    """After an edit and a reset, nothing of the context holds the old lines
+    (two generations of a large document's lines would be held at once)."""
+    draft = Draft("Share this\n\nThe council met on Tuesday.\n")
+    ctx = Context(draft)
+    old = draft.lines
+    assert ctx.shown() == [0, 2]
+    held = sys.getrefcount(old)
+    draft.delete([(0, 11, Attribution("test.rule", "test"))])
+    ctx.reset()
+    assert sys.getrefcount(old) == held - 2  # the draft's and the context's
+    assert ctx.shown() == [1]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right
-from itertools import accumulate
+from itertools import accumulate, islice
 from dataclasses import dataclass
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
@@ -56,8 +56,10 @@ def split_lines(text: str) -> list[Line]:
         raws.pop()  # the text ends with a line break: no empty last line
     starts = list(accumulate([len(r) + 1 for r in raws], initial=0))
     new = tuple.__new__  # what Line(...) calls, without its Python-level wrapper
-    lines = [new(Line, (i, s, s + len(r), s + len(r) + 1, r.strip()))
-             for i, (s, r) in enumerate(zip(starts, raws))]
+    # a line's ``next`` is the next line's start: the same int object (32
+    # bytes a line less on a large document)
+    lines = [new(Line, (i, s, n - 1, n, r.strip()))
+             for i, (s, n, r) in enumerate(zip(starts, islice(starts, 1, None), raws))]
     if not text.endswith("\n"):
         i, s, e, _n, c = lines[-1]
         lines[-1] = Line(i, s, e, e, c)
@@ -92,9 +94,7 @@ def lines_after(old: list[Line], old_len: int, spans: Sequence[tuple[int, int]],
     for la, lb in regions:
         # untouched lines before the region: shifted
         if deleted:
-            shift = len(out) - k
-            out.extend(new(Line, (ln.index + shift, ln.start - deleted, ln.end - deleted,
-                                  ln.next - deleted, ln.content)) for ln in old[k:la])
+            out.extend(_shifted(old[k:la], len(out) - k, deleted))
         else:
             out.extend(old[k:la])  # nothing moved yet: the same lines
         r0, r1 = old[la].start, old[lb].next
@@ -108,19 +108,36 @@ def lines_after(old: list[Line], old_len: int, spans: Sequence[tuple[int, int]],
             out.append(new(Line, (base + ln.index, n0 + ln.start, n0 + ln.end, n0 + ln.next,
                                   ln.content)))
         k = lb + 1
-    shift = len(out) - k
-    out.extend(new(Line, (ln.index + shift, ln.start - deleted, ln.end - deleted,
-                          ln.next - deleted, ln.content)) for ln in old[k:])
+    out.extend(_shifted(old[k:], len(out) - k, deleted))
     return out
 
 
-def line_text(text: str, ln: Line, end: int) -> str:
+def _shifted(lines: list[Line], shift: int, deleted: int) -> list[Line]:
+    """LINES (consecutive) renumbered by SHIFT and moved DELETED characters
+    back; each line's ``next`` is the following line's start (lines tile
+    their text), one int object for both."""
+    if not lines:
+        return []
+    starts = [ln.start - deleted for ln in lines]
+    starts.append(lines[-1].next - deleted)
+    new = tuple.__new__
+    return [new(Line, (ln.index + shift, s, ln.end - deleted, n, ln.content))
+            for ln, s, n in zip(lines, starts, islice(starts, 1, None))]
+
+
+def line_text(text: str, ln: Line, end: int, same: dict[str, str] | None = None) -> str:
     """``TEXT[LN.start:END]``, the text of line LN up to END (its end, or
     before its ``\r``): LN's content itself when that is the same string, so
     that what keeps lines by their text (verdicts, the literal cache) does
     not keep a second copy of every line. (The content is the line
-    stripped: as long as the span, it is the span.)"""
-    return ln.content if end - ln.start == len(ln.content) else text[ln.start:end]
+    stripped: as long as the span, it is the span.) A line with margins is
+    sliced, and the slice looked up in SAME (a draft's ``line_texts``),
+    which keeps one copy of each such text: the caches and verdicts that
+    keep it then share it."""
+    if end - ln.start == len(ln.content):
+        return ln.content
+    got = text[ln.start:end]
+    return got if same is None else same.setdefault(got, got)
 
 
 def paragraphs(lines: Sequence[Line]) -> list[tuple[int, int]]:
@@ -144,6 +161,11 @@ def paragraphs(lines: Sequence[Line]) -> list[tuple[int, int]]:
 #: temporaries stay small (``str.split`` makes an object per word,
 #: ``str.casefold`` a buffer of 12 bytes per character).
 CHUNK_CHARS = 1 << 16
+
+#: Longest piece of the current text a rebuild copies at once (see
+#: ``Draft._rebuild``): short enough that few pieces hold a rare wide
+#: character, long enough that their number costs nothing.
+PIECE_CHARS = 1 << 12
 
 
 def word_count(text: str) -> int:
@@ -207,6 +229,8 @@ class Draft:
         self._lines: list[Line] | None = None
         # where each line of the original starts (8 bytes a line, not a list's 40)
         self._orig_line_starts: array | None = None
+        #: texts of lines with margins met so far, one copy each (``line_text``)
+        self.line_texts: dict[str, str] = {}
 
     # -------------------------------------------------------------- views
     @property
@@ -368,30 +392,35 @@ class Draft:
         the current text (the draft's before the edit)."""
         self._orig_line(0)  # the original's line starts, while it is here
         self.original = None
+        self._lines = None  # the caller holds the old lines if it needs them
         old = self.text
         parts: list[str] = []
         out: list[tuple[int, int, int, str | None]] = []
         cur = 0
         for c, o_start, o_end, rep in segs:
-            piece = old[c:c + (o_end - o_start)] if rep is None else rep
-            if not piece and rep is None:
+            length = (o_end - o_start) if rep is None else len(rep)
+            if not length and (rep is None or o_start == o_end):
                 continue
-            if rep is not None and not piece and o_start == o_end:
-                continue
+            if rep is None:
+                # cut in short pieces, each as compact as its own characters:
+                # one long slice of a text holding an emoji takes 4 bytes a
+                # character, and the pieces are held next to a text
+                parts.extend(old[a:min(a + PIECE_CHARS, c + length)]
+                             for a in range(c, c + length, PIECE_CHARS))
+            else:
+                parts.append(rep)
             # merge adjacent copied runs that are contiguous in the original
             if (rep is None and out and out[-1][3] is None and out[-1][2] == o_start):
                 pc, ps, _pe, _ = out[-1]
                 out[-1] = (pc, ps, o_end, None)
             else:
                 out.append((cur, o_start, o_end, rep))
-            parts.append(piece)
-            cur += len(piece)
+            cur += length
         # the current text goes before the next is joined, not held next to it
         # (a large document's highest point; the engine holds no other reference)
         old = self.text = ""
         self._segs = out
         self.text = "".join(parts)
-        self._lines = None
 
     # -------------------------------------------------------------- report
     def _orig_line(self, offset: int) -> int:

@@ -17,7 +17,9 @@ import click
 from ..errors import BoilerstripError
 from ..io.names import shown
 from ..options import Options, flag_of, key_of, option_fields
-from ..pipeline.summary import plural  # noqa: F401 (shared by the commands)
+from ..pipeline import summary as _summary
+
+plural = _summary.plural  # shared by the commands
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from itertools import accumulate
-from typing import Callable, Iterable, Protocol, Sequence
+from typing import Callable, Iterable, Iterator, Protocol, Sequence
 
 from ..document import CHUNK_CHARS, casefold_all, chunks_of, line_text
 from .context import CompiledRule, Context
@@ -43,6 +43,10 @@ _FEW_RULES = 8
 #: Documents shorter than this (characters) use :class:`ScanCandidates`: the
 #: literal index's regexes are compiled on the first longer document.
 INDEX_MIN_CHARS = 256
+
+#: A text longer than this (characters) has its scan texts folded again for
+#: each question rather than kept (see ``ScanCandidates._scan_text``).
+KEEP_SCAN_CHARS = 4 * CHUNK_CHARS
 
 
 class DocumentCandidates(Protocol):
@@ -148,7 +152,7 @@ class ScanCandidates:
         self._present: set[str] | None = None  # literals of INDEX in the text
         self._rejected: dict = {}  # stage -> verdict keys, kept across passes
         self._hits: dict = {}  # (literal, ceiling or view) -> line indices
-        self._scans: dict = {}  # (ceiling, view) -> the scan text's chunks
+        self._scans: dict = {}  # (ceiling, view) -> the scan text's chunks (a short text)
         self._whole: dict[int, str] = {}  # line index -> whole line, case-folded
         self._nonblank: int | None = None
         self._folded_text: str | None = None  # the whole text, case-folded (short texts)
@@ -249,41 +253,51 @@ class ScanCandidates:
         """Indices of the non-blank lines (of at most CEILING words) holding
         one of LITERALS in VIEW, ascending. (INDEXED: whether LITERALS are in
         the cleaner's index; here every literal is found by ``str.find``.)"""
-        chunks = self._scan_text(ceiling, view)
+        hits = self._hits
+        missing = [lit for lit in literals if (lit, ceiling, view) not in hits]
+        if missing:
+            self._find(missing, ceiling, view)
         found: set[int] = set()
         for lit in literals:
-            # most are not there: one C-speed test per chunk, nothing else
-            if any(lit in text for _first, text, _starts in chunks):
-                found.update(self._find(lit, ceiling, view, chunks))
+            found.update(hits[lit, ceiling, view])
         return sorted(found)
 
-    def _find(self, lit: str, ceiling: int | None, view: str,
-              chunks: list[ScanChunk]) -> list[int]:
-        """The non-blank lines holding LIT in CHUNKS, the scan text of (CEILING, VIEW)."""
-        key = (lit, ceiling, view)
-        idx = self._hits.get(key)
-        if idx is None:
-            lines = self.ctx.draft.lines
-            idx = self._hits[key] = [i for i in lines_holding(chunks, lit) if lines[i].content]
-        return idx
+    def _find(self, literals: list[str], ceiling: int | None, view: str) -> None:
+        """Record the non-blank lines holding each of LITERALS in the scan
+        text of (CEILING, VIEW), all of them in one walk over its chunks."""
+        lines = self.ctx.draft.lines
+        found: dict[str, list[int]] = {lit: [] for lit in literals}
+        for chunk in self._scan_text(ceiling, view):
+            text = chunk[1]
+            for lit, idx in found.items():
+                if lit in text:  # most are not there: one C-speed test, nothing else
+                    idx.extend(i for i in lines_holding((chunk,), lit) if lines[i].content)
+        for lit, idx in found.items():
+            self._hits[lit, ceiling, view] = idx
 
-    def _scan_text(self, ceiling: int | None, view: str) -> list[ScanChunk]:
+    def _scan_text(self, ceiling: int | None, view: str) -> Iterable[ScanChunk]:
         """The case-folded lines in VIEW (those over CEILING words emptied),
-        as :func:`scan_chunks`."""
+        as :func:`scan_chunks`: kept for a short text (asked again for other
+        literals), folded afresh a chunk at a time for a long one (its folded
+        copy would cost up to 4 bytes a character, for a few questions a
+        state of the text)."""
         key = (ceiling, view)
         got = self._scans.get(key)
-        if got is None:
-            draft = self.ctx.draft
-            # folded line by line as the chunks are built: never a whole copy
-            if view == WHOLE:
-                text = draft.text
-                folded = (text[ln.start:ln.end].casefold() for ln in draft.lines)
-            else:
-                folded = casefold_all(ln.content for ln in draft.lines)
-                if ceiling is not None:
-                    words = self.ctx.words()
-                    folded = (f if w <= ceiling else "" for f, w in zip(folded, words))
-            got = self._scans[key] = scan_chunks(folded)
+        if got is not None:
+            return got
+        draft = self.ctx.draft
+        # folded line by line as the chunks are built: never a whole copy
+        if view == WHOLE:
+            text = draft.text
+            folded = (text[ln.start:ln.end].casefold() for ln in draft.lines)
+        elif ceiling is None:
+            folded = casefold_all(ln.content for ln in draft.lines)
+        else:  # a line over the ceiling is emptied before it is folded
+            folded = casefold_all(ln.content if w <= ceiling else ""
+                                  for ln, w in zip(draft.lines, self.ctx.words()))
+        if len(draft.text) > KEEP_SCAN_CHARS:
+            return iter_scan_chunks(folded)
+        got = self._scans[key] = scan_chunks(folded)
         return got
 
 
@@ -298,19 +312,25 @@ def scan_chunks(lines: Iterable[str], chunk_chars: int = CHUNK_CHARS) -> list[Sc
     takes 4 bytes a character as soon as one line holds an emoji; a chunk is
     as compact as its own characters. (A literal is never looked for across
     lines: the ones searched here hold no line break.)"""
-    out: list[ScanChunk] = []
+    return list(iter_scan_chunks(lines, chunk_chars))
+
+
+def iter_scan_chunks(lines: Iterable[str], chunk_chars: int = CHUNK_CHARS
+                     ) -> Iterator[ScanChunk]:
+    """:func:`scan_chunks`, one chunk at a time (the empty text: one empty chunk)."""
     group: list[str] = []
     first = size = 0
+    made = False
     for line in lines:
         group.append(line)
         size += len(line) + 1
         if size >= chunk_chars:
-            out.append(_chunk(group, first))
+            yield _chunk(group, first)
+            made = True
             first += len(group)
             group, size = [], 0
-    if group or not out:
-        out.append(_chunk(group, first))
-    return out
+    if group or not made:
+        yield _chunk(group, first)
 
 
 def _chunk(group: list[str], first: int) -> ScanChunk:
@@ -475,7 +495,8 @@ class IndexedCandidates(ScanCandidates):
         text = self.ctx.draft.text
         lines = self.ctx.draft.lines
         cache = self._line_literals
-        raws = [line_text(text, lines[i], lines[i].end) for i in indices]
+        same = self.ctx.draft.line_texts
+        raws = [line_text(text, lines[i], lines[i].end, same) for i in indices]
         new = {r: i for r, i in zip(raws, indices) if r not in cache}
         if new:
             words = self.ctx.words()

@@ -145,6 +145,7 @@ class Context:
         """Forget what was derived from the text (after a change)."""
         self._folded = {}
         self._words = None
+        self._shown = None  # it holds the old lines: they go with the old text
         if self.candidates is not None:
             self.candidates.reset()
 

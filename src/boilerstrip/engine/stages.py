@@ -289,7 +289,7 @@ def stage_inline(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]:
         start, end = ln.start, ln.end
         if end > start and text[end - 1] == "\r":
             end -= 1
-        subject = line_text(text, ln, end)
+        subject = line_text(text, ln, end, ctx.draft.line_texts)
         if subject not in rejected:
             subjects[ln.index] = (start, subject)
     if not subjects:

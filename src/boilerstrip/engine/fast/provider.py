@@ -17,7 +17,7 @@ from bisect import bisect_right
 from itertools import accumulate
 from typing import Callable, Sequence
 
-from ...document import chunks_of
+from ...document import chunks_of, line_text
 from ..candidates import CONTENT, ScanCandidates, default_candidates, may_hit
 from ..context import CompiledRule, Context
 from ..index import LiteralIndex, trie_regex
@@ -272,7 +272,9 @@ class FastCandidates:
         if self._raws is None:
             text = self.ctx.draft.text
             shown = [ln for ln in self.ctx.draft.lines if ln.content]
-            self._raws = (shown, [text[ln.start:ln.end] for ln in shown])
+            # the content itself where it is the line: no second copy of the text
+            same = self.ctx.draft.line_texts
+            self._raws = (shown, [line_text(text, ln, ln.end, same) for ln in shown])
         return self._raws
 
     def _line_rules(self, lines: Sequence[int]) -> list[frozenset[str]] | None:
