@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import boilerstrip
 from boilerstrip.engine import replies, threads
-from boilerstrip.engine.linegate import KindGate, OpenGate, _fold_stable
+from boilerstrip.engine.linegate import KindGate, OpenGate, _fold_stable, last_chars_for
 
 DATA = Path(__file__).resolve().parent.parent / "bench" / "data"
 RULES = {r.id: r for r in boilerstrip.load_rules(boilerstrip.bundled_rules_dir())}
@@ -115,7 +115,7 @@ _PIECES = ["says:", "said", "Reply", "REPLY", "Report", "Permalink", "Like", "Ma
            "Monday", "|", "/", "·", "•", "@anna", "@", "[...]", "[…]", "-Lena", "— Lena",
            "~Jo", "Hi Ruth,", ",", ":)", ";-)", "xD", "XD", "<3", "^^", "=P", "Thanks", "THANKS",
            "Great post", "Nice", "Danke", "merci", "gracias", "+1", "-1", "5 points", "votes",
-           "K", "ſ", "İ", "ß", "ﬁ", "Σ", "é", "É", "1.", "*", "-", "a", "Jane Doe", "Tom K.",
+           "K", "ſ", "İ", "İn reply to", "ß", "ﬁ", "Σ", "é", "É", "1.", "*", "-", "a", "Jane Doe", "Tom K.",
            ".", "!", "?", "’", "\u00a0", "\u2009"]
 
 
@@ -157,6 +157,33 @@ def test_gate_modes():
     assert not gate.any_passing("!!!") and gate.any_passing("Anna K.")
 
 
+def test_last_characters_of_patterns_that_end_at_the_line_end():
+    assert last_chars_for(r"(?:hi\s+)?\p{Lu}\w{1,20}\s*,\s*$", (), "start") >= {",", " "}
+    assert "a" not in last_chars_for(r"\w+,\s*$", (), "start")
+    assert last_chars_for(r"ab[cD]", (), "full") == {"c", "d"}   # lower-cased
+    assert last_chars_for(r"abc\Z", (), "search") == {"c"}
+    assert last_chars_for(r"(?:a|b)$", (), "start") == {"a", "b"}  # Python reads it as [ab]
+    # unknown: a match may end before the line's end, or with anything
+    for pattern, mode in [(r"abc", "start"), (r"abc", "search"), (r"a\b", "full"), (r"a.", "full"),
+                          (r"(?m)a$", "start"), (r"a…$", "start"), (r"\s*$", "start"),
+                          (r"(?:ab|cd)$", "start")]:
+        assert last_chars_for(pattern, (), mode) is None, pattern
+    assert last_chars_for(r"a$", ("multiline",), "start") is None
+
+
+def test_gate_rules_out_lines_that_end_otherwise():
+    gate = KindGate([("salutation", [r"(?:hi\s+)?\p{Lu}\w{1,20}\s*,\s*$"], "start"),
+                     ("shout", [r"(?i)hey \w+!"], "full")])
+    assert gate.passing("Anna,") == {"salutation"}
+    assert gate.passing("Anna, thanks") == frozenset()   # a comma, but not at the end
+    assert gate.passing("HEY YOU!") == {"shout"}
+    assert gate.passing("Hey you! Anna,") == {"salutation"}
+    assert gate.passing("Hey you!!!x") == frozenset()
+    # a line that ends with a non-ASCII character or a line break is let through
+    assert gate.passing("Anna,\n") == {"salutation"}
+    assert gate.passing("Hey j\u00f6rg!\u2009") == {"shout"}
+
+
 def test_gate_lets_through_what_it_cannot_rule_out():
     # a pattern that can match the empty string matches at the start of any line
     assert KindGate([("maybe", [r"x*"], "start")]).passing("abc") == {"maybe"}
@@ -175,6 +202,15 @@ def test_may_hold_looks_at_many_lines_at_once():
     assert not gate.may_hold("First line\n12 answers\nLast line")
 
 
-@pytest.mark.parametrize("line", ["K comments", "12 \u212aommentare", "ſays:", "Anna ſays"])
+def test_gates_see_a_dotted_capital_i_as_regex_does():
+    # regex matches "İ" with "i" under IGNORECASE; its case fold is "i" and a combining dot
+    gate = KindGate([("word", [r"(?i)inside"], "search"), ("start", [r"(?i)in\w+"], "start")])
+    assert gate.passing("İNSIDE the box") == {"word", "start"}
+    assert gate.may_hold("the İnside story")
+    assert KindGate([("word", [r"İnside"], "search")]).passing("inside") == {"word"}
+
+
+@pytest.mark.parametrize("line", ["K comments", "12 \u212aommentare", "ſays:", "Anna ſays",
+                                  "İn reply to Jane", "Jane İs"])
 def test_gate_sees_what_case_folding_matches(line):
     _same_thread_verdicts(line)
