@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import boilerstrip
-from boilerstrip.engine import replies, threads
+from boilerstrip.engine import edges, replies, threads
 from boilerstrip.engine.linegate import KindGate, OpenGate, _fold_stable, last_chars_for
 
 DATA = Path(__file__).resolve().parent.parent / "bench" / "data"
@@ -26,6 +26,8 @@ REPLY = replies.reply_config(RULES["core.comments.reply-tail"])
 THREAD_OPEN = dataclasses.replace(THREAD, gate=None, header_gate=None)
 REPLY_OPEN = dataclasses.replace(REPLY, gate=None)
 HEADER = dict(THREAD.markers)["header"]
+EDGE = edges.edge_config(RULES["core.edge.dated-teasers"])
+EDGE_OPEN = dataclasses.replace(EDGE, date_gate=None)
 
 
 def corpus_files(full_size: bool) -> list[Path]:
@@ -107,6 +109,26 @@ def test_gated_detectors_find_the_same_on_every_corpus_document(full_size):
     assert found > 20  # the corpora hold threads and tails: the comparison saw some
 
 
+@pytest.mark.slow
+def test_date_gate_changes_no_date_line_and_no_dated_block_on_the_corpora(full_size):
+    assert EDGE.date_gate is not None
+    lines = [ln for ln in corpus_lines(full_size) if len(ln.split()) <= EDGE.item_max_words]
+    shut = 0
+    for line in lines:
+        assert edges._is_date(line, EDGE) == edges._is_date(line, EDGE_OPEN), line
+        shut += not EDGE.date_gate.any_passing(line)
+    assert shut > 0.5 * len(lines)
+    from boilerstrip.document import Draft
+
+    found = 0
+    for f in corpus_files(full_size):
+        contents = [ln.content for ln in Draft(f.read_bytes().decode("utf-8")).lines if ln.content]
+        got = edges.dated_block(contents, EDGE)
+        assert got == edges.dated_block(contents, EDGE_OPEN), f
+        found += got is not None
+    assert found  # the corpora hold dated lists: the comparison saw some
+
+
 # pieces of marker and evidence lines, and characters that case folding
 # turns into others (Kelvin sign, long s, dotted I, sharp s, ligatures)
 _PIECES = ["says:", "said", "Reply", "REPLY", "Report", "Permalink", "Like", "March", "Mar.",
@@ -116,7 +138,8 @@ _PIECES = ["says:", "said", "Reply", "REPLY", "Report", "Permalink", "Like", "Ma
            "~Jo", "Hi Ruth,", ",", ":)", ";-)", "xD", "XD", "<3", "^^", "=P", "Thanks", "THANKS",
            "Great post", "Nice", "Danke", "merci", "gracias", "+1", "-1", "5 points", "votes",
            "K", "ſ", "İ", "İn reply to", "ß", "ﬁ", "Σ", "é", "É", "1.", "*", "-", "a", "Jane Doe", "Tom K.",
-           ".", "!", "?", "’", "\u00a0", "\u2009"]
+           ".", "!", "?", "’", "\u00a0", "\u2009", "March 14", "Tue", "updated", "8:15 AM",
+           "12/03/2012", "14. März 2012", "am 3.", "Sept."]
 
 
 @settings(max_examples=400, deadline=None)
@@ -128,6 +151,7 @@ def test_gates_change_nothing_on_generated_lines(pieces, sep):
         return
     _same_thread_verdicts(line)
     assert replies.line_evidence(line, REPLY) == replies.line_evidence(line, REPLY_OPEN)
+    assert edges._is_date(line, EDGE) == edges._is_date(line, EDGE_OPEN)
 
 
 def test_case_folding_keeps_what_the_gates_look_for_unfolded():

@@ -282,12 +282,18 @@ def _body_share(first: int, second: int, words: Sequence[int]) -> float:
 
 # ------------------------------------------------------------------ the kind
 
-def reply_tail(rules: Sequence[CompiledReplyTail], draft: Draft) -> list[Deletion]:
-    """Deletions of the reply tail at the end of DRAFT (the first rule that finds one)."""
-    lines: list[Line] = [ln for ln in draft.lines if ln.content]
+def reply_tail(rules: Sequence[CompiledReplyTail], draft: Draft,
+               shown: tuple[Sequence[Line], Sequence[str]] | None = None) -> list[Deletion]:
+    """Deletions of the reply tail at the end of DRAFT (the first rule that
+    finds one). SHOWN: DRAFT's non-blank lines and their contents, when the
+    caller has them."""
+    if shown is None:
+        lines: Sequence[Line] = [ln for ln in draft.lines if ln.content]
+        contents: Sequence[str] = [ln.content for ln in lines]
+    else:
+        lines, contents = shown
     if not lines:
         return []
-    contents = [ln.content for ln in lines]
     words: list[int] | None = None
     for compiled in rules:
         rule, cfg = compiled.rule, compiled.cfg

@@ -441,13 +441,18 @@ def _count(text: str) -> int:
 
 # ------------------------------------------------------------------ the kind
 
-def comment_thread(items: Sequence[CompiledThread], draft: Draft) -> list[Deletion]:
+def comment_thread(items: Sequence[CompiledThread], draft: Draft,
+                   shown: tuple[Sequence[Line], Sequence[str]] | None = None) -> list[Deletion]:
     """Deletions of the comment thread at the end of DRAFT (the first rule of
-    ITEMS that finds one)."""
-    lines: list[Line] = [ln for ln in draft.lines if ln.content]
+    ITEMS that finds one). SHOWN: DRAFT's non-blank lines and their contents,
+    when the caller has them."""
+    if shown is None:
+        lines: Sequence[Line] = [ln for ln in draft.lines if ln.content]
+        contents: Sequence[str] = [ln.content for ln in lines]
+    else:
+        lines, contents = shown
     if not lines:
         return []
-    contents = [ln.content for ln in lines]
     words: list[int] | None = None
     for item in items:
         rule, cfg, memo = item.rule, item.cfg, item.memo
