@@ -129,6 +129,36 @@ def test_date_gate_changes_no_date_line_and_no_dated_block_on_the_corpora(full_s
     assert found  # the corpora hold dated lists: the comparison saw some
 
 
+def _unscreened(gate: KindGate) -> KindGate:
+    """GATE without its screens (every candidate's tests run on every line)."""
+    import copy
+
+    out = copy.copy(gate)
+    out._screens = dict.fromkeys([*gate._by_first, ""])
+    return out
+
+
+@pytest.mark.slow
+def test_screens_change_no_gate_verdict_on_the_corpora(full_size):
+    for gate in (THREAD.gate, THREAD.header_gate, REPLY.gate, EDGE.date_gate):
+        plain = _unscreened(gate)
+        shut = 0
+        for line in corpus_lines(full_size):
+            got = gate.passing(line)
+            assert got == plain.passing(line), line
+            shut += not got
+        assert shut > len(corpus_lines(full_size)) // 4
+
+
+def test_a_screen_rules_out_a_line_without_any_first_requirement():
+    gate = KindGate([("date", [r"(?i)(?:jan|feb)\w* \d+", r"\d+ days? ago"], "full"),
+                     ("reply", [r"(?i)reply"], "full")])
+    for line in ["Jan 3", "3 days ago", "REPLY", "12 things", "Reply to Jan", "İt replies"]:
+        assert gate.passing(line) == _unscreened(gate).passing(line), line
+    assert gate.passing("12 things") == frozenset() and gate.passing("REPLY") == {"reply"}
+    assert gate._screens["1"].search("12 things") is None  # the screen said no
+
+
 # pieces of marker and evidence lines, and characters that case folding
 # turns into others (Kelvin sign, long s, dotted I, sharp s, ligatures)
 _PIECES = ["says:", "said", "Reply", "REPLY", "Report", "Permalink", "Like", "March", "Mar.",
@@ -152,6 +182,8 @@ def test_gates_change_nothing_on_generated_lines(pieces, sep):
     _same_thread_verdicts(line)
     assert replies.line_evidence(line, REPLY) == replies.line_evidence(line, REPLY_OPEN)
     assert edges._is_date(line, EDGE) == edges._is_date(line, EDGE_OPEN)
+    for gate in (THREAD.gate, REPLY.gate, EDGE.date_gate):
+        assert gate.passing(line) == _unscreened(gate).passing(line), line
 
 
 def test_case_folding_keeps_what_the_gates_look_for_unfolded():

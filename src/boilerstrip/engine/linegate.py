@@ -30,6 +30,7 @@ tell; a pattern the analyses cannot read lets its kind through on every line.
 from __future__ import annotations
 
 import functools
+import re
 from typing import Iterable, Sequence
 
 import regex
@@ -177,7 +178,7 @@ class KindGate:
     gives the kinds one of whose patterns may match TEXT: one call and one
     case fold per line, whatever the number of kinds."""
 
-    __slots__ = ("kinds", "_by_first", "_every", "_anywhere")
+    __slots__ = ("kinds", "_by_first", "_every", "_anywhere", "_screens")
 
     def __init__(self, kinds: Iterable[tuple[str, Sequence[str], str]],
                  flags: Sequence[str] = ()) -> None:
@@ -210,6 +211,9 @@ class KindGate:
         # one requirement of each pattern, all alternatives together: a text
         # without any holds no line that one of the patterns matches
         self._anywhere: tuple[frozenset[str], frozenset[str]] | None = None
+        #: per first character ("" for the rest), the screen of its candidates
+        #: (see :func:`_screen`), compiled when first needed
+        self._screens: dict[str, re.Pattern[str] | None | object] = {}
         if all(tests for _kind, tests, _l in self._every):
             self._anywhere = (frozenset(a for _k, tests, _l in self._every for a in tests[0][0]),
                               frozenset(a for _k, tests, _l in self._every for a in tests[0][1]))
@@ -230,11 +234,6 @@ class KindGate:
                     return True
         return False
 
-    def _candidates(self, text: str) -> tuple[tuple[str, _Tests, frozenset[str] | None], ...]:
-        if text and text[0] < "\x80":
-            return self._by_first[text[0].lower()]
-        return self._every
-
     def any_passing(self, text: str) -> bool:
         """Whether some kind may match TEXT (False: none does)."""
         return bool(self._kinds(text, first_only=True))
@@ -248,14 +247,28 @@ class KindGate:
     def _kinds(self, text: str, first_only: bool) -> set[str]:
         """The kinds that may match TEXT; with FIRST_ONLY, stop at the first."""
         out: set[str] = set()
+        if text and text[0] < "\x80":
+            first = text[0].lower()
+            candidates = self._by_first[first]
+        else:
+            first, candidates = "", self._every
+        screen = self._screens.get(first, _UNSEEN)
+        if screen is _UNSEEN:
+            screen = self._screens[first] = _screen(candidates)
         folded = None
+        if screen is not None:
+            folded = text.casefold()  # as fold_text, inline: called for every line
+            if "\u0307" in folded:
+                folded = _undotted(folded)
+            if screen.search(folded) is None:
+                return out  # no first requirement of any candidate holds
         # its last character, when an ASCII one other than a line break
         # (where ``$`` also matches before it): a pattern that must end
         # with another is ruled out
         last = text[-1:].lower()
         if last >= "\x80" or last == "\n":
             last = ""
-        for kind, tests, lasts in self._candidates(text):
+        for kind, tests, lasts in candidates:
             if kind in out or (last and lasts is not None and last not in lasts):
                 continue
             for raw, fold in tests:  # as _holds, inline: called for every line
@@ -277,6 +290,29 @@ class KindGate:
                 if first_only:
                     break
         return out
+
+
+_UNSEEN = object()
+
+
+def _screen(candidates: Sequence[tuple[str, "_Tests", frozenset[str] | None]]):
+    """One compiled search for the alternatives of the first (most selective)
+    requirement of every one of CANDIDATES, in a line's fold (the unfolded
+    ones are symbols and digits, which folding keeps): a line where it finds
+    none passes none of them, whatever their other tests; one regex call
+    instead of a Python loop over every candidate's alternatives. None when
+    a candidate has no requirement (it may match any line)."""
+    if not candidates or not all(tests for _kind, tests, _lasts in candidates):
+        return None
+    alts = {a for _kind, tests, _lasts in candidates for a in tests[0][0] + tests[0][1]}
+    return _compiled_screen(frozenset(alts))
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled_screen(alts: frozenset[str]) -> re.Pattern[str]:
+    # the longest first (where two start at one place either says the same:
+    # some alternative is there), sorted: one pattern per set of alternatives
+    return re.compile("|".join(re.escape(a) for a in sorted(alts, key=lambda a: (-len(a), a))))
 
 
 _Tests = tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]
