@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 import boilerstrip
 from boilerstrip.engine import edges, replies, threads
-from boilerstrip.engine.linegate import KindGate, OpenGate, _fold_stable, last_chars_for
+from boilerstrip.engine.linegate import (KindGate, OpenGate, _fold_stable, last_chars_for,
+                                         prefixes_for)
 
 DATA = Path(__file__).resolve().parent.parent / "bench" / "data"
 RULES = {r.id: r for r in boilerstrip.load_rules(boilerstrip.bundled_rules_dir())}
@@ -225,6 +226,32 @@ def test_last_characters_of_patterns_that_end_at_the_line_end():
                           (r"(?:ab|cd)$", "start")]:
         assert last_chars_for(pattern, (), mode) is None, pattern
     assert last_chars_for(r"a$", ("multiline",), "start") is None
+
+
+@pytest.mark.parametrize("pattern, prefixes, matches", [
+    (r"(?i)(?:Great|nice) post", ("great", "nice"), ["GREAT post", "Nice post"]),
+    (r"posted by:?\s+\w+", ("posted by",), ["posted by: Jo"]),
+    (r"^(?=x)xyz", ("xyz",), ["xyz"]),                 # anchors and lookarounds take nothing
+    (r"(?:re|un)+x", ("re", "un"), ["unrex", "rex"]),  # the first of one or more
+    (r"(?i)İnside", ("inside",), ["İnside", "inside"]),  # folded as the gates fold
+    (r"(?:ab)?cd", None, []), (r"\d+ comments", None, []), (r"x*abc", None, []),
+])
+def test_prefixes_every_match_starts_with(pattern, prefixes, matches):
+    import regex
+
+    assert prefixes_for(pattern, ()) == prefixes
+    for text in matches:
+        assert regex.match(pattern, text)
+        assert KindGate([("k", [pattern], "start")]).passing(text) == {"k"}, text
+
+
+def test_gate_rules_out_lines_that_start_otherwise():
+    gate = KindGate([("praise", [r"(?i)(?:great|nice) (?:post|read)\W+\w+"], "start"),
+                     ("byline", [r"posted by\s+\w+"], "full")])
+    assert gate.passing("Great post, thanks") == {"praise"}
+    assert gate.passing("Today a great post, thanks") == frozenset()  # the words, not at the start
+    assert gate.passing("posted by Jo") == {"byline"}
+    assert gate.passing("Reposted by Jo") == frozenset()
 
 
 def test_gate_rules_out_lines_that_end_otherwise():

@@ -21,6 +21,13 @@ every match of each of its patterns holds, as the rule prefilter does
   characters such a line can end with: most lines end otherwise, and a
   pattern that fails only after trying every split of the line costs tens
   of microseconds a call.
+* for a match anchored at the line's start, the strings (case-folded)
+  one of which it starts with, when the pattern (or each branch of its
+  first group) starts with literal text: "thanks", "great post".
+
+Before the candidates' tests, one compiled search (the *screen*) looks for
+the alternatives of all their first requirements at once: a line holding
+none of them passes none (most short lines of a text).
 
 A kind left out of ``passing(text)`` is exact: none of its patterns
 matches TEXT in its mode. A kind let through only means the regex must
@@ -42,6 +49,10 @@ from ..rules.patterns import first_chars_for, requirements_for, short_literals_f
 MODES = ("full", "start", "search")
 
 _Reqs = tuple[tuple[str, ...], ...]  # one alternative of each tuple must occur
+#: per requirement, (alternatives looked for as they are, in the fold)
+_Tests = tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]
+#: a pattern as a gate tests it: (kind, tests, last characters, prefixes)
+_Entry = tuple[str, _Tests, "frozenset[str] | None", "tuple[str, ...] | None"]
 
 
 def _requirements(pattern: str, flags: tuple[str, ...]) -> _Reqs | None:
@@ -159,6 +170,53 @@ def last_chars_for(pattern: str, flags: tuple[str, ...], mode: str) -> frozenset
     return None  # nothing but optional spaces: it may match the empty string
 
 
+@functools.lru_cache(maxsize=4096)
+def prefixes_for(pattern: str, flags: tuple[str, ...]) -> tuple[str, ...] | None:
+    """Strings (case-folded, as :func:`fold_text` folds) one of which every
+    match of PATTERN starts with: the literal start of the pattern or of
+    each branch of its first group ("thanks", "great", "nice" for a line
+    that opens by thanking or praising); None when unknown."""
+    bits = (64 if "verbose" in flags else 0) | (16 if "dotall" in flags else 0)
+    parsed = _patterns._parse(pattern, bits)
+    if parsed is None:
+        return None
+    try:
+        import re._parser as sp  # type: ignore[import-not-found]
+    except ImportError:  # Python < 3.11
+        import sre_parse as sp  # type: ignore[no-redef]
+    got = _prefixes(list(parsed), sp)
+    return tuple(sorted({_undotted(p.casefold()) for p in got})) if got else None
+
+
+def _prefixes(items: list, sp) -> set[str] | None:
+    """:func:`prefixes_for` of a parsed sequence (not yet folded)."""
+    run: list[str] = []
+    for op, av in items:
+        if op is sp.LITERAL:
+            run.append(chr(av))
+            continue
+        if not run and op in (sp.ASSERT, sp.ASSERT_NOT):
+            continue  # a lookaround before the first character takes none
+        if not run and op is sp.AT and av in (sp.AT_BEGINNING, sp.AT_BEGINNING_STRING):
+            continue
+        if run:
+            break
+        if op is sp.SUBPATTERN:
+            return _prefixes(list(av[-1]), sp)
+        if op is sp.BRANCH:
+            out: set[str] = set()
+            for branch in av[1]:
+                got = _prefixes(list(branch), sp)
+                if got is None:
+                    return None
+                out |= got
+            return out
+        if op in (sp.MAX_REPEAT, sp.MIN_REPEAT) and av[0] >= 1:
+            return _prefixes(list(av[2]), sp)
+        return None
+    return {"".join(run)} if run else None
+
+
 def _never_empty(pattern: str, flags: tuple[str, ...]) -> bool:
     """Whether every match of PATTERN is at least one character long (False
     when the pattern cannot be analysed)."""
@@ -183,7 +241,8 @@ class KindGate:
     def __init__(self, kinds: Iterable[tuple[str, Sequence[str], str]],
                  flags: Sequence[str] = ()) -> None:
         flags = tuple(flags)
-        entries: list[tuple[str, _Tests, frozenset[str] | None, frozenset[str] | None]] = []
+        entries: list[tuple[str, _Tests, frozenset[str] | None, frozenset[str] | None,
+                            tuple[str, ...] | None]] = []
         names = []
         for kind, patterns, mode in kinds:
             if mode not in MODES:
@@ -195,17 +254,18 @@ class KindGate:
                 if mode == "full" or (mode == "start" and (reqs or _never_empty(p, flags))):
                     firsts = first_chars_for(p, flags)
                 # unknown requirements: it may match any line
-                entries.append((kind, _tests(reqs or ()), firsts,
-                                last_chars_for(p, flags, mode)))
+                entries.append((kind, _tests(reqs or ()), firsts, last_chars_for(p, flags, mode),
+                                prefixes_for(p, flags) if mode != "search" else None))
         self.kinds: tuple[str, ...] = tuple(names)
         #: every pattern's (kind, tests): for a line that starts with a
         #: non-ASCII character, or is empty
-        self._every = tuple(dict.fromkeys((kind, tests, lasts)
-                                          for kind, tests, _f, lasts in entries))
+        self._every = tuple(dict.fromkeys((kind, tests, lasts, starts)
+                                          for kind, tests, _f, lasts, starts in entries))
         # per ASCII first character (lower case), the (kind, tests, last
-        # characters) of the patterns a line starting with it may match
-        self._by_first: dict[str, tuple[tuple[str, _Tests, frozenset[str] | None], ...]] = {
-            ch: tuple(dict.fromkeys((kind, tests, lasts) for kind, tests, firsts, lasts in entries
+        # characters, prefixes) of the patterns a line starting with it may match
+        self._by_first: dict[str, tuple[_Entry, ...]] = {
+            ch: tuple(dict.fromkeys((kind, tests, lasts, starts)
+                                    for kind, tests, firsts, lasts, starts in entries
                                     if firsts is None or ch in firsts))
             for ch in map(chr, range(128)) if ch == ch.lower()}
         # one requirement of each pattern, all alternatives together: a text
@@ -214,9 +274,9 @@ class KindGate:
         #: per first character ("" for the rest), the screen of its candidates
         #: (see :func:`_screen`), compiled when first needed
         self._screens: dict[str, re.Pattern[str] | None | object] = {}
-        if all(tests for _kind, tests, _l in self._every):
-            self._anywhere = (frozenset(a for _k, tests, _l in self._every for a in tests[0][0]),
-                              frozenset(a for _k, tests, _l in self._every for a in tests[0][1]))
+        if all(entry[1] for entry in self._every):
+            self._anywhere = (frozenset(a for entry in self._every for a in entry[1][0][0]),
+                              frozenset(a for entry in self._every for a in entry[1][0][1]))
 
     def may_hold(self, text: str) -> bool:
         """Whether TEXT, many lines joined, may hold a line that one of the
@@ -268,9 +328,14 @@ class KindGate:
         last = text[-1:].lower()
         if last >= "\x80" or last == "\n":
             last = ""
-        for kind, tests, lasts in candidates:
+        for kind, tests, lasts, starts in candidates:
             if kind in out or (last and lasts is not None and last not in lasts):
                 continue
+            if starts is not None:
+                if folded is None:
+                    folded = fold_text(text)
+                if not folded.startswith(starts):
+                    continue
             for raw, fold in tests:  # as _holds, inline: called for every line
                 for alt in raw:
                     if alt in text:
@@ -295,16 +360,16 @@ class KindGate:
 _UNSEEN = object()
 
 
-def _screen(candidates: Sequence[tuple[str, "_Tests", frozenset[str] | None]]):
+def _screen(candidates: Sequence[_Entry]):
     """One compiled search for the alternatives of the first (most selective)
     requirement of every one of CANDIDATES, in a line's fold (the unfolded
     ones are symbols and digits, which folding keeps): a line where it finds
     none passes none of them, whatever their other tests; one regex call
     instead of a Python loop over every candidate's alternatives. None when
     a candidate has no requirement (it may match any line)."""
-    if not candidates or not all(tests for _kind, tests, _lasts in candidates):
+    if not candidates or not all(entry[1] for entry in candidates):
         return None
-    alts = {a for _kind, tests, _lasts in candidates for a in tests[0][0] + tests[0][1]}
+    alts = {a for entry in candidates for a in entry[1][0][0] + entry[1][0][1]}
     return _compiled_screen(frozenset(alts))
 
 
@@ -315,7 +380,6 @@ def _compiled_screen(alts: frozenset[str]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(a) for a in sorted(alts, key=lambda a: (-len(a), a))))
 
 
-_Tests = tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]
 
 
 def _tests(reqs: _Reqs) -> _Tests:
