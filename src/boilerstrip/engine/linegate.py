@@ -234,12 +234,15 @@ class KindGate:
 
     KINDS: (kind, patterns, mode) in the detector's order. ``passing(text)``
     gives the kinds one of whose patterns may match TEXT: one call and one
-    case fold per line, whatever the number of kinds."""
+    case fold per line, whatever the number of kinds. SCREENED: whether a
+    screen (:func:`_screen`) looks at a line first; it pays where most
+    lines hold none of the first requirements (short marker lines), not
+    where most do (a comma or a colon: any line of prose)."""
 
     __slots__ = ("kinds", "_by_first", "_every", "_anywhere", "_screens")
 
     def __init__(self, kinds: Iterable[tuple[str, Sequence[str], str]],
-                 flags: Sequence[str] = ()) -> None:
+                 flags: Sequence[str] = (), screened: bool = True) -> None:
         flags = tuple(flags)
         entries: list[tuple[str, _Tests, frozenset[str] | None, frozenset[str] | None,
                             tuple[str, ...] | None]] = []
@@ -273,7 +276,8 @@ class KindGate:
         self._anywhere: tuple[frozenset[str], frozenset[str]] | None = None
         #: per first character ("" for the rest), the screen of its candidates
         #: (see :func:`_screen`), compiled when first needed
-        self._screens: dict[str, re.Pattern[str] | None | object] = {}
+        self._screens: dict[str, re.Pattern[str] | None | object] = (
+            {} if screened else dict.fromkeys([*self._by_first, ""]))
         if all(entry[1] for entry in self._every):
             self._anywhere = (frozenset(a for entry in self._every for a in entry[1][0][0]),
                               frozenset(a for entry in self._every for a in entry[1][0][1]))

@@ -126,8 +126,10 @@ def reply_config(rule: Rule) -> ReplyConfig:
     by_kind = patterns_by_kind(values.pop("languages"), EVIDENCE_KINDS, "evidence",
                                lambda m: _fail(rule, m))
     compiled = tuple((k, _compile_kind(rule, k, ps)) for k, ps in by_kind.items() if ps)
-    gate = KindGate((k, ps, "search" if k in SEARCHED_KINDS else "start")
-                    for k, ps in by_kind.items() if ps)
+    # unscreened: a comma, a colon or a semicolon, which most lines of prose
+    # hold, is a first requirement of the salutations and smileys
+    gate = KindGate(((k, ps, "search" if k in SEARCHED_KINDS else "start")
+                     for k, ps in by_kind.items() if ps), screened=False)
     return ReplyConfig(patterns=compiled, gate=gate, **values)
 
 
