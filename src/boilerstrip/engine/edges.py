@@ -235,7 +235,8 @@ def dated_block(contents: Sequence[str], cfg: EdgeConfig) -> tuple[int, str] | N
     run: list[int] = []
     k = len(contents) - 1
     while k >= 0 and (run[0] if run else len(contents)) - k - 1 <= cfg.record_max_lines:
-        if len(contents[k].split()) <= cfg.item_max_words and _is_date(contents[k], cfg):
+        if len(contents[k].split(None, cfg.item_max_words)) <= cfg.item_max_words \
+                and _is_date(contents[k], cfg):
             run.insert(0, k)
         k -= 1
     if len(run) < max(cfg.dated_min_records, 1):

@@ -201,7 +201,8 @@ def line_marks(text: str, cfg: ThreadConfig) -> frozenset[str]:
     count header is a menu link, not a header), and a line of marker parts
     joined by ``|`` or ``·`` has the kinds of its parts."""
     original = text
-    words = text.split()
+    # (at most one split more than the ceiling: a paragraph is not split whole)
+    words = text.split(None, cfg.marker_max_words)
     if len(words) > cfg.marker_max_words:
         return _NONE
     kinds = _marker_kinds(text, cfg)
@@ -275,7 +276,8 @@ def tail_marks(contents: Sequence[str], cfg: ThreadConfig,
         text = contents[k]
         got = headers.get(text) if headers is not None else None
         if got is None:
-            got = (gate.any_passing(text) and len(text.split()) <= cfg.marker_max_words
+            got = (gate.any_passing(text)
+                   and len(text.split(None, cfg.marker_max_words)) <= cfg.marker_max_words
                    and _matches(header, text))
             if headers is not None and len(text) <= _HEADER_MEMO_CHARS:
                 if len(headers) >= _HEADER_MEMO_SIZE:
