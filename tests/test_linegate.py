@@ -187,6 +187,26 @@ def test_gates_change_nothing_on_generated_lines(pieces, sep):
         assert gate.passing(line) == _unscreened(gate).passing(line), line
 
 
+_ARTICLE = ("The harbour festival returns this summer with boat races, a night market and "
+            "music on the quay every evening, and the town expects more visitors than ever.")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=4).map(" ".join),
+                min_size=1, max_size=14))
+def test_gated_detectors_find_the_same_on_generated_texts(lines):
+    from boilerstrip.document import Draft
+
+    draft = Draft("\n".join([_ARTICLE] * 3 + lines) + "\n")
+    rule_t, rule_r = RULES["core.comments.thread"], RULES["core.comments.reply-tail"]
+    assert (threads.comment_thread([threads.CompiledThread(rule_t, THREAD, {})], draft)
+            == threads.comment_thread([threads.CompiledThread(rule_t, THREAD_OPEN, {})], draft))
+    assert (replies.reply_tail([replies.CompiledReplyTail(rule_r, REPLY, {})], draft)
+            == replies.reply_tail([replies.CompiledReplyTail(rule_r, REPLY_OPEN, {})], draft))
+    contents = [ln.content for ln in draft.lines if ln.content]
+    assert edges.dated_block(contents, EDGE) == edges.dated_block(contents, EDGE_OPEN)
+
+
 def test_case_folding_keeps_what_the_gates_look_for_unfolded():
     # what _fold_stable relies on: no character folds to nothing, and no
     # character but itself folds to (or into) an ASCII symbol or digit
