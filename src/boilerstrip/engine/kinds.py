@@ -23,7 +23,10 @@ def _non_blank(ctx: Context) -> tuple[list[Line], list[str]]:
     if got is None or got[0] is not lines:
         shown = [ln for ln in lines if ln.content]
         got = (lines, shown, [ln.content for ln in shown])
-        ctx._detector_lines = got  # type: ignore[attr-defined]
+        try:
+            ctx._detector_lines = got  # type: ignore[attr-defined]
+        except AttributeError:  # a context with slots only: built again next time
+            pass
     return got[1], got[2]
 
 
