@@ -52,6 +52,7 @@ import regex
 from ..document import Attribution, Draft, Line
 from ..rules.loader import Rule
 from .context import _TEASER_CUT, Deletion, is_list_item, is_prose
+from .linegate import KindGate
 from .vocabulary import checked_params, compile_alternation, patterns_by_kind
 
 _WORD = regex.compile(r"\w+")
@@ -100,6 +101,9 @@ class EdgeConfig:
     record_max_words: int = 45
     whole_min_pairs: int = 4
     date_line: Any = None  # compiled alternation of the date patterns (None: no dated lists)
+    #: which lines a date pattern may match: a cheap exact test before the
+    #: regex call (linegate.py; None: every line may)
+    date_gate: Any = None
 
 
 def _fail(rule: Rule, message: str):
@@ -118,12 +122,13 @@ def edge_config(rule: Rule) -> EdgeConfig:
                           f"not {ends!r}")
     values["ends"] = tuple(ends)
     languages = values.pop("languages")
-    values["date_line"] = None
+    values["date_line"] = values["date_gate"] = None
     if languages is not None:
         dates = patterns_by_kind(languages, LINE_KINDS, "line", lambda m: _fail(rule, m))["date"]
         if dates:
             values["date_line"] = compile_alternation("date", dates, regex.IGNORECASE | regex.V0,
                                                       lambda m: _fail(rule, m))
+            values["date_gate"] = KindGate([("date", dates, "full")], ("ignorecase",))
     if "dated" in ends and values["date_line"] is None:
         raise _fail(rule, "'dated' needs date patterns in param 'languages'")
     words = values["stopwords"] or {}
@@ -212,6 +217,10 @@ def start_block(contents: Sequence[str], cfg: EdgeConfig) -> tuple[int, str] | N
 
 
 def _is_date(text: str, cfg: EdgeConfig) -> bool:
+    """Whether TEXT is a date alone (the gate first: most lines hold nothing
+    a date pattern needs; a timeout counts as no match)."""
+    if cfg.date_gate is not None and not cfg.date_gate.any_passing(text):
+        return False
     try:
         return cfg.date_line.fullmatch(text, timeout=0.5) is not None
     except TimeoutError:
@@ -226,7 +235,8 @@ def dated_block(contents: Sequence[str], cfg: EdgeConfig) -> tuple[int, str] | N
     run: list[int] = []
     k = len(contents) - 1
     while k >= 0 and (run[0] if run else len(contents)) - k - 1 <= cfg.record_max_lines:
-        if len(contents[k].split()) <= cfg.item_max_words and _is_date(contents[k], cfg):
+        if len(contents[k].split(None, cfg.item_max_words)) <= cfg.item_max_words \
+                and _is_date(contents[k], cfg):
             run.insert(0, k)
         k -= 1
     if len(run) < max(cfg.dated_min_records, 1):
@@ -271,14 +281,19 @@ def whole_list(contents: Sequence[str], cfg: EdgeConfig) -> str | None:
 
 # ------------------------------------------------------------------ the kind
 
-def edge_block(rules: Sequence[tuple[Rule, EdgeConfig]], draft: Draft) -> list[Deletion]:
+def edge_block(rules: Sequence[tuple[Rule, EdgeConfig]], draft: Draft,
+               shown: tuple[Sequence[Line], Sequence[str]] | None = None) -> list[Deletion]:
     """Deletions of the edge blocks of DRAFT (per edge, the first rule that
     finds one); RULES come with their configs (:func:`edge_config`, checked
-    when the Cleaner is built)."""
-    lines: list[Line] = [ln for ln in draft.lines if ln.content]
+    when the Cleaner is built). SHOWN: DRAFT's non-blank lines and their
+    contents, when the caller has them."""
+    if shown is None:
+        lines: Sequence[Line] = [ln for ln in draft.lines if ln.content]
+        contents: Sequence[str] = [ln.content for ln in lines]
+    else:
+        lines, contents = shown
     if not lines:
         return []
-    contents = [ln.content for ln in lines]
     out: list[Deletion] = []
     done: set[str] = set()
     for rule, cfg in rules:

@@ -7,9 +7,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
+from ..document import Line
 from ..rules.loader import Rule
 from . import stages
 from .context import CompiledRule, Context, Deletion
+
+
+def _non_blank(ctx: Context) -> tuple[list[Line], list[str]]:
+    """The non-blank lines of CTX's current text and their contents, which
+    the line-shape detectors (threads, reply tails, edge blocks, repeated
+    lines) all walk: built once per state of the text, not once per
+    detector. Kept on the context, which lives as long as its document."""
+    lines = ctx.draft.lines
+    got = getattr(ctx, "_detector_lines", None)
+    if got is None or got[0] is not lines:
+        shown = [ln for ln in lines if ln.content]
+        got = (lines, shown, [ln.content for ln in shown])
+        try:
+            ctx._detector_lines = got  # type: ignore[attr-defined]
+        except AttributeError:  # a context with slots only: built again next time
+            pass
+    return got[1], got[2]
 
 
 def _compile_page_region(rule: Rule, timeout: float) -> Any:
@@ -33,7 +51,7 @@ def _compile_comment_thread(rule: Rule, timeout: float) -> Any:
 def _stage_comment_thread(items: Sequence, ctx: Context) -> list[Deletion]:
     from .threads import comment_thread
 
-    return comment_thread(items, ctx.draft)
+    return comment_thread(items, ctx.draft, _non_blank(ctx))
 
 
 def _compile_reply_tail(rule: Rule, timeout: float) -> Any:
@@ -45,7 +63,7 @@ def _compile_reply_tail(rule: Rule, timeout: float) -> Any:
 def _stage_reply_tail(rules: Sequence[Rule], ctx: Context) -> list[Deletion]:
     from .replies import reply_tail
 
-    return reply_tail(rules, ctx.draft)
+    return reply_tail(rules, ctx.draft, _non_blank(ctx))
 
 
 def _compile_edge_block(rule: Rule, timeout: float) -> Any:
@@ -57,7 +75,7 @@ def _compile_edge_block(rule: Rule, timeout: float) -> Any:
 def _stage_edge_block(rules: Sequence[Rule], ctx: Context) -> list[Deletion]:
     from .edges import edge_block
 
-    return edge_block(rules, ctx.draft)
+    return edge_block(rules, ctx.draft, _non_blank(ctx))
 
 
 def _compile_repeated_line(rule: Rule, timeout: float) -> Any:
@@ -69,7 +87,7 @@ def _compile_repeated_line(rule: Rule, timeout: float) -> Any:
 def _stage_repeated_line(rules: Sequence, ctx: Context) -> list[Deletion]:
     from .repeats import repeated_line
 
-    return repeated_line(rules, ctx.draft)
+    return repeated_line(rules, ctx.draft, _non_blank(ctx))
 
 
 def _compile_language(rule: Rule, timeout: float) -> Any:

@@ -27,7 +27,7 @@ from typing import Any, Sequence
 
 import regex
 
-from ..document import Attribution, Draft
+from ..document import Attribution, Draft, Line
 from ..rules.loader import Rule
 from .context import Deletion
 from .vocabulary import checked_params
@@ -79,13 +79,19 @@ def repeated_lines(contents: Sequence[str], min_words: int, window: int) -> list
     return out
 
 
-def repeated_line(rules: Sequence[tuple[Rule, tuple[int, int]]], draft: Draft) -> list[Deletion]:
+def repeated_line(rules: Sequence[tuple[Rule, tuple[int, int]]], draft: Draft,
+                  shown: tuple[Sequence[Line], Sequence[str]] | None = None) -> list[Deletion]:
     """Deletions of the repeated lines of DRAFT (per line, the first rule that
-    finds it a copy); RULES come with their checked params."""
-    lines = [ln for ln in draft.lines if ln.content]
+    finds it a copy); RULES come with their checked params. SHOWN: DRAFT's
+    non-blank lines and their contents, when the caller has them."""
+    if shown is None:
+        lines: Sequence[Line] = [ln for ln in draft.lines if ln.content]
+        contents: Sequence[str] = [ln.content for ln in lines]
+    else:
+        lines, contents = shown
     taken: dict[int, Deletion] = {}
     for rule, (min_words, window) in rules:
-        for i, j in repeated_lines([ln.content for ln in lines], min_words, window):
+        for i, j in repeated_lines(contents, min_words, window):
             if i not in taken:
                 ln = lines[i]
                 taken[i] = (ln.start, min(ln.next, len(draft.text)),

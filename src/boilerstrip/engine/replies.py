@@ -126,8 +126,10 @@ def reply_config(rule: Rule) -> ReplyConfig:
     by_kind = patterns_by_kind(values.pop("languages"), EVIDENCE_KINDS, "evidence",
                                lambda m: _fail(rule, m))
     compiled = tuple((k, _compile_kind(rule, k, ps)) for k, ps in by_kind.items() if ps)
-    gate = KindGate((k, ps, "search" if k in SEARCHED_KINDS else "start")
-                    for k, ps in by_kind.items() if ps)
+    # unscreened: a comma, a colon or a semicolon, which most lines of prose
+    # hold, is a first requirement of the salutations and smileys
+    gate = KindGate(((k, ps, "search" if k in SEARCHED_KINDS else "start")
+                     for k, ps in by_kind.items() if ps), screened=False)
     return ReplyConfig(patterns=compiled, gate=gate, **values)
 
 
@@ -282,12 +284,18 @@ def _body_share(first: int, second: int, words: Sequence[int]) -> float:
 
 # ------------------------------------------------------------------ the kind
 
-def reply_tail(rules: Sequence[CompiledReplyTail], draft: Draft) -> list[Deletion]:
-    """Deletions of the reply tail at the end of DRAFT (the first rule that finds one)."""
-    lines: list[Line] = [ln for ln in draft.lines if ln.content]
+def reply_tail(rules: Sequence[CompiledReplyTail], draft: Draft,
+               shown: tuple[Sequence[Line], Sequence[str]] | None = None) -> list[Deletion]:
+    """Deletions of the reply tail at the end of DRAFT (the first rule that
+    finds one). SHOWN: DRAFT's non-blank lines and their contents, when the
+    caller has them."""
+    if shown is None:
+        lines: Sequence[Line] = [ln for ln in draft.lines if ln.content]
+        contents: Sequence[str] = [ln.content for ln in lines]
+    else:
+        lines, contents = shown
     if not lines:
         return []
-    contents = [ln.content for ln in lines]
     words: list[int] | None = None
     for compiled in rules:
         rule, cfg = compiled.rule, compiled.cfg

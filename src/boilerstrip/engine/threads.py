@@ -159,9 +159,11 @@ def _matches(rx, text: str) -> bool:
         return False
 
 
-def is_name_line(text: str, cfg: ThreadConfig) -> bool:
-    """A commenter's name: a few words, short, no sentence punctuation, no URL."""
-    words = text.split()
+def is_name_line(text: str, cfg: ThreadConfig, words: list[str] | None = None) -> bool:
+    """A commenter's name: a few words, short, no sentence punctuation, no URL.
+    WORDS: ``text.split()``, when the caller has it."""
+    if words is None:
+        words = text.split()
     initial = len(words) > 1 and len(words[-1]) == 2 and words[-1][0].isalpha() \
         and words[-1][1] == "."  # "Tom K." ends with a dot, not a sentence
     return (0 < len(words) <= cfg.name_max_words and len(text) <= cfg.name_max_chars
@@ -172,6 +174,9 @@ def is_name_line(text: str, cfg: ThreadConfig) -> bool:
 #: A list item's number or bullet ("1.", "+", "o"): comment lists are often
 #: ordered lists, which text renderers number.
 _LIST_ITEM = regex.compile(r"(?:\d{1,4}[.)]|[-+*•o])\s+(?=\S)")
+#: the ASCII characters a line matched by _LIST_ITEM can start with (a line
+#: that starts with another ASCII one is not asked)
+_LIST_STARTS = frozenset("0123456789-+*o")
 #: Separators of the parts of one marker line ("March 3, 2012 | Permalink").
 _SEPARATOR = regex.compile(r"\s+[|·•]\s+")
 
@@ -195,22 +200,25 @@ def line_marks(text: str, cfg: ThreadConfig) -> frozenset[str]:
     A list item's number or bullet is no part of a record's marker (a bulleted
     count header is a menu link, not a header), and a line of marker parts
     joined by ``|`` or ``·`` has the kinds of its parts."""
-    if len(text.split()) > cfg.marker_max_words:
-        return frozenset()
+    original = text
+    # (at most one split more than the ceiling: a paragraph is not split whole)
+    words = text.split(None, cfg.marker_max_words)
+    if len(words) > cfg.marker_max_words:
+        return _NONE
     kinds = _marker_kinds(text, cfg)
-    if not kinds:
+    if not kinds and (text[:1] in _LIST_STARTS or text[:1] >= "\x80"):
         item = _LIST_ITEM.match(text)
         if item:
             # a record's marker, never a count header: "* 45 Comments" in a
             # page's menu or toolbar is a link, not the head of the thread
             text = text[item.end():]
             kinds = _marker_kinds(text, cfg) - _HEADER
-    if not kinds and _SEPARATOR.search(text):
+    if not kinds and ("|" in text or "·" in text or "•" in text) and _SEPARATOR.search(text):
         parts = [_marker_kinds(part.strip(" ,;:"), cfg) for part in _SEPARATOR.split(text)]
         if all(parts):
             kinds = frozenset().union(*parts)
-    if not kinds and is_name_line(text, cfg):
-        return frozenset({"name"})
+    if not kinds and is_name_line(text, cfg, words if text is original else None):
+        return _NAME
     return kinds
 
 
@@ -268,7 +276,8 @@ def tail_marks(contents: Sequence[str], cfg: ThreadConfig,
         text = contents[k]
         got = headers.get(text) if headers is not None else None
         if got is None:
-            got = (gate.any_passing(text) and len(text.split()) <= cfg.marker_max_words
+            got = (gate.any_passing(text)
+                   and len(text.split(None, cfg.marker_max_words)) <= cfg.marker_max_words
                    and _matches(header, text))
             if headers is not None and len(text) <= _HEADER_MEMO_CHARS:
                 if len(headers) >= _HEADER_MEMO_SIZE:
@@ -441,13 +450,18 @@ def _count(text: str) -> int:
 
 # ------------------------------------------------------------------ the kind
 
-def comment_thread(items: Sequence[CompiledThread], draft: Draft) -> list[Deletion]:
+def comment_thread(items: Sequence[CompiledThread], draft: Draft,
+                   shown: tuple[Sequence[Line], Sequence[str]] | None = None) -> list[Deletion]:
     """Deletions of the comment thread at the end of DRAFT (the first rule of
-    ITEMS that finds one)."""
-    lines: list[Line] = [ln for ln in draft.lines if ln.content]
+    ITEMS that finds one). SHOWN: DRAFT's non-blank lines and their contents,
+    when the caller has them."""
+    if shown is None:
+        lines: Sequence[Line] = [ln for ln in draft.lines if ln.content]
+        contents: Sequence[str] = [ln.content for ln in lines]
+    else:
+        lines, contents = shown
     if not lines:
         return []
-    contents = [ln.content for ln in lines]
     words: list[int] | None = None
     for item in items:
         rule, cfg, memo = item.rule, item.cfg, item.memo
