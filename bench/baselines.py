@@ -27,6 +27,7 @@ justext-text
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from collections import Counter
 from functools import lru_cache
@@ -76,11 +77,7 @@ def c4(text: str) -> str:
 # ------------------------------------------------------------------ justext-text
 
 def justext_available() -> bool:
-    try:
-        import justext  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    return importlib.util.find_spec("justext") is not None
 
 
 # The languages of the brief's embedded-list plan plus Russian. Restricting the choice

@@ -28,6 +28,7 @@ import dataclasses
 import gc
 import math
 import hashlib
+import importlib.util
 import json
 import os
 import platform
@@ -633,9 +634,7 @@ def row_datatrove(texts, n_docs: int, repeat: int) -> Row:
     """
     what = "9 datatrove step"
     cmd = cli_command()
-    try:
-        import datatrove  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("datatrove") is None:
         return Row(what, "datatrove not installed (pip install -e '.[bench]')", "-",
                    "overhead < 20%", None)
     if not cmd:
