@@ -337,7 +337,7 @@ def test_a_failed_compile_means_the_pure_engine_and_a_one_line_error(tmp_path, m
 
     from boilerstrip.cli.main import main
 
-    def refuse(table):
+    def refuse(table, ids=None):
         raise hyperscan.error("refused")
 
     monkeypatch.setattr(database, "compile_table", refuse)

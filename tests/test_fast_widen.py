@@ -47,6 +47,18 @@ def test_a_long_run_of_anything_splits_the_pattern():
     assert widen(r"^die\b.{0,40}\bmehr$", ("ignorecase",)) == widen("mehr", ())
 
 
+def test_a_common_word_beside_a_rare_phrase_is_left_out():
+    # each match of a piece costs the scan; a word in most documents rules
+    # out almost no line where the rare phrase is
+    pattern = r"\bplease\s+enable\s+javascript\b.{0,40}\bbrowser\b"
+    pieces = widen(pattern, ("ignorecase",))
+    assert pieces == widen(r"please\s+enable\s+javascript", ("ignorecase",))
+    assert holds(pieces, "Please enable JavaScript in your browser")
+    assert holds(pieces, "Please enable JavaScript")  # a candidate regex turns down
+    # two common words: both must be there
+    assert len(widen(r"\bbrowser\b.{0,40}\bcookies\b", ("ignorecase",))) == 2
+
+
 def test_a_short_piece_of_a_full_match_line_rule_keeps_the_line_start():
     ad = r"[-(\[]*\s*ads?\s*[-)\]]*"
     (plain,) = widen(ad, ("ignorecase",))

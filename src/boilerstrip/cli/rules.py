@@ -305,6 +305,7 @@ def rules_build_fast(ctx: click.Context, **p: Any) -> int:
         sys.stderr.write(f"built in {time.perf_counter() - start:.1f} s: "
                          f"{len(served & accel.rule_ids)} of "
                          f"{_plural(len(served), 'line/section/inline rule')} served{also}, "
+                         f"{_plural(len(accel.parts), 'part')} (by language pack), "
                          f"{accel.path}\n")
     return 0
 

@@ -261,6 +261,8 @@ class Cleaner:
         try:
             while True:
                 stages, index = self._plan(detection)
+                # the packs that run: the fast engine scans only their rules' database
+                ctx.languages = detection.languages if detection.gated else None
                 ctx.candidates = self._provider(ctx, index)
                 self._run_passes(ctx, stages)
                 # the cleaned text may run more packs (cut down to a few words,

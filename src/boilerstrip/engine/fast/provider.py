@@ -47,6 +47,7 @@ class FastProvider:
         self._plans: dict[tuple[int, str], tuple] = {}
         self._literal_rx: dict[int, tuple] = {}
         self._holding: dict[frozenset[int], frozenset[str]] = {}
+        self._subs: dict[Accelerator, FastProvider] = {}  # by the parts they scan
 
     @property
     def accel(self) -> Accelerator | None:
@@ -68,7 +69,19 @@ class FastProvider:
         accel = self.accel
         if accel is None:
             return default_candidates(ctx, index)
-        return FastCandidates(ctx, index, self)
+        return FastCandidates(ctx, index, self._for(getattr(ctx, "languages", None)))
+
+    def _for(self, languages: frozenset[str] | None) -> FastProvider:
+        """The provider that scans only the database parts of the packs that
+        run on a document (LANGUAGES: those; None, every pack): this one, or
+        one per such set of parts (``Accelerator.for_languages``)."""
+        accel = self.accel.for_languages(languages)
+        if accel is self._accel:
+            return self
+        got = self._subs.get(accel)
+        if got is None:
+            got = self._subs[accel] = FastProvider(accel, short_chars=self.short_chars)
+        return got
 
     def literal_rx(self, cr: CompiledRule):
         """One compiled regex of the case-folded literals one of which any line
