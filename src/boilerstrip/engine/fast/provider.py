@@ -14,10 +14,11 @@ from __future__ import annotations
 import re
 import threading
 from bisect import bisect_right
-from itertools import accumulate
+from itertools import accumulate, chain, compress, repeat
+from operator import and_, itemgetter, not_, or_
 from typing import Callable, Sequence
 
-from ...document import chunks_of
+from ...document import Line, chunks_of
 from ..candidates import CONTENT, ScanCandidates, default_candidates, may_hit
 from ..context import CompiledRule, Context
 from ..index import LiteralIndex, trie_regex
@@ -96,11 +97,11 @@ class FastProvider:
         return got
 
     def plan(self, rules: Sequence[CompiledRule], view: str = CONTENT
-             ) -> tuple[dict[str, int], list, list[int]]:
+             ) -> tuple[dict[str, int], list, list[int], frozenset[str]]:
         """(rule id -> position of the rules the accelerator serves, the other
-        rules, their positions) for the rules of a stage asking in VIEW: a
-        rule whose pieces keep a line's start is served for the CONTENT view
-        only (a sentence cut matches line rules inside a line)."""
+        rules, their positions, the served ids) for the rules of a stage
+        asking in VIEW: a rule whose pieces keep a line's start is served for
+        the CONTENT view only (a sentence cut matches line rules inside a line)."""
         key = (id(rules), view)
         got = self._plans.get(key)
         if got is None or got[0] is not rules:
@@ -109,9 +110,9 @@ class FastProvider:
                 served = served - self.accel.anchored_ids
             fast = {cr.rule.id: k for k, cr in enumerate(rules) if cr.rule.id in served}
             rest_at = [k for k, cr in enumerate(rules) if cr.rule.id not in fast]
-            got = (rules, fast, [rules[k] for k in rest_at], rest_at)
+            got = (rules, fast, [rules[k] for k in rest_at], rest_at, frozenset(fast))
             self._plans[key] = got  # a stage's list lives as long as its cleaner
-        return got[1], got[2], got[3]
+        return got[1:]
 
 
 class FastCandidates:
@@ -145,12 +146,20 @@ class FastCandidates:
         self._rest_map: dict[int, list[int]] = {}  # id(rule) -> lines, this state
         self._rest_first: dict[int, list[int]] = {}  # id(rule) -> lines of the original
         self._rest_texts: dict[int, set[str]] = {}  # id(rule) -> their texts
+        # line index -> rule ids of the lines of this state with a hit, and
+        # the lines the stages asked about it with (when one asked)
+        self._per_line: dict[int, frozenset[str]] = {}
+        self._map_lines: list[Line] | None = None
+        self._prev: tuple[list[Line], dict[int, frozenset[str]]] | None = None  # an earlier state's
 
     def verdicts(self, rules: Sequence[CompiledRule]) -> set:
         return self._verdicts.setdefault(id(rules), set())
 
     def reset(self) -> None:
         # what is kept by line text depends on each line's text alone
+        if self._map is not None and self._map_lines is not None:
+            self._prev = (self._map_lines, self._per_line)  # carried over (_carried)
+        self._map_lines = None
         self._map = None
         self._raws = None
         self._rest_map = {}
@@ -167,24 +176,24 @@ class FastCandidates:
     def may_hit(self, rules: Sequence[CompiledRule], view: str) -> bool:
         if self.pure is not None:
             return may_hit(self.pure, rules, view)
-        fast, rest, _rest_at = self.owner.plan(rules, view)
+        fast, rest, _rest_at, served = self.owner.plan(rules, view)
         hits = self._hits() if fast else {}
         if hits is None:
             return may_hit(self._fallback(), rules, view)
         if rest and any(self._rest_lines(cr) != [] for cr in rest):
             return True  # some line may hold a literal of a rule the accelerator does not serve
-        if len(hits) < len(fast):
-            return any(rid in fast for rid in hits)
-        return any(rid in hits for rid in fast)
+        return not served.isdisjoint(hits)
 
     def for_rules(self, rules: Sequence[CompiledRule], lines: Sequence[int],
                   view: str) -> dict[int, list[int]]:
         if self.pure is not None:
             return self.pure.for_rules(rules, lines, view)
-        fast, rest, rest_at = self.owner.plan(rules, view)
+        fast, rest, rest_at, served = self.owner.plan(rules, view)
         hits = self._hits() if fast else {}
         if hits is None:
             return self._fallback().for_rules(rules, lines, view)
+        if self._map_lines is None and self._map is not None:
+            self._map_lines = self.ctx.draft.lines  # the lines of this state's map
         out: dict[int, list[int]] = {}
         timed_out = self.ctx.timed_out
         words = None
@@ -202,24 +211,29 @@ class FastCandidates:
             return [i for i in found if i in wanted and words[i] <= ceiling]
         if rest:
             scanned = [self._rest_lines(cr) for cr in rest]
-            unserved = [cr for cr, got in zip(rest, scanned) if got is None]
-            if unserved:  # without literals, or a long text: as the pure engine does
-                back = [j for j, got in enumerate(scanned) if got is None]
-                for j, got in self.rest.for_rules(unserved, lines, view).items():
-                    out[rest_at[back[j]]] = got
+            unserved = []
             for j, found in enumerate(scanned):
                 cr = rest[j]
-                if not found or cr.rule.id in timed_out:
-                    continue
-                got = kept(found, cr.ceiling if view == CONTENT else None)
-                if got:
-                    out[rest_at[j]] = got
-        for rid, found in (hits.items() if len(hits) <= len(fast) else
-                           ((r, hits[r]) for r in fast if r in hits)):
+                if found is None and self.owner.literal_rx(cr) is None:
+                    # no literal: any line asked about, whatever its length
+                    # (the stage's ``when`` and position window decide)
+                    if lines and cr.rule.id not in timed_out:
+                        out[rest_at[j]] = list(lines)
+                elif found is None:
+                    unserved.append(j)
+                elif found and cr.rule.id not in timed_out:
+                    got = kept(found, cr.ceiling if view == CONTENT else None)
+                    if got:
+                        out[rest_at[j]] = got
+            if unserved:  # a long text: as the pure engine does
+                asked = [rest[j] for j in unserved]
+                for j, got in self.rest.for_rules(asked, lines, view).items():
+                    out[rest_at[unserved[j]]] = got
+        for rid in (hits if len(hits) <= len(served) else served.intersection(hits)):
             k = fast.get(rid)
             if k is None or rid in timed_out:
                 continue
-            got = kept(found, rules[k].ceiling if view == CONTENT else None)
+            got = kept(hits[rid], rules[k].ceiling if view == CONTENT else None)
             if got:
                 out[k] = got
         return out  # each list ascending: the map's are
@@ -311,24 +325,31 @@ class FastCandidates:
         found = self.accel.scan(data)
         self._whole = text
         self._seed = {}  # the line texts' rules, when a later state asks (_scan_lines)
+        self._per_line = per_line = {}
         if not found:
             return {}
-        found.sort(key=_end)
+        found.sort(key=_END)
+        # the line of each match: the line breaks between consecutive ends,
+        # counted and summed at C speed (no piece matches a line break: a
+        # match ends in the line it starts in)
+        ends = list(map(_END, found))
+        lines = list(accumulate(map(data.count, repeat(b"\n"), chain((0,), ends), ends)))
         holding = self.owner.rules_holding
         out: dict[str, list[int]] = {}
-        count = data.count
-        line = prev = 0
-        pieces: set[int] = set()
-        for piece, end in found:
-            # no piece matches a line break: the match ends in the line it starts in
-            n = count(b"\n", prev, end)
-            if n:
-                _add(out, line, holding(frozenset(pieces)))
-                line += n
-                pieces = set()
-            prev = end
-            pieces.add(piece)
-        _add(out, line, holding(frozenset(pieces)))
+        get = out.get
+        a = 0
+        n = len(found)
+        while a < n:
+            line = lines[a]
+            b = bisect_right(lines, line, a)  # the matches of this line: found[a:b]
+            ids = per_line[line] = holding(frozenset(map(_PIECE, found[a:b])))
+            for rid in ids:
+                got = get(rid)
+                if got is None:
+                    out[rid] = [line]
+                else:
+                    got.append(line)
+            a = b
         self._seed = out
         return out
 
@@ -347,9 +368,22 @@ class FastCandidates:
         self._seed = None
 
     def _scan_lines(self) -> dict[str, list[int]]:
-        """The map of the current text from the rules of each distinct line,
-        scanning only the lines not seen before."""
-        shown, raws = self._state_raws()
+        """The map of the current text: the lines an edit left as they were
+        keep their rules (``_carried``), the others are looked up by their
+        text, and only the distinct texts not seen before are scanned."""
+        draft = self.ctx.draft
+        lines = draft.lines
+        per_line: dict[int, frozenset[str]] = {}
+        todo = None
+        if self._prev is not None and len(draft.text) <= WHOLE_SCAN_CHARS:
+            todo = self._carried(lines, per_line)
+        if todo is None:
+            per_line = {}
+            shown, raws = self._state_raws()
+            todo = [ln.index for ln in shown]
+        else:
+            text = draft.text
+            raws = [text[lines[k].start:lines[k].end] for k in todo]
         known = self._rules_of
         new = [r for r in dict.fromkeys(raws) if r not in known]
         if self._seed is not None:
@@ -361,11 +395,52 @@ class FastCandidates:
             new = [r for r in new if r not in original]
         for group in chunks_of(new):
             self._scan(group)
+        for k, r in zip(todo, raws):
+            ids = known.get(r)
+            if ids:
+                per_line[k] = ids
+        self._per_line = per_line
         out: dict[str, list[int]] = {}
-        empty: frozenset[str] = frozenset()
-        for ln, r in zip(shown, raws):
-            _add(out, ln.index, known.get(r, empty))
+        get = out.get
+        for line in sorted(per_line):
+            for rid in per_line[line]:
+                got = get(rid)
+                if got is None:
+                    out[rid] = [line]
+                else:
+                    got.append(line)
         return out
+
+    def _carried(self, lines: list[Line], per_line: dict[int, frozenset[str]]
+                 ) -> list[int] | None:
+        """Put in PER_LINE the rules of the lines of LINES an edit since the
+        earlier state (``_prev``) left as they were, and return the non-blank
+        lines left to look up by text; None when lines cannot be told apart.
+
+        An edit shifts the lines it does not touch, keeping each one's content
+        string (``document.lines_after``), and splits the others again into
+        new strings: a line whose content is the very object of a line of the
+        earlier state has that line's text, and so its rules. Strings of one
+        character are shared between lines (as the empty one): those lines
+        go by text too. The work per line is a few C-speed passes over the
+        lines; Python-level work is per line with a hit or an edit."""
+        old_lines, old_hits = self._prev
+        contents = list(map(_CONTENT, lines))
+        ids = list(map(id, contents))
+        lengths = list(map(len, contents))
+        longer = list(compress(ids, map((1).__lt__, lengths)))
+        if len(set(longer)) != len(longer):
+            return None  # a string shared by two lines: no line is told by its string
+        at = dict(zip(ids, range(len(ids))))
+        for j, got in old_hits.items():
+            c = old_lines[j][4]  # Line.content, alive as long as _prev: its id is its own
+            if len(c) > 1:
+                k = at.get(id(c))
+                if k is not None:
+                    per_line[k] = got
+        old_ids = set(map(id, map(_CONTENT, old_lines)))
+        unknown = map(or_, map(not_, map(old_ids.__contains__, ids)), map((1).__eq__, lengths))
+        return list(compress(range(len(ids)), map(and_, unknown, map(bool, lengths))))
 
     def _scan(self, raws: list[str]) -> None:
         """Scan RAWS (distinct lines) joined by ``\\n``, and record each one's rules."""
@@ -393,18 +468,9 @@ class FastCandidates:
             known[r] = holding(frozenset(pieces)) if pieces else empty
 
 
-def _end(match: tuple[int, int]) -> int:
-    return match[1]
-
-
-def _add(out: dict[str, list[int]], line: int, rule_ids) -> None:
-    """Record LINE (ascending from call to call) as a candidate of RULE_IDS in OUT."""
-    for rid in rule_ids:
-        got = out.get(rid)
-        if got is None:
-            out[rid] = [line]
-        else:
-            got.append(line)
+_PIECE = itemgetter(0)  # of a (piece, end offset) match
+_CONTENT = itemgetter(4)  # Line.content
+_END = itemgetter(1)
 
 
 def _rules_holding(table, pieces: set[int]) -> frozenset[str]:
