@@ -232,44 +232,6 @@ def test_a_stage_without_any_hit_is_skipped_and_one_with_hits_is_not(accel):
                   for i in got}
 
 
-def _nonblank_map(cands) -> dict[str, list[int]]:
-    lines = cands.ctx.draft.lines
-    return {rid: got for rid, got in ((rid, [i for i in found if lines[i].content])
-                                      for rid, found in cands._hits().items()) if got}
-
-
-def test_a_later_state_carries_the_rules_of_the_lines_an_edit_left_alone(accel):
-    # after a cut, the lines it did not touch keep their rules (found by their
-    # content string); the map must be the one a fresh scan of the new text gives
-    from boilerstrip.document import Attribution
-
-    who = Attribution("test.cut", "test")
-    rng = random.Random(5)
-    paths = rng.sample(sorted(DATA.glob("*/extract-*/*.txt")), 30)
-    carried = 0
-    for path in paths:
-        ctx = Context(Draft(path.read_text("utf-8")))
-        cands = FastCandidates(ctx, None, FastProvider(accel))
-        ctx.candidates = cands
-        for _step in range(3):
-            lines = ctx.draft.lines
-            if len(lines) < 4:
-                break
-            cands.for_rules([], ctx.shown(), "content")  # the stages ask: the map is kept
-            # a cut of whole lines, and one inside a line (its rest is split again)
-            a = rng.randrange(len(lines) - 2)
-            b = rng.randrange(a + 1, len(lines) - 1)
-            ln = lines[b]
-            inner = (ln.start, ln.start + (ln.end - ln.start) // 2, who)
-            ctx.reset()
-            ctx.draft.delete([(lines[a].start, lines[a].next, who)]
-                             + ([inner] if inner[1] > inner[0] else []))
-            fresh = FastCandidates(Context(Draft(ctx.draft.text)), None, FastProvider(accel))
-            assert _nonblank_map(cands) == _nonblank_map(fresh), (path.name, _step)
-            carried += cands._prev is not None
-    assert carried > 30  # the carried route ran, not only the scan by text
-
-
 def test_short_documents_wait_for_a_loaded_database_then_take_it(accel):
     # a short document never loads the database (a one-line run waits for
     # nothing); once a longer one has loaded it, short ones use it too

@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 import threading
 from bisect import bisect_right
-from itertools import accumulate, chain, compress, repeat
-from operator import and_, itemgetter, not_, or_
+from itertools import accumulate, chain, repeat
+from operator import itemgetter
 from typing import Callable, Sequence
 
-from ...document import Line, chunks_of
+from ...document import chunks_of
 from ..candidates import CONTENT, ScanCandidates, default_candidates, may_hit
 from ..context import CompiledRule, Context
 from ..index import LiteralIndex, trie_regex
@@ -146,20 +146,12 @@ class FastCandidates:
         self._rest_map: dict[int, list[int]] = {}  # id(rule) -> lines, this state
         self._rest_first: dict[int, list[int]] = {}  # id(rule) -> lines of the original
         self._rest_texts: dict[int, set[str]] = {}  # id(rule) -> their texts
-        # line index -> rule ids of the lines of this state with a hit, and
-        # the lines the stages asked about it with (when one asked)
-        self._per_line: dict[int, frozenset[str]] = {}
-        self._map_lines: list[Line] | None = None
-        self._prev: tuple[list[Line], dict[int, frozenset[str]]] | None = None  # an earlier state's
 
     def verdicts(self, rules: Sequence[CompiledRule]) -> set:
         return self._verdicts.setdefault(id(rules), set())
 
     def reset(self) -> None:
         # what is kept by line text depends on each line's text alone
-        if self._map is not None and self._map_lines is not None:
-            self._prev = (self._map_lines, self._per_line)  # carried over (_carried)
-        self._map_lines = None
         self._map = None
         self._raws = None
         self._rest_map = {}
@@ -192,8 +184,6 @@ class FastCandidates:
         hits = self._hits() if fast else {}
         if hits is None:
             return self._fallback().for_rules(rules, lines, view)
-        if self._map_lines is None and self._map is not None:
-            self._map_lines = self.ctx.draft.lines  # the lines of this state's map
         out: dict[int, list[int]] = {}
         timed_out = self.ctx.timed_out
         words = None
@@ -325,7 +315,6 @@ class FastCandidates:
         found = self.accel.scan(data)
         self._whole = text
         self._seed = {}  # the line texts' rules, when a later state asks (_scan_lines)
-        self._per_line = per_line = {}
         if not found:
             return {}
         found.sort(key=_END)
@@ -342,8 +331,7 @@ class FastCandidates:
         while a < n:
             line = lines[a]
             b = bisect_right(lines, line, a)  # the matches of this line: found[a:b]
-            ids = per_line[line] = holding(frozenset(map(_PIECE, found[a:b])))
-            for rid in ids:
+            for rid in holding(frozenset(map(_PIECE, found[a:b]))):
                 got = get(rid)
                 if got is None:
                     out[rid] = [line]
@@ -368,22 +356,9 @@ class FastCandidates:
         self._seed = None
 
     def _scan_lines(self) -> dict[str, list[int]]:
-        """The map of the current text: the lines an edit left as they were
-        keep their rules (``_carried``), the others are looked up by their
-        text, and only the distinct texts not seen before are scanned."""
-        draft = self.ctx.draft
-        lines = draft.lines
-        per_line: dict[int, frozenset[str]] = {}
-        todo = None
-        if self._prev is not None and len(draft.text) <= WHOLE_SCAN_CHARS:
-            todo = self._carried(lines, per_line)
-        if todo is None:
-            per_line = {}
-            shown, raws = self._state_raws()
-            todo = [ln.index for ln in shown]
-        else:
-            text = draft.text
-            raws = [text[lines[k].start:lines[k].end] for k in todo]
+        """The map of the current text from the rules of each distinct line,
+        scanning only the lines not seen before."""
+        shown, raws = self._state_raws()
         known = self._rules_of
         new = [r for r in dict.fromkeys(raws) if r not in known]
         if self._seed is not None:
@@ -395,52 +370,19 @@ class FastCandidates:
             new = [r for r in new if r not in original]
         for group in chunks_of(new):
             self._scan(group)
-        for k, r in zip(todo, raws):
-            ids = known.get(r)
-            if ids:
-                per_line[k] = ids
-        self._per_line = per_line
         out: dict[str, list[int]] = {}
         get = out.get
-        for line in sorted(per_line):
-            for rid in per_line[line]:
-                got = get(rid)
-                if got is None:
-                    out[rid] = [line]
-                else:
-                    got.append(line)
+        for ln, r in zip(shown, raws):
+            ids = known.get(r)
+            if ids:
+                line = ln.index
+                for rid in ids:
+                    got = get(rid)
+                    if got is None:
+                        out[rid] = [line]
+                    else:
+                        got.append(line)
         return out
-
-    def _carried(self, lines: list[Line], per_line: dict[int, frozenset[str]]
-                 ) -> list[int] | None:
-        """Put in PER_LINE the rules of the lines of LINES an edit since the
-        earlier state (``_prev``) left as they were, and return the non-blank
-        lines left to look up by text; None when lines cannot be told apart.
-
-        An edit shifts the lines it does not touch, keeping each one's content
-        string (``document.lines_after``), and splits the others again into
-        new strings: a line whose content is the very object of a line of the
-        earlier state has that line's text, and so its rules. Strings of one
-        character are shared between lines (as the empty one): those lines
-        go by text too. The work per line is a few C-speed passes over the
-        lines; Python-level work is per line with a hit or an edit."""
-        old_lines, old_hits = self._prev
-        contents = list(map(_CONTENT, lines))
-        ids = list(map(id, contents))
-        lengths = list(map(len, contents))
-        longer = list(compress(ids, map((1).__lt__, lengths)))
-        if len(set(longer)) != len(longer):
-            return None  # a string shared by two lines: no line is told by its string
-        at = dict(zip(ids, range(len(ids))))
-        for j, got in old_hits.items():
-            c = old_lines[j][4]  # Line.content, alive as long as _prev: its id is its own
-            if len(c) > 1:
-                k = at.get(id(c))
-                if k is not None:
-                    per_line[k] = got
-        old_ids = set(map(id, map(_CONTENT, old_lines)))
-        unknown = map(or_, map(not_, map(old_ids.__contains__, ids)), map((1).__eq__, lengths))
-        return list(compress(range(len(ids)), map(and_, unknown, map(bool, lengths))))
 
     def _scan(self, raws: list[str]) -> None:
         """Scan RAWS (distinct lines) joined by ``\\n``, and record each one's rules."""
@@ -469,7 +411,6 @@ class FastCandidates:
 
 
 _PIECE = itemgetter(0)  # of a (piece, end offset) match
-_CONTENT = itemgetter(4)  # Line.content
 _END = itemgetter(1)
 
 
