@@ -3,6 +3,7 @@ per-document scratch state, line positions and the ``when`` conditions."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from itertools import compress, repeat
 from operator import is_, itemgetter
 from typing import TYPE_CHECKING, Sequence
@@ -160,23 +161,35 @@ class Positions:
     """Rank of each non-blank line from the start and from the end, and the
     index of the last prose line (for ``after_last_prose``)."""
 
-    def __init__(self, lines: Sequence[Line]) -> None:
+    def __init__(self, lines: Sequence[Line], shown: Sequence[int] | None = None) -> None:
         self.lines = lines
+        self._shown = shown  # ascending indices of the non-blank lines, when known
         self._rank: dict[int, int] | None = None
         self._last_prose: dict[int, int] = {}
 
     # computed when first needed: the fragment stages look at one line, and
     # must not walk the whole text in every pass
+    def _nonblank(self) -> Sequence[int]:
+        if self._shown is None:
+            lines = self.lines
+            self._shown = list(compress(range(len(lines)), map(_CONTENT, lines)))
+        return self._shown
+
     @property
     def rank(self) -> dict[int, int]:
         if self._rank is None:
-            self._rank = {ln.index: r for r, ln in enumerate(ln for ln in self.lines
-                                                             if ln.content)}
+            self._rank = {i: r for r, i in enumerate(self._nonblank())}
         return self._rank
+
+    def rank_of(self, index: int) -> int:
+        """``rank.get(index, 0)``: found by bisection, no map of every line."""
+        shown = self._nonblank()
+        r = bisect_left(shown, index)
+        return r if r < len(shown) and shown[r] == index else 0
 
     @property
     def count(self) -> int:
-        return len(self.rank)
+        return len(self._nonblank())
 
     def last_prose(self, min_words: int) -> int:
         if min_words not in self._last_prose:
@@ -202,11 +215,11 @@ def conditions_hold(rule: Rule, first: Line, last: Line, content: str,
             return False
         if w.min_words is not None and n < w.min_words:
             return False
-    if w.first_lines is not None and pos.rank.get(first.index, 0) >= w.first_lines:
+    if w.first_lines is not None and pos.rank_of(first.index) >= w.first_lines:
         return False
-    if w.not_first_lines is not None and pos.rank.get(first.index, 0) < w.not_first_lines:
+    if w.not_first_lines is not None and pos.rank_of(first.index) < w.not_first_lines:
         return False
-    if w.last_lines is not None and pos.count - 1 - pos.rank.get(last.index, 0) >= w.last_lines:
+    if w.last_lines is not None and pos.count - 1 - pos.rank_of(last.index) >= w.last_lines:
         return False
     if w.after_last_prose and first.index <= pos.last_prose(w.prose_min_words):
         return False

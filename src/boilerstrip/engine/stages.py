@@ -157,7 +157,7 @@ def _fresh_candidates(rules: Sequence[CompiledRule], ctx: Context):
     per_rule = ctx.candidates.for_rules(rules, shown, CONTENT)
     if not per_rule:
         return None
-    pos = Positions(lines)
+    pos = Positions(lines, shown)
     windowed = [k for k in _positioned(rules) if k in per_rule]
     if windowed:
         per_rule = dict(per_rule)  # the provider's answer stays as it gave it
@@ -223,7 +223,7 @@ def stage_block(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]:
     per_rule = ctx.candidates.for_rules(rules, ctx.shown(), CONTENT)
     if not per_rule:  # no paragraphs to build
         return []
-    pos = Positions(lines)
+    pos = Positions(lines, ctx.shown())
     paras = paragraphs(lines)
     starts = [a for a, _ in paras]
     texts: list[str | None] = [None] * len(paras)

@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 import threading
 from bisect import bisect_right
-from itertools import accumulate
+from itertools import accumulate, chain, repeat
+from operator import itemgetter
 from typing import Callable, Sequence
 
 from ...document import chunks_of, line_text
@@ -109,11 +110,11 @@ class FastProvider:
         return got
 
     def plan(self, rules: Sequence[CompiledRule], view: str = CONTENT
-             ) -> tuple[dict[str, int], list, list[int]]:
+             ) -> tuple[dict[str, int], list, list[int], frozenset[str]]:
         """(rule id -> position of the rules the accelerator serves, the other
-        rules, their positions) for the rules of a stage asking in VIEW: a
-        rule whose pieces keep a line's start is served for the CONTENT view
-        only (a sentence cut matches line rules inside a line)."""
+        rules, their positions, the served ids) for the rules of a stage
+        asking in VIEW: a rule whose pieces keep a line's start is served for
+        the CONTENT view only (a sentence cut matches line rules inside a line)."""
         key = (id(rules), view)
         got = self._plans.get(key)
         if got is None or got[0] is not rules:
@@ -122,9 +123,9 @@ class FastProvider:
                 served = served - self.accel.anchored_ids
             fast = {cr.rule.id: k for k, cr in enumerate(rules) if cr.rule.id in served}
             rest_at = [k for k, cr in enumerate(rules) if cr.rule.id not in fast]
-            got = (rules, fast, [rules[k] for k in rest_at], rest_at)
+            got = (rules, fast, [rules[k] for k in rest_at], rest_at, frozenset(fast))
             self._plans[key] = got  # a stage's list lives as long as its cleaner
-        return got[1], got[2], got[3]
+        return got[1:]
 
 
 class FastCandidates:
@@ -180,21 +181,19 @@ class FastCandidates:
     def may_hit(self, rules: Sequence[CompiledRule], view: str) -> bool:
         if self.pure is not None:
             return may_hit(self.pure, rules, view)
-        fast, rest, _rest_at = self.owner.plan(rules, view)
+        fast, rest, _rest_at, served = self.owner.plan(rules, view)
         hits = self._hits() if fast else {}
         if hits is None:
             return may_hit(self._fallback(), rules, view)
         if rest and any(self._rest_lines(cr) != [] for cr in rest):
             return True  # some line may hold a literal of a rule the accelerator does not serve
-        if len(hits) < len(fast):
-            return any(rid in fast for rid in hits)
-        return any(rid in hits for rid in fast)
+        return not served.isdisjoint(hits)
 
     def for_rules(self, rules: Sequence[CompiledRule], lines: Sequence[int],
                   view: str) -> dict[int, list[int]]:
         if self.pure is not None:
             return self.pure.for_rules(rules, lines, view)
-        fast, rest, rest_at = self.owner.plan(rules, view)
+        fast, rest, rest_at, served = self.owner.plan(rules, view)
         hits = self._hits() if fast else {}
         if hits is None:
             return self._fallback().for_rules(rules, lines, view)
@@ -215,24 +214,29 @@ class FastCandidates:
             return [i for i in found if i in wanted and words[i] <= ceiling]
         if rest:
             scanned = [self._rest_lines(cr) for cr in rest]
-            unserved = [cr for cr, got in zip(rest, scanned) if got is None]
-            if unserved:  # without literals, or a long text: as the pure engine does
-                back = [j for j, got in enumerate(scanned) if got is None]
-                for j, got in self.rest.for_rules(unserved, lines, view).items():
-                    out[rest_at[back[j]]] = got
+            unserved = []
             for j, found in enumerate(scanned):
                 cr = rest[j]
-                if not found or cr.rule.id in timed_out:
-                    continue
-                got = kept(found, cr.ceiling if view == CONTENT else None)
-                if got:
-                    out[rest_at[j]] = got
-        for rid, found in (hits.items() if len(hits) <= len(fast) else
-                           ((r, hits[r]) for r in fast if r in hits)):
+                if found is None and self.owner.literal_rx(cr) is None:
+                    # no literal: any line asked about, whatever its length
+                    # (the stage's ``when`` and position window decide)
+                    if lines and cr.rule.id not in timed_out:
+                        out[rest_at[j]] = list(lines)
+                elif found is None:
+                    unserved.append(j)
+                elif found and cr.rule.id not in timed_out:
+                    got = kept(found, cr.ceiling if view == CONTENT else None)
+                    if got:
+                        out[rest_at[j]] = got
+            if unserved:  # a long text: as the pure engine does
+                asked = [rest[j] for j in unserved]
+                for j, got in self.rest.for_rules(asked, lines, view).items():
+                    out[rest_at[unserved[j]]] = got
+        for rid in (hits if len(hits) <= len(served) else served.intersection(hits)):
             k = fast.get(rid)
             if k is None or rid in timed_out:
                 continue
-            got = kept(found, rules[k].ceiling if view == CONTENT else None)
+            got = kept(hits[rid], rules[k].ceiling if view == CONTENT else None)
             if got:
                 out[k] = got
         return out  # each list ascending: the map's are
@@ -328,22 +332,27 @@ class FastCandidates:
         self._seed = {}  # the line texts' rules, when a later state asks (_scan_lines)
         if not found:
             return {}
-        found.sort(key=_end)
+        found.sort(key=_END)
+        # the line of each match: the line breaks between consecutive ends,
+        # counted and summed at C speed (no piece matches a line break: a
+        # match ends in the line it starts in)
+        ends = list(map(_END, found))
+        lines = list(accumulate(map(data.count, repeat(b"\n"), chain((0,), ends), ends)))
         holding = self.owner.rules_holding
         out: dict[str, list[int]] = {}
-        count = data.count
-        line = prev = 0
-        pieces: set[int] = set()
-        for piece, end in found:
-            # no piece matches a line break: the match ends in the line it starts in
-            n = count(b"\n", prev, end)
-            if n:
-                _add(out, line, holding(frozenset(pieces)))
-                line += n
-                pieces = set()
-            prev = end
-            pieces.add(piece)
-        _add(out, line, holding(frozenset(pieces)))
+        get = out.get
+        a = 0
+        n = len(found)
+        while a < n:
+            line = lines[a]
+            b = bisect_right(lines, line, a)  # the matches of this line: found[a:b]
+            for rid in holding(frozenset(map(_PIECE, found[a:b]))):
+                got = get(rid)
+                if got is None:
+                    out[rid] = [line]
+                else:
+                    got.append(line)
+            a = b
         self._seed = out
         return out
 
@@ -377,9 +386,17 @@ class FastCandidates:
         for group in chunks_of(new):
             self._scan(group)
         out: dict[str, list[int]] = {}
-        empty: frozenset[str] = frozenset()
+        get = out.get
         for ln, r in zip(shown, raws):
-            _add(out, ln.index, known.get(r, empty))
+            ids = known.get(r)
+            if ids:
+                line = ln.index
+                for rid in ids:
+                    got = get(rid)
+                    if got is None:
+                        out[rid] = [line]
+                    else:
+                        got.append(line)
         return out
 
     def _scan(self, raws: list[str]) -> None:
@@ -408,18 +425,8 @@ class FastCandidates:
             known[r] = holding(frozenset(pieces)) if pieces else empty
 
 
-def _end(match: tuple[int, int]) -> int:
-    return match[1]
-
-
-def _add(out: dict[str, list[int]], line: int, rule_ids) -> None:
-    """Record LINE (ascending from call to call) as a candidate of RULE_IDS in OUT."""
-    for rid in rule_ids:
-        got = out.get(rid)
-        if got is None:
-            out[rid] = [line]
-        else:
-            got.append(line)
+_PIECE = itemgetter(0)  # of a (piece, end offset) match
+_END = itemgetter(1)
 
 
 def _rules_holding(table, pieces: set[int]) -> frozenset[str]:
