@@ -317,3 +317,41 @@ def test_gates_see_a_dotted_capital_i_as_regex_does():
                                   "İn reply to Jane", "Jane İs"])
 def test_gate_sees_what_case_folding_matches(line):
     _same_thread_verdicts(line)
+
+
+def test_analyses_seeded_from_rows_are_the_analyses():
+    """What the rules snapshot ships for the gates (rows) gives back exactly
+    what analysing the patterns gives, so a seeded process gates the same."""
+    from boilerstrip.engine import linegate
+
+    build = lambda: KindGate([("date", [r"(?i)(?:jan|feb)\w* \d+,?\s*$", r"\d+ days? ago"], "full"),
+                              ("thanks", [r"(?i)(?:thanks|great post)\b"], "start"),
+                              ("said", [r"(?i)\bsaid\b"], "search")])
+    rows = linegate.analyses_of(build)
+    assert {row[2] for row in rows} == {"full", "start", "search"}
+    fresh = {(r[0], tuple(r[1]), r[2]): linegate.analysed(r[0], tuple(r[1]), r[2]) for r in rows}
+    saved = dict(linegate._ANALYSED)
+    linegate._ANALYSED.clear()
+    try:
+        linegate.seed_analysed(rows)
+        assert {k: linegate._ANALYSED[k] for k in fresh} == fresh
+    finally:
+        linegate._ANALYSED.clear()
+        linegate._ANALYSED.update(saved)
+
+
+def test_the_snapshot_ships_the_bundled_gates_analyses():
+    """Every pattern the bundled detectors' gates analyse is in the snapshot,
+    so a new process parses none of them."""
+    import json
+
+    from boilerstrip.engine import linegate
+    from boilerstrip.engine.cleaner import Cleaner
+    from boilerstrip.rules import snapshot
+
+    body = snapshot.ASSET.read_bytes().partition(b"\n")[2]
+    shipped = {(row[0], tuple(row[1]), row[2])
+               for entry in json.loads(body)["files"] for row in entry.get("gates", [])}
+    built = linegate.analyses_of(lambda: [Cleaner(profile, language="any").clean("x\n\ny\n")
+                                          for profile in ("article", "page")])
+    assert built and {(row[0], tuple(row[1]), row[2]) for row in built} <= shipped

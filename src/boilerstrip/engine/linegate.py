@@ -61,13 +61,13 @@ def _requirements(pattern: str, flags: tuple[str, ...]) -> _Reqs | None:
     reqs = requirements_for(pattern, flags)
     if reqs is None:
         return None
-    out = [tuple(sorted(alts, key=len, reverse=True)) for alts in reqs if alts]
+    out = [tuple(sorted(alts, key=lambda a: (-len(a), a))) for alts in reqs if alts]
     if not out:
         # the analysis keeps only 3-character alternatives inside a group;
         # its two-character set, or one of single characters, still holds
         short = short_literals_for(pattern, flags) or _one_of_for(pattern, flags)
         if short:
-            out = [tuple(sorted(short, key=len, reverse=True))]
+            out = [tuple(sorted(short, key=lambda a: (-len(a), a)))]
     return tuple(out)
 
 
@@ -228,6 +228,65 @@ def _never_empty(pattern: str, flags: tuple[str, ...]) -> bool:
         return False
 
 
+#: (pattern, flags, mode) -> what a gate derives from the pattern's parse tree
+#: (:func:`analysed`); seeded from the rules snapshot for the bundled
+#: vocabularies, so that a new process parses none of them (~0.08 s)
+_ANALYSED: dict[tuple[str, tuple[str, ...], str], tuple] = {}
+
+
+def analysed(pattern: str, flags: tuple[str, ...], mode: str) -> tuple:
+    """(requirements, first characters, last characters, prefixes) of
+    PATTERN called in MODE, as :class:`KindGate` tests them; memoised."""
+    key = (pattern, flags, mode)
+    got = _ANALYSED.get(key)
+    if got is None:
+        reqs = _requirements(pattern, flags)
+        firsts = None
+        if mode == "full" or (mode == "start" and (reqs or _never_empty(pattern, flags))):
+            firsts = first_chars_for(pattern, flags)
+        got = _ANALYSED[key] = (reqs, firsts, last_chars_for(pattern, flags, mode),
+                                prefixes_for(pattern, flags) if mode != "search" else None)
+    return got
+
+
+def _listed(value):
+    return None if value is None else sorted(value)
+
+
+def analysed_rows() -> list[list]:
+    """Every memoised :func:`analysed` result, as sorted JSON rows for the
+    rules snapshot."""
+    rows = []
+    for (pattern, flags, mode), (reqs, firsts, lasts, starts) in _ANALYSED.items():
+        rows.append([pattern, list(flags), mode,
+                     None if reqs is None else [list(alts) for alts in reqs],
+                     _listed(firsts), _listed(lasts), _listed(starts)])
+    return sorted(rows, key=lambda row: (row[0], row[1], row[2]))
+
+
+def analyses_of(build) -> list[list]:
+    """The rows (:func:`analysed_rows`) of what calling BUILD, which builds
+    gates, analyses, all of it afresh; the memo is left as it was."""
+    saved = dict(_ANALYSED)
+    _ANALYSED.clear()
+    try:
+        build()
+        return analysed_rows()
+    finally:
+        _ANALYSED.clear()
+        _ANALYSED.update(saved)
+
+
+def seed_analysed(rows) -> None:
+    """Fill the memo of :func:`analysed` from :func:`analysed_rows`' rows."""
+    for pattern, flags, mode, reqs, firsts, lasts, starts in rows:
+        _ANALYSED.setdefault((pattern, tuple(flags), mode), (
+            None if reqs is None else tuple(tuple(alts) for alts in reqs),
+            None if firsts is None else frozenset(firsts),
+            None if lasts is None else frozenset(lasts),
+            None if starts is None else tuple(starts)))
+
+
 class KindGate:
     """The patterns of each kind of a vocabulary (comment-thread markers,
     reply-tail evidence), as cheap tests (see the module docstring).
@@ -252,13 +311,9 @@ class KindGate:
                 raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
             names.append(kind)
             for p in patterns:
-                reqs = _requirements(p, flags)
-                firsts = None
-                if mode == "full" or (mode == "start" and (reqs or _never_empty(p, flags))):
-                    firsts = first_chars_for(p, flags)
+                reqs, firsts, lasts, starts = analysed(p, flags, mode)
                 # unknown requirements: it may match any line
-                entries.append((kind, _tests(reqs or ()), firsts, last_chars_for(p, flags, mode),
-                                prefixes_for(p, flags) if mode != "search" else None))
+                entries.append((kind, _tests(reqs or ()), firsts, lasts, starts))
         self.kinds: tuple[str, ...] = tuple(names)
         #: every pattern's (kind, tests): for a line that starts with a
         #: non-ASCII character, or is empty

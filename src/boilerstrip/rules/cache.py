@@ -86,7 +86,7 @@ def _code_hash() -> str:
         # and what says which vocabularies a detector kind compiles
         for name in ("loader.py", "model.py", "cache.py", "patterns.py", "risk.py",
                      "categories.py", "../engine/vocabulary.py", "../engine/threads.py",
-                     "../engine/replies.py"):
+                     "../engine/replies.py", "../engine/edges.py", "../engine/linegate.py"):
             try:
                 h.update((here / name).read_bytes())
             except OSError:

@@ -112,10 +112,28 @@ def build(folder: Path, old_forms: dict[str, list] | None = None) -> bytes:
         files.append(_dump(head)[:-1] + ",\n" + ",\n".join((
             _rows("rules", rules), _rows("analyses", cache.analysis_rows(found.rules)),
             _rows("compiled", [[*row[:2], (old_forms or {}).get(_form_key(row), row[2])]
-                               for row in cache.compiled_rows(found.rules)]))) + "}")
+                               for row in cache.compiled_rows(found.rules)]),
+            _rows("gates", _gate_rows(found.rules)))) + "}")
     top = {"format": FORMAT, "code": cache._code_hash(), "compiled_by": FORM_KEY}
     body = (_dump(top)[:-1] + ',"files":[\n' + ",\n".join(files) + "]}\n").encode("utf-8")
     return hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body
+
+
+#: the detector kinds whose vocabularies a line gate analyses (engine/linegate.py)
+GATED_KINDS = ("comment-thread", "reply-tail", "edge-block")
+
+
+def _gate_rows(rules) -> list[list]:
+    """What the line gates of RULES' detectors derive from their vocabularies'
+    patterns (rows of ``linegate.analysed_rows``): ~0.08 s of Python's parser
+    in every process otherwise, even for a one-line text."""
+    from ..engine.kinds import RUNS
+    from ..engine.linegate import analyses_of
+
+    gated = [r for r in rules if r.kind in GATED_KINDS]
+    if not gated:
+        return []
+    return analyses_of(lambda: [RUNS[r.kind].compile(r, 1.0) for r in gated])
 
 
 def _read() -> dict | None:
@@ -168,6 +186,10 @@ def lookup(folder: Path) -> Lookup | None:
             warnings = tuple(RuleError(w["message"], path=str(path), line=w["line"],
                                        rule_id=w["rule_id"]) for w in entry["warnings"])
             seed_analyses(entry["analyses"])
+            if entry.get("gates"):
+                from ..engine.linegate import seed_analysed
+
+                seed_analysed(entry["gates"])
             if snap["compiled_by"] == FORM_KEY:
                 seed_compiled(entry["compiled"])
         except (ValueError, KeyError, TypeError, AttributeError):
