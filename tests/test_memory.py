@@ -265,3 +265,21 @@ def test_a_reset_lets_the_old_lines_go() -> None:
     ctx.reset()
     assert sys.getrefcount(old) == held - 2  # the draft's and the context's
     assert ctx.shown() == [1]
+
+
+def test_a_long_split_leaves_the_collector_as_it_found_it():
+    """split_lines pauses the cyclic collector for a long text (one tuple a
+    line, all live) and gives it back in the state it was in."""
+    import gc
+
+    from boilerstrip.document import _PAUSE_LINES, split_lines
+
+    text = "a\n" * (_PAUSE_LINES + 5)
+    assert gc.isenabled()
+    assert len(split_lines(text)) == _PAUSE_LINES + 5 and gc.isenabled()
+    gc.disable()
+    try:
+        split_lines(text)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
