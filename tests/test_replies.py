@@ -45,6 +45,10 @@ def _evidence(text: str):
     ("— Piet Jansen", {"signature"}),
     ("Hi Nora,", {"salutation"}),
     ("Piet,", {"salutation"}),
+    ("Hi Nora, mine is the same make, it has lasted ten years.", {"greeting"}),
+    ("Hello Piet! The mower is electric, I asked.", {"greeting"}),
+    ("HELLO READERS! The library has news.", set()),  # a shout, not one person greeted
+    ("Hi everyone, the library opens at ten.", set()),  # no one greeted by name
     ("Thanks for sharing!", {"reaction"}),
     ("Great post.", {"reaction"}),
     ("Great post, but I think the library should also lend sewing machines, and soon.", {"praise"}),
@@ -83,6 +87,16 @@ def test_the_tail_starts_at_the_first_line_that_opens_a_reply():
     tail = replies.find_reply_tail(evidence, words, CFG)
     assert tail is not None and tail.start == 3  # the first @-line: start late
     assert tail.detail() == "reply tail of 4 lines: 2 mention, 1 signature"
+
+
+def test_greetings_by_name_open_a_tail():
+    text = ARTICLE + ("Hi Nora, does the library lend a tile cutter too?\n"
+                      "Not yet, but they plan to buy one.\n"
+                      "Hello Piet! I asked at the desk on Monday.\n")
+    evidence, words = _evidence(text)
+    tail = replies.find_reply_tail(evidence, words, CFG)
+    assert tail is not None and tail.start == len(evidence) - 3
+    assert dict(tail.counts) == {"greeting": 2}
 
 
 def test_too_little_evidence_is_no_tail():

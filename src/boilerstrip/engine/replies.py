@@ -9,6 +9,8 @@ carry *reply evidence* in their shape, whatever the site:
 * ``pingback``: a blog's excerpt of a linking post, "[...] text [...]";
 * ``signature``: a line that is only a signed name, "-Name";
 * ``salutation``: a line that is only an address, "Name," or "Hi Name,";
+* ``greeting``: a line that opens by greeting someone by name and goes on,
+  "Hi Anna, ..." (an article greets its readers, not one of them);
 * ``reaction``: a short line that only reacts, "Thanks for sharing!", "Great post.";
 * ``praise``: a line that opens by praising or thanking for the post, "Great
   post, but ...", "Thanks for sharing this, I ..." (a reader's opening, not an
@@ -55,8 +57,8 @@ from .linegate import KindGate
 from .vocabulary import checked_params, compile_alternation, patterns_by_kind
 
 #: Evidence kinds a vocabulary may give, in the order they are reported.
-EVIDENCE_KINDS = ("mention", "pingback", "salutation", "signature", "reaction", "praise",
-                  "emoticon")
+EVIDENCE_KINDS = ("mention", "pingback", "salutation", "greeting", "signature", "reaction",
+                  "praise", "emoticon")
 #: Evidence kinds whose patterns are searched anywhere in a line (the others
 #: match at its start).
 SEARCHED_KINDS = frozenset({"emoticon"})
