@@ -293,7 +293,7 @@ class Cleaner:
         out = draft.text
         # the lines' counts, memoised by content, which the stages mostly
         # computed already: no split of the whole text before and after
-        words_out = sum(ctx.words()) if changes else 0
+        words_out = ctx.word_total() if changes else 0
         words_in = ctx.original_words
         skipped = tuple(ctx.skipped)
         original = draft.original  # the text, while no edit was made
