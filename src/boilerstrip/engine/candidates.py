@@ -28,7 +28,7 @@ from itertools import accumulate
 from typing import Callable, Iterable, Iterator, Protocol, Sequence
 
 from ..document import CHUNK_CHARS, casefold_all, chunks_of, line_text
-from .context import CompiledRule, Context
+from .context import CompiledRule, Context, per_rule_list
 from .index import LiteralIndex
 
 #: Views of a line a rule can be matched against: its content (stripped, the
@@ -88,27 +88,24 @@ def default_candidates(ctx: Context, index: LiteralIndex | None) -> DocumentCand
 
 
 #: Per rule list of a stage: (literal -> positions of the rules that require
-#: it, positions of the rules without literals). Bounded: each Cleaner brings
-#: its own rule lists, and a process may build many cleaners.
-_BY_RULES: dict[tuple, tuple[dict[str, list[int]], tuple[int, ...]]] = {}
-_BY_RULES_MAX = 256
+#: it, positions of the rules without literals), by the list's identity.
+_BY_RULES: dict[int, tuple] = {}
 
 
 def _literal_map(rules: Sequence[CompiledRule]) -> tuple[dict[str, list[int]], tuple[int, ...]]:
-    key = tuple(rules)
-    got = _BY_RULES.get(key)
-    if got is None:
-        by_literal: dict[str, list[int]] = {}
-        without = []
-        for k, cr in enumerate(rules):
-            if not (cr.pat and cr.pat.literals is not None):
-                without.append(k)
-            for lit in (cr.pat.literals or ()) if cr.pat else ():
-                by_literal.setdefault(lit, []).append(k)
-        if len(_BY_RULES) >= _BY_RULES_MAX:
-            _BY_RULES.clear()
-        got = _BY_RULES[key] = (by_literal, tuple(without))
-    return got
+    return per_rule_list(_BY_RULES, rules, _build_literal_map)
+
+
+def _build_literal_map(rules: Sequence[CompiledRule]
+                       ) -> tuple[dict[str, list[int]], tuple[int, ...]]:
+    by_literal: dict[str, list[int]] = {}
+    without = []
+    for k, cr in enumerate(rules):
+        if not (cr.pat and cr.pat.literals is not None):
+            without.append(k)
+        for lit in (cr.pat.literals or ()) if cr.pat else ():
+            by_literal.setdefault(lit, []).append(k)
+    return by_literal, tuple(without)
 
 
 def rules_by_literal(rules: Sequence[CompiledRule]) -> dict[str, list[int]]:

@@ -29,12 +29,21 @@ from ..rules.kinds import KIND_BY_NAME, KINDS
 from .candidates import CandidateProvider, default_candidates
 from .context import CompiledRule, Context
 from .index import LiteralIndex
-from .kinds import RUNS, picks
+from .kinds import RUNS, _non_blank, picks
 from .language import (UNKNOWN, Detection, LanguageDetector, detector_of, runs_on,
                        widened)
 from .tidy import tidy
 
 MAX_PASSES = 4  # passes over the stages before giving up on reaching a fixed point
+
+#: Kinds whose stage decides from the non-blank lines' contents alone (their
+#: order and text; not the blank lines, margins or offsets, which only place
+#: its deletions) and finds no more when a rule of it has timed out: such a
+#: stage that found nothing in a pass is not run again on the same contents
+#: (the confirming pass, after a removal by an earlier stage and a tidy that
+#: dropped only blank lines). ``tests/test_pass_skips.py`` holds them to it.
+CONTENTS_ONLY = frozenset({"line", "leading-fragment", "trailing-fragment", "repeated-line",
+                           "edge-block"})
 
 
 class Cleaner:
@@ -284,7 +293,7 @@ class Cleaner:
         out = draft.text
         # the lines' counts, memoised by content, which the stages mostly
         # computed already: no split of the whole text before and after
-        words_out = sum(ctx.words()) if changes else 0
+        words_out = ctx.word_total() if changes else 0
         words_in = ctx.original_words
         skipped = tuple(ctx.skipped)
         original = draft.original  # the text, while no edit was made
@@ -326,6 +335,8 @@ class Cleaner:
         removed tail makes a new last line). Most documents need one pass
         plus a cheap confirming one; MAX_PASSES bounds the rest."""
         draft = ctx.draft
+        # kind -> the non-blank contents on which that stage last found nothing
+        found_nothing: dict[str, list[str]] = {}
         for pass_no in range(MAX_PASSES):
             removed = False
             for kind, items in stages:
@@ -336,11 +347,19 @@ class Cleaner:
                     if pass_no == 0:
                         run.stage(items, ctx)
                     continue
+                seen = None
+                if kind in CONTENTS_ONLY:
+                    seen = _non_blank(ctx)[1]
+                    if found_nothing.get(kind) == seen:
+                        continue  # the same lines it found nothing in: nothing again
                 dels = run.stage(items, ctx)
                 if dels:
                     ctx.reset()  # first: what it drops need not outlive the old text
                     draft.delete(dels)
                     removed = True
+                    found_nothing.pop(kind, None)
+                elif seen is not None:
+                    found_nothing[kind] = seen
             tidy(draft)
             ctx.reset()
             if not removed:

@@ -70,6 +70,25 @@ def subheaded(contents: Sequence[str], prose_min_words: int) -> int:
     return len(at) if at and len(at) * 4 >= at[-1] + 2 else 0
 
 
+#: Bound of each :func:`per_rule_list` memo: each Cleaner brings its own
+#: rule lists, and a process may build many cleaners.
+RULE_LIST_MEMO = 256
+
+
+def per_rule_list(memo: dict, rules: Sequence, build):
+    """BUILD(RULES), memoised in MEMO by the identity of the list RULES (a
+    stage's rules, which live as long as its cleaner): a lookup per call, not
+    a tuple of every rule made and hashed (10 us for the 230 line rules, a
+    few times per stage and state). The memo holds the list it was built
+    from, so that its id is not another's while kept."""
+    got = memo.get(id(rules))
+    if got is None or got[0] is not rules:
+        if len(memo) >= RULE_LIST_MEMO:
+            memo.clear()
+        got = memo[id(rules)] = (rules, build(rules))
+    return got[1]
+
+
 class CompiledRule:
     """A rule with its compiled patterns, its attribution and its word ceiling
     (the ``index.WORD_BUCKETS`` ceiling of its ``max_words``)."""
@@ -106,6 +125,7 @@ class Context:
         self._words: list[int] | None = None
         self._shown: tuple[list[Line], list[int]] | None = None  # (lines, their non-blank ones)
         self._word_memo: dict[str, int] = {}  # content -> word count, kept across changes
+        self._counted = False  # whether ``words`` counted every line of some state
         # word count of the original text, when ``words`` saw it before any change
         self.original_words: int | None = None
 
@@ -138,9 +158,33 @@ class Context:
                 memo.update(zip(new, map(len, map(str.split, new))))
                 out = list(map(memo.__getitem__, contents))
             self._words = out
+            self._counted = True
             if self.draft.text is self.draft.original:
                 self.original_words = sum(out)
         return self._words
+
+    def line_words(self, i: int) -> int:
+        """Word count of line I, ``words()[i]``: from the list when it was
+        made for this state of the text, else counted for this line alone
+        (from the memo): a stage that asks about a few candidate lines does
+        not count every line of a text it then leaves alone."""
+        got = self._words
+        if got is not None:
+            return got[i]
+        content = self.draft.lines[i].content
+        n = self._word_memo.get(content)
+        if n is None:
+            n = self._word_memo[content] = len(content.split())
+        return n
+
+    def word_total(self) -> int:
+        """Words of the current text, ``sum(words())``: from the memo when
+        :meth:`words` was asked for once (the lines it counted are mostly
+        still there), else by one C-speed count of the text (the same number:
+        a line break is whitespace, and a line's content is it stripped)."""
+        if self._words is None and not self._counted:
+            return word_count(self.draft.text)
+        return sum(self.words())
 
     def reset(self) -> None:
         """Forget what was derived from the text (after a change)."""

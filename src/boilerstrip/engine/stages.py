@@ -21,28 +21,28 @@ from ..document import Attribution, Line, line_text, paragraphs
 from ..rules.patterns import TimedOut
 from .candidates import CONTENT, WHOLE, may_hit
 from .context import (CompiledRule, Context, Deletion, Positions, conditions_hold,
-                      is_list_item, is_prose, is_subheading, subheaded)
+                      is_list_item, is_prose, is_subheading, per_rule_list, subheaded)
 
-_POSITION_NEEDS: dict[tuple, tuple[int, int, tuple[int, ...]]] = {}
+_POSITION_NEEDS: dict[int, tuple] = {}
 
 
 def position_needs(rules: Sequence[CompiledRule]) -> tuple[int, int, tuple[int, ...]]:
     """How much of a line's position the ``when`` of RULES can see: ranks from
     the start up to F, ranks from the end up to L, and the ``prose_min_words``
     of the rules that look at the last prose line."""
-    key = tuple(rules)
-    got = _POSITION_NEEDS.get(key)
-    if got is None:
-        first = last = 0
-        mins: set[int] = set()
-        for cr in rules:
-            w = cr.rule.when
-            first = max(first, w.first_lines or 0, w.not_first_lines or 0)
-            last = max(last, w.last_lines or 0)
-            if w.after_last_prose:
-                mins.add(w.prose_min_words)
-        got = _POSITION_NEEDS[key] = (first, last, tuple(sorted(mins)))
-    return got
+    return per_rule_list(_POSITION_NEEDS, rules, _position_needs)
+
+
+def _position_needs(rules: Sequence[CompiledRule]) -> tuple[int, int, tuple[int, ...]]:
+    first = last = 0
+    mins: set[int] = set()
+    for cr in rules:
+        w = cr.rule.when
+        first = max(first, w.first_lines or 0, w.not_first_lines or 0)
+        last = max(last, w.last_lines or 0)
+        if w.after_last_prose:
+            mins.add(w.prose_min_words)
+    return first, last, tuple(sorted(mins))
 
 
 def line_keys(rules: Sequence[CompiledRule], lines: Sequence[Line],
@@ -128,19 +128,13 @@ def _in_window(cr: CompiledRule, found: list[int], shown: Sequence[int],
 
 def _positioned(rules: Sequence[CompiledRule]) -> tuple[int, ...]:
     """Positions (in RULES) of the rules whose ``when`` looks at a line's position."""
-    key = tuple(rules)
-    got = _POSITIONED.get(key)
-    if got is None:
-        if len(_POSITIONED) >= 256:  # each Cleaner brings its own rule lists
-            _POSITIONED.clear()
-        got = _POSITIONED[key] = tuple(
-            k for k, cr in enumerate(rules)
-            if cr.rule.when.first_lines is not None or cr.rule.when.last_lines is not None
-            or cr.rule.when.not_first_lines or cr.rule.when.after_last_prose)
-    return got
+    return per_rule_list(_POSITIONED, rules, lambda rules: tuple(
+        k for k, cr in enumerate(rules)
+        if cr.rule.when.first_lines is not None or cr.rule.when.last_lines is not None
+        or cr.rule.when.not_first_lines or cr.rule.when.after_last_prose))
 
 
-_POSITIONED: dict[tuple, tuple[int, ...]] = {}
+_POSITIONED: dict[int, tuple] = {}
 
 
 def _fresh_candidates(rules: Sequence[CompiledRule], ctx: Context):
@@ -177,7 +171,7 @@ def _fresh_candidates(rules: Sequence[CompiledRule], ctx: Context):
         keep = set(fresh)
         per_rule = {k: got for k, got in ((k, [i for i in got if i in keep])
                                           for k, got in per_rule.items()) if got}
-    return pos, ctx.words(), keys, rejected, fresh, per_rule
+    return pos, ctx.line_words, keys, rejected, fresh, per_rule
 
 
 def stage_line(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]:
@@ -191,7 +185,7 @@ def stage_line(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]:
     got = _fresh_candidates(rules, ctx)
     if got is None:
         return []
-    pos, words, keys, rejected, fresh, per_rule = got
+    pos, line_words, keys, rejected, fresh, per_rule = got
     by_line = _by_line(per_rule)
     timed_out = ctx.timed_out
     late: dict[int, str] = {}  # rules timed out in this stage, by position
@@ -203,7 +197,7 @@ def stage_line(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]:
             if cr.rule.id in timed_out or k in late:
                 continue
             try:
-                if _header_matches(cr, ctx, ln, pos, words[i]):
+                if _header_matches(cr, ctx, ln, pos, line_words(i)):
                     taken[i] = cr.who
                     break
             except TimedOut:
@@ -240,7 +234,8 @@ def stage_block(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]:
         ks = sorted({bisect_right(starts, i) - 1 for i in per_rule[r]})
         when = cr.rule.when
         most, least = when.max_words, when.min_words
-        line_words = ctx.words() if most is not None or least is not None else None
+        # the candidate paragraphs' lines only: few
+        line_words = ctx.line_words if most is not None or least is not None else None
         try:
             for k in ks:
                 if k in taken:
@@ -250,7 +245,7 @@ def stage_block(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]:
                 if line_words is not None:
                     n = n_words[k]
                     if n is None:
-                        n = n_words[k] = sum(line_words[a:b + 1])
+                        n = n_words[k] = sum(map(line_words, range(a, b + 1)))
                     if (most is not None and n > most) or (least is not None and n < least):
                         continue
                 text = texts[k]
@@ -346,7 +341,7 @@ def stage_section(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]
     got = _fresh_candidates(rules, ctx)
     if got is None:
         return []
-    pos, words, keys, rejected, fresh, per_rule = got
+    pos, line_words, keys, rejected, fresh, per_rule = got
     fresh_set = set(fresh)
     plan = [(rules[k], per_rule[k]) for k in sorted(per_rule)]
     headed: set[int] = set()  # lines whose verdict is not a plain "no header"
@@ -365,7 +360,7 @@ def stage_section(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]
                     if other is own or other.rule.id in ctx.timed_out:
                         continue
                     try:
-                        if _header_matches(other, ctx, lines[j], pos, words[j]):
+                        if _header_matches(other, ctx, lines[j], pos, line_words(j)):
                             got = True
                             headed.add(j)
                             break
@@ -383,10 +378,11 @@ def stage_section(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]
                 if covered[h]:
                     headed.add(h)
                     continue
-                if not _header_matches(cr, ctx, lines[h], pos, words[h]):
+                if not _header_matches(cr, ctx, lines[h], pos, line_words(h)):
                     continue
                 headed.add(h)
-                got = _section_below(cr, lines, words, h, covered, heads_another)
+                # every line's count: a section may reach the end of the text
+                got = _section_below(cr, lines, ctx.words(), h, covered, heads_another)
                 if got is None:
                     continue
                 first, last, count = got

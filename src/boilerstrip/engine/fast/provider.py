@@ -199,19 +199,17 @@ class FastCandidates:
             return self._fallback().for_rules(rules, lines, view)
         out: dict[int, list[int]] = {}
         timed_out = self.ctx.timed_out
-        words = None
+        line_words = self.ctx.line_words  # the candidate lines' only: few
         wanted: set[int] | None = None
 
         def kept(found: list[int], ceiling: int | None) -> list[int]:
             """The lines of FOUND asked about (LINES) and within the rule's word ceiling."""
-            nonlocal words, wanted
+            nonlocal wanted
             if wanted is None:
                 wanted = set(lines)
             if ceiling is None:
                 return [i for i in found if i in wanted]
-            if words is None:
-                words = self.ctx.words()
-            return [i for i in found if i in wanted and words[i] <= ceiling]
+            return [i for i in found if i in wanted and line_words(i) <= ceiling]
         if rest:
             scanned = [self._rest_lines(cr) for cr in rest]
             unserved = []
