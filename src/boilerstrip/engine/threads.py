@@ -101,7 +101,9 @@ class ThreadConfig:
     first_body_max_share: float
     whole_text_min_records: int
     markers: tuple[tuple[str, Any], ...]  # (kind, compiled alternation) in MARK_KINDS order
-    any_marker: Any = None  # every pattern in one alternation: most lines match none
+    #: every pattern in one alternation: the first test of a line when there
+    #: is no gate (with one, only the kinds it lets through are asked)
+    any_marker: Any = None
     #: which kinds may match a line: a cheap exact test before the regex
     #: calls (linegate.py; None: every kind may); the header kind's alone,
     #: for the lines above the records
@@ -183,14 +185,20 @@ _SEPARATOR = regex.compile(r"\s+[|·•]\s+")
 
 def _marker_kinds(text: str, cfg: ThreadConfig) -> frozenset[str]:
     """The marker kinds whose patterns match the whole of TEXT (the gates
-    first: most lines hold nothing a marker needs)."""
+    first: most lines hold nothing a marker needs). A line the gate lets
+    through asks only the kinds it passes, each its own alternation: asking
+    the alternation of every kind first cost one more call, the slowest,
+    on every such line (mostly date-like lines that match nothing)."""
     if cfg.any_marker is None:
         return frozenset()
-    if cfg.gate is not None and not cfg.gate.any_passing(text):
-        return frozenset()
-    if not _matches(cfg.any_marker, text):
-        return frozenset()
-    passing = cfg.gate.passing(text) if cfg.gate is not None else _EVERY_KIND
+    if cfg.gate is None:
+        if not _matches(cfg.any_marker, text):
+            return frozenset()
+        passing = _EVERY_KIND
+    else:
+        passing = cfg.gate.passing(text)
+        if not passing:
+            return frozenset()
     return frozenset(kind for kind, rx in cfg.markers if kind in passing and _matches(rx, text))
 
 
