@@ -32,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
+import re
 import sys
 import threading
 from dataclasses import dataclass
@@ -109,6 +110,7 @@ def build_table(rules: Sequence[Rule]) -> Table:
         if any(w is None for w in widened):
             continue
         for got in widened:
+            got = [factored(piece) for piece in got]
             n = len(patterns)
             patterns.append((rule.id, len(got)))
             for piece in got:
@@ -128,6 +130,102 @@ def build_table(rules: Sequence[Rule]) -> Table:
             users[k].append(len(patterns))
             patterns.append((rule.id, 1))
     return Table(tuple(ids), tuple(tuple(u) for u in users), tuple(patterns))
+
+
+def factored(piece: str) -> str:
+    """PIECE, or the factor of it the scan looks for instead (it may only
+    find more lines): a piece ``HEAD(?:GROUP)+`` whose head has no top-level
+    alternation nor line anchor, and whose repeated group starts at a
+    separator (optional white space, then a class of no letter), becomes
+    ``(?:GROUP)``. Every match of the piece holds a match of the group (its
+    first repeat, where the same text decides it: pieces have no
+    look-around), so a line the piece finds, the group finds. It pays when
+    the head is a long list of common words ("help", "about", "terms") and
+    the group starts with a rare sign ("|", "/"): Hyperscan then looks for
+    the sign first (a list of footer links: a fifth of the whole scan)."""
+    close = _closing_parens(piece)
+    if close is None or not piece.endswith(")+"):
+        return piece
+    start = close.get(len(piece) - 2)
+    if start is None:  # an escaped paren
+        return piece
+    head, group = piece[:start], piece[start:-1]
+    first = _FIRST_CLASS.match(group)
+    if (not head or "^" in head or _top_level_bar(head) or first is None
+            or not _is_separator_class(first.group(1))):
+        return piece
+    return group
+
+
+#: a group's first item when it is a class (after its wrapping groups and an
+#: optional starred class: white space) that must match; group 1: its content
+_FIRST_CLASS = re.compile(r"(?:\(\?:)+(?:\[[^\]]*\]\*)?\[([^\]^][^\]]*)\](?![*?]|\{0)")
+_CLASS_ITEM = re.compile(r"(\\x\{[0-9a-fA-F]+\}|[^\\])(?:-(\\x\{[0-9a-fA-F]+\}|[^\\]))?")
+
+
+def _is_separator_class(content: str) -> bool:
+    """Whether the class of CONTENT (``\\x{..}`` escapes, ranges) holds only
+    signs: no letter nor digit, and nothing it cannot read."""
+    def code(item: str) -> int:
+        return int(item[3:-1], 16) if item.startswith("\\x{") else ord(item)
+    at = 0
+    while at < len(content):
+        m = _CLASS_ITEM.match(content, at)
+        if m is None:
+            return False
+        low = code(m.group(1))
+        high = code(m.group(2)) if m.group(2) else low
+        if high - low > 4096 or any(chr(c).isalnum() for c in range(low, high + 1)):
+            return False
+        at = m.end()
+    return True
+
+
+def _closing_parens(piece: str) -> dict[int, int] | None:
+    """Closing paren offset -> its opening one in PIECE (escapes and classes
+    skipped), or None when they do not balance."""
+    opened: list[int] = []
+    pairs: dict[int, int] = {}
+    k, in_class = 0, False
+    while k < len(piece):
+        c = piece[k]
+        if c == "\\":
+            k += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            opened.append(k)
+        elif c == ")":
+            if not opened:
+                return None
+            pairs[k] = opened.pop()
+        k += 1
+    return None if opened or in_class else pairs
+
+
+def _top_level_bar(part: str) -> bool:
+    """Whether PART (balanced) has a ``|`` outside every group."""
+    depth, k, in_class = 0, 0, False
+    while k < len(part):
+        c = part[k]
+        if c == "\\":
+            k += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            return True
+        k += 1
+    return False
 
 
 def partition(table: Table, rules: Sequence[Rule]) -> list[tuple[str | None, tuple[int, ...]]]:
