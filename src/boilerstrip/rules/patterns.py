@@ -6,7 +6,7 @@ What makes matching cheap and safe:
   compiled form the rule cache keeps when it has one (:func:`compiled_form`);
 * each pattern gets a *required literal* set, computed from its parse tree: a
   pattern can only match a text that contains one of those strings (compared
-  case-folded), so one scan of a document skips most rules before any regular
+  folded as ``regex`` matches cases: :func:`fold`), so one scan of a document skips most rules before any regular
   expression runs (:func:`required_literals`; two-letter ones, too common for
   that scan, still pick the lines to try: :func:`short_literals`);
 * a full-match pattern can only start with certain characters
