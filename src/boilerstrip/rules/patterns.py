@@ -6,9 +6,10 @@ What makes matching cheap and safe:
   compiled form the rule cache keeps when it has one (:func:`compiled_form`);
 * each pattern gets a *required literal* set, computed from its parse tree: a
   pattern can only match a text that contains one of those strings (compared
-  folded as ``regex`` matches cases: :func:`fold`), so one scan of a document skips most rules before any regular
-  expression runs (:func:`required_literals`; two-letter ones, too common for
-  that scan, still pick the lines to try: :func:`short_literals`);
+  folded as ``regex`` matches cases: :func:`fold`), so one scan of a document
+  skips most rules before any regular expression runs
+  (:func:`required_literals`; two-letter ones, too common for that scan,
+  still pick the lines to try: :func:`short_literals`);
 * a full-match pattern can only start with certain characters
   (:func:`first_chars`), and every requirement of a pattern must be in a line
   (:meth:`RulePatterns.could_match`) before the pattern runs on it;
@@ -114,6 +115,7 @@ def folded_char(ch: str) -> str | None:
     if ch >= "\x80" and unsafe_char(ch):
         return None
     return fold(ch) or None
+
 
 _FLAG_BITS = {
     "ignorecase": regex.IGNORECASE,
