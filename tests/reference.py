@@ -14,6 +14,7 @@ import boilerstrip
 from boilerstrip.document import Line
 from boilerstrip.engine.candidates import IndexedCandidates, ScanCandidates
 from boilerstrip.engine.index import LiteralIndex, trie_regex
+from boilerstrip.rules.patterns import fold
 
 
 class EveryLine:
@@ -96,7 +97,8 @@ def split_lines_reference(text: str) -> list[Line]:
 
 def lines_holding(ctx, literals: Sequence[str], ceiling, view) -> list[int]:
     """The non-blank lines holding one of LITERALS in VIEW, within CEILING
-    words: a substring test per line and literal."""
+    words: a substring test per line and literal (in its fold, as the
+    literal shortcuts fold: ``rules.patterns.fold``)."""
     from boilerstrip.engine.candidates import CONTENT
 
     text = ctx.draft.text
@@ -108,9 +110,9 @@ def lines_holding(ctx, literals: Sequence[str], ceiling, view) -> list[int]:
         if view == CONTENT:
             if ceiling is not None and words[ln.index] > ceiling:
                 continue
-            folded = ln.content.casefold()
+            folded = fold(ln.content)
         else:
-            folded = text[ln.start:ln.end].casefold()
+            folded = fold(text[ln.start:ln.end])
         if any(lit in folded for lit in literals):
             out.append(ln.index)
     return out

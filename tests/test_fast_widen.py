@@ -11,6 +11,7 @@ import regex
 from hypothesis import given, settings, strategies as st
 
 from boilerstrip.engine.fast.widen import folded_literal, widen
+from boilerstrip.rules.patterns import fold
 from boilerstrip.rules.loader import bundled_rule_set
 
 _ESCAPE = re.compile(r"\\x\{([0-9a-f]+)\}")
@@ -169,23 +170,26 @@ def test_generated_lines_keep_every_anchored_piece(parts, pattern):
 
 _FOLD_BITS = st.sampled_from(["ß", "ẞ", "ss", "S", "ſ", "ﬁ", "ﬀ", "ﬃ", "ﬆ", "İ", "i", "K", "\u212a",
                               "share", "SHARE", "print", "mail", "sms", "teilen", "e", "h", "a",
-                              "r", "t", "p", "m", "l", " ", "ę", "Ę"])
+                              "r", "t", "p", "m", "l", " ", "ę", "Ę", "\u0131", "I"])
 _LITS = ["share", "sms", "print", "mail", "teilen", "podziel się", "ss", "fi", "sti", "kiss"]
 
 
 @settings(max_examples=500, deadline=None)
 @given(st.lists(_FOLD_BITS | st.text(max_size=2), max_size=10), st.sampled_from(_LITS))
 def test_a_folded_literal_is_found_however_the_text_spells_it(parts, lit):
-    # a block rule's literals are searched in the case-folded text by the
-    # pure engine: the database's expression must match wherever that finds one
-    text = "".join(parts).replace("\n", " ")
-    if lit in text.casefold():
+    # a block rule's literals are searched in the folded text by the pure
+    # engine: the database's expression must match wherever that finds one
+    # (a combining dot above folds to nothing: no literal holds one, and
+    # regex finds a literal's characters side by side)
+    text = "".join(parts).replace("\n", " ").replace("\u0307", "")
+    if lit in fold(text):
         assert as_regex(folded_literal(lit)).search(text), (lit, text)
 
 
 def test_folded_literals_cover_the_characters_that_fold_to_several():
     for text, lit in (("STRAẞE", "strasse"), ("ﬁle", "file"), ("oﬃce", "office"),
-                      ("\u212aISS", "kiss"), ("Teilen", "teilen"), ("ßms", "sms")):
-        assert lit in text.casefold()
+                      ("\u212aISS", "kiss"), ("Teilen", "teilen"), ("ßms", "sms"),
+                      ("TEİLEN", "teilen"), ("teılen", "teilen")):
+        assert lit in fold(text)
         assert as_regex(folded_literal(lit)).search(text), text
     assert not as_regex(folded_literal("share")).search("shore ware")

@@ -17,6 +17,7 @@ from boilerstrip.document import (CHUNK_CHARS, Attribution, Draft, casefold_all,
 from boilerstrip.engine.candidates import ScanCandidates, lines_holding, scan_chunks
 from boilerstrip.engine.cleaner import Cleaner
 from boilerstrip.engine.context import Context
+from boilerstrip.rules.patterns import fold
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,10 +49,13 @@ def test_word_count_in_chunks_is_split_once() -> None:
 
 
 def test_casefold_all_in_chunks_is_casefold_each() -> None:
+    # each part folded as the literal shortcuts fold (rules.patterns.fold:
+    # str.casefold, İ and ı as i)
     lines = _text(int(CHUNK_CHARS * 2.5), 7).split("\n")
-    lines += ["", "", "ΣΑΣ", "ß" * 1000]
-    assert list(casefold_all(lines)) == [x.casefold() for x in lines]
-    assert list(casefold_all(iter(lines))) == [x.casefold() for x in lines]
+    lines += ["", "", "ΣΑΣ", "ß" * 1000, "İNSIDE ıt"]
+    assert list(casefold_all(lines)) == [fold(x) for x in lines]
+    assert list(casefold_all(iter(lines))) == [fold(x) for x in lines]
+    assert fold("İNSIDE ıt") == "inside it"
     assert list(casefold_all([])) == []
     assert list(casefold_all([""])) == [""]
 
@@ -225,7 +229,7 @@ def test_a_long_text_scan_is_not_kept_and_finds_the_same_lines() -> None:
         for ceiling in (None, 1, 8):
             for lits in (["share"], ["readers", "\U0001f600"], ["zzz-none"], ["share", "share"]):
                 want = [ln.index for ln in lines if ln.content and any(
-                    lit in (ln.content if view == CONTENT else text[ln.start:ln.end]).casefold()
+                    lit in fold(ln.content if view == CONTENT else text[ln.start:ln.end])
                     for lit in lits) and (view == WHOLE or ceiling is None
                                           or ctx.words()[ln.index] <= ceiling)]
                 assert cands.lines_with(lits, ceiling, view) == want

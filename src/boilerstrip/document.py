@@ -218,7 +218,12 @@ def casefold_all(parts: Iterable[str]) -> Iterator[str]:
     per C call: folding them one by one costs a Python call each, folding
     them joined into one text a buffer of 12 bytes per character of it."""
     for group in chunks_of(parts):
-        yield from "\n".join(group).casefold().split("\n")
+        folded = "\n".join(group).casefold()
+        if not folded.isascii():  # as every literal shortcut folds (rules.patterns.fold)
+            from .rules.patterns import refold
+
+            folded = refold(folded)
+        yield from folded.split("\n")
 
 
 class Draft:

@@ -29,6 +29,7 @@ from typing import Callable, Iterable, Iterator, Protocol, Sequence
 
 from ..document import CHUNK_CHARS, casefold_all, chunks_of, line_text
 from .context import CompiledRule, Context, per_rule_list
+from ..rules.patterns import fold
 from .index import LiteralIndex
 
 #: Views of a line a rule can be matched against: its content (stripped, the
@@ -174,7 +175,7 @@ class ScanCandidates:
         if len(text) > CHUNK_CHARS:
             return True  # not folded whole: the stage's own scan decides
         if self._folded_text is None:
-            self._folded_text = text.casefold()
+            self._folded_text = fold(text)
         folded = self._folded_text
         return any(lit in folded for cr in rules for lit in cr.pat.line_literals)
 
@@ -204,7 +205,7 @@ class ScanCandidates:
         if self.index is None:
             return None
         if self._present is None:
-            folded = self.ctx.draft.text.casefold()
+            folded = fold(self.ctx.draft.text)
             self._present = {lit for lit in self.index.literals if lit in folded}
         by_literal = rules_by_literal(rules)
         maybe: set[int] = set()
@@ -242,7 +243,7 @@ class ScanCandidates:
         got = self._whole.get(i)
         if got is None:
             ln = self.ctx.draft.lines[i]
-            got = self._whole[i] = self.ctx.draft.text[ln.start:ln.end].casefold()
+            got = self._whole[i] = fold(self.ctx.draft.text[ln.start:ln.end])
         return got
 
     def lines_with(self, literals: Sequence[str], ceiling: int | None, view: str,
@@ -286,7 +287,7 @@ class ScanCandidates:
         # folded line by line as the chunks are built: never a whole copy
         if view == WHOLE:
             text = draft.text
-            folded = (text[ln.start:ln.end].casefold() for ln in draft.lines)
+            folded = (fold(text[ln.start:ln.end]) for ln in draft.lines)
         elif ceiling is None:
             folded = casefold_all(ln.content for ln in draft.lines)
         else:  # a line over the ceiling is emptied before it is folded
@@ -481,7 +482,7 @@ class IndexedCandidates(ScanCandidates):
                     idx = [i for i in idx
                            if (words is None or words[i] <= ceiling)
                            and (len(lines[i].content) == lines[i].end - lines[i].start
-                                or lit in lines[i].content.casefold())]
+                                or lit in fold(lines[i].content))]
                 self._hits[key] = idx
             found.update(idx)
         return sorted(found)
@@ -538,12 +539,12 @@ class IndexedCandidates(ScanCandidates):
             self._scan_chunk(index, group)
 
     def _scan_chunk(self, index: LiteralIndex, raws: list[str]) -> None:
-        folded = "\n".join(raws).casefold()
+        folded = fold("\n".join(raws))
         parts = folded.split("\n")
         cache = self._line_literals
         if len(parts) != len(raws):  # pragma: no cover - casefold makes no line break
             for r in raws:
-                cache[r] = tuple(index.scan(r.casefold()))
+                cache[r] = tuple(index.scan(fold(r)))
             return
         starts = list(accumulate([len(f) + 1 for f in parts], initial=0))
         closure = index.closure

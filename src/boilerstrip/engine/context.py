@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Sequence
 from ..document import Attribution, Draft, Line, word_count
 from ..result import Skipped
 from ..rules.loader import Rule
-from ..rules.patterns import RulePatterns
+from ..rules.patterns import RulePatterns, fold
 from .index import word_bucket
 
 if TYPE_CHECKING:
@@ -134,7 +134,7 @@ class Context:
         passes look at few lines, and must not fold the whole text again)."""
         got = self._folded.get(i)
         if got is None:
-            got = self._folded[i] = self.draft.lines[i].content.casefold()
+            got = self._folded[i] = fold(self.draft.lines[i].content)
         return got
 
     def shown(self) -> list[int]:

@@ -1,8 +1,8 @@
 """The literal index: which rule literals a text holds, in a few C-speed scans.
 
 Every rule pattern has *literals* (``rules.patterns.RulePatterns.literals``):
-case-folded strings one of which must occur in a line for the rule to match
-it. :class:`LiteralIndex` holds the literals of all the rules of a cleaner as
+folded strings (``rules.patterns.fold``) one of which must occur in a line's
+fold for the rule to match it. :class:`LiteralIndex` holds the literals of all the rules of a cleaner as
 trie-shaped regexes, one per first character, so finding which lines hold
 which literals costs a few passes over the text however many rules there
 are. ``candidates.py`` turns what it finds into candidate lines per rule.
@@ -128,7 +128,8 @@ class LiteralIndex:
         return self._split
 
     def scan(self, text: str) -> set[str]:
-        """The literals occurring in TEXT (case-folded by the caller)."""
+        """The literals occurring in TEXT (folded by the caller, as the
+        literals are: ``rules.patterns.fold``)."""
         closure = self.closure
         return {p for ch, rx in self.split() for rest in set(rx.findall(text))
                 for p in closure[ch + rest]}

@@ -101,7 +101,8 @@ def _one_of(items: list, sp) -> frozenset[str] | None:
             run.append(chr(av))
             continue
         if run:
-            best = _better(best, frozenset({"".join(run).casefold()}))
+            for piece in _patterns.folded_pieces("".join(run)):
+                best = _better(best, frozenset({piece}))
             run = []
         got = None
         if op is sp.SUBPATTERN:
@@ -114,7 +115,8 @@ def _one_of(items: list, sp) -> frozenset[str] | None:
         elif op in repeats and av[0] >= 1:
             got = _one_of(list(av[2]), sp)
         elif op is sp.IN and 0 < len(av) <= 16 and all(kind is sp.LITERAL for kind, _v in av):
-            got = frozenset(chr(v).casefold() for _kind, v in av)
+            folds = [_patterns.folded_char(chr(v)) for _kind, v in av]
+            got = None if None in folds else frozenset(folds)
         best = _better(best, got)
     return best
 
@@ -176,6 +178,8 @@ def prefixes_for(pattern: str, flags: tuple[str, ...]) -> tuple[str, ...] | None
     match of PATTERN starts with: the literal start of the pattern or of
     each branch of its first group ("thanks", "great", "nice" for a line
     that opens by thanking or praising); None when unknown."""
+    if "fullcase" in flags:
+        return None  # no literal is safe under full case folding (rules.patterns.requirements)
     bits = (64 if "verbose" in flags else 0) | (16 if "dotall" in flags else 0)
     parsed = _patterns._parse(pattern, bits)
     if parsed is None:
@@ -185,7 +189,10 @@ def prefixes_for(pattern: str, flags: tuple[str, ...]) -> tuple[str, ...] | None
     except ImportError:  # Python < 3.11
         import sre_parse as sp  # type: ignore[no-redef]
     got = _prefixes(list(parsed), sp)
-    return tuple(sorted({_undotted(p.casefold()) for p in got})) if got else None
+    if not got:
+        return None
+    folded = {_patterns.folded_prefix(p) for p in got}
+    return None if "" in folded else tuple(sorted(folded))
 
 
 def _prefixes(items: list, sp) -> set[str] | None:
@@ -377,8 +384,8 @@ class KindGate:
         folded = None
         if screen is not None:
             folded = text.casefold()  # as fold_text, inline: called for every line
-            if "\u0307" in folded:
-                folded = _undotted(folded)
+            if not folded.isascii():
+                folded = _patterns.refold(folded)
             if screen.search(folded) is None:
                 return out  # no first requirement of any candidate holds
         # its last character, when an ASCII one other than a line break
@@ -448,20 +455,14 @@ def _tests(reqs: _Reqs) -> _Tests:
     looked for in its case fold."""
     ordered = sorted(reqs, key=lambda alts: (-min(map(len, alts)), len(alts)))
     return tuple((tuple(a for a in alts if _fold_stable(a)),
-                  tuple(_undotted(a) for a in alts if not _fold_stable(a))) for alts in ordered)
+                  tuple(a for a in alts if not _fold_stable(a))) for alts in ordered)
 
 
 def fold_text(text: str) -> str:
-    """TEXT case-folded as the gates compare it: ``İ`` (a capital I with a
-    dot) folds to ``i`` and a combining dot, but ``regex`` matches it with a
-    plain ``i`` under IGNORECASE ("İnside" holds "inside"): the dot goes."""
-    folded = text.casefold()
-    return _undotted(folded) if "\u0307" in folded else folded
-
-
-def _undotted(folded: str) -> str:
-    """FOLDED without the combining dots above an ``i`` (see :func:`fold_text`)."""
-    return folded.replace("i\u0307", "i")
+    """TEXT case-folded as the gates compare it: as every literal shortcut
+    does (``rules.patterns.fold``: ``İ`` as ``i``, "İnside" holds "inside",
+    and ``ı`` as ``i``, as ``regex`` matches them under IGNORECASE)."""
+    return _patterns.fold(text)
 
 
 def _fold_stable(s: str) -> bool:

@@ -25,7 +25,7 @@ import regex
 from ..document import Attribution, word_count
 from ..rules.categories import CATEGORIES
 from ..rules.model import Rule
-from ..rules.patterns import TimedOut
+from ..rules.patterns import TimedOut, fold
 from .candidates import WHOLE, may_hit
 from .context import (_TERMINAL, CompiledRule, Context, Deletion, Positions, conditions_hold,
                       is_prose)
@@ -113,7 +113,7 @@ def _sentence_rule(cut: SentenceCut, rules: Sequence[CompiledRule], ctx: Context
     n = word_count(sentence)
     if n > cut.max_sentence_words:
         return None  # first: a split is cheaper than the literal tests
-    folded = sentence.casefold()
+    folded = fold(sentence)
     maybe = [(cr, only) for cr, only in ((cr, cr.pat.matchable(folded)) for cr in rules
                                          if cr.rule.id not in ctx.timed_out) if only]
     if not maybe:

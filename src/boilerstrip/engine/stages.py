@@ -18,7 +18,7 @@ from bisect import bisect_left, bisect_right
 from typing import Sequence
 
 from ..document import Attribution, Line, line_text, paragraphs
-from ..rules.patterns import TimedOut
+from ..rules.patterns import TimedOut, fold
 from .candidates import CONTENT, WHOLE, may_hit
 from .context import (CompiledRule, Context, Deletion, Positions, conditions_hold,
                       is_list_item, is_prose, is_subheading, per_rule_list, subheaded)
@@ -255,7 +255,7 @@ def stage_block(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]:
                     continue
                 folded = folds[k]
                 if folded is None:
-                    folded = folds[k] = text.casefold()
+                    folded = folds[k] = fold(text)
                 only = cr.pat.matchable(folded)
                 if only and cr.pat.first_match(text, only) is not None:
                     taken[k] = cr.who
@@ -304,7 +304,7 @@ def stage_inline(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]:
                 # line, or no pattern can match anywhere in it
                 f = folded.get(i)
                 if f is None:
-                    f = folded[i] = subject.casefold()
+                    f = folded[i] = fold(subject)
                 only = cr.pat.matchable(f)
                 if not only:
                     continue
@@ -524,7 +524,7 @@ def stage_fragment(rules: Sequence[CompiledRule], ctx: Context, leading: bool
     if ln is None or ln is next(x for x in (reversed(lines) if leading else lines)
                                 if not x.blank):
         return []
-    folded = ln.content.casefold()  # this line only: not the whole text's folded lines
+    folded = fold(ln.content)  # this line only: not the whole text's folded lines
     pos = Positions(lines)
     for cr in rules:
         if cr.rule.id in ctx.timed_out or not cr.pat.may_match(folded):

@@ -6,9 +6,10 @@ What makes matching cheap and safe:
   compiled form the rule cache keeps when it has one (:func:`compiled_form`);
 * each pattern gets a *required literal* set, computed from its parse tree: a
   pattern can only match a text that contains one of those strings (compared
-  case-folded), so one scan of a document skips most rules before any regular
-  expression runs (:func:`required_literals`; two-letter ones, too common for
-  that scan, still pick the lines to try: :func:`short_literals`);
+  folded as ``regex`` matches cases: :func:`fold`), so one scan of a document
+  skips most rules before any regular expression runs
+  (:func:`required_literals`; two-letter ones, too common for that scan,
+  still pick the lines to try: :func:`short_literals`);
 * a full-match pattern can only start with certain characters
   (:func:`first_chars`), and every requirement of a pattern must be in a line
   (:meth:`RulePatterns.could_match`) before the pattern runs on it;
@@ -28,6 +29,93 @@ from typing import Iterable, Sequence
 import regex
 
 from ..errors import RuleError
+
+# ------------------------------------------------------------------ case folding
+#
+# Every literal shortcut (the prefilter here, the literal index, the line
+# gates, the compiled prefilter's block literals) asks whether a folded
+# literal is in the folded text, and must never say no where ``regex``
+# (IGNORECASE, simple or full case folding) matches. ``str.casefold`` agrees
+# with ``regex`` but for two kinds of characters (tests/test_folding.py
+# checks every code point):
+#
+# * the Turkish i's: ``regex`` matches ``i`` with ``İ`` (which casefolds to
+#   ``i`` and a combining dot) and ``I`` with ``ı`` (which casefolds to
+#   itself). :func:`fold` drops every combining dot above and folds ``ı`` to
+#   ``i``, on both sides: a literal then stays whole where it would have had
+#   to be cut at every ``i``;
+# * case pairs newer than Python's Unicode tables (``regex`` carries its own):
+#   literals are cut at such characters (:func:`unsafe_char`), texts need
+#   nothing then.
+
+_DOT_ABOVE = "\u0307"
+_DOTLESS_I = "\u0131"
+
+
+def fold(text: str) -> str:
+    """TEXT case-folded as the literal shortcuts compare it (literals and
+    texts alike): ``str.casefold``, then no combining dot above and ``ı`` as
+    ``i`` (see above). An ASCII fold is returned as it is."""
+    folded = text.casefold()
+    return folded if folded.isascii() else refold(folded)
+
+
+def refold(folded: str) -> str:
+    """:func:`fold` of a text FOLDED by ``str.casefold`` already."""
+    if _DOT_ABOVE in folded:
+        folded = folded.replace(_DOT_ABOVE, "")
+    if _DOTLESS_I in folded:
+        folded = folded.replace(_DOTLESS_I, "i")
+    return folded
+
+
+@functools.lru_cache(maxsize=None)
+def unsafe_char(ch: str) -> bool:
+    """Whether ``regex`` may match CH (in a pattern, under IGNORECASE with
+    or without FULLCASE) with a character whose :func:`fold` differs from
+    CH's: a literal holding CH is cut there."""
+    if ch < "\x80":
+        return False
+    from regex import _regex as engine
+
+    own = fold(ch)
+    cp = ord(ch)
+    for bits in (regex.IGNORECASE, regex.IGNORECASE | regex.FULLCASE):
+        if any(fold(chr(c)) != own for c in engine.get_all_cases(bits, cp)):
+            return True
+    return fold(engine.fold_case(regex.IGNORECASE | regex.FULLCASE, ch)) != own
+
+
+def folded_pieces(run: str) -> list[str]:
+    """The non-empty folds of RUN (a pattern's literal characters) cut at
+    its :func:`unsafe_char` characters: each occurs in the fold of any text
+    the run matches."""
+    pieces: list[str] = []
+    start = 0
+    for k, ch in enumerate(run):
+        if ch >= "\x80" and unsafe_char(ch):
+            pieces.append(run[start:k])
+            start = k + 1
+    pieces.append(run[start:])
+    return [f for f in map(fold, pieces) if f]
+
+
+def folded_prefix(run: str) -> str:
+    """The fold of RUN up to its first :func:`unsafe_char` character: the
+    fold of any text that starts with a match of RUN starts with it."""
+    for k, ch in enumerate(run):
+        if ch >= "\x80" and unsafe_char(ch):
+            run = run[:k]
+            break
+    return fold(run)
+
+
+def folded_char(ch: str) -> str | None:
+    """The fold of one pattern character, None when no fold is safe."""
+    if ch >= "\x80" and unsafe_char(ch):
+        return None
+    return fold(ch) or None
+
 
 _FLAG_BITS = {
     "ignorecase": regex.IGNORECASE,
@@ -237,6 +325,10 @@ def requirements(pattern: str, flags: Iterable[str] = (),
         import sre_parse  # type: ignore[no-redef]
     bits = 0
     flags = tuple(flags)
+    if "fullcase" in flags:
+        # ``regex``'s full case folding knows characters Python's tables do
+        # not (a letter folding to "ss"): no literal is safe to require
+        return None
     if "verbose" in flags:
         bits |= 64  # re.VERBOSE
     if "dotall" in flags:
@@ -319,7 +411,17 @@ class _Unknown(Exception):
 def _folded(ch: str) -> set[str]:
     """CH and its case variants, each case-folded to one character (only the
     ASCII ones matter: ``K`` the Kelvin sign folds to ``k``, ``ſ`` to ``s``)."""
-    return {v.casefold()[:1] for v in (ch, ch.lower(), ch.upper()) if v}
+    variants = {ch, ch.lower(), ch.upper()}
+    variants.update(chr(c) for c in _all_cases(ch))
+    return {v.casefold()[:1] for v in variants if v}
+
+
+@functools.lru_cache(maxsize=None)
+def _all_cases(ch: str) -> tuple[int, ...]:
+    """The characters ``regex`` matches CH with under IGNORECASE."""
+    from regex import _regex as engine
+
+    return tuple(engine.get_all_cases(regex.IGNORECASE, ord(ch)))
 
 
 def first_chars(pattern: str, flags: Iterable[str] = ()) -> frozenset[str] | None:
@@ -442,7 +544,7 @@ def _requirements(items: Sequence, sp, short: bool = False) -> list[frozenset[st
 
     def flush() -> None:
         if run:
-            reqs.append(frozenset({"".join(run).casefold()}))
+            reqs.extend(frozenset({piece}) for piece in folded_pieces("".join(run)))
             run.clear()
 
     for op, av in items:
@@ -471,7 +573,9 @@ def _requirements(items: Sequence, sp, short: bool = False) -> list[frozenset[st
                 reqs.extend(_requirements(list(sub), sp, short))
         elif op is c.IN and 0 < len(av) <= 8 and all(kind is LITERAL for kind, _v in av):
             # a small set of single characters, such as (?:©|ⓒ): one of them occurs
-            reqs.append(frozenset(chr(v).casefold() for _kind, v in av))
+            got = [folded_char(chr(v)) for _kind, v in av]
+            if None not in got:
+                reqs.append(frozenset(got))
     flush()
     return reqs
 

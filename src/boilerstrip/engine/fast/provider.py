@@ -19,6 +19,7 @@ from operator import itemgetter
 from typing import Callable, Sequence
 
 from ...document import chunks_of, line_text
+from ...rules.patterns import fold
 from ..candidates import CONTENT, ScanCandidates, default_candidates, may_hit
 from ..context import CompiledRule, Context
 from ..index import LiteralIndex, trie_regex
@@ -254,7 +255,7 @@ class FastCandidates:
         first = self._rest_first.get(id(cr))
         if first is None or self._whole is None:
             # the original (or no line texts kept): one scan of the folded text
-            folded = text.casefold()  # casefold makes no line break
+            folded = fold(text)  # folding makes no line break
             count = folded.count
             got = []
             line = prev = 0
@@ -278,7 +279,7 @@ class FastCandidates:
             shown, raws = self._state_raws()
             search = rx.search
             got = [ln.index for ln, r in zip(shown, raws)
-                   if r in held or (r not in original and search(r.casefold()))]
+                   if r in held or (r not in original and search(fold(r)))]
         self._rest_map[id(cr)] = got
         return got
 

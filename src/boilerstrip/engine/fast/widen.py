@@ -48,7 +48,7 @@ try:
 except ImportError:  # Python < 3.11
     import sre_constants as _c  # type: ignore[no-redef]
 
-from ...rules.patterns import _parse
+from ...rules.patterns import _parse, fold
 
 #: A repeat with more than this many occurrences allowed counts as unbounded.
 LARGE_REPEAT = 10
@@ -434,8 +434,10 @@ def widen(pattern: str, flags: Sequence[str] = (), anchored: bool = False
 
 @functools.lru_cache(maxsize=1)
 def _fold_tables() -> tuple[dict[str, list[str]], tuple[tuple[str, str], ...]]:
-    """(folded character -> the characters ``str.casefold`` maps to it alone,
-    the characters it maps to two or more: (character, its casefold))."""
+    """(folded character -> the characters :func:`fold` maps to it alone,
+    the characters it maps to two or more: (character, its fold)). ``İ``
+    and ``ı`` fold to ``i`` as ``regex`` matches them; a combining dot
+    above folds to nothing, and no literal holds one."""
     single: dict[str, list[str]] = {}
     multi = []
     lo, hi = _SURROGATES
@@ -443,7 +445,9 @@ def _fold_tables() -> tuple[dict[str, list[str]], tuple[tuple[str, str], ...]]:
         if lo <= c <= hi or c == 10:
             continue
         ch = chr(c)
-        cf = ch.casefold()
+        cf = fold(ch)
+        if not cf:
+            continue
         if len(cf) == 1:
             single.setdefault(cf, []).append(ch)
         else:
@@ -452,8 +456,10 @@ def _fold_tables() -> tuple[dict[str, list[str]], tuple[tuple[str, str], ...]]:
 
 
 def folded_literal(lit: str) -> str | None:
-    """A Hyperscan expression that matches in every text whose ``casefold()``
-    holds LIT (a block rule's literal), or None when no text can hold it.
+    """A Hyperscan expression that matches in every text holding a run of
+    characters whose :func:`fold` is LIT (a block rule's literal), or None
+    when no text can hold it (a combining dot above folds to nothing and no
+    literal holds one: ``regex`` finds a literal's characters side by side).
 
     Each character of LIT comes from a character that folds to it alone, or
     from part of one that folds to several (``ß`` -> ``ss``, ``ﬁ`` -> ``fi``:
