@@ -122,7 +122,8 @@ def test_site_map_for_flat_folders(tmp_path):
     rng = random.Random(5)
     urls = {}
     for i in range(6):
-        (tmp_path / f"p{i}.txt").write_text("\n".join(prose(rng, 3) + ["Listen to this article"]),
+        # a repeated line no bundled rule removes ("Listen to this article" is en.media.listen's)
+        (tmp_path / f"p{i}.txt").write_text("\n".join(prose(rng, 3) + ["Photo gallery: swipe for more"]),
                                             encoding="utf-8")
         urls[f"p{i}"] = {"url": f"https://news{i % 3}.example/x"}
     rep = mine([tmp_path], urls=urls, min_docs=3)
