@@ -29,7 +29,7 @@ from ..rules.kinds import KIND_BY_NAME, KINDS
 from .candidates import CandidateProvider, default_candidates
 from .context import CompiledRule, Context
 from .index import LiteralIndex
-from .kinds import RUNS, _non_blank, picks
+from .kinds import RUNS, non_blank, picks
 from .language import (UNKNOWN, Detection, LanguageDetector, detector_of, runs_on,
                        widened)
 from .tidy import tidy
@@ -349,7 +349,7 @@ class Cleaner:
                     continue
                 seen = None
                 if kind in CONTENTS_ONLY:
-                    seen = _non_blank(ctx)[1]
+                    seen = non_blank(ctx)[1]
                     if found_nothing.get(kind) == seen:
                         continue  # the same lines it found nothing in: nothing again
                 dels = run.stage(items, ctx)

@@ -13,7 +13,7 @@ from . import stages
 from .context import CompiledRule, Context, Deletion
 
 
-def _non_blank(ctx: Context) -> tuple[list[Line], list[str]]:
+def non_blank(ctx: Context) -> tuple[list[Line], list[str]]:
     """The non-blank lines of CTX's current text and their contents, which
     the line-shape detectors (threads, reply tails, edge blocks, repeated
     lines) all walk: built once per state of the text, not once per
@@ -51,7 +51,7 @@ def _compile_comment_thread(rule: Rule, timeout: float) -> Any:
 def _stage_comment_thread(items: Sequence, ctx: Context) -> list[Deletion]:
     from .threads import comment_thread
 
-    return comment_thread(items, ctx.draft, _non_blank(ctx))
+    return comment_thread(items, ctx.draft, non_blank(ctx))
 
 
 def _compile_reply_tail(rule: Rule, timeout: float) -> Any:
@@ -63,7 +63,7 @@ def _compile_reply_tail(rule: Rule, timeout: float) -> Any:
 def _stage_reply_tail(rules: Sequence[Rule], ctx: Context) -> list[Deletion]:
     from .replies import reply_tail
 
-    return reply_tail(rules, ctx.draft, _non_blank(ctx))
+    return reply_tail(rules, ctx.draft, non_blank(ctx))
 
 
 def _compile_edge_block(rule: Rule, timeout: float) -> Any:
@@ -75,7 +75,7 @@ def _compile_edge_block(rule: Rule, timeout: float) -> Any:
 def _stage_edge_block(rules: Sequence[Rule], ctx: Context) -> list[Deletion]:
     from .edges import edge_block
 
-    return edge_block(rules, ctx.draft, _non_blank(ctx))
+    return edge_block(rules, ctx.draft, non_blank(ctx))
 
 
 def _compile_repeated_line(rule: Rule, timeout: float) -> Any:
@@ -87,7 +87,7 @@ def _compile_repeated_line(rule: Rule, timeout: float) -> Any:
 def _stage_repeated_line(rules: Sequence, ctx: Context) -> list[Deletion]:
     from .repeats import repeated_line
 
-    return repeated_line(rules, ctx.draft, _non_blank(ctx))
+    return repeated_line(rules, ctx.draft, non_blank(ctx))
 
 
 def _compile_language(rule: Rule, timeout: float) -> Any:
