@@ -181,11 +181,11 @@ def _is_separator_class(content: str) -> bool:
     return True
 
 
-def _closing_parens(piece: str) -> dict[int, int] | None:
-    """Closing paren offset -> its opening one in PIECE (escapes and classes
-    skipped), or None when they do not balance."""
-    opened: list[int] = []
-    pairs: dict[int, int] = {}
+def _bare_chars(piece: str) -> tuple[list[tuple[int, str]], bool]:
+    """The characters of PIECE that are neither escaped nor inside a class,
+    with their offsets, and whether every class it opens is closed: what
+    groups and alternations are made of."""
+    bare: list[tuple[int, str]] = []
     k, in_class = 0, False
     while k < len(piece):
         c = piece[k]
@@ -196,35 +196,38 @@ def _closing_parens(piece: str) -> dict[int, int] | None:
             in_class = c != "]"
         elif c == "[":
             in_class = True
-        elif c == "(":
+        else:
+            bare.append((k, c))
+        k += 1
+    return bare, not in_class
+
+
+def _closing_parens(piece: str) -> dict[int, int] | None:
+    """Closing paren offset -> its opening one in PIECE (escapes and classes
+    skipped), or None when they do not balance."""
+    bare, closed = _bare_chars(piece)
+    opened: list[int] = []
+    pairs: dict[int, int] = {}
+    for k, c in bare:
+        if c == "(":
             opened.append(k)
         elif c == ")":
             if not opened:
                 return None
             pairs[k] = opened.pop()
-        k += 1
-    return None if opened or in_class else pairs
+    return None if opened or not closed else pairs
 
 
 def _top_level_bar(part: str) -> bool:
     """Whether PART (balanced) has a ``|`` outside every group."""
-    depth, k, in_class = 0, 0, False
-    while k < len(part):
-        c = part[k]
-        if c == "\\":
-            k += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-        elif c == "(":
+    depth = 0
+    for _k, c in _bare_chars(part)[0]:
+        if c == "(":
             depth += 1
         elif c == ")":
             depth -= 1
         elif c == "|" and depth == 0:
             return True
-        k += 1
     return False
 
 
