@@ -53,3 +53,24 @@ def test_the_check_can_fail():
     result = boilerstrip.clean(text)
     assert [c for c in result.changes if c.category != "whitespace"]
     assert result.text.rstrip("\n") == _text("de").rstrip("\n")
+
+
+def test_english_trails_on_an_undecided_page_are_not_the_it_or_pt_packs():
+    # a page's menus and trails hold too few function words to decide its
+    # language, so every pack runs; "Home" trails are English template words
+    page = ("NEWS\nVIDEOS\nJOBS\nHome › World ›\nHome | Columns | News | Videos | Jobs\n"
+            "Home » Mayor opens the new harbour bridge\n")
+    result = boilerstrip.clean(page)
+    assert result.language == ""
+    takers = {c.rule for c in result.changes if c.category != "whitespace"}
+    assert not {r for r in takers if r.startswith(("it.", "pt."))}, takers
+
+
+def test_footer_links_are_each_packs_own():
+    ids = {r.id for r in boilerstrip.load_rules(boilerstrip.bundled_rules_dir())}
+    assert "core.legal.footer-links" not in ids
+    assert {f"{lang}.legal.footer-links" for lang in ("de", "en", "es", "fr", "it", "pt")} <= ids
+    # an Italian footer with the English words Italian sites use goes on an Italian page
+    text = _text("it") + "\nChi siamo | Contatti | Privacy policy | Cookie policy\n"
+    result = boilerstrip.clean(text)
+    assert [c.rule for c in result.changes if c.category != "whitespace"] == ["it.legal.footer-links"]
