@@ -373,7 +373,12 @@ _TMPFILE_OK = [hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd")]
 
 def _unnamed_temp(folder: Path) -> int | None:
     """An fd open for writing on a new unnamed file in FOLDER, or None where
-    the platform or the folder's file system cannot make one."""
+    the platform or the folder's file system cannot make one.
+
+    It costs the kernel no more than a named temporary file: what a new file
+    costs is its inode, the same for every route, and on an ext4 without a
+    journal that cost grows with the files recently deleted near FOLDER
+    (``bench/write_routes.py``)."""
     if not _TMPFILE_OK[0]:
         return None
     try:
