@@ -14,6 +14,7 @@ import boilerstrip
 from boilerstrip import cli
 from boilerstrip.io import text as textio
 from boilerstrip.pipeline import files as runner
+from boilerstrip.pipeline.clean import DocumentOptions
 
 NAG = "Please enable JavaScript in your browser settings."
 TMP_SUFFIX = ".boilerstrip-tmp"
@@ -132,3 +133,27 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def test_a_batch_makes_each_output_folder_once(tmp_path, monkeypatch):
+    """Copies of files from interleaved folders all land in their mirrored
+    folders, each made (or found) once per batch, not once per file."""
+    src = tmp_path / "in"
+    names = []
+    for i in range(12):
+        p = src / f"part{i % 3}" / f"note{i:02d}.txt"
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(f"Note {i}: the ferry left at {i} o'clock.\n\n{NAG}\n", encoding="utf-8")
+        names.append(p)
+    (tmp_path / "out" / "part1").mkdir(parents=True)  # one of them is there already
+    made = []
+    real = runner._mkdirs
+    monkeypatch.setattr(runner, "_mkdirs", lambda folder, display: (made.append(folder),
+                                                                      real(folder, display)))
+    tasks = [runner.Task(str(p), str(p), str(p), str(tmp_path / "out" / p.parent.name / p.name),
+                         p.stat().st_size) for p in names]
+    outcomes = runner.process_batch(tasks, boilerstrip.Cleaner(), DocumentOptions())
+    assert all(o.report.status != "error" for o in outcomes)
+    for p in names:
+        assert (tmp_path / "out" / p.parent.name / p.name).read_bytes() == _cleaned(p)
+    assert sorted(map(str, made)) == sorted(str(tmp_path / "out" / f"part{k}") for k in range(3))

@@ -173,3 +173,61 @@ def test_paths_are_relative_to_cwd_when_relative(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / ".git").mkdir()
     assert find_project_root(["-"]) == Path(tmp_path)
+
+
+# ------------------------------------------------------------------ reading
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from boilerstrip.io import text as textio  # noqa: E402
+
+
+def _read_reference(path: Path, limit: int) -> bytes | None:
+    """What read_regular must give: the file's bytes, None when over LIMIT."""
+    data = path.read_bytes()
+    return data if len(data) <= limit else None
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.binary(max_size=3000), limit=st.integers(0, 3000),
+       reported=st.integers(0, 3000))
+def test_read_regular_gives_the_whole_file_whatever_fstat_said(tmp_path_factory, data, limit,
+                                                                reported):
+    """The first read asks for the size fstat gave (+1); a file that grew
+    since (REPORTED below its real size) is still read to its end, or refused
+    once past LIMIT, as reading LIMIT + 1 bytes at once did."""
+    path = tmp_path_factory.mktemp("read") / "f.txt"
+    path.write_bytes(data)
+    real_fstat = os.fstat
+
+    class Shrunk:  # the stat of a file that was smaller when it was looked at
+        def __init__(self, st):
+            self._st = st
+
+        def __getattr__(self, name):
+            return min(self._st.st_size, reported) if name == "st_size" else \
+                getattr(self._st, name)
+
+    want = _read_reference(path, limit)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(os, "fstat", lambda fd: Shrunk(real_fstat(fd)))
+        if want is None:
+            with pytest.raises(InputError, match="larger than"):
+                textio.read_regular(path, "f.txt", limit=limit)
+        else:
+            assert textio.read_regular(path, "f.txt", limit=limit) == want
+
+
+def test_read_regular_never_asks_for_the_whole_limit_at_once(tmp_path, monkeypatch):
+    path = tmp_path / "small.txt"
+    path.write_bytes(b"a short document\n")
+    asked = []
+    real_read = os.read
+    monkeypatch.setattr(os, "read", lambda fd, n: (asked.append(n), real_read(fd, n))[1])
+    assert textio.read_regular(path) == b"a short document\n"
+    assert asked[0] == 18 and len(asked) == 2, "one read of size + 1, one that finds the end"
+    assert max(asked) <= 1 << 16, "never a buffer of the 64 MB limit"
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    assert textio.read_regular(empty) == b""

@@ -131,21 +131,46 @@ def read_regular(path: str | os.PathLike[str], name: str | None = None,
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as exc:
         raise _read_error(exc, name) from None
-    with open(fd, "rb", closefd=True) as f:
-        try:
-            st = os.fstat(fd)
-            if stat.S_ISDIR(st.st_mode):
-                raise InputError(f"{name}: is a folder")
-            if not stat.S_ISREG(st.st_mode):
-                raise InputError(f"{name}: not a regular file (a FIFO, device or socket)")
-            if st.st_size > limit:
-                raise InputError(f"{name}: {too_large(limit)}")
-            data = f.read(limit + 1)
-        except OSError as exc:
-            raise _read_error(exc, name) from None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise InputError(f"{name}: is a folder")
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(f"{name}: not a regular file (a FIFO, device or socket)")
+        if st.st_size > limit:
+            raise InputError(f"{name}: {too_large(limit)}")
+        data = _read_upto(fd, st.st_size, limit + 1)
+    except OSError as exc:
+        raise _read_error(exc, name) from None
+    finally:
+        os.close(fd)
     if len(data) > limit:  # grew while being read
         raise InputError(f"{name}: {too_large(limit)}")
     return data
+
+
+def _read_upto(fd: int, size: int, most: int) -> bytes:
+    """The bytes of FD up to its end or MOST bytes, whichever comes first.
+
+    Asks for SIZE + 1 bytes first (the size fstat gave: one read and its
+    end-of-file check for a file that did not grow), not for MOST at once: a
+    buffer of MOST bytes (the 64 MB document limit) was a fresh memory map for
+    every file, its pages zeroed by the kernel, then shrunk and unmapped. On
+    the raw fd, not through ``open()``: that added an fstat, a terminal check
+    and a seek to every file."""
+    chunks = []
+    got = 0
+    want = min(size + 1, most)
+    while got < most:
+        chunk = os.read(fd, want)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        got += len(chunk)
+        want = min(max(want, 1 << 16), most - got)  # it grew: read on in larger steps
+    if len(chunks) == 1:
+        return chunks[0]
+    return b"".join(chunks)
 
 
 def _read_error(exc: OSError, name: str) -> InputError:
@@ -348,7 +373,12 @@ _TMPFILE_OK = [hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd")]
 
 def _unnamed_temp(folder: Path) -> int | None:
     """An fd open for writing on a new unnamed file in FOLDER, or None where
-    the platform or the folder's file system cannot make one."""
+    the platform or the folder's file system cannot make one.
+
+    It costs the kernel no more than a named temporary file: what a new file
+    costs is its inode, the same for every route, and on an ext4 without a
+    journal that cost grows with the files recently deleted near FOLDER
+    (``bench/write_routes.py``)."""
     if not _TMPFILE_OK[0]:
         return None
     try:

@@ -268,23 +268,27 @@ def process_batch(tasks: Sequence[Task], cleaner, opts: DocumentOptions) -> list
     outcomes: list[Outcome] = []
     staged: list[tuple[Outcome, PendingWrite | None]] = []
     targets: set[str] = set()
+    cwd = os.getcwd()  # (abspath asked the kernel for it once per file)
+    made: set[Path] = set()  # output folders made or found in this batch
     for task in tasks:
-        key = os.path.abspath(task.target or task.path)
+        key = os.path.normpath(os.path.join(cwd, task.target or task.path))
         if key in targets:  # named twice: the second reading must see the first writing
             outcomes.extend(_commit(staged))
             staged, targets = [], set()
         targets.add(key)
         try:
-            staged.append(_stage(task, cleaner, opts))
+            staged.append(_stage(task, cleaner, opts, made))
         except Exception as exc:  # a bug must not take the other files down
             staged.append((_internal_error(task, exc), None))
     outcomes.extend(_commit(staged))
     return outcomes
 
 
-def _stage(task: Task, cleaner, opts: DocumentOptions) -> tuple[Outcome, PendingWrite | None]:
+def _stage(task: Task, cleaner, opts: DocumentOptions, made: set[Path] | None = None
+           ) -> tuple[Outcome, PendingWrite | None]:
     """Read and clean TASK's file and write its new content to a temporary
-    file (not yet synced nor renamed)."""
+    file (not yet synced nor renamed). MADE: the output folders already made
+    (or found) in this batch, not asked for again."""
     try:
         before = os.stat(task.path)  # to notice a change while we clean it
     except OSError:
@@ -302,7 +306,10 @@ def _stage(task: Task, cleaner, opts: DocumentOptions) -> tuple[Outcome, Pending
             out = Path(task.out)
             same = out.exists() and os.path.samefile(out, task.path)
             if not (same and not c.changed):
-                _mkdirs(out.parent, task.display)
+                if made is None or out.parent not in made:
+                    _mkdirs(out.parent, task.display)
+                    if made is not None:
+                        made.add(out.parent)
                 pending = start_write(out, c.data, str(out), sync=False)
         elif opts.write and c.changed and task.target is not None:
             refused = _not_rewritable(before, task.target, task.display)
