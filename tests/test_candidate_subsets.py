@@ -34,8 +34,7 @@ def providers():
     if cleaner.engine == "fast":  # the cached database
         out.append(("fast", cleaner._provider))
     else:
-        hyperscan = pytest.importorskip("hyperscan", reason="the fast engine is not installed")
-        del hyperscan
+        pytest.importorskip("hyperscan", reason="the fast engine is not installed")
         from boilerstrip.engine.fast import database
         from boilerstrip.engine.fast.provider import FastProvider
         from boilerstrip.rules.loader import bundled_rule_set
