@@ -140,19 +140,20 @@ def sentence_cuts(items: Sequence[tuple[SentenceCut, Sequence[CompiledRule]]],
     out: list[Deletion] = []
     lines = ctx.draft.lines
     text = ctx.draft.text
-    pos = words = shown = None
+    pos = shown = None
     done: set[int] = set()
     for cut, rules in items:
         if not rules or not may_hit(ctx.candidates, rules, WHOLE):
             continue  # no line holds what one of its rules looks for
         if pos is None:
-            pos, words = Positions(lines), ctx.words()
-            shown = [ln.index for ln in lines if ln.content]
+            shown = ctx.shown()
+            pos = Positions(lines, shown)
         least = cut.rest_min_words + 1
-        # the candidates first, then the verdict keys of those lines only: a
-        # line no rule may take costs nothing more here
-        per_rule = ctx.candidates.for_rules(rules, [i for i in shown if words[i] >= least],
-                                            WHOLE)
+        # the candidates first, then the word counts and verdict keys of those
+        # lines only: a line no rule may take costs nothing more here (no
+        # count of every line's words)
+        per_rule = _long_enough(ctx.candidates.for_rules(rules, shown, WHOLE),
+                                ctx.line_words, least)
         if not per_rule:
             continue
         by_line: dict[int, list[CompiledRule]] = {}
@@ -177,6 +178,20 @@ def sentence_cuts(items: Sequence[tuple[SentenceCut, Sequence[CompiledRule]]],
             out.append((offset + a, offset + b, who))
             done.add(i)
     out.sort(key=lambda t: t[0])
+    return out
+
+
+def _long_enough(per_rule: dict[int, list[int]], line_words, least: int
+                 ) -> dict[int, list[int]]:
+    """PER_RULE (rule position -> candidate lines) with only the lines of at
+    least LEAST words (LINE_WORDS: a line's count), rules left without one
+    dropped: what asking about those lines alone gives, with a count of the
+    candidates' words only."""
+    out = {}
+    for k, found in per_rule.items():
+        kept = [i for i in found if line_words(i) >= least]
+        if kept:
+            out[k] = kept
     return out
 
 

@@ -274,22 +274,29 @@ def stage_inline(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]:
         return []
     text = ctx.draft.text
     lines = ctx.draft.lines
+    # the candidates of every non-blank line first: only theirs are sliced
+    # and looked up below, not every line's
+    per_rule = ctx.candidates.for_rules(rules, ctx.shown(), WHOLE)
+    if not per_rule:
+        return []
     # What an inline rule finds depends on the line's own text only: a line
     # where none found anything keeps that verdict while its text is unchanged.
     rejected = ctx.candidates.verdicts(rules)
     subjects: dict[int, tuple[int, str]] = {}
-    for ln in lines:
-        if not ln.content:
-            continue
+    candidates = sorted(set().union(*per_rule.values()))
+    for i in candidates:
+        ln = lines[i]
         start, end = ln.start, ln.end
         if end > start and text[end - 1] == "\r":
             end -= 1
         subject = line_text(text, ln, end, ctx.draft.line_texts)
         if subject not in rejected:
-            subjects[ln.index] = (start, subject)
+            subjects[i] = (start, subject)
     if not subjects:
         return []
-    per_rule = ctx.candidates.for_rules(rules, list(subjects), WHOLE)
+    if len(subjects) < len(candidates):  # some have a kept verdict: not asked again
+        per_rule = {k: kept for k, kept in ((k, [i for i in found if i in subjects])
+                                            for k, found in per_rule.items()) if kept}
     folded: dict[int, str] = {}
     found: list[tuple[int, int, int, Attribution]] = []
     hit_lines: set[int] = set()
