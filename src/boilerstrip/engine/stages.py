@@ -265,6 +265,22 @@ def stage_block(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]:
             for k, who in sorted(taken.items())]
 
 
+def _inline_subjects(ctx: Context, indexes, rejected) -> dict[int, tuple[int, str]]:
+    """Line index -> (start, the line without its ending) for the lines of
+    INDEXES whose text has no kept verdict in REJECTED."""
+    text, lines = ctx.draft.text, ctx.draft.lines
+    subjects: dict[int, tuple[int, str]] = {}
+    for i in indexes:
+        ln = lines[i]
+        end = ln.end
+        if end > ln.start and text[end - 1] == "\r":
+            end -= 1
+        subject = line_text(text, ln, end, ctx.draft.line_texts)
+        if subject not in rejected:
+            subjects[i] = (ln.start, subject)
+    return subjects
+
+
 def stage_inline(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]:
     """Inline rules match inside one line at a time: the line without its
     ending is the whole subject (``^``/``$`` are its ends, lookarounds stop
@@ -272,31 +288,25 @@ def stage_inline(rules: Sequence[CompiledRule], ctx: Context) -> list[Deletion]:
     then the rule order."""
     if not may_hit(ctx.candidates, rules, WHOLE):
         return []
-    text = ctx.draft.text
     lines = ctx.draft.lines
-    # the candidates of every non-blank line first: only theirs are sliced
-    # and looked up below, not every line's
-    per_rule = ctx.candidates.for_rules(rules, ctx.shown(), WHOLE)
-    if not per_rule:
-        return []
     # What an inline rule finds depends on the line's own text only: a line
     # where none found anything keeps that verdict while its text is unchanged.
     rejected = ctx.candidates.verdicts(rules)
-    subjects: dict[int, tuple[int, str]] = {}
-    candidates = sorted(set().union(*per_rule.values()))
-    for i in candidates:
-        ln = lines[i]
-        start, end = ln.start, ln.end
-        if end > start and text[end - 1] == "\r":
-            end -= 1
-        subject = line_text(text, ln, end, ctx.draft.line_texts)
-        if subject not in rejected:
-            subjects[i] = (start, subject)
-    if not subjects:
-        return []
-    if len(subjects) < len(candidates):  # some have a kept verdict: not asked again
-        per_rule = {k: kept for k, kept in ((k, [i for i in found if i in subjects])
-                                            for k, found in per_rule.items()) if kept}
+    if rejected:
+        # a later pass: most lines keep their verdict, so only the few whose
+        # text changed are asked (a provider that tests lines one by one
+        # would otherwise test them all again)
+        subjects = _inline_subjects(ctx, (ln.index for ln in lines if ln.content), rejected)
+        if not subjects:
+            return []
+        per_rule = ctx.candidates.for_rules(rules, list(subjects), WHOLE)
+    else:
+        # the first pass: the candidates of every non-blank line first, and
+        # only theirs are sliced and looked up, not every line's
+        per_rule = ctx.candidates.for_rules(rules, ctx.shown(), WHOLE)
+        if not per_rule:
+            return []
+        subjects = _inline_subjects(ctx, sorted(set().union(*per_rule.values())), rejected)
     folded: dict[int, str] = {}
     found: list[tuple[int, int, int, Attribution]] = []
     hit_lines: set[int] = set()
