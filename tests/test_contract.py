@@ -10,7 +10,7 @@ import math
 from pathlib import Path
 
 import pytest
-from _cli_helpers import PLAIN, SEED_B
+from _cli_helpers import PLAIN, RULE_FILE, SEED_B
 
 import boilerstrip
 from boilerstrip.cli import cli
@@ -104,6 +104,45 @@ def test_the_configurations_report_format_waits_for_a_report(tmp_path, monkeypat
     assert code == 2 and "--report-format needs --report" in err  # typed: still refused
 
 
+# ------------------------------------------------------------ selectors
+
+@pytest.mark.parametrize("option", ["ignore", "select", "enable"])
+def test_a_selector_that_names_nothing_is_an_error(tmp_path, monkeypatch, capsys, option):
+    """A typo in --ignore left the rule running; in --select it ran no rule
+    at all, and the run said nothing."""
+    code, out, err = _cli(monkeypatch, capsys, tmp_path, "clean", f"--{option}", "social-shrae",
+                          stdin=(SHARE_LINE + PLAIN).encode())
+    _one_line_error(code, err, option, "'social-shrae'")
+    assert out == ""
+    project = _project(tmp_path, f'[tool.boilerstrip]\n{option} = ["no-such-category"]\n')
+    code, _, err = _cli(monkeypatch, capsys, project, "clean", "--check", "a.txt")
+    _one_line_error(code, err, "'no-such-category'")
+    with pytest.raises(ConfigError, match="'social-shrae'"):
+        boilerstrip.Cleaner(**{option: ["social-shrae"]})
+
+
+@pytest.mark.parametrize("selector", [
+    "social-share",                # a category
+    "headline",                    # an opt-in category
+    "en",                          # a pack
+    "en.social",                   # an id prefix
+    "en.social.share-label",       # a rule id
+    "cookie-notice",               # a category of the vocabulary, whatever the rules loaded
+])
+def test_every_kind_of_selector_is_still_accepted(selector):
+    boilerstrip.Cleaner(ignore=[selector])
+    boilerstrip.Cleaner(default_rules=False, ignore=["cookie-notice"])
+
+
+def test_a_user_rules_id_and_pack_are_selectors(tmp_path):
+    rules = tmp_path / "my.yml"
+    rules.write_text(RULE_FILE, encoding="utf-8")
+    cleaner = boilerstrip.Cleaner(rules=[rules], select=["my"])
+    assert [r.id for r in cleaner.rules] == ["my.note.wire"]
+    with pytest.raises(ConfigError):
+        boilerstrip.Cleaner(select=["my"])  # without the file, 'my' names nothing
+
+
 # ------------------------------------------------------------ the regex time limit
 
 @pytest.mark.parametrize("timeout", [math.inf, 1e15, 1e308])
@@ -124,3 +163,38 @@ def test_timeout_inf_on_the_command_line_is_a_usage_error(tmp_path, monkeypatch,
     code, out, err = _cli(monkeypatch, capsys, tmp_path, "clean", "--timeout", "inf",
                           stdin=(SHARE_LINE + PLAIN).encode())
     assert code == 2 and "--timeout" in err and out == ""
+
+
+# ------------------------------------------------------------ the Python API
+
+@pytest.mark.parametrize("build", [
+    lambda: boilerstrip.Cleaner(ignore="social-share"),
+    lambda: boilerstrip.Cleaner.from_options(Options(ignore="social-share")),
+])
+def test_one_string_is_one_selector_not_a_list_of_characters(build):
+    """``Cleaner(ignore="social-share")`` took the string as the list of its
+    characters: nothing was ignored, silently (now: nothing named 's')."""
+    cleaner = build()
+    assert cleaner.ignore == ("social-share",)
+    assert cleaner.clean(SHARE_LINE + PLAIN).text == SHARE_LINE + PLAIN
+
+
+def test_one_rule_path_as_a_string_is_one_path(tmp_path):
+    rules = tmp_path / "my.yml"
+    rules.write_text(RULE_FILE, encoding="utf-8")
+    cleaner = boilerstrip.Cleaner(rules=str(rules))
+    assert "my.note.wire" in {r.id for r in cleaner.rules}
+
+
+def test_the_datatrove_step_takes_one_string_as_one_item():
+    pytest.importorskip("datatrove")
+    from boilerstrip.integrations.datatrove import BoilerstripCleaner
+
+    assert BoilerstripCleaner(ignore="social-share").options.ignore == ("social-share",)
+
+
+@pytest.mark.parametrize("options", [{"max_removed_share": "0.5"}, {"language": 3}])
+def test_a_wrong_type_of_option_is_a_config_error(options):
+    """They raised TypeError ('<' not supported between 'float' and 'str')."""
+    with pytest.raises(ConfigError):
+        boilerstrip.Cleaner(**options)

@@ -749,3 +749,18 @@ def selector_matches(selector: str, rule: Rule) -> bool:
     """
     return (selector == rule.category or selector == rule.id
             or rule.id.startswith(selector + ".") or selector == rule.pack)
+
+
+def unknown_selectors(selectors: Iterable[str], rules: Iterable[Rule]) -> list[str]:
+    """The SELECTORS that name no category (of the vocabulary, used or not)
+    and no rule, id prefix or pack of RULES: a typo in ``--ignore`` would
+    otherwise leave the rule running, and one in ``--select`` run nothing."""
+    wanted = [s for s in selectors if s not in CATEGORIES]
+    if not wanted:
+        return []
+    known: set[str] = set()
+    for rule in rules:
+        known.add(rule.pack)
+        parts = rule.id.split(".")
+        known.update(".".join(parts[:n]) for n in range(1, len(parts) + 1))
+    return [s for s in wanted if s not in known]
