@@ -165,6 +165,15 @@ def test_timeout_inf_on_the_command_line_is_a_usage_error(tmp_path, monkeypatch,
     assert code == 2 and "--timeout" in err and out == ""
 
 
+# ------------------------------------------------------------ paths
+
+def test_explain_on_a_folder_is_one_line(tmp_path, monkeypatch, capsys):
+    """explain reads files; a folder named to it ended in IsADirectoryError."""
+    (tmp_path / "docs").mkdir()
+    code, out, err = _cli(monkeypatch, capsys, tmp_path, "explain", "docs")
+    _one_line_error(code, err, "docs: is a folder")
+
+
 # ------------------------------------------------------------ the Python API
 
 @pytest.mark.parametrize("build", [

@@ -131,11 +131,12 @@ def read_regular(path: str | os.PathLike[str], name: str | None = None,
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as exc:
         raise _read_error(exc, name) from None
+    if stat.S_ISDIR(os.fstat(fd).st_mode):  # before open(fd), which refuses a folder itself
+        os.close(fd)
+        raise InputError(f"{name}: is a folder")
     with open(fd, "rb", closefd=True) as f:
         try:
             st = os.fstat(fd)
-            if stat.S_ISDIR(st.st_mode):
-                raise InputError(f"{name}: is a folder")
             if not stat.S_ISREG(st.st_mode):
                 raise InputError(f"{name}: not a regular file (a FIFO, device or socket)")
             if st.st_size > limit:
