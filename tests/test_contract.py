@@ -174,6 +174,16 @@ def test_explain_on_a_folder_is_one_line(tmp_path, monkeypatch, capsys):
     _one_line_error(code, err, "docs: is a folder")
 
 
+# ------------------------------------------------------------ rules validate
+
+def test_validate_reports_a_duplicate_id_inside_one_file_once(tmp_path, monkeypatch, capsys):
+    body = RULE_FILE + RULE_FILE.split("rules:\n", 1)[1]
+    (tmp_path / "dup.yml").write_text(body, encoding="utf-8")
+    code, out, err = _cli(monkeypatch, capsys, tmp_path, "rules", "validate", "dup.yml")
+    faults = [line for line in (out + err).splitlines() if "duplicate rule id" in line]
+    assert code == 2 and len(faults) == 1, out + err
+
+
 # ------------------------------------------------------------ the Python API
 
 @pytest.mark.parametrize("build", [

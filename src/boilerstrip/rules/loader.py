@@ -691,7 +691,8 @@ def validate_rule_files(paths: Iterable[str | os.PathLike[str]]) -> Validation:
             faults.extend(one.faults)
             if cached is None and not one.faults:
                 rulecache.put(f, data, pack, RuleSet(one.rules, one.warnings))
-    faults.extend(_unique_faults(rules))
+    reported = {str(f) for f in faults}  # a file's own duplicates are in already
+    faults.extend(f for f in _unique_faults(rules) if str(f) not in reported)
     return Validation(tuple(rules), tuple(faults), tuple(warnings), files)
 
 
