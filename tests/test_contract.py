@@ -119,6 +119,8 @@ def test_a_selector_that_names_nothing_is_an_error(tmp_path, monkeypatch, capsys
     _one_line_error(code, err, "'no-such-category'")
     with pytest.raises(ConfigError, match="'social-shrae'"):
         boilerstrip.Cleaner(**{option: ["social-shrae"]})
+    with pytest.raises(ConfigError, match="'social-shrae'"):
+        boilerstrip.clean(PLAIN, **{option: ["social-shrae"]})
 
 
 @pytest.mark.parametrize("selector", [
@@ -217,3 +219,34 @@ def test_a_wrong_type_of_option_is_a_config_error(options):
     """They raised TypeError ('<' not supported between 'float' and 'str')."""
     with pytest.raises(ConfigError):
         boilerstrip.Cleaner(**options)
+
+
+# ------------------------------------------------------------ user rules failing their examples
+
+def test_a_user_rule_failing_its_own_examples_is_refused(tmp_path, monkeypatch, capsys):
+    """Its examples say what it removes and keeps; one that removes a keep
+    example was loaded and cleaned every file with it, silently (only
+    ``rules test`` told)."""
+    bad = tmp_path / "my.yml"
+    bad.write_text(RULE_FILE.replace('keep: ["The wire was cut."',
+                                     'keep: ["Wire note: filed late", "The wire was cut."'),
+                   encoding="utf-8")
+    text = (PLAIN + "\nWire note: filed late\n").encode()
+    for command in (["clean"], ["explain", "-"]):
+        code, out, err = _cli(monkeypatch, capsys, tmp_path, *command, "--rules", "my.yml",
+                              stdin=text)
+        _one_line_error(code, err, "my.yml:10: my.note.wire: keep example",
+                        "boilerstrip rules test my.yml")
+        assert out == ""
+    (tmp_path / "pyproject.toml").write_text('[tool.boilerstrip]\nrules = ["my.yml"]\n')
+    (tmp_path / "a.txt").write_bytes(text)
+    code, _, err = _cli(monkeypatch, capsys, tmp_path, "clean", "a.txt")
+    _one_line_error(code, err, "my.note.wire: keep example")
+    assert (tmp_path / "a.txt").read_bytes() == text
+
+
+def test_a_user_rule_passing_its_examples_cleans(tmp_path, monkeypatch, capsys):
+    (tmp_path / "my.yml").write_text(RULE_FILE, encoding="utf-8")
+    code, out, err = _cli(monkeypatch, capsys, tmp_path, "clean", "--rules", "my.yml",
+                          stdin=(PLAIN + "\nWire note: filed late\n").encode())
+    assert code == 0 and out == PLAIN, err

@@ -24,7 +24,7 @@ from ..errors import ConfigError
 from ..options import DEFAULT_TIMEOUT, Options
 from ..result import Change, Result, restore_text
 from ..rules.loader import (Rule, bundled_rule_set, check_unique, load_rule_set,
-                            selector_matches, unknown_selectors)
+                            check_selectors, selector_matches)
 from ..rules.kinds import KIND_BY_NAME, KINDS
 from .candidates import CandidateProvider, default_candidates
 from .context import CompiledRule, Context
@@ -90,6 +90,9 @@ class Cleaner:
                           timeout=timeout, max_removed_share=max_removed_share,
                           allow_large_removals=allow_large_removals, language=language)
         self._setup(options, tuple(extra_rules), candidates)
+        # here, not in _setup: a cleaner derived inside the engine (page_debris's
+        # article cleaner) keeps selectors of rules it does not load
+        check_selectors(options, self.all_rules)
 
     @classmethod
     def from_options(cls, options: Options, *, extra_rules: Sequence[Rule] = (),
@@ -110,7 +113,6 @@ class Cleaner:
         loaded = [*rule_set.rules, *extra_rules]
         check_unique(loaded)
         self.all_rules: tuple[Rule, ...] = tuple(sorted(loaded, key=Rule.sort_key))
-        _check_selectors(options, self.all_rules)
         self.rules: tuple[Rule, ...] = tuple(r for r in self.all_rules if self._active(r))
         self._spared = frozenset(r.id for r in self.rules if KIND_BY_NAME[r.kind].guard_spares)
         #: what decides which language packs run (None: every pack runs)
@@ -367,17 +369,6 @@ class Cleaner:
             ctx.reset()
             if not removed:
                 break
-
-
-def _check_selectors(options: Options, rules: Sequence[Rule]) -> None:
-    """Refuse an ignore, select or enable value that names nothing: a typo
-    would silently leave a rule running, or (select) run none."""
-    for name in ("ignore", "select", "enable"):
-        unknown = unknown_selectors(getattr(options, name), rules)
-        if unknown:
-            raise ConfigError(f"{name}: no rule, category or pack is named "
-                              f"{', '.join(map(repr, unknown))} (see 'boilerstrip rules "
-                              f"categories' and 'boilerstrip rules list')")
 
 
 def _check_forced_language(language: str, rules: Sequence[Rule],

@@ -752,6 +752,21 @@ def selector_matches(selector: str, rule: Rule) -> bool:
             or rule.id.startswith(selector + ".") or selector == rule.pack)
 
 
+def check_selectors(options: Any, rules: Iterable[Rule]) -> None:
+    """Refuse an ignore, select or enable value of OPTIONS that names nothing
+    in RULES (all the rules loaded): a typo would silently leave a rule
+    running, or (select) run none."""
+    from ..errors import ConfigError
+
+    rules = tuple(rules)
+    for name in ("ignore", "select", "enable"):
+        unknown = unknown_selectors(getattr(options, name), rules)
+        if unknown:
+            raise ConfigError(f"{name}: no rule, category or pack is named "
+                              f"{', '.join(map(repr, unknown))} (see 'boilerstrip rules "
+                              f"categories' and 'boilerstrip rules list')")
+
+
 def unknown_selectors(selectors: Iterable[str], rules: Iterable[Rule]) -> list[str]:
     """The SELECTORS that name no category (of the vocabulary, used or not)
     and no rule, id prefix or pack of RULES: a typo in ``--ignore`` would
