@@ -250,3 +250,28 @@ def test_a_user_rule_passing_its_examples_cleans(tmp_path, monkeypatch, capsys):
     code, out, err = _cli(monkeypatch, capsys, tmp_path, "clean", "--rules", "my.yml",
                           stdin=(PLAIN + "\nWire note: filed late\n").encode())
     assert code == 0 and out == PLAIN, err
+
+
+# ------------------------------------------------------------ rules list / test / validate filters
+
+@pytest.mark.parametrize("args, needle", [
+    (["rules", "list", "--category", "no-such-category"], "--category"),
+    (["rules", "list", "--kind", "lines"], "--kind"),
+    (["rules", "test", "--select", "en.no-such-rule"], "--select"),
+])
+def test_a_filter_that_names_nothing_is_a_usage_error(tmp_path, monkeypatch, capsys, args,
+                                                      needle):
+    """They printed '0 rules' (list) or '0 rules, 0 examples: all passed'
+    (test) and exited 0: a typo read as a pass."""
+    code, out, err = _cli(monkeypatch, capsys, tmp_path, *args)
+    assert code == 2 and needle in err and "no " in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x07", "\ufffe"])
+def test_a_control_character_in_a_rule_file_names_its_line(tmp_path, monkeypatch, capsys, char):
+    """The YAML reader's error gave a character position, not the line."""
+    bad = RULE_FILE.replace("Wire-service notes.", f"Wire-service{char} notes.")
+    (tmp_path / "bad.yml").write_text(bad, encoding="utf-8")
+    code, _, err = _cli(monkeypatch, capsys, tmp_path, "clean", "--rules", "bad.yml",
+                        stdin=PLAIN.encode())
+    _one_line_error(code, err, "bad.yml:6: invalid YAML: control character")

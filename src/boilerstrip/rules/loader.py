@@ -471,6 +471,10 @@ def _compose(text: str, path: str) -> yaml.Node:
         line = mark.line + 1 if mark else None
         msg = " ".join(str(x) for x in (exc.context, exc.problem) if x)
         raise RuleError(f"invalid YAML: {msg}", path=path, line=line) from None
+    except yaml.reader.ReaderError as exc:  # a control character: named by its line
+        line = text.count("\n", 0, exc.position) + 1
+        raise RuleError(f"invalid YAML: control character #x{exc.character:04x} is not "
+                        f"allowed", path=path, line=line) from None
     except yaml.YAMLError as exc:
         raise RuleError(f"invalid YAML: {exc}", path=path) from None
     except RecursionError:
