@@ -37,11 +37,24 @@ def config_keys() -> dict[str, tuple[str, tuple[str, ...] | None]]:
     :class:`~boilerstrip.options.Options` and
     :class:`~boilerstrip.pipeline.options.RunOptions` that have a config type.
     Keys are the command-line parameter names (``no_default_rules``)."""
+    return {key: (kind, choices) for key, (kind, choices, _bounds) in _key_specs().items()}
+
+
+def _key_specs() -> dict[str, tuple[str, tuple[str, ...] | None, dict[str, Any] | None]]:
+    """key -> (type, allowed values or None, bounds of a number or None)."""
     from .options import key_of, option_fields
     from .pipeline.options import run_option_fields
 
-    return {key_of(f): (_TYPES[f.metadata["config"]], f.metadata["choices"])
+    return {key_of(f): (_TYPES[f.metadata["config"]], f.metadata["choices"],
+                        f.metadata["bounds"])
             for f in (*option_fields(), *run_option_fields()) if f.metadata["config"]}
+
+
+def _tool_table(data: dict[str, Any]) -> Any:
+    """``[tool.boilerstrip]`` of a TOML document, or None; ``tool`` that is
+    not a table (``tool = 3``) holds none."""
+    tool = data.get("tool")
+    return tool.get("boilerstrip") if isinstance(tool, dict) else None
 
 
 @dataclass
@@ -95,7 +108,7 @@ def find_project_root(paths: Iterable[str | os.PathLike[str]]) -> Path:
                 data = _load_toml(pyproject)
             except ConfigError:
                 return folder  # a broken file still marks the root; reading it reports it
-            if "boilerstrip" in data.get("tool", {}):
+            if _tool_table(data) is not None:
                 return folder
     return Path(base.anchor or base)
 
@@ -116,7 +129,7 @@ def load_config(path: str | os.PathLike[str] | None, explicit: bool = False) -> 
         return Config()
     p = Path(path)
     data = _load_toml(p)
-    table = data.get("tool", {}).get("boilerstrip") if isinstance(data.get("tool"), dict) else None
+    table = _tool_table(data)
     if table is None:
         if not explicit:
             return Config(p, {})
@@ -128,14 +141,19 @@ def load_config(path: str | os.PathLike[str] | None, explicit: bool = False) -> 
 
 def _validate(table: dict[str, Any], path: Path) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    keys = config_keys()
+    keys = _key_specs()
+    spelled: dict[str, str] = {}
     for raw_key, value in table.items():
         key = raw_key.replace("-", "_")
         if key not in keys:
             known = ", ".join(k.replace("_", "-") for k in keys)
             raise ConfigError(f"{path}: [tool.boilerstrip]: unknown key {raw_key!r} "
                               f"(known keys: {known})")
-        kind, choices = keys[key]
+        if key in spelled:  # TOML allows both spellings; which one wins would be a guess
+            raise ConfigError(f"{path}: [tool.boilerstrip]: {raw_key!r} and "
+                              f"{spelled[key]!r} are the same key")
+        spelled[key] = raw_key
+        kind, choices, bounds = keys[key]
         where = f"{path}: [tool.boilerstrip] {raw_key}"
         if kind == _LIST:
             if isinstance(value, str):
@@ -156,12 +174,54 @@ def _validate(table: dict[str, Any], path: Path) -> dict[str, Any]:
             raise ConfigError(f"{where}: expected a {_STR}")
         if choices is not None and value not in choices:
             raise ConfigError(f"{where}: {value!r} is not one of {', '.join(choices)}")
+        if bounds and not _within(value, bounds):
+            raise ConfigError(f"{where}: {value!r} is out of range ({_range_text(bounds)})")
+        _check_value(key, value, where)
         if key == "rules":
             # Relative rule paths are relative to the configuration file.
             value = [str((path.parent / v)) if not os.path.isabs(v) else v for v in value]
             _inside_project(value, path, where)
         out[key] = value
     return out
+
+
+def _within(value: float, bounds: dict[str, Any]) -> bool:
+    """Whether VALUE lies in BOUNDS (the option's ``min``/``max``, open or closed);
+    NaN lies nowhere."""
+    low, high = bounds.get("min"), bounds.get("max")
+    if value != value:  # NaN
+        return False
+    if low is not None and (value <= low if bounds.get("min_open") else value < low):
+        return False
+    return not (high is not None and (value >= high if bounds.get("max_open") else value > high))
+
+
+def _range_text(bounds: dict[str, Any]) -> str:
+    parts = []
+    if bounds.get("min") is not None:
+        parts.append(f"{'above' if bounds.get('min_open') else 'at least'} {bounds['min']}")
+    if bounds.get("max") is not None:
+        parts.append(f"{'below' if bounds.get('max_open') else 'at most'} {bounds['max']}")
+    return " and ".join(parts)
+
+
+def _check_value(key: str, value: Any, where: str) -> None:
+    """The checks a value gets beyond its type and range, done here so that
+    the error names the file and key: a cleaning option as the cleaner checks
+    it (``language``), a report format as the report writer knows them."""
+    from .options import Options
+
+    if key in Options.names():
+        try:
+            Options(**{key: value})
+        except ConfigError as exc:
+            raise ConfigError(f"{where}: {exc}") from None
+    elif key == "report_format":
+        from .reports.writers import REPORT_FORMATS
+
+        if value not in REPORT_FORMATS:
+            raise ConfigError(f"{where}: {value!r} is not one of "
+                              f"{', '.join(sorted(REPORT_FORMATS))}")
 
 
 def _inside_project(rule_paths: list[str], config: Path, where: str) -> None:

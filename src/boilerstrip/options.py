@@ -28,6 +28,9 @@ from .rules.model import PROFILES  # a rule names the profiles it runs in
 #: Time limit of one regex call, in seconds: a hostile or unlucky pattern
 #: cannot stall a run, it is skipped for that document and reported.
 DEFAULT_TIMEOUT = 0.5
+#: The longest time limit, in seconds: the regex module counts it in a fixed-size
+#: integer, and a limit past some 10**12 s (``inf``) makes every call time out at once.
+MAX_TIMEOUT = 86_400
 
 #: Over-cleaning guard: the largest share of a document's words a profile may
 #: remove before the document is left unchanged and reported as ``guarded``.
@@ -89,7 +92,8 @@ class Options:
         metavar="ID|CATEGORY")
     timeout: float = option(
         DEFAULT_TIMEOUT, f"Time limit of one regex call (default {DEFAULT_TIMEOUT}).",
-        config="number", metavar="SECONDS", bounds={"min": 0, "min_open": True})
+        config="number", metavar="SECONDS",
+        bounds={"min": 0, "min_open": True, "max": MAX_TIMEOUT})
     max_removed_share: float | None = option(
         None, "Over-cleaning guard: largest share of a document's words the rules may remove "
               "(default: " + ", ".join(f"{k} {v}" for k, v in DEFAULT_MAX_REMOVED_SHARE.items())
@@ -115,13 +119,15 @@ class Options:
             raise ConfigError(f"unknown profile {self.profile!r} (one of: {', '.join(PROFILES)})")
         if self.timeout is None:
             object.__setattr__(self, "timeout", DEFAULT_TIMEOUT)
-        if not (isinstance(self.timeout, (int, float)) and self.timeout > 0):
-            raise ConfigError("timeout must be a number of seconds above 0")
-        if not (self.language in ("auto", "any") or pack_language(self.language)):
+        if not (isinstance(self.timeout, (int, float)) and 0 < self.timeout <= MAX_TIMEOUT):
+            raise ConfigError(f"timeout must be a number of seconds above 0 and at most "
+                              f"{MAX_TIMEOUT:g}")
+        if not (self.language in ("auto", "any")
+                or isinstance(self.language, str) and pack_language(self.language)):
             raise ConfigError(f"language must be auto, any or a two-letter code, "
                               f"not {self.language!r}")
         share = self.max_removed_share
-        if share is not None and not 0.0 < share <= 1.0:
+        if share is not None and not (isinstance(share, (int, float)) and 0.0 < share <= 1.0):
             raise ConfigError("max_removed_share must be in (0, 1]")
 
     @property

@@ -53,6 +53,9 @@ def clean(ctx: click.Context, **p: Any) -> int:
         msg.warning(too_many)
         run = dataclasses.replace(run, jobs=jobs)
     _check_clean_usage(paths, run)
+    if not run.report and ctx.get_parameter_source("report_format") is not \
+            click.core.ParameterSource.COMMANDLINE:  # the config's format waits for a --report
+        run = dataclasses.replace(run, report_format=None)
     report_format = _report_format(run)
     cleaner = build_cleaner(p)
     for w in cleaner.warnings:  # about the user's rule files only

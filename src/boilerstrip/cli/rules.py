@@ -56,6 +56,16 @@ def _listing_options(f):
 @exits
 def rules_list(ctx: click.Context, **p: Any) -> int:
     """List rules: id, category, kind, pack (opt-in rules are marked)."""
+    from ..rules.categories import CATEGORIES
+    from ..rules.loader import KINDS
+
+    # a typo lists no rule, which reads as "there is none": name it instead
+    for option, given, known in (("--category", p["category"], CATEGORIES),
+                                 ("--kind", p["kind"], KINDS)):
+        unknown = [v for v in given if v not in known]
+        if unknown:
+            raise click.BadParameter(f"no {option[2:]} is named {', '.join(map(repr, unknown))}",
+                                     param_hint=f"'{option}'")
     rules_ = sorted(_load_for_listing(ctx, p), key=lambda r: r.sort_key())
     sel = [r for r in rules_
            if (not p["pack"] or r.pack in p["pack"] or r.id.split(".")[0] in p["pack"])
@@ -157,7 +167,7 @@ def rules_test(ctx: click.Context, paths: tuple[str, ...], select: tuple[str, ..
     rule file is invalid.
     """
     from ..engine.cleaner import _bundled_rules
-    from ..rules.loader import check_unique, load_rules, selector_matches
+    from ..rules.loader import check_unique, load_rules, selector_matches, unknown_selectors
     from ..rules.selftest import check_rule
 
     loaded = []
@@ -168,6 +178,10 @@ def rules_test(ctx: click.Context, paths: tuple[str, ...], select: tuple[str, ..
     else:
         loaded = list(_bundled_rules())
     if select:
+        unknown = unknown_selectors(select, loaded)
+        if unknown:  # "0 rules: all passed" would read as a pass
+            raise click.BadParameter(f"no rule, category or pack is named "
+                                     f"{', '.join(map(repr, unknown))}", param_hint="'--select'")
         loaded = [r for r in loaded if any(selector_matches(s, r) for s in select)]
     out = Stdout()
     failed_rules = 0

@@ -24,7 +24,7 @@ from ..errors import ConfigError
 from ..options import DEFAULT_TIMEOUT, Options
 from ..result import Change, Result, restore_text
 from ..rules.loader import (Rule, bundled_rule_set, check_unique, load_rule_set,
-                            selector_matches)
+                            check_selectors, selector_matches)
 from ..rules.kinds import KIND_BY_NAME, KINDS
 from .candidates import CandidateProvider, default_candidates
 from .context import CompiledRule, Context
@@ -83,11 +83,16 @@ class Cleaner:
                  allow_large_removals: bool = False, language: str = "auto",
                  extra_rules: Sequence[Rule] = (),
                  candidates: CandidateProvider = default_candidates) -> None:
-        options = Options(profile=profile, rules=tuple(rules), default_rules=default_rules,
-                          ignore=tuple(ignore), select=tuple(select), enable=tuple(enable),
+        # handed to Options as given: it takes one string as a one-item list
+        # (tuple("my-rules/") would be a list of its characters)
+        options = Options(profile=profile, rules=rules, default_rules=default_rules,
+                          ignore=ignore, select=select, enable=enable,
                           timeout=timeout, max_removed_share=max_removed_share,
                           allow_large_removals=allow_large_removals, language=language)
         self._setup(options, tuple(extra_rules), candidates)
+        # here, not in _setup: a cleaner derived inside the engine (page_debris's
+        # article cleaner) keeps selectors of rules it does not load
+        check_selectors(options, self.all_rules)
 
     @classmethod
     def from_options(cls, options: Options, *, extra_rules: Sequence[Rule] = (),

@@ -79,8 +79,8 @@ class BoilerstripCleaner(PipelineStep):
         super().__init__()
         if report not in ("summary", "full", None):
             raise ValueError("report must be 'summary', 'full' or None")
-        self.options = Options(profile=profile, rules=tuple(rules), ignore=tuple(ignore),
-                               select=tuple(select), enable=tuple(enable),
+        self.options = Options(profile=profile, rules=rules, ignore=ignore,  # one string: one item
+                               select=select, enable=enable,
                                default_rules=default_rules, max_removed_share=max_removed_share,
                                allow_large_removals=allow_large_removals, timeout=timeout)
         self.report = report

@@ -471,6 +471,10 @@ def _compose(text: str, path: str) -> yaml.Node:
         line = mark.line + 1 if mark else None
         msg = " ".join(str(x) for x in (exc.context, exc.problem) if x)
         raise RuleError(f"invalid YAML: {msg}", path=path, line=line) from None
+    except yaml.reader.ReaderError as exc:  # a control character: named by its line
+        line = text.count("\n", 0, exc.position) + 1
+        raise RuleError(f"invalid YAML: control character #x{exc.character:04x} is not "
+                        f"allowed", path=path, line=line) from None
     except yaml.YAMLError as exc:
         raise RuleError(f"invalid YAML: {exc}", path=path) from None
     except RecursionError:
@@ -691,7 +695,8 @@ def validate_rule_files(paths: Iterable[str | os.PathLike[str]]) -> Validation:
             faults.extend(one.faults)
             if cached is None and not one.faults:
                 rulecache.put(f, data, pack, RuleSet(one.rules, one.warnings))
-    faults.extend(_unique_faults(rules))
+    reported = {str(f) for f in faults}  # a file's own duplicates are in already
+    faults.extend(f for f in _unique_faults(rules) if str(f) not in reported)
     return Validation(tuple(rules), tuple(faults), tuple(warnings), files)
 
 
@@ -749,3 +754,33 @@ def selector_matches(selector: str, rule: Rule) -> bool:
     """
     return (selector == rule.category or selector == rule.id
             or rule.id.startswith(selector + ".") or selector == rule.pack)
+
+
+def check_selectors(options: Any, rules: Iterable[Rule]) -> None:
+    """Refuse an ignore, select or enable value of OPTIONS that names nothing
+    in RULES (all the rules loaded): a typo would silently leave a rule
+    running, or (select) run none."""
+    from ..errors import ConfigError
+
+    rules = tuple(rules)
+    for name in ("ignore", "select", "enable"):
+        unknown = unknown_selectors(getattr(options, name), rules)
+        if unknown:
+            raise ConfigError(f"{name}: no rule, category or pack is named "
+                              f"{', '.join(map(repr, unknown))} (see 'boilerstrip rules "
+                              f"categories' and 'boilerstrip rules list')")
+
+
+def unknown_selectors(selectors: Iterable[str], rules: Iterable[Rule]) -> list[str]:
+    """The SELECTORS that name no category (of the vocabulary, used or not)
+    and no rule, id prefix or pack of RULES: a typo in ``--ignore`` would
+    otherwise leave the rule running, and one in ``--select`` run nothing."""
+    wanted = [s for s in selectors if s not in CATEGORIES]
+    if not wanted:
+        return []
+    known: set[str] = set()
+    for rule in rules:
+        known.add(rule.pack)
+        parts = rule.id.split(".")
+        known.update(".".join(parts[:n]) for n in range(1, len(parts) + 1))
+    return [s for s in wanted if s not in known]

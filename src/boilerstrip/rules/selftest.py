@@ -9,7 +9,7 @@ every ``keep`` example unchanged.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Any, Iterable
 
 from .loader import Example, Rule, bundled_rule_set
 
@@ -31,13 +31,17 @@ class ExampleFailure:
                 f"got {self.got!r}")
 
 
-def check_rule(rule: Rule) -> list[ExampleFailure]:
+def check_rule(rule: Rule, candidates: Any = None) -> list[ExampleFailure]:
     """Run RULE's examples; return the failures (empty when all pass).
 
     A rule written for one language runs with the bundled language detector,
     as it does in a real run: its examples must be in its language (or too
-    short to tell)."""
+    short to tell). CANDIDATES: the cleaner's candidate provider (default:
+    the product's, which may load the compiled prefilter)."""
     from ..engine import Cleaner
+    from ..engine.candidates import default_candidates
+
+    provider = {"candidates": candidates or default_candidates}
 
     if rule.kind == "language":
         return check_language_rule(rule)
@@ -51,7 +55,7 @@ def check_rule(rule: Rule) -> list[ExampleFailure]:
                                              or (r.kind == "line" and r.category in cats))]
     cleaner = Cleaner(profile=rule.profiles[0], default_rules=False,
                       extra_rules=[rule, *detectors], enable=[rule.id],
-                      allow_large_removals=True, timeout=5.0)
+                      allow_large_removals=True, timeout=5.0, **provider)
     forced: dict[str, Cleaner] = {}
 
     def clean(ex: Example) -> str:
@@ -60,7 +64,8 @@ def check_rule(rule: Rule) -> list[ExampleFailure]:
             return cleaner.clean(ex.text).text
         if ex.language not in forced:
             forced[ex.language] = Cleaner.from_options(
-                cleaner.options.replace(language=ex.language), extra_rules=[rule, *detectors])
+                cleaner.options.replace(language=ex.language), extra_rules=[rule, *detectors],
+                **provider)
         return forced[ex.language].clean(ex.text).text
 
     failures = []
