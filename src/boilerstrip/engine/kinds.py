@@ -49,9 +49,13 @@ def _compile_comment_thread(rule: Rule, timeout: float) -> Any:
 
 
 def _stage_comment_thread(items: Sequence, ctx: Context) -> list[Deletion]:
+    from .fast.gates import thread_may_fire
     from .threads import comment_thread
 
-    return comment_thread(items, ctx.draft, non_blank(ctx))
+    # the rules the scan's gate cannot rule out (all, without a scan): most
+    # texts hold no two record lines, and are not split into lines for it
+    items = [item for item in items if thread_may_fire(item, ctx.candidates)]
+    return comment_thread(items, ctx.draft, non_blank(ctx)) if items else []
 
 
 def _compile_reply_tail(rule: Rule, timeout: float) -> Any:
@@ -60,10 +64,13 @@ def _compile_reply_tail(rule: Rule, timeout: float) -> Any:
     return CompiledReplyTail.of(rule)  # its params, now rather than in a clean() call
 
 
-def _stage_reply_tail(rules: Sequence[Rule], ctx: Context) -> list[Deletion]:
+def _stage_reply_tail(rules: Sequence, ctx: Context) -> list[Deletion]:
+    from .fast.gates import tail_may_fire
     from .replies import reply_tail
 
-    return reply_tail(rules, ctx.draft, non_blank(ctx))
+    # as comment-thread's: the rules whose evidence lines the scan may find
+    rules = [item for item in rules if tail_may_fire(item, ctx.candidates)]
+    return reply_tail(rules, ctx.draft, non_blank(ctx)) if rules else []
 
 
 def _compile_edge_block(rule: Rule, timeout: float) -> Any:
