@@ -4,13 +4,14 @@
 on every document and walk its lines from the end, yet find something in
 one document of a hundred. Each needs a few lines whose marker or evidence
 patterns match, so the compiled prefilter's database also holds their
-vocabularies, as *gate rules*: line rules that exist only in the database
-(no stage runs them), one per detector rule and need:
+vocabularies, as *gate rules*: rules that exist only in the database (no
+stage runs them; ``database.build_table``), one per detector rule and need:
 
 * ``<rule>@gate:record``: a comment-thread rule's record kinds (``byline``,
   ``says``, ``stamp``, ``reply``, ``date``);
 * ``<rule>@gate:header``: its count-header kind;
-* ``<rule>@gate:evidence``: every evidence kind of a reply-tail rule.
+* ``<rule>@gate:opens``: a reply-tail rule's kinds that open a tail;
+* ``<rule>@gate:evidence``: all its evidence kinds.
 
 Why the gate is exact (a skipped detector would have found nothing):
 
@@ -21,27 +22,30 @@ Why the gate is exact (a skipped detector would have found nothing):
   date), and blocks never share a line: that many distinct lines with a
   record kind. ``find_headed_thread`` (on when ``min_headed_lines``) needs
   a header line. Name lines, score lines and list numbers open nothing alone;
-* reply-tail needs ``max(min_evidence, 1)`` evidence lines, and the evidence
-  it counts is a subset of each line's raw evidence (``lone`` kinds only drop
-  out, a closing's salutation only turns into a signature);
+* reply-tail needs a line of an ``opens`` kind to start at and
+  ``max(min_evidence, 1)`` evidence lines from there; the evidence it counts
+  is a subset of each line's raw evidence (``lone`` kinds only drop out, a
+  closing's salutation only turns into a signature: ``tail_opening_kinds``);
 * a line has a kind when one of the kind's patterns matches a stretch of
-  its content: the whole content, the content after a list number, a part
-  between ``|`` separators (threads), its start or any stretch (reply tails).
-  The pieces of a pattern (``widen.py``: no anchors, no look-around, no
-  ``\\b``, every case variant, bounded repeats unbounded, wide repeats
-  split off) match inside any text the pattern matches, whatever stands
-  around it: so a line with a kind holds every piece of one of its patterns,
-  and the scan names it for the gate rule, the same as for any line rule.
-  The gate rules are unanchored line rules (``match: search``): no piece
-  keeps a line's start, which a list number or a separator would move.
+  its content (``str.strip``'s): for threads the whole content, the
+  content after a list number or a part between separators, stripped of
+  `` ,;:`` (``contexts``: ``part_start``/``part_end`` say what may stand
+  around such a stretch); for reply tails the content's start (``start``,
+  and ``end`` when the pattern ends with ``$``) or, for a smiley, any
+  stretch. ``gate_pieces`` joins those contexts to the pattern and widens
+  the whole as ``widen.py`` widens a rule (no look-around nor ``\\b``,
+  every case variant, bounded repeats unbounded, wide repeats split off):
+  every piece matches inside any line where the pattern matches in its
+  context, so the scan names every line with a kind for its gate rule.
 
-So a detector rule is skipped when the scan names fewer lines for its gate
+So a detector rule is skipped when the scan names fewer lines for a gate
 rule than it needs. Where the scan cannot answer (the pure engine, a text
-that does not encode, a gate rule the rewrite left out: a pattern it cannot
-widen, or a piece Hyperscan refused), nothing is skipped. Vectorscan's
-missed matches (``\\S.{5,}[ ]\\[video\\]``) come from long repeats of wide
-classes, which the rewrite never hands it; the candidate-completeness test
-covers the gate rules as every other rule.
+that does not encode, a gate rule left out of the database: a pattern the
+rewrite cannot widen, or a piece Hyperscan refused), nothing is skipped.
+Vectorscan's missed matches (``\\S.{5,}[ ]\\[video\\]``) come from long
+repeats of wide classes, which the rewrite never hands it; a test checks
+on the corpora and on generated text that every line a detector marks is
+named for its gate (``tests/test_fast_gates.py``).
 """
 
 from __future__ import annotations
