@@ -49,13 +49,17 @@ def _compile_comment_thread(rule: Rule, timeout: float) -> Any:
 
 
 def _stage_comment_thread(items: Sequence, ctx: Context) -> list[Deletion]:
-    from .fast.gates import thread_may_fire
     from .threads import comment_thread
 
-    # the rules the scan's gate cannot rule out (all, without a scan): most
-    # texts hold no two record lines, and are not split into lines for it
-    items = [item for item in items if thread_may_fire(item, ctx.candidates)]
-    return comment_thread(items, ctx.draft, non_blank(ctx)) if items else []
+    if hasattr(ctx.candidates, "lines_of"):  # the fast engine's scan has gates
+        from .fast.gates import thread_may_fire
+
+        # the rules its gate cannot rule out: most texts hold no two record
+        # lines, and are not split into lines for them
+        items = [item for item in items if thread_may_fire(item, ctx.candidates)]
+        if not items:
+            return []
+    return comment_thread(items, ctx.draft, non_blank(ctx))
 
 
 def _compile_reply_tail(rule: Rule, timeout: float) -> Any:
@@ -65,12 +69,15 @@ def _compile_reply_tail(rule: Rule, timeout: float) -> Any:
 
 
 def _stage_reply_tail(rules: Sequence, ctx: Context) -> list[Deletion]:
-    from .fast.gates import tail_may_fire
     from .replies import reply_tail
 
-    # as comment-thread's: the rules whose evidence lines the scan may find
-    rules = [item for item in rules if tail_may_fire(item, ctx.candidates)]
-    return reply_tail(rules, ctx.draft, non_blank(ctx)) if rules else []
+    if hasattr(ctx.candidates, "lines_of"):  # as comment-thread's
+        from .fast.gates import tail_may_fire
+
+        rules = [item for item in rules if tail_may_fire(item, ctx.candidates)]
+        if not rules:
+            return []
+    return reply_tail(rules, ctx.draft, non_blank(ctx))
 
 
 def _compile_edge_block(rule: Rule, timeout: float) -> Any:
