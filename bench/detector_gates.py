@@ -4,8 +4,10 @@ For the comment-thread, reply-tail and sentence-cut stages, over the bundled
 documents of one rendering (``extract-*`` by default: row 1 of speed.py),
 prints how many documents the stage runs on, how many it removes something
 from, how many hold the line evidence it needs (the floor of any exact gate)
-and how many a literal screen of the whole text lets through, with the
-stage's CPU time on first sight of the documents (fresh memos).
+how many a literal screen of the whole text lets through and how many the
+fast engine's scan gate (``engine/fast/gates.py``: all of them under the
+pure engine) lets through, with the stage's CPU time on first sight of the
+documents (fresh memos).
 
     python bench/detector_gates.py [--rendering extract-*]
 
@@ -27,10 +29,11 @@ from speed import read_texts  # noqa: E402
 from boilerstrip import Cleaner  # noqa: E402
 from boilerstrip.engine import kinds, replies, threads  # noqa: E402
 from boilerstrip.engine.candidates import WHOLE, may_hit  # noqa: E402
+from boilerstrip.engine.fast import gates  # noqa: E402
 
 #: marker kinds of which a thread needs min_records lines (a date counts only
 #: beside a name or a score, but it is still a line of its own)
-RECORD_KINDS = frozenset({"byline", "says", "stamp", "reply", "date"})
+RECORD_KINDS = frozenset(gates.RECORD_KINDS)
 
 
 def _thread_evidence(items, ctx, seen: Counter) -> None:
@@ -45,6 +48,8 @@ def _thread_evidence(items, ctx, seen: Counter) -> None:
         headed = any("header" in m for m in marks) and cfg.min_headed_lines > 0
         seen["thread: >= min_records record lines, or a header"] += (
             records >= max(cfg.min_records, 1) or headed)
+        # the fast engine's gate (engine/fast/gates.py); the pure engine's lets all through
+        seen["thread: the scan's gate lets through"] += gates.thread_may_fire(item, ctx.candidates)
 
 
 def _reply_evidence(items, ctx, seen: Counter) -> None:
@@ -54,6 +59,10 @@ def _reply_evidence(items, ctx, seen: Counter) -> None:
         cfg = item.cfg
         evidence = [replies.line_evidence(c, cfg) for c in short]
         seen["reply: a line of an opening kind"] += any(e & cfg.opens for e in evidence)
+        seen["reply: a line of an opening kind, >= min_evidence evidence lines"] += (
+            any(e & cfg.opens for e in evidence)
+            and sum(map(bool, evidence)) >= max(cfg.min_evidence, 1))
+        seen["reply: the scan's gate lets through"] += gates.tail_may_fire(item, ctx.candidates)
         tail = evidence[-(cfg.max_tail_lines + 1):]
         seen["reply: evidence in the last max_tail_lines + 1 lines"] += any(tail)
 

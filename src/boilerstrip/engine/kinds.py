@@ -51,6 +51,14 @@ def _compile_comment_thread(rule: Rule, timeout: float) -> Any:
 def _stage_comment_thread(items: Sequence, ctx: Context) -> list[Deletion]:
     from .threads import comment_thread
 
+    if hasattr(ctx.candidates, "lines_of"):  # the fast engine's scan has gates
+        from .fast.gates import thread_may_fire
+
+        # the rules its gate cannot rule out: most texts hold no two record
+        # lines, and are not split into lines for them
+        items = [item for item in items if thread_may_fire(item, ctx.candidates)]
+        if not items:
+            return []
     return comment_thread(items, ctx.draft, non_blank(ctx))
 
 
@@ -60,9 +68,15 @@ def _compile_reply_tail(rule: Rule, timeout: float) -> Any:
     return CompiledReplyTail.of(rule)  # its params, now rather than in a clean() call
 
 
-def _stage_reply_tail(rules: Sequence[Rule], ctx: Context) -> list[Deletion]:
+def _stage_reply_tail(rules: Sequence, ctx: Context) -> list[Deletion]:
     from .replies import reply_tail
 
+    if hasattr(ctx.candidates, "lines_of"):  # as comment-thread's
+        from .fast.gates import tail_may_fire
+
+        rules = [item for item in rules if tail_may_fire(item, ctx.candidates)]
+        if not rules:
+            return []
     return reply_tail(rules, ctx.draft, non_blank(ctx))
 
 

@@ -100,6 +100,8 @@ def build_table(rules: Sequence[Rule]) -> Table:
     """The table of RULES: a rule is in only when every pattern of it widens."""
     from .widen import folded_literal, widen
 
+    from .gates import gate_rows
+
     ids: dict[str, int] = {}
     users: list[list[int]] = []
     patterns: list[tuple[str, int]] = []
@@ -129,6 +131,16 @@ def build_table(rules: Sequence[Rule]) -> Table:
                 users.append([])
             users[k].append(len(patterns))
             patterns.append((rule.id, 1))
+    # the detectors' gate rules: lines only their gates ask about (gates.py)
+    for gid, widened in gate_rows(rules):
+        for got in widened:
+            n = len(patterns)
+            patterns.append((gid, len(got)))
+            for piece in got:
+                k = ids.setdefault(piece, len(ids))
+                if k == len(users):
+                    users.append([])
+                users[k].append(n)
     return Table(tuple(ids), tuple(tuple(u) for u in users), tuple(patterns))
 
 
@@ -335,7 +347,7 @@ def _restricted(table: Table, keep: set[str]) -> Table:
 def _code_hash() -> str:
     h = hashlib.sha256()
     here = Path(__file__).resolve().parent
-    for name in ("widen.py", "database.py"):
+    for name in ("widen.py", "database.py", "gates.py"):
         try:
             h.update((here / name).read_bytes())
         except OSError:
@@ -348,10 +360,13 @@ def stamp(rules: Sequence[Rule]) -> str:
     the platform, and the patterns (and pack languages) of RULES the
     database may serve."""
     hs = _hs()
+    from .gates import stamped
+
     kept = served(rules) + [r for r in rules if r.kind == BLOCK and r.patterns]
     kept += [r for r in rules if r.kind == "language"]  # the parts follow its packs
     body = json.dumps([[r.id, r.kind, r.match, list(r.patterns), list(r.flags), r.language]
-                       for r in sorted(kept, key=lambda r: r.id)], ensure_ascii=False)
+                       for r in sorted(kept, key=lambda r: r.id)] + stamped(rules),
+                      ensure_ascii=False)
     digest = hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()
     return (f"{FORMAT}:{cache._version()}:{_code_hash()}:{hs.__version__}:"
             f"{sys.platform}-{platform.machine()}:{digest}")

@@ -283,6 +283,15 @@ class FastCandidates:
         self._rest_map[id(cr)] = got
         return got
 
+    def lines_of(self, rule_id: str) -> list[int] | None:
+        """Ascending indices of the current text's lines that rule RULE_ID
+        (a detector's gate rule: fast/gates.py) may match; None when the
+        accelerator does not serve it or cannot scan the text."""
+        if self.pure is not None or rule_id not in self.accel.rule_ids:
+            return None
+        hits = self._hits()
+        return None if hits is None else hits.get(rule_id, [])
+
     def _state_raws(self) -> tuple[list, list[str]]:
         """The non-blank lines of the current text and their whole texts."""
         if self._raws is None:
