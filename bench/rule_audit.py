@@ -6,7 +6,7 @@ fits that document and hides whether the rule generalises, and for dragnet-dev
 (AGPLv3) it would bring the corpus's text into the repository.
 
 This script reports every description or example line of a rule that shares
-a run of N (default 10) consecutive words with one corpus document: any
+a run of N (default 8) consecutive words with one corpus document: any
 rendering, the gold text, or a document's snippets. Words are ``\\w+`` runs
 (apostrophes inside a word kept), compared case-insensitively.
 
@@ -30,7 +30,7 @@ from typing import Iterable, Iterator
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_CORPORA = ROOT / "bench" / "data"
 SHARED_CORPORA = ROOT.parent / "shared" / "corpus"
-RUN_WORDS = 10
+RUN_WORDS = 8
 
 _WORD = re.compile(r"\w+(?:'\w+)*")
 # curly apostrophes and quotes are the same word as straight ones
@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rules", type=Path, help="rule folder or file (default: the bundled rules)")
     ap.add_argument("--corpus", type=Path, action="append",
                     help="a folder of corpora (repeatable; default bench/data and ../shared/corpus)")
-    ap.add_argument("--words", type=int, default=RUN_WORDS, help="length of a copied run (default 10)")
+    ap.add_argument("--words", type=int, default=RUN_WORDS, help="length of a copied run (default 8)")
     args = ap.parse_args(argv)
     sys.path.insert(0, str(ROOT / "src"))
     import boilerstrip

@@ -1,4 +1,4 @@
-"""Rule hygiene: no rule description or example copies a run of 10 words from a
+"""Rule hygiene: no rule description or example copies a run of 8 words from a
 corpus document (bench/rule_audit.py). The bundled corpora are always checked;
 the shared ones (../shared/corpus, dragnet-dev among them) when they are there."""
 
@@ -37,6 +37,13 @@ def test_a_run_of_ten_words_from_one_document_is_a_copy():
     assert [c.line.text for c in copies] == ["x one two three four five six seven eight nine ten"]
     assert copies[0].document == "c/page/1.txt"
     assert copies[0].words == "one two three four five six seven eight nine ten"
+
+
+def test_the_default_run_is_eight_words():
+    doc = "Intro. alpha beta gamma delta epsilon zeta eta theta. Outro."
+    eight = _line("so alpha beta gamma delta epsilon zeta eta theta")
+    seven = _line("alpha beta gamma delta epsilon zeta eta iota")
+    assert [c.line for c in find_copies([eight, seven], [("c/page/2.txt", doc)])] == [eight]
 
 
 def test_a_run_split_over_two_documents_is_no_copy():
