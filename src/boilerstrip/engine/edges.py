@@ -51,7 +51,7 @@ import regex
 
 from ..document import Attribution, Draft, Line
 from ..rules.loader import Rule
-from .context import _TEASER_CUT, Deletion, is_list_item, is_prose
+from .context import _CLOSERS, _TEASER_CUT, Deletion, is_list_item, is_prose
 from .linegate import KindGate
 from .vocabulary import checked_params, compile_alternation, patterns_by_kind
 
@@ -75,6 +75,7 @@ PARAMS: dict[str, tuple[type, Any]] = {
     "record_max_words": (int, 45),   # ... with lines between them no longer than this
     "languages": (dict, None),       # dated: language -> {"date": [patterns of a date line]}
     "whole_min_pairs": (int, 4),     # whole: headline + teaser pairs a list of teasers needs
+    "exclaim_prose_min_words": (int, 0),  # a lower-case "!" line this long is a sentence (0: off)
 }
 #: What the patterns of an edge-block rule's ``languages`` param describe: a
 #: line that is a date alone.
@@ -100,6 +101,7 @@ class EdgeConfig:
     record_max_lines: int = 3
     record_max_words: int = 45
     whole_min_pairs: int = 4
+    exclaim_prose_min_words: int = 0
     date_line: Any = None  # compiled alternation of the date patterns (None: no dated lists)
     #: which lines a date pattern may match: a cheap exact test before the
     #: regex call (linegate.py; None: every line may)
@@ -159,11 +161,30 @@ def overlap(block: Sequence[str], body: Sequence[str], cfg: EdgeConfig) -> float
     return len(words & content_words(body, cfg)) / len(words)
 
 
+#: a word that opens with a capital letter (a name, a title-cased headline
+#: word); one letter alone ("I") does not count
+_CAPITALISED = regex.compile(r"\p{Lu}\w")
+
+
+def is_exclaimed_sentence(text: str, min_words: int) -> bool:
+    """A sentence that ends in "!", not a headline: MIN_WORDS words or more
+    (0: never) and no capitalised word after the first ("We can't wait to see
+    your photos!"). A headline's names and title case keep it a headline
+    ("Good Night and Good Luck!"); a question stays a headline as well: the
+    rails of the bench end in questions of five to ten lower-case words."""
+    if not min_words or not text.rstrip(_CLOSERS).endswith("!"):
+        return False
+    words = text.split()
+    return len(words) >= min_words and not any(_CAPITALISED.match(w) for w in words[1:])
+
+
 def is_headline_like(text: str, cfg: EdgeConfig) -> bool:
     """A line of a headline rail: a list item (short, not a sentence) that is
-    no URL and does not open with a number ("14) ...", "3 comments")."""
+    no URL, does not open with a number ("14) ...", "3 comments") and is no
+    sentence ending in "!" (:func:`is_exclaimed_sentence`)."""
     return (is_list_item(text, cfg.item_max_words) and "://" not in text
-            and not text[0].isdigit())
+            and not text[0].isdigit()
+            and not is_exclaimed_sentence(text, cfg.exclaim_prose_min_words))
 
 
 def _judged(block: Sequence[str], body: Sequence[str], cfg: EdgeConfig) -> float | None:
