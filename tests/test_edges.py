@@ -193,3 +193,29 @@ def test_an_exclaimed_sentence_is_no_headline(line, sentence):
     assert edges.is_exclaimed_sentence(line, cfg.exclaim_prose_min_words) is sentence
     assert edges.is_headline_like(line, cfg) is (not sentence)
     assert not edges.is_exclaimed_sentence(line, 0)
+
+
+def test_a_byline_inside_a_rail_stays_and_the_rail_goes():
+    byline = "Posted by Ann Smith, Transport Reporter\n"
+    res = boilerstrip.clean(HEAD + BODY + byline + RAIL, select=[RULE])
+    assert res.text == HEAD + BODY + byline
+    # a byline between rail lines splits the removal in two
+    res = boilerstrip.clean(HEAD + BODY + RAIL + "By Tom Jones\n" + RAIL, select=[RULE])
+    assert res.text == HEAD + BODY + "By Tom Jones\n"
+    assert len(res.changes) == 2
+
+
+@pytest.mark.parametrize("line, byline", [
+    ("Posted by Ann Smith, Transport Reporter", True),
+    ("By Ann B. Smith", True),
+    ("Posted By: Ann Smith", True),
+    ("Written by Ann Smith at 9:15 AM", True),
+    ("Von Erika Muster, Redaktion Stadt", True),
+    ("Autorin: Erika Muster", True),
+    ("By The Numbers: Ten Facts About Bridges", False),  # a headline: more than a name
+    ("Von wegen Ruhe: Der Streit um die Brücke geht weiter", False),  # German "von wegen"
+    ("by the river we sat down", False),                # no capitalised name
+    ("Gardening Club Celebrates Its Prize Marrow", False),
+])
+def test_what_reads_as_a_byline(line, byline):
+    assert edges._is_byline(line, _cfg()) is byline

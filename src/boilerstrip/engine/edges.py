@@ -36,6 +36,10 @@ its vocabulary, measured against the document's own body:
   ``record_max_words`` words, and nothing else; no more than half of the
   headlines are questions (a page of questions, each with a short answer, stays).
 
+A byline inside a start or end block (the ``byline`` patterns of
+``languages``: "Posted by Jane Doe, Editor") stays: the default keeps the
+article's byline, and the removal is split around it.
+
 The others need ``min_body_words`` words of body beside the block: a short page has
 too little vocabulary to judge by. Every threshold and word list is a param of
 the rule (``rules/core/edge-block.yml``); the removal's detail gives the
@@ -78,8 +82,9 @@ PARAMS: dict[str, tuple[type, Any]] = {
     "exclaim_prose_min_words": (int, 0),  # a lower-case "!" line this long is a sentence (0: off)
 }
 #: What the patterns of an edge-block rule's ``languages`` param describe: a
-#: line that is a date alone.
-LINE_KINDS = ("date",)
+#: line that is a date alone; a byline ("Posted by Jane Doe, Editor"), which
+#: stays inside a removed block (case-sensitive: a name is capitalised).
+LINE_KINDS = ("date", "byline")
 
 
 @dataclass(frozen=True)
@@ -106,6 +111,7 @@ class EdgeConfig:
     #: which lines a date pattern may match: a cheap exact test before the
     #: regex call (linegate.py; None: every line may)
     date_gate: Any = None
+    byline_line: Any = None  # compiled alternation of the byline patterns (None: none)
 
 
 def _fail(rule: Rule, message: str):
@@ -124,9 +130,13 @@ def edge_config(rule: Rule) -> EdgeConfig:
                           f"not {ends!r}")
     values["ends"] = tuple(ends)
     languages = values.pop("languages")
-    values["date_line"] = values["date_gate"] = None
+    values["date_line"] = values["date_gate"] = values["byline_line"] = None
     if languages is not None:
-        dates = patterns_by_kind(languages, LINE_KINDS, "line", lambda m: _fail(rule, m))["date"]
+        kinds = patterns_by_kind(languages, LINE_KINDS, "line", lambda m: _fail(rule, m))
+        dates = kinds["date"]
+        if kinds["byline"]:
+            values["byline_line"] = compile_alternation("byline", kinds["byline"], regex.V0,
+                                                        lambda m: _fail(rule, m))
         if dates:
             values["date_line"] = compile_alternation("date", dates, regex.IGNORECASE | regex.V0,
                                                       lambda m: _fail(rule, m))
@@ -302,6 +312,35 @@ def whole_list(contents: Sequence[str], cfg: EdgeConfig) -> str | None:
 
 # ------------------------------------------------------------------ the kind
 
+def _is_byline(text: str, cfg: EdgeConfig) -> bool:
+    """Whether TEXT is a byline (a timeout counts as none)."""
+    if cfg.byline_line is None or len(text) > 200:
+        return False
+    try:
+        return cfg.byline_line.fullmatch(text, timeout=0.5) is not None
+    except TimeoutError:
+        return False
+
+
+def _spans(lines: Sequence[Line], first: int, end: int, stop: int,
+           cfg: EdgeConfig) -> list[tuple[int, int]]:
+    """(start, end) offsets of the non-blank LINES[first:end] less the bylines
+    among them, which stay (the default keeps the article's byline, and a
+    rail's block can hold it); STOP: where the last span ends."""
+    out: list[tuple[int, int]] = []
+    run = None
+    for k in range(first, end):
+        if _is_byline(lines[k].content, cfg):
+            if run is not None:
+                out.append((run, lines[k].start))
+                run = None
+        elif run is None:
+            run = lines[k].start
+    if run is not None:
+        out.append((run, stop))
+    return out
+
+
 def edge_block(rules: Sequence[tuple[Rule, EdgeConfig]], draft: Draft,
                shown: tuple[Sequence[Line], Sequence[str]] | None = None) -> list[Deletion]:
     """Deletions of the edge blocks of DRAFT (per edge, the first rule that
@@ -327,8 +366,8 @@ def edge_block(rules: Sequence[tuple[Rule, EdgeConfig]], draft: Draft,
             got = start_block(contents, cfg)
             if got is not None:
                 end, detail = got
-                out.append((lines[0].start, lines[end - 1].next,
-                            Attribution(rule.id, rule.category, detail)))
+                out.extend((a, b, Attribution(rule.id, rule.category, detail))
+                           for a, b in _spans(lines, 0, end, lines[end - 1].next, cfg))
                 done.add("start")
         if ("end" in cfg.ends or "dated" in cfg.ends) and "end" not in done:
             got = end_block(contents, cfg) if "end" in cfg.ends else None
@@ -336,8 +375,9 @@ def edge_block(rules: Sequence[tuple[Rule, EdgeConfig]], draft: Draft,
                 got = dated_block(contents, cfg)
             if got is not None:
                 start, detail = got
-                out.append((lines[start].start, min(draft.lines[-1].next, len(draft.text)),
-                            Attribution(rule.id, rule.category, detail)))
+                stop = min(draft.lines[-1].next, len(draft.text))
+                out.extend((a, b, Attribution(rule.id, rule.category, detail))
+                           for a, b in _spans(lines, start, len(lines), stop, cfg))
                 done.add("end")
     out.sort(key=lambda d: d[0])
     return out
