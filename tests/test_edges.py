@@ -164,3 +164,58 @@ def test_a_text_of_teasers_alone_goes_whole_with_its_evidence():
     # the same pairs under an article's body are not the whole text
     assert boilerstrip.clean(HEAD + BODY + pairs, select=["core.edge.teaser-list"]).text \
         == HEAD + BODY + pairs
+
+
+CLOSING = ("We look forward to reading all of your letters!\n"
+           "Posted by Jane Doe, Editor of the Weekly Gazette\nPermalink\n")
+
+
+def test_a_closing_exclamation_with_byline_and_permalink_stays():
+    # the body's last sentence ends in "!": with the test switched off the
+    # three lines read as a rail of headlines, with it they stay
+    assert boilerstrip.clean(HEAD + BODY + CLOSING, select=[RULE]).text == HEAD + BODY + CLOSING
+    cfg = _cfg(exclaim_prose_min_words=0)
+    assert edges.end_block(_lines(HEAD + BODY + CLOSING), cfg) is not None
+
+
+@pytest.mark.parametrize("line, sentence", [
+    ("We look forward to reading all of your letters!", True),
+    ("So glad you all came out in the rain!\u201d", True),      # a closing quote looked through
+    ("I think you will love it!", True),                    # one letter alone is no capital
+    ("Good Night and Good Luck!", False),                   # title case: a headline
+    ("Pop star sheds his kilos and his self-doubt Tonight!", False),  # a capitalised word
+    ("It works fine!!!", False),                            # too short to be sure
+    ("What is the duplicate article for you?", False),      # questions stay headlines
+    ("we look forward to reading all of your letters", False),  # no "!"
+])
+def test_an_exclaimed_sentence_is_no_headline(line, sentence):
+    cfg = _cfg()
+    assert edges.is_exclaimed_sentence(line, cfg.exclaim_prose_min_words) is sentence
+    assert edges.is_headline_like(line, cfg) is (not sentence)
+    assert not edges.is_exclaimed_sentence(line, 0)
+
+
+def test_a_byline_inside_a_rail_stays_and_the_rail_goes():
+    byline = "Posted by Ann Smith, Transport Reporter\n"
+    res = boilerstrip.clean(HEAD + BODY + byline + RAIL, select=[RULE])
+    assert res.text == HEAD + BODY + byline
+    # a byline between rail lines splits the removal in two
+    res = boilerstrip.clean(HEAD + BODY + RAIL + "By Tom Jones\n" + RAIL, select=[RULE])
+    assert res.text == HEAD + BODY + "By Tom Jones\n"
+    assert len(res.changes) == 2
+
+
+@pytest.mark.parametrize("line, byline", [
+    ("Posted by Ann Smith, Transport Reporter", True),
+    ("By Ann B. Smith", True),
+    ("Posted By: Ann Smith", True),
+    ("Written by Ann Smith at 9:15 AM", True),
+    ("Von Erika Muster, Redaktion Stadt", True),
+    ("Autorin: Erika Muster", True),
+    ("By The Numbers: Ten Facts About Bridges", False),  # a headline: more than a name
+    ("Von wegen Ruhe: Der Streit um die Brücke geht weiter", False),  # German "von wegen"
+    ("by the river we sat down", False),                # no capitalised name
+    ("Gardening Club Celebrates Its Prize Marrow", False),
+])
+def test_what_reads_as_a_byline(line, byline):
+    assert edges._is_byline(line, _cfg()) is byline

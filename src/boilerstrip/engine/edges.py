@@ -36,6 +36,10 @@ its vocabulary, measured against the document's own body:
   ``record_max_words`` words, and nothing else; no more than half of the
   headlines are questions (a page of questions, each with a short answer, stays).
 
+A byline inside a start or end block (the ``byline`` patterns of
+``languages``: "Posted by Jane Doe, Editor") stays: the default keeps the
+article's byline, and the removal is split around it.
+
 The others need ``min_body_words`` words of body beside the block: a short page has
 too little vocabulary to judge by. Every threshold and word list is a param of
 the rule (``rules/core/edge-block.yml``); the removal's detail gives the
@@ -51,7 +55,7 @@ import regex
 
 from ..document import Attribution, Draft, Line
 from ..rules.loader import Rule
-from .context import _TEASER_CUT, Deletion, is_list_item, is_prose
+from .context import _CLOSERS, _TEASER_CUT, Deletion, is_list_item, is_prose
 from .linegate import KindGate
 from .vocabulary import checked_params, compile_alternation, patterns_by_kind
 
@@ -75,10 +79,12 @@ PARAMS: dict[str, tuple[type, Any]] = {
     "record_max_words": (int, 45),   # ... with lines between them no longer than this
     "languages": (dict, None),       # dated: language -> {"date": [patterns of a date line]}
     "whole_min_pairs": (int, 4),     # whole: headline + teaser pairs a list of teasers needs
+    "exclaim_prose_min_words": (int, 0),  # a lower-case "!" line this long is a sentence (0: off)
 }
 #: What the patterns of an edge-block rule's ``languages`` param describe: a
-#: line that is a date alone.
-LINE_KINDS = ("date",)
+#: line that is a date alone; a byline ("Posted by Jane Doe, Editor"), which
+#: stays inside a removed block (case-sensitive: a name is capitalised).
+LINE_KINDS = ("date", "byline")
 
 
 @dataclass(frozen=True)
@@ -100,10 +106,12 @@ class EdgeConfig:
     record_max_lines: int = 3
     record_max_words: int = 45
     whole_min_pairs: int = 4
+    exclaim_prose_min_words: int = 0
     date_line: Any = None  # compiled alternation of the date patterns (None: no dated lists)
     #: which lines a date pattern may match: a cheap exact test before the
     #: regex call (linegate.py; None: every line may)
     date_gate: Any = None
+    byline_line: Any = None  # compiled alternation of the byline patterns (None: none)
 
 
 def _fail(rule: Rule, message: str):
@@ -122,9 +130,13 @@ def edge_config(rule: Rule) -> EdgeConfig:
                           f"not {ends!r}")
     values["ends"] = tuple(ends)
     languages = values.pop("languages")
-    values["date_line"] = values["date_gate"] = None
+    values["date_line"] = values["date_gate"] = values["byline_line"] = None
     if languages is not None:
-        dates = patterns_by_kind(languages, LINE_KINDS, "line", lambda m: _fail(rule, m))["date"]
+        kinds = patterns_by_kind(languages, LINE_KINDS, "line", lambda m: _fail(rule, m))
+        dates = kinds["date"]
+        if kinds["byline"]:
+            values["byline_line"] = compile_alternation("byline", kinds["byline"], regex.V0,
+                                                        lambda m: _fail(rule, m))
         if dates:
             values["date_line"] = compile_alternation("date", dates, regex.IGNORECASE | regex.V0,
                                                       lambda m: _fail(rule, m))
@@ -159,11 +171,30 @@ def overlap(block: Sequence[str], body: Sequence[str], cfg: EdgeConfig) -> float
     return len(words & content_words(body, cfg)) / len(words)
 
 
+#: a word that opens with a capital letter (a name, a title-cased headline
+#: word); one letter alone ("I") does not count
+_CAPITALISED = regex.compile(r"\p{Lu}\w")
+
+
+def is_exclaimed_sentence(text: str, min_words: int) -> bool:
+    """A sentence that ends in "!", not a headline: MIN_WORDS words or more
+    (0: never) and no capitalised word after the first ("We can't wait to see
+    your photos!"). A headline's names and title case keep it a headline
+    ("Good Night and Good Luck!"); a question stays a headline as well: the
+    rails of the bench end in questions of five to ten lower-case words."""
+    if not min_words or not text.rstrip(_CLOSERS).endswith("!"):
+        return False
+    words = text.split()
+    return len(words) >= min_words and not any(_CAPITALISED.match(w) for w in words[1:])
+
+
 def is_headline_like(text: str, cfg: EdgeConfig) -> bool:
     """A line of a headline rail: a list item (short, not a sentence) that is
-    no URL and does not open with a number ("14) ...", "3 comments")."""
+    no URL, does not open with a number ("14) ...", "3 comments") and is no
+    sentence ending in "!" (:func:`is_exclaimed_sentence`)."""
     return (is_list_item(text, cfg.item_max_words) and "://" not in text
-            and not text[0].isdigit())
+            and not text[0].isdigit()
+            and not is_exclaimed_sentence(text, cfg.exclaim_prose_min_words))
 
 
 def _judged(block: Sequence[str], body: Sequence[str], cfg: EdgeConfig) -> float | None:
@@ -281,6 +312,35 @@ def whole_list(contents: Sequence[str], cfg: EdgeConfig) -> str | None:
 
 # ------------------------------------------------------------------ the kind
 
+def _is_byline(text: str, cfg: EdgeConfig) -> bool:
+    """Whether TEXT is a byline (a timeout counts as none)."""
+    if cfg.byline_line is None or len(text) > 200:
+        return False
+    try:
+        return cfg.byline_line.fullmatch(text, timeout=0.5) is not None
+    except TimeoutError:
+        return False
+
+
+def _spans(lines: Sequence[Line], first: int, end: int, stop: int,
+           cfg: EdgeConfig) -> list[tuple[int, int]]:
+    """(start, end) offsets of the non-blank LINES[first:end] less the bylines
+    among them, which stay (the default keeps the article's byline, and a
+    rail's block can hold it); STOP: where the last span ends."""
+    out: list[tuple[int, int]] = []
+    run = None
+    for k in range(first, end):
+        if _is_byline(lines[k].content, cfg):
+            if run is not None:
+                out.append((run, lines[k].start))
+                run = None
+        elif run is None:
+            run = lines[k].start
+    if run is not None:
+        out.append((run, stop))
+    return out
+
+
 def edge_block(rules: Sequence[tuple[Rule, EdgeConfig]], draft: Draft,
                shown: tuple[Sequence[Line], Sequence[str]] | None = None) -> list[Deletion]:
     """Deletions of the edge blocks of DRAFT (per edge, the first rule that
@@ -306,8 +366,8 @@ def edge_block(rules: Sequence[tuple[Rule, EdgeConfig]], draft: Draft,
             got = start_block(contents, cfg)
             if got is not None:
                 end, detail = got
-                out.append((lines[0].start, lines[end - 1].next,
-                            Attribution(rule.id, rule.category, detail)))
+                out.extend((a, b, Attribution(rule.id, rule.category, detail))
+                           for a, b in _spans(lines, 0, end, lines[end - 1].next, cfg))
                 done.add("start")
         if ("end" in cfg.ends or "dated" in cfg.ends) and "end" not in done:
             got = end_block(contents, cfg) if "end" in cfg.ends else None
@@ -315,8 +375,9 @@ def edge_block(rules: Sequence[tuple[Rule, EdgeConfig]], draft: Draft,
                 got = dated_block(contents, cfg)
             if got is not None:
                 start, detail = got
-                out.append((lines[start].start, min(draft.lines[-1].next, len(draft.text)),
-                            Attribution(rule.id, rule.category, detail)))
+                stop = min(draft.lines[-1].next, len(draft.text))
+                out.extend((a, b, Attribution(rule.id, rule.category, detail))
+                           for a, b in _spans(lines, start, len(lines), stop, cfg))
                 done.add("end")
     out.sort(key=lambda d: d[0])
     return out
