@@ -172,3 +172,33 @@ def test_generated_text_gates_count_every_marked_line_and_skip_only_empty_handed
     _check_lines(accel, text)
     # long enough above for a thread or a tail to be removed
     _check_stages(accel, "A plain sentence of an article here.\n" * 30 + text)
+
+
+#: thread lines whose marker words are written with the odd characters that
+#: case-fold to ASCII letters (long s, dotted capital I, the Kelvin sign)
+_ODD_THREAD = "".join(f"Anna {d}\nTom ſays:\nI liked it.\nREPLİES\n\u212aim wrote:\nYes.\n"
+                      for d in (3, 4, 5))
+
+
+def test_gate_pieces_narrow_odd_case_folds_and_name_their_lines_apart(accel):
+    rows = gates.gate_rows([THREAD.rule, TAIL.rule])
+    for _gid, widened in rows:
+        assert not any(gates._ODD_FOLD.search(p) for pieces in widened for p in pieces)
+        assert (gates.ODD_FOLD_PIECE,) in widened
+    assert gates.ascii_folded(((r"[Ss\x{17f}]a[Ii\x{130}]d", "x"),)) == (
+        (("[Ss]a[Ii]d", "x"), (gates.ODD_FOLD_PIECE,)))
+    odd = [ln.index for ln in _candidates(accel, _ODD_THREAD)[0].draft.lines
+           if threads.line_marks(ln.content, THREAD.cfg) & set(gates.RECORD_KINDS)
+           and any(c in ln.content for c in "ſİ\u212a")]
+    assert odd  # the detector marks lines through their odd letters...
+    assert _check_lines(accel, _ODD_THREAD) >= len(odd)  # ...and the gate names them
+
+
+def test_without_the_odd_fold_piece_the_narrowed_gate_would_miss_lines(monkeypatch):
+    # the piece is what keeps narrowing exact: a gate built without it misses
+    monkeypatch.setattr(gates, "ODD_FOLD_PIECE", "q{9}z")
+    bare = database.build([THREAD.rule, TAIL.rule], store=False)
+    lines, got = _gated_lines(bare, _ODD_THREAD)
+    record = gates.gate_id(THREAD.rule.id, "record")
+    assert any(threads.line_marks(ln.content, THREAD.cfg) & set(gates.RECORD_KINDS)
+               and ln.index not in got[record] for ln in lines)
