@@ -7,6 +7,7 @@ not installed."""
 
 from __future__ import annotations
 
+import functools
 import random
 from pathlib import Path
 
@@ -202,3 +203,65 @@ def test_without_the_odd_fold_piece_the_narrowed_gate_would_miss_lines(monkeypat
     record = gates.gate_id(THREAD.rule.id, "record")
     assert any(threads.line_marks(ln.content, THREAD.cfg) & set(gates.RECORD_KINDS)
                and ln.index not in got[record] for ln in lines)
+
+
+# ------------------------------------------------ odd case folds kept apart
+# (database.odd_folds_apart): every line a rule's piece finds, the narrowed
+# piece finds too, checked with ``regex`` (Hyperscan's \x{..} read as \U)
+
+
+def _rx(piece: str):
+    import regex
+
+    return regex.compile(regex.sub(r"\\x\{([0-9a-fA-F]+)\}",
+                                   lambda m: "\\U%08x" % int(m.group(1), 16), piece))
+
+
+@functools.lru_cache(maxsize=1)
+def _narrowed_pieces() -> tuple:
+    """(piece, what the scan looks for instead) of each bundled rule piece
+    and gate piece that ``odd_folds_apart`` changes."""
+    from boilerstrip.engine.fast.widen import widen
+
+    raw = []
+    for rule in database.served(RULES):
+        anchored = rule.kind in ("line", "section") and rule.match == "full"
+        for pattern in rule.patterns:
+            raw += [database.factored(p) for p in widen(pattern, rule.flags, anchored) or ()]
+    for rule in (THREAD.rule, TAIL.rule):
+        for pattern in gates._vocabulary(rule, gates.RECORD_KINDS + ("header",)) or ():
+            raw += gates.gate_pieces(pattern, ("ignorecase",), "part_start", "part_end") or ()
+    return tuple((_rx(p), _rx(database.odd_folds_apart(p))) for p in dict.fromkeys(raw)
+                 if database.odd_folds_apart(p) != p)
+
+
+def _assert_narrowed_find(lines) -> int:
+    found = 0
+    for line in lines:
+        for whole, narrowed in _narrowed_pieces():
+            if whole.search(line):
+                assert narrowed.search(line), (whole.pattern[:80], line)
+                found += 1
+    return found
+
+
+def test_odd_folds_apart_finds_what_the_piece_finds_written_oddly():
+    assert len(_narrowed_pieces()) > 100  # most word pieces have such a class
+    assert database.odd_folds_apart("[Ss\\x{17f}]ays") == f"(?:[Ss]ays)|{gates.ODD_FOLD_PIECE}"
+    assert database.odd_folds_apart("[^Ss\\x{17f}]") == "[^Ss\\x{17f}]"  # a negated class stays
+    assert _assert_narrowed_find(["Tom ſays:", "REPLİES", "\u212aommentare", "Tom says:"]) >= 3
+
+
+@pytest.mark.slow
+def test_odd_folds_apart_finds_every_line_the_piece_finds_on_the_corpora(full_size):
+    files = sorted(DATA.glob("*/*/*.txt"))
+    if not full_size:
+        files = random.Random(22).sample(files, min(15, len(files)))
+    lines = [ln for f in files for ln in f.read_text("utf-8").split("\n")]
+    assert _assert_narrowed_find(lines) > 0
+
+
+@settings(deadline=None, max_examples=25)
+@given(st.lists(_BITS | st.text(max_size=4), max_size=8))
+def test_generated_text_odd_folds_apart_finds_what_the_piece_finds(parts):
+    _assert_narrowed_find(["".join(parts).replace("\n", " ")])
