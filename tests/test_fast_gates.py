@@ -254,7 +254,7 @@ def test_odd_folds_apart_finds_what_the_piece_finds_written_oddly():
 
 @pytest.mark.slow
 def test_odd_folds_apart_finds_every_line_the_piece_finds_on_the_corpora(full_size):
-    # every piece on every line is slow (a minute per 40 files): full size
+    # every piece on every line is slow (300 files: about 2 minutes): full size
     # is a wide sample, the default a small one
     files = sorted(DATA.glob("*/*/*.txt"))
     files = random.Random(22).sample(files, min(300 if full_size else 15, len(files)))
