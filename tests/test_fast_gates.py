@@ -7,6 +7,7 @@ not installed."""
 
 from __future__ import annotations
 
+import functools
 import random
 from pathlib import Path
 
@@ -172,3 +173,96 @@ def test_generated_text_gates_count_every_marked_line_and_skip_only_empty_handed
     _check_lines(accel, text)
     # long enough above for a thread or a tail to be removed
     _check_stages(accel, "A plain sentence of an article here.\n" * 30 + text)
+
+
+#: thread lines whose marker words are written with the odd characters that
+#: case-fold to ASCII letters (long s, dotted capital I, the Kelvin sign)
+_ODD_THREAD = "".join(f"Anna {d}\nTom ſays:\nI liked it.\nREPLİES\n\u212aim wrote:\nYes.\n"
+                      for d in (3, 4, 5))
+
+
+def test_gate_pieces_narrow_odd_case_folds_and_name_their_lines_apart(accel):
+    rows = gates.gate_rows([THREAD.rule, TAIL.rule])
+    for _gid, widened in rows:
+        assert not any(gates._ODD_FOLD.search(p) for pieces in widened for p in pieces)
+        assert (gates.ODD_FOLD_PIECE,) in widened
+    assert gates.ascii_folded(((r"[Ss\x{17f}]a[Ii\x{130}]d", "x"),)) == (
+        (("[Ss]a[Ii]d", "x"), (gates.ODD_FOLD_PIECE,)))
+    odd = [ln.index for ln in _candidates(accel, _ODD_THREAD)[0].draft.lines
+           if threads.line_marks(ln.content, THREAD.cfg) & set(gates.RECORD_KINDS)
+           and any(c in ln.content for c in "ſİ\u212a")]
+    assert odd  # the detector marks lines through their odd letters...
+    assert _check_lines(accel, _ODD_THREAD) >= len(odd)  # ...and the gate names them
+
+
+def test_without_the_odd_fold_piece_the_narrowed_gate_would_miss_lines(monkeypatch):
+    # the piece is what keeps narrowing exact: a gate built without it misses
+    monkeypatch.setattr(gates, "ODD_FOLD_PIECE", "q{9}z")
+    bare = database.build([THREAD.rule, TAIL.rule], store=False)
+    lines, got = _gated_lines(bare, _ODD_THREAD)
+    record = gates.gate_id(THREAD.rule.id, "record")
+    assert any(threads.line_marks(ln.content, THREAD.cfg) & set(gates.RECORD_KINDS)
+               and ln.index not in got[record] for ln in lines)
+
+
+# ------------------------------------------------ odd case folds kept apart
+# (database.odd_folds_apart): every line a rule's piece finds, the narrowed
+# piece finds too, checked with ``regex`` (Hyperscan's \x{..} read as \U)
+
+
+def _rx(piece: str):
+    import regex
+
+    return regex.compile(regex.sub(r"\\x\{([0-9a-fA-F]+)\}",
+                                   lambda m: "\\U%08x" % int(m.group(1), 16), piece))
+
+
+@functools.lru_cache(maxsize=1)
+def _narrowed_pieces() -> tuple:
+    """(piece, what the scan looks for instead) of each bundled rule piece
+    and gate piece that ``odd_folds_apart`` changes."""
+    from boilerstrip.engine.fast.widen import widen
+
+    raw = []
+    for rule in database.served(RULES):
+        anchored = rule.kind in ("line", "section") and rule.match == "full"
+        for pattern in rule.patterns:
+            raw += [database.factored(p) for p in widen(pattern, rule.flags, anchored) or ()]
+    for rule in (THREAD.rule, TAIL.rule):
+        for pattern in gates._vocabulary(rule, gates.RECORD_KINDS + ("header",)) or ():
+            raw += gates.gate_pieces(pattern, ("ignorecase",), "part_start", "part_end") or ()
+    return tuple((_rx(p), _rx(database.odd_folds_apart(p))) for p in dict.fromkeys(raw)
+                 if database.odd_folds_apart(p) != p)
+
+
+def _assert_narrowed_find(lines) -> int:
+    found = 0
+    for line in lines:
+        for whole, narrowed in _narrowed_pieces():
+            if whole.search(line):
+                assert narrowed.search(line), (whole.pattern[:80], line)
+                found += 1
+    return found
+
+
+def test_odd_folds_apart_finds_what_the_piece_finds_written_oddly():
+    assert len(_narrowed_pieces()) > 100  # most word pieces have such a class
+    assert database.odd_folds_apart("[Ss\\x{17f}]ays") == f"(?:[Ss]ays)|{gates.ODD_FOLD_PIECE}"
+    assert database.odd_folds_apart("[^Ss\\x{17f}]") == "[^Ss\\x{17f}]"  # a negated class stays
+    assert _assert_narrowed_find(["Tom ſays:", "REPLİES", "\u212aommentare", "Tom says:"]) >= 3
+
+
+@pytest.mark.slow
+def test_odd_folds_apart_finds_every_line_the_piece_finds_on_the_corpora(full_size):
+    # every piece on every line is slow (300 files: about 2 minutes): full size
+    # is a wide sample, the default a small one
+    files = sorted(DATA.glob("*/*/*.txt"))
+    files = random.Random(22).sample(files, min(300 if full_size else 15, len(files)))
+    lines = [ln for f in files for ln in f.read_text("utf-8").split("\n")]
+    assert _assert_narrowed_find(lines) > 0
+
+
+@settings(deadline=None, max_examples=25)
+@given(st.lists(_BITS | st.text(max_size=4), max_size=8))
+def test_generated_text_odd_folds_apart_finds_what_the_piece_finds(parts):
+    _assert_narrowed_find(["".join(parts).replace("\n", " ")])

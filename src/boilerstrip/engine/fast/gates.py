@@ -37,6 +37,9 @@ Why the gate is exact (a skipped detector would have found nothing):
   every case variant, bounded repeats unbounded, wide repeats split off):
   every piece matches inside any line where the pattern matches in its
   context, so the scan names every line with a kind for its gate rule.
+  Case variants through an odd character (``ſ``, ``İ``, the Kelvin sign)
+  are left out of the pieces, and one more piece names every line that
+  holds such a character (``ascii_folded``): the same lines, and a cheaper scan.
 
 So a detector rule is skipped when the scan names fewer lines for a gate
 rule than it needs. Where the scan cannot answer (the pure engine, a text
@@ -51,6 +54,7 @@ named for its gate (``tests/test_fast_gates.py``).
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any, Sequence
 
 from ...rules.model import Rule
@@ -96,7 +100,30 @@ def _row(rule: Rule, need: str, patterns: Sequence[tuple[str, Any]]) -> list[Gat
     the detector always runs) or when there is no pattern."""
     if not patterns or any(got is None for _p, got in patterns):
         return []
-    return [(gate_id(rule.id, need), tuple(got for _p, got in patterns))]
+    return [(gate_id(rule.id, need), ascii_folded(tuple(got for _p, got in patterns)))]
+
+
+#: A class of one ASCII letter's two cases and the odd characters whose
+#: case folding also gives it (``ſ`` s, ``İ`` i, the Kelvin sign k): the
+#: widened case variants of ``re.IGNORECASE``.
+_ODD_FOLD = re.compile(r"\[([A-Za-z]{2})\\x\{(?:17f|130|212a)\}\]")
+#: The odd characters themselves: a line holding one is named by this piece.
+ODD_FOLD_PIECE = r"[\x{17f}\x{130}\x{212a}]"
+
+
+def ascii_folded(widened: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+    """WIDENED with ``[Ss\\x{17f}]``, ``[Ii\\x{130}]`` and ``[Kk\\x{212a}]``
+    narrowed to their ASCII letters, plus one pattern that names every line
+    holding one of those odd characters. Exact: a line a piece matches
+    through an odd character holds it; any other match the narrowed piece
+    makes too. It pays because the odd variants keep Hyperscan from
+    matching the gate words as plain literals (row 1: the base part's scan
+    0.060 -> 0.051 s CPU, the same match events)."""
+    narrowed = tuple(tuple(_ODD_FOLD.sub(r"[\1]", piece) for piece in pieces)
+                     for pieces in widened)
+    if narrowed == widened:
+        return widened
+    return narrowed + ((ODD_FOLD_PIECE,),)
 
 
 def _thread_rows(rule: Rule) -> list[GateRow]:
