@@ -132,7 +132,7 @@ _OPEN_ENDS = (")", "}", "*", "+", "?", ".")
 
 @functools.lru_cache(maxsize=4096)
 def last_chars_for(pattern: str, flags: tuple[str, ...], mode: str) -> frozenset[str] | None:
-    """The ASCII characters (lower-cased) a line can end with when PATTERN,
+    r"""The ASCII characters (lower-cased) a line can end with when PATTERN,
     called in MODE, matches it; None when unknown (any last character).
     Known only when every match ends at the line's end (``full``, or the
     pattern ends with ``$`` or ``\Z``) and the pattern's last item is a
