@@ -111,6 +111,13 @@ _ODD_FOLD = re.compile(r"\[([A-Za-z]{2})\\x\{(?:17f|130|212a)\}\]")
 ODD_FOLD_PIECE = r"[\x{17f}\x{130}\x{212a}]"
 
 
+def narrow_odd_folds(piece: str) -> str:
+    """PIECE with each ``[Ss\\x{17f}]``, ``[Ii\\x{130}]`` and ``[Kk\\x{212a}]``
+    narrowed to its ASCII letters (it then misses only lines holding an odd
+    character, which ``ODD_FOLD_PIECE`` names)."""
+    return _ODD_FOLD.sub(r"[\1]", piece)
+
+
 def ascii_folded(widened: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
     """WIDENED with ``[Ss\\x{17f}]``, ``[Ii\\x{130}]`` and ``[Kk\\x{212a}]``
     narrowed to their ASCII letters, plus one pattern that names every line
@@ -119,7 +126,7 @@ def ascii_folded(widened: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...],
     makes too. It pays because the odd variants keep Hyperscan from
     matching the gate words as plain literals (row 1: the base part's scan
     0.060 -> 0.051 s CPU, the same match events)."""
-    narrowed = tuple(tuple(_ODD_FOLD.sub(r"[\1]", piece) for piece in pieces)
+    narrowed = tuple(tuple(narrow_odd_folds(piece) for piece in pieces)
                      for pieces in widened)
     if narrowed == widened:
         return widened
