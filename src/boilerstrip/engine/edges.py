@@ -53,7 +53,7 @@ from typing import Any, Sequence
 
 import regex
 
-from ..document import Attribution, Draft, Line
+from ..document import Attribution, Draft, Line, chunks_of
 from ..rules.loader import Rule
 from .context import _CLOSERS, _TEASER_CUT, Deletion, is_list_item, is_prose
 from .linegate import KindGate
@@ -168,7 +168,18 @@ def overlap(block: Sequence[str], body: Sequence[str], cfg: EdgeConfig) -> float
     words = content_words(block, cfg)
     if not words:
         return None
-    return len(words & content_words(body, cfg)) / len(words)
+    return len(words & words_in(body)) / len(words)
+
+
+def words_in(texts: Sequence[str]) -> set[str]:
+    """Every case-folded word of TEXTS, unfiltered: what :func:`overlap`
+    intersects with the block's content words, which pass the filter
+    already, so the body's words need not (a C-level set of a chunk of lines
+    at a time, not a Python test of each of the body's words)."""
+    out: set[str] = set()
+    for group in chunks_of(texts):
+        out.update(_WORD.findall("\n".join(group).casefold()))
+    return out
 
 
 #: a word that opens with a capital letter (a name, a title-cased headline
@@ -186,6 +197,18 @@ def is_exclaimed_sentence(text: str, min_words: int) -> bool:
         return False
     words = text.split()
     return len(words) >= min_words and not any(_CAPITALISED.match(w) for w in words[1:])
+
+
+def has_words(texts: Sequence[str], least: int) -> bool:
+    """Whether TEXTS hold LEAST words or more (``sum(len(t.split()) ...) >=
+    least``), counted until there are enough: a body of many lines is not
+    split whole to learn that it holds a hundred words."""
+    n = 0
+    for t in texts:
+        n += len(t.split())
+        if n >= least:
+            return True
+    return n >= least
 
 
 def is_headline_like(text: str, cfg: EdgeConfig) -> bool:
@@ -207,7 +230,7 @@ def _judged(block: Sequence[str], body: Sequence[str], cfg: EdgeConfig) -> float
         return None  # single words and names: a sign-off, a menu, a credit, not headlines
     if sum(any(ch.isdigit() for ch in t) for t in block) > cfg.max_digit_share * len(block):
         return None
-    if sum(len(t.split()) for t in body) < cfg.min_body_words:
+    if not has_words(body, cfg.min_body_words):
         return None
     share = overlap(block, body, cfg)
     return share if share is not None and share <= cfg.max_overlap else None
@@ -279,7 +302,7 @@ def dated_block(contents: Sequence[str], cfg: EdgeConfig) -> tuple[int, str] | N
     if start > 0 and is_headline_like(contents[start - 1], cfg):
         start -= 1  # the first teaser's headline
     body = contents[:start]
-    if sum(len(t.split()) for t in body) < cfg.min_body_words:
+    if not has_words(body, cfg.min_body_words):
         return None
     share = overlap([contents[k] for k in range(start, len(contents)) if k not in run], body, cfg)
     if share is None or share > cfg.max_overlap:

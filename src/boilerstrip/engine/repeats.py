@@ -23,6 +23,8 @@ the removal's detail says how far above the line it repeats is.
 
 from __future__ import annotations
 
+from itertools import compress, count, repeat
+from operator import eq, itemgetter
 from typing import Any, Sequence
 
 import regex
@@ -35,6 +37,7 @@ from .vocabulary import checked_params
 #: the list bullets set aside in front of a line ("* ", "- ", "• ")
 _BULLETS = "*+•·‣◦-"
 _WORD = regex.compile(r"\w+")
+_LAST = itemgetter(-1)  # of a line's split: its last token
 
 #: Every param a repeated-line rule accepts: (type, default).
 PARAMS: dict[str, tuple[type, Any]] = {
@@ -66,16 +69,26 @@ def repeated_lines(contents: Sequence[str], min_words: int, window: int) -> list
     # the last whitespace-separated token is the same in a line and its key:
     # only lines whose last token is the one of a line up to WINDOW above are
     # candidates, so that almost no line pays for a key
-    last = [c.rsplit(None, 1)[-1] for c in contents]
-    candidates = sorted({i + d for d in range(1, window + 1)
-                         for i, (a, b) in enumerate(zip(last, last[d:])) if a == b})
+    # (built by C-level iterators: no bytecode runs per line)
+    last = list(map(_LAST, map(str.rsplit, contents, repeat(None), repeat(1))))
+    candidates = sorted({i for d in range(1, window + 1)
+                         for i in compress(count(d), map(eq, last, last[d:]))})
     out = []
+    keys: dict[int, str] = {}  # index -> key: a line is compared as a copy and as an original
     for i in candidates:
-        key = _key(contents[i])
-        j = next((j for j in range(i - 1, max(-1, i - 1 - window), -1)
-                  if last[j] == last[i] and _key(contents[j]) == key), None)
-        if j is not None and len(_WORD.findall(key)) >= min_words:
-            out.append((i, j))
+        key = keys.get(i)
+        if key is None:
+            key = keys[i] = _key(contents[i])
+        for j in range(i - 1, max(-1, i - 1 - window), -1):
+            if last[j] != last[i]:
+                continue
+            other = keys.get(j)
+            if other is None:
+                other = keys[j] = _key(contents[j])
+            if other == key:
+                if len(_WORD.findall(key)) >= min_words:
+                    out.append((i, j))
+                break
     return out
 
 
