@@ -124,33 +124,37 @@ def test_summary_line_and_exit_codes():
     assert summary.exit_code(True) == 1 and summary.exit_code(False) == 0
 
 
-# ------------------------------------------------------------------ nothing built before a fork
+# ------------------------------------------------------------------ preparing before a fork
 
-def test_the_parent_of_a_pool_builds_no_plan(tmp_path):
-    """With two jobs the workers clean, each building the plans its documents
-    need; the parent builds none first (it ran alone, both cores but one idle,
-    for longer than the workers take to build theirs side by side)."""
-    from boilerstrip import Cleaner
-    from boilerstrip.pipeline.clean import DocumentOptions
-    from boilerstrip.pipeline.files import Task, collect
+def _count_calls(calls: list, batch: list[int]) -> list[int]:
+    return [len(calls)] * len(batch)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_prepare_runs_once_before_a_pool_and_never_with_one_job(jobs):
+    calls: list[str] = []
+    got = list(ordered(_square_all, [[1], [2], [3]], 0, jobs,
+                       prepare=lambda: calls.append("prepared")))
+    assert got == [[1], [4], [9]]
     from boilerstrip.pipeline.pool import _fork_context
-    from boilerstrip.pipeline.run import file_outcomes
 
-    if _fork_context() is None:
-        pytest.skip("workers are spawned here: nothing is inherited either way")
-    for i in range(40):  # a few MB: what the parent used to prepare for
-        body = "".join(f"Paragraph {k} of article {i}: the council met again on day {k} "
-                       f"and voted on the budget.\n" for k in range(800))
-        (tmp_path / f"{i:02d}.txt").write_text(body, encoding="utf-8")
-    items, _ = collect([str(tmp_path)], ("*.txt",), ())
-    assert sum(t.size for t in items if isinstance(t, Task)) > 2 << 20
-    cleaner = Cleaner()
-    built = dict(cleaner._plans)
-    outcomes = list(file_outcomes(items, cleaner, DocumentOptions(write=False), jobs=2))
-    assert len(outcomes) == 40 and all(o.report.status == "unchanged" for o in outcomes)
-    assert cleaner._plans == built  # cleaned in the workers, nothing built here
-    cleaner.clean(_IN_LANGUAGES["de"])
-    assert cleaner._plans != built  # (the check can fail: a German text builds its plan)
+    forked = jobs > 1 and _fork_context() is not None  # spawned workers would not inherit it
+    assert calls == (["prepared"] if forked else [])
+
+
+def test_the_cleaner_is_prepared_only_for_a_pool_with_enough_input():
+    from boilerstrip.pipeline.run import PREPARE_BYTES_PER_WORKER, preparing
+
+    class Stub:
+        def prepare(self) -> None:
+            pass
+
+    stub = Stub()
+    enough = 2 * PREPARE_BYTES_PER_WORKER
+    assert preparing(stub, 2, enough) == stub.prepare
+    assert preparing(stub, 2, enough - 1) is None  # less than that per worker
+    assert preparing(stub, 1, 100 * enough) is None  # no pool, nothing to share
+    assert preparing(stub, 2, None) is None  # size unknown (stdin)
 
 
 # Written for this test: a few lines in each of four languages, long enough
@@ -172,9 +176,8 @@ _IN_LANGUAGES = {
 
 
 def test_a_prepared_cleaner_builds_nothing_more_and_cleans_the_same():
-    """After ``prepare`` (for a caller about to fork workers of its own), a
-    document in any pack language finds its stages and compiled literal
-    index built."""
+    """After ``prepare`` (what a pool's parent does before forking), a document
+    in any pack language finds its stages and compiled literal index built."""
     from boilerstrip import Cleaner
     from boilerstrip.engine.index import TIERS
 

@@ -76,14 +76,15 @@ def _fork_context():
     return None
 
 
-def ordered(work: Callable[[Any, B], R], batches: Iterable[B], state: Any, jobs: int
-            ) -> Iterator[R]:
+def ordered(work: Callable[[Any, B], R], batches: Iterable[B], state: Any, jobs: int,
+            prepare: Callable[[], object] | None = None) -> Iterator[R]:
     """``work(state, batch)`` for each of BATCHES, in order, in JOBS processes.
 
     WORK must be a module-level function (it is pickled by name). Closing the
     generator early stops the pool and drops the batches not yet started.
-    The workers build what their batches need on first use, side by side:
-    nothing is built in the parent first, while they could not run.
+    PREPARE, when given, runs once before a pool of forked workers starts
+    (not with one job, nor where workers are spawned): they inherit what it
+    builds.
     """
     if jobs <= 1:
         for batch in batches:
@@ -91,7 +92,10 @@ def ordered(work: Callable[[Any, B], R], batches: Iterable[B], state: Any, jobs:
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_fork_context(),
+    context = _fork_context()
+    if prepare is not None and context is not None:
+        prepare()
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context,
                                initializer=_start, initargs=(state,))
     # frozen (before the first batch forks the workers), the heap they inherit
     # (rules, compiled patterns) is left out of their garbage collections: not

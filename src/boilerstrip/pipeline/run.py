@@ -23,11 +23,20 @@ if TYPE_CHECKING:
 
 Say = Callable[[str, str], None]
 
-# No preparation before a pool forks: building every language's plans in the
-# parent (``Cleaner.prepare``, 0.58 s of CPU with the bundled rules) ran while
-# no worker did, and cost more than each worker building, side by side, only
-# what its documents need (0.15-0.25 s): the longest path of a 2-job run over
-# 2,000 files, in CPU, went 2.42 -> 1.94 s, and the run's CPU 4.04 -> 3.58 s.
+#: Input bytes per worker from which the parent prepares the cleaner before
+#: the pool forks (``Cleaner.prepare``: ~0.5 s of CPU, about what a worker
+#: spends cleaning 1 MB; each worker would otherwise build most of it itself).
+PREPARE_BYTES_PER_WORKER = 1 << 20
+
+
+def preparing(cleaner, workers: int, total_bytes: int | None):
+    """``cleaner.prepare`` when a pool of WORKERS gets enough input for the
+    preparation to pay (TOTAL_BYTES; None: unknown, e.g. stdin), else None."""
+    if workers <= 1 or total_bytes is None:
+        return None
+    if total_bytes < PREPARE_BYTES_PER_WORKER * workers:
+        return None
+    return getattr(cleaner, "prepare", None)
 
 
 def consume(outcomes: Iterable[Outcome], summary: RunSummary, *,
@@ -91,7 +100,8 @@ def file_outcomes(items: Sequence[Task | FileReport], cleaner, opts: DocumentOpt
 
     tasks = [t for t in items if isinstance(t, Task)]
     workers = min(workers_for(jobs), len(tasks))
-    pool = ordered(clean_files, batches(tasks, workers), (cleaner, opts), workers)
+    pool = ordered(clean_files, batches(tasks, workers), (cleaner, opts), workers,
+                   preparing(cleaner, workers, sum(t.size for t in tasks)))
     results = (o for batch in pool for o in batch)
     folders: set[str] = set()
     unsynced = False
@@ -134,7 +144,8 @@ def record_outcomes(source: jsonl.Source, cleaner, opts: jsonl.JsonlOptions, job
     position = Position(source.counter)
     lines = record_batches(jsonl.numbered(source.stream, opts.max_record_bytes), position)
     workers = workers_for(jobs)
-    results = ordered(clean_records, lines, (cleaner, opts), workers)
+    results = ordered(clean_records, lines, (cleaner, opts), workers,
+                      preparing(cleaner, workers, source.size))
     try:
         for batch in results:
             for done, nbytes in batch:
