@@ -261,9 +261,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--tmpfs", default=TMPFS, help="where a tmpfs is mounted")
     args = ap.parse_args(argv)
     wanted = set(args.fs.split(","))
+    os.environ.setdefault("BOILERSTRIP_ENGINE", "pure")  # as bench/speed.py's rows
     texts = [p.read_text(encoding="utf-8")
              for p in sorted((ROOT / "bench" / "data").glob("*/extract-*/*.txt"))]
-    print(f"load average {os.getloadavg()[0]:.1f}, {os.cpu_count()} cores")
+    print(f"load average {os.getloadavg()[0]:.1f}, {os.cpu_count()} cores, "
+          f"engine {os.environ['BOILERSTRIP_ENGINE']}")
     for label, base, note in sides(args.tmpfs):
         if label not in wanted:
             continue
