@@ -416,38 +416,25 @@ def row_doc_memory(texts, total_mb: float) -> Row:
                f"(an empty one: {floor} MB)", f"{rss / mb:.1f}x doc", target, rss <= 5 * mb)
 
 
-def row_jobs(texts, n_files: int, repeat: int = 1) -> Row:
+def row_jobs(texts, n_files: int, repeat: int = 1) -> list[Row]:
+    """Row 6 on the disk and on a fresh tmpfs, side by side (bench/jobs_row.py:
+    the disk's cost of a new file follows its recent deletions; a tmpfs has
+    none). 2 x REPEAT + 1 rounds, alternated; the ratio is of the medians."""
+    what, target = "6 batch --jobs 2 vs 1", ">= 1.7x"
     if not cli_has("--jobs"):
-        return Row("6 batch --jobs 2 vs 1", "boilerstrip clean --jobs not available yet", "-",
-                   ">= 1.7x", None)
-    cmd = cli_command()
-    with tempfile.TemporaryDirectory(prefix="bs-speed-") as tmp:
-        src = Path(tmp, "in")
-        src.mkdir()
-        for i in range(n_files):
-            Path(src, f"{i:05d}.txt").write_bytes(texts[i % len(texts)].encode("utf-8"))
-        # alternated, best of REPEAT each (as every other row): the machine's
-        # other load hits the 2-job run hardest, since it needs both cores
-        times = {1: float("inf"), 2: float("inf")}
-        cpus = dict(times)
-        for k in range(repeat):
-            for jobs in (1, 2):
-                out = Path(tmp, f"out{jobs}-{k}")
-                wall, cpu = run_timed(cmd + ["clean", "--jobs", str(jobs), "--exit-zero",
-                                             "--output-dir", str(out), str(src)])
-                times[jobs] = min(times[jobs], wall)
-                cpus[jobs] = min(cpus[jobs], cpu)
-        ratio = times[1] / times[2]
-        cores = os.cpu_count() or 1
-    # the CPU of all processes: what two jobs cost more than one (start-up,
-    # memos split in two) caps the ratio of an idle machine at 2 / (1 + extra)
-    # (a loaded one gives two processes a larger share of it than one)
-    extra = cpus[2] / cpus[1] - 1
-    return Row("6 batch --jobs 2 vs 1",
-               f"{n_files} files, best of {repeat} alternated: {times[1]:.2f} s (1 job), "
-               f"{times[2]:.2f} s (2 jobs); {cores} cores; CPU {cpus[1]:.2f} s / "
-               f"{cpus[2]:.2f} s", f"{ratio:.2f}x (CPU {extra:+.0%}: idle at most "
-               f"{2 / (1 + extra):.2f}x)", ">= 1.7x", ratio >= 1.7)
+        return [Row(what, "boilerstrip clean --jobs not available yet", "-", target, None)]
+    from bench import jobs_row
+
+    rows = []
+    for label, base, note in jobs_row.sides():
+        name = f"{what}{'' if label == 'disk' else ' [' + label + ']'}"
+        if base is None:
+            rows.append(Row(name, note, "-", target, None))
+            continue
+        s = jobs_row.summarise(f"{label} ({note})",
+                               jobs_row.measure(base, texts, n_files, 2 * repeat + 1))
+        rows.append(Row(name, *jobs_row.describe(s, n_files), target, s.ratio >= 1.7))
+    return rows
 
 
 def row_jsonl(texts, size_mb: float, cleaner) -> Row:
@@ -776,7 +763,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows.append(row_doc_memory(texts, 2 if quick else 20))
     if 6 in only:
         step("6 batch --jobs")
-        rows.append(row_jobs(texts, 2000, repeat))
+        rows.extend(row_jobs(texts, 2000, repeat))
     if 7 in only:
         step("7 JSONL")
         rows.append(row_jsonl(texts, jsonl_mb, cleaner))
