@@ -96,8 +96,10 @@ def _keys_of(rules: Sequence[CompiledRule], indices: Sequence[int], shown: Seque
     keys = {}
     for i in indices:
         r = bisect_left(shown, i)
+        # no generator made per line for rules that do not look at prose
         keys[i] = (lines[i].content, r if r < first else first,
-                   top - r if top - r < last else last, tuple(i <= lp for lp in last_prose))
+                   top - r if top - r < last else last,
+                   tuple([i <= lp for lp in last_prose]) if last_prose else ())
     return keys
 
 
@@ -163,7 +165,7 @@ def _fresh_candidates(rules: Sequence[CompiledRule], ctx: Context):
                 del per_rule[k]
         if not per_rule:
             return None
-    found = sorted({i for got in per_rule.values() for i in got})
+    found = sorted(set().union(*per_rule.values()))
     keys = _keys_of(rules, found, shown, lines, pos)
     rejected = ctx.candidates.verdicts(rules)
     fresh = [i for i in found if keys[i] not in rejected]

@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 import threading
 from bisect import bisect_right
-from itertools import accumulate, chain, repeat
-from operator import itemgetter
+from itertools import accumulate, chain, compress, filterfalse, islice, repeat
+from operator import itemgetter, ne
 from typing import Callable, Sequence
 
-from ...document import chunks_of, line_text
+from ...document import chunks_of
 from ...rules.patterns import fold
 from ..candidates import CONTENT, ScanCandidates, default_candidates, may_hit
 from ..context import CompiledRule, Context
@@ -48,7 +48,9 @@ class FastProvider:
         self._lock = threading.Lock()
         self._plans: dict[tuple[int, str], tuple] = {}
         self._literal_rx: dict[int, tuple] = {}
-        self._holding: dict[frozenset[int], frozenset[str]] = {}
+        #: piece set -> its rules (:meth:`rules_holding`); cleared, never
+        #: replaced, when full: the scans hold it
+        self.holding_memo: dict[frozenset[int], frozenset[str]] = {}
         self._subs: dict[Accelerator, FastProvider] = {}  # by the parts they scan
 
     @property
@@ -103,11 +105,11 @@ class FastProvider:
         """The rules one of whose patterns has all its pieces among PIECES (the
         pieces found in one line), memoised: the same few sets recur line
         after line, document after document."""
-        got = self._holding.get(pieces)
+        got = self.holding_memo.get(pieces)
         if got is None:
-            if len(self._holding) >= HOLDING_MEMO:
-                self._holding = {}  # a bound, never reached on ordinary text
-            got = self._holding[pieces] = _rules_holding(self.accel.table, pieces)
+            if len(self.holding_memo) >= HOLDING_MEMO:
+                self.holding_memo.clear()  # a bound, never reached on ordinary text
+            got = self.holding_memo[pieces] = _rules_holding(self.accel.table, pieces)
         return got
 
     def plan(self, rules: Sequence[CompiledRule], view: str = CONTENT
@@ -152,6 +154,7 @@ class FastCandidates:
         self._verdicts: dict[int, set] = {}
         self._rules_of: dict[str, frozenset[str]] = {}  # whole line text -> rule ids
         self._map: dict[str, list[int]] | None = None  # rule id -> lines, this state
+        self._map_shown = False  # whether the map's lines are all non-blank
         self._whole: str | None = None  # the original text, when it was scanned whole
         self._original: set[str] | None = None  # its lines (texts), when asked for
         self._seed: dict[str, list[int]] | None = None  # its map, until _seeded
@@ -167,6 +170,7 @@ class FastCandidates:
     def reset(self) -> None:
         # what is kept by line text depends on each line's text alone
         self._map = None
+        self._map_shown = False
         self._raws = None
         self._rest_map = {}
         self.rest.reset()
@@ -201,11 +205,20 @@ class FastCandidates:
         out: dict[int, list[int]] = {}
         timed_out = self.ctx.timed_out
         line_words = self.ctx.line_words  # the candidate lines' only: few
+        # asked about every non-blank line (most questions), and the map holds
+        # non-blank lines only: no line of it is left out for not being asked
+        every = self._map_shown and lines is self.ctx.shown()
         wanted: set[int] | None = None
 
-        def kept(found: list[int], ceiling: int | None) -> list[int]:
-            """The lines of FOUND asked about (LINES) and within the rule's word ceiling."""
+        def kept(found: list[int], ceiling: int | None, mapped: bool = False) -> list[int]:
+            """The lines of FOUND asked about (LINES) and within the rule's word
+            ceiling (MAPPED: FOUND is from the map)."""
             nonlocal wanted
+            if every and mapped:
+                if ceiling is None:
+                    return found[:]  # a copy: the map's lists serve later questions
+                # the counts compared at C speed (no comprehension frame)
+                return list(compress(found, map(ceiling.__ge__, map(line_words, found))))
             if wanted is None:
                 wanted = set(lines)
             if ceiling is None:
@@ -235,7 +248,7 @@ class FastCandidates:
             k = fast.get(rid)
             if k is None or rid in timed_out:
                 continue
-            got = kept(hits[rid], rules[k].ceiling if view == CONTENT else None)
+            got = kept(hits[rid], rules[k].ceiling if view == CONTENT else None, True)
             if got:
                 out[k] = got
         return out  # each list ascending: the map's are
@@ -278,7 +291,7 @@ class FastCandidates:
             original = self._original
             shown, raws = self._state_raws()
             search = rx.search
-            got = [ln.index for ln, r in zip(shown, raws)
+            got = [i for i, r in zip(shown, raws)
                    if r in held or (r not in original and search(fold(r)))]
         self._rest_map[id(cr)] = got
         return got
@@ -292,14 +305,18 @@ class FastCandidates:
         hits = self._hits()
         return None if hits is None else hits.get(rule_id, [])
 
-    def _state_raws(self) -> tuple[list, list[str]]:
-        """The non-blank lines of the current text and their whole texts."""
+    def _state_raws(self) -> tuple[list[int], list[str]]:
+        """The indices of the non-blank lines of the current text (ascending)
+        and their whole texts."""
         if self._raws is None:
-            text = self.ctx.draft.text
-            shown = [ln for ln in self.ctx.draft.lines if ln.content]
-            # the content itself where it is the line: no second copy of the text
-            same = self.ctx.draft.line_texts
-            self._raws = (shown, [line_text(text, ln, ln.end, same) for ln in shown])
+            draft = self.ctx.draft
+            shown = self.ctx.shown()  # made once per state, for the stages too
+            lines = draft.lines
+            # the content itself where it is the line (``line_text``, inlined:
+            # a call per line costs more than the rest of this loop)
+            raws = [c if e - s == len(c) else _sliced(draft, s, e)
+                    for _i, s, e, _n, c in map(lines.__getitem__, shown)]
+            self._raws = (shown, raws)
         return self._raws
 
     def _line_rules(self, lines: Sequence[int]) -> list[frozenset[str]] | None:
@@ -324,11 +341,19 @@ class FastCandidates:
                 if (draft.text is draft.original and self._whole is None
                         and len(draft.text) <= WHOLE_SCAN_CHARS):
                     self._map = self._scan_whole(draft.text)
+                    self._map_shown = self._only_shown(self._map)
                 else:
                     self._map = self._scan_lines()
+                    self._map_shown = True  # made of the non-blank lines' texts
             except UnicodeEncodeError:
                 return None
         return self._map
+
+    def _only_shown(self, found: dict[str, list[int]]) -> bool:
+        """Whether the lines of FOUND (a map) are all non-blank lines (a
+        piece may match the margin of a blank line)."""
+        lines = self.ctx.draft.lines
+        return all(lines[i].content for got in found.values() for i in got)
 
     def _scan_whole(self, text: str) -> dict[str, list[int]]:
         """The map of TEXT, the original, from one scan of the whole of it.
@@ -346,20 +371,29 @@ class FastCandidates:
         # match ends in the line it starts in)
         ends = list(map(_END, found))
         lines = list(accumulate(map(data.count, repeat(b"\n"), chain((0,), ends), ends)))
+        pieces = list(map(_PIECE, found))
+        n = len(found)
+        # where the line changes from one match to the next, found at C speed:
+        # the matches of a line are pieces[a:b] between consecutive cuts
+        cuts = compress(range(1, n), map(ne, lines, islice(lines, 1, None)))
+        memo = self.owner.holding_memo  # the same sets recur: looked up inline
         holding = self.owner.rules_holding
         out: dict[str, list[int]] = {}
         get = out.get
         a = 0
-        n = len(found)
-        while a < n:
-            line = lines[a]
-            b = bisect_right(lines, line, a)  # the matches of this line: found[a:b]
-            for rid in holding(frozenset(map(_PIECE, found[a:b]))):
-                got = get(rid)
-                if got is None:
-                    out[rid] = [line]
-                else:
-                    got.append(line)
+        for b in chain(cuts, (n,)):
+            key = frozenset(pieces[a:b])
+            ids = memo.get(key)
+            if ids is None:
+                ids = holding(key)
+            if ids:
+                line = lines[a]
+                for rid in ids:
+                    got = get(rid)
+                    if got is None:
+                        out[rid] = [line]
+                    else:
+                        got.append(line)
             a = b
         self._seed = out
         return out
@@ -382,29 +416,29 @@ class FastCandidates:
         """The map of the current text from the rules of each distinct line,
         scanning only the lines not seen before."""
         shown, raws = self._state_raws()
-        known = self._rules_of
-        new = [r for r in dict.fromkeys(raws) if r not in known]
         if self._seed is not None:
             self._seeded()
-            new = [r for r in new if r not in known]
-        if new and self._original is not None:
-            # the original's lines without a hit
-            original = self._original
-            new = [r for r in new if r not in original]
+        known = self._rules_of
+        # the distinct texts neither scanned nor lines of the original (those
+        # without a hit: the others are known), filtered at C speed
+        new = filterfalse(known.__contains__, dict.fromkeys(raws))
+        if self._original is not None:
+            new = filterfalse(self._original.__contains__, new)
+        new = list(new)  # before _scan adds to KNOWN
         for group in chunks_of(new):
             self._scan(group)
+        # each line's rules looked up at C speed; only the lines with some
+        # (few) are walked in Python
+        found = list(map(known.get, raws))
         out: dict[str, list[int]] = {}
         get = out.get
-        for ln, r in zip(shown, raws):
-            ids = known.get(r)
-            if ids:
-                line = ln.index
-                for rid in ids:
-                    got = get(rid)
-                    if got is None:
-                        out[rid] = [line]
-                    else:
-                        got.append(line)
+        for line, ids in zip(compress(shown, found), filter(None, found)):
+            for rid in ids:
+                got = get(rid)
+                if got is None:
+                    out[rid] = [line]
+                else:
+                    got.append(line)
         return out
 
     def _scan(self, raws: list[str]) -> None:
@@ -431,6 +465,12 @@ class FastCandidates:
         for k, r in enumerate(raws):
             pieces = per_line.get(k)
             known[r] = holding(frozenset(pieces)) if pieces else empty
+
+
+def _sliced(draft, start: int, end: int) -> str:
+    """The text of a line with margins, one copy per draft (``line_text``)."""
+    got = draft.text[start:end]
+    return draft.line_texts.setdefault(got, got)
 
 
 _PIECE = itemgetter(0)  # of a (piece, end offset) match
