@@ -71,6 +71,8 @@ def test_detect_equals_the_plain_count_on_every_corpus_document():
 
 def test_counts_unpack_to_one_intersection_per_list():
     detector = Cleaner().detector
+    for word, tally in detector._tallies.items():  # a stopword's field is 1 in its lists
+        assert detector._unpack(tally) == [int(word in s) for s in detector.lists.values()]
     text = "The cat and the dog, der Hund und die Katze; le chat et le chien."
     assert detector._counts(text) == plain_counts(detector, text)
     assert detector._counts("") == (0, [0] * len(detector.codes))

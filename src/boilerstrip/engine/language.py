@@ -131,10 +131,10 @@ class LanguageDetector:
         self._field_bits = (2 * max(map(len, self.lists.values()))).bit_length()
         self._field_mask = (1 << self._field_bits) - 1
         self._shifts = tuple(range(0, self._field_bits * len(self.codes), self._field_bits))
-        self._tallies: dict[str, int] = {
-            word: sum(1 << shift for shift, stops in zip(self._shifts, self.lists.values())
-                      if word in stops)
-            for word in self._every}
+        self._tallies: dict[str, int] = dict.fromkeys(self._every, 0)
+        for shift, stops in zip(self._shifts, self.lists.values()):
+            for word in stops:
+                self._tallies[word] += 1 << shift
 
     def _tally(self, text: str, seen: dict | None = None) -> tuple[int, int]:
         """(distinct words, stopword tally) of TEXT: one C-speed scan for
