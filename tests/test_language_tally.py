@@ -1,6 +1,6 @@
-"""The language detector's packed tallies (engine/language.py) decide as the
-plain count did: one set intersection per stopword list, both samples
-decided in full. Compared on every bundled corpus document (and its
+"""The language detector's packed tallies and its words (engine/language.py)
+decide as the plain count did: ``re.findall`` words, one set intersection
+per stopword list, both samples decided in full. Compared on every bundled corpus document (and its
 cleaned text, which the Cleaner detects again), and on generated text with
 generated detectors (few, short, overlapping lists: a field of the packed
 tally at its fullest)."""
@@ -15,7 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from boilerstrip import Cleaner
-from boilerstrip.engine.language import UNKNOWN, Detection, LanguageDetector, _samples
+from boilerstrip.engine.language import (UNKNOWN, Detection, LanguageDetector, _samples,
+                                         words_of)
 from boilerstrip.rules.model import Rule
 
 DATA = Path(__file__).resolve().parent.parent / "bench" / "data"
@@ -72,7 +73,8 @@ def test_detect_equals_the_plain_count_on_every_corpus_document():
 def test_counts_unpack_to_one_intersection_per_list():
     detector = Cleaner().detector
     for word, tally in detector._tallies.items():  # a stopword's field is 1 in its lists
-        assert detector._unpack(tally) == [int(word in s) for s in detector.lists.values()]
+        assert detector._unpack(tally) == [int(word.decode() in s)
+                                           for s in detector.lists.values()]
     text = "The cat and the dog, der Hund und die Katze; le chat et le chien."
     assert detector._counts(text) == plain_counts(detector, text)
     assert detector._counts("") == (0, [0] * len(detector.codes))
@@ -112,3 +114,29 @@ def test_a_field_at_its_fullest_does_not_carry_into_the_next():
     assert detector._counts(text[:5]) == (3, [3, 3, 1])
     assert detector.detect(text) == plain_detect(detector, text)
     assert detector.detect(text).languages == {"en", "de"}
+
+
+def plain_words(text: str) -> set[bytes]:
+    return {w.encode("utf-8") for w in re.findall(r"\w+", text)}
+
+
+@pytest.mark.skipif(not DATA.is_dir(), reason="bench corpora not present")
+def test_words_equal_findall_on_every_corpus_document():
+    files = sorted(DATA.glob("*/*/*.txt"))
+    for f in files:
+        text = f.read_bytes().decode("utf-8")
+        for part in (text, text.casefold()[:500], text[-500:]):
+            assert words_of(part) == plain_words(part), f.name
+
+
+# ASCII word and non-word characters, accented and non-Latin letters, digits of
+# other scripts, a combining mark, curly quotes and dashes, odd spaces (NBSP,
+# U+2003, the \x1c-\x1f separators), a letter beyond the BMP, a lone surrogate
+_CHARS = "aZ9_ .,'-\t\n\x1c\x1féßİſ١٢Ωж中\u0301\u2019\u201c\u2014\u00a0\u2003\U0001d400\ud800"
+
+
+@settings(deadline=None)
+@given(st.text(st.sampled_from(_CHARS), max_size=60))
+def test_words_equal_findall_on_generated_text(text):
+    assert words_of(text) == plain_words(text)
+    assert words_of(text.casefold()) == plain_words(text.casefold())

@@ -29,6 +29,29 @@ from ..rules.model import Rule
 
 #: a word, for counting (digits and all: they match no stopword)
 _WORD = re.compile(r"\w+")
+#: UTF-8 bytes with every ASCII byte that is not a word character (``\w``:
+#: letters, digits, "_") made a space; the bytes of other characters kept
+_ASCII_GAPS = bytes(b if chr(b) in "_" or chr(b).isalnum() or b >= 0x80 else 0x20
+                    for b in range(256))
+
+
+def words_of(text: str) -> set[bytes]:
+    r"""The distinct ``\w+`` words of TEXT, UTF-8 encoded: ``re.findall``'s
+    words, at a third less cost. Splitting TEXT's bytes at its ASCII
+    non-word characters gives runs that are whole words when ASCII (both
+    ends are non-word characters); a run holding other characters (an
+    accented word, or one glued to a curly quote or a dash) is split by the
+    regex, those runs only. (UTF-8 bytes of a non-ASCII character are all
+    0x80 or more: no run cuts one; a lone surrogate passes as its bytes.)"""
+    runs = set(text.encode("utf-8", "surrogatepass").translate(_ASCII_GAPS).split())
+    if text.isascii():
+        return runs
+    words = set(filter(bytes.isascii, runs))
+    mixed = runs - words
+    if mixed:
+        glued = b" ".join(mixed).decode("utf-8", "surrogatepass")
+        words.update(w.encode("utf-8") for w in _WORD.findall(glued))
+    return words
 
 
 #: param -> (type, default); a rule giving only ``stopwords`` is usable
@@ -122,7 +145,9 @@ class LanguageDetector:
             raise rule.error("language param 'sample_chars' must be at least 1")
         self.lists = parse_stopwords(raw.get("stopwords"), lambda m: rule.error("language " + m))
         self.codes: tuple[str, ...] = tuple(self.lists)
-        self._every: frozenset[str] = frozenset().union(*self.lists.values())
+        # the stopwords UTF-8 encoded, as words_of gives a text's words
+        self._every: frozenset[bytes] = frozenset(
+            w.encode("utf-8", "surrogatepass") for w in frozenset().union(*self.lists.values()))
         # Each stopword as one int holding a 1 in the field of every list it
         # is in: the sum over a sample's stopwords holds every list's count,
         # one C-speed sum instead of one set intersection per list. A field
@@ -131,14 +156,14 @@ class LanguageDetector:
         self._field_bits = (2 * max(map(len, self.lists.values()))).bit_length()
         self._field_mask = (1 << self._field_bits) - 1
         self._shifts = tuple(range(0, self._field_bits * len(self.codes), self._field_bits))
-        self._tallies: dict[str, int] = dict.fromkeys(self._every, 0)
+        self._tallies: dict[bytes, int] = dict.fromkeys(self._every, 0)
         for shift, stops in zip(self._shifts, self.lists.values()):
             for word in stops:
-                self._tallies[word] += 1 << shift
+                self._tallies[word.encode("utf-8", "surrogatepass")] += 1 << shift
 
     def _tally(self, text: str, seen: dict | None = None) -> tuple[int, int]:
-        """(distinct words, stopword tally) of TEXT: one C-speed scan for
-        words, one intersection with every list's words, and one sum of
+        """(distinct words, stopword tally) of TEXT: its words (``words_of``),
+        one intersection with every list's words, and one sum of
         those words' tallies (unpacked by :meth:`_unpack`). SEEN, when given,
         keeps the tallies by sample: a cleaned text whose start or end is
         the input's is not counted twice."""
@@ -146,7 +171,7 @@ class LanguageDetector:
             got = seen.get(text)
             if got is not None:
                 return got
-        words = set(_WORD.findall(text.casefold()))
+        words = words_of(text.casefold())
         got = len(words), sum(map(self._tallies.__getitem__, self._every & words))
         if seen is not None:
             seen[text] = got
