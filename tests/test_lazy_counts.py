@@ -5,7 +5,8 @@ The stages ask for the word counts of their candidate lines only
 (``Context.word_total``), so that a document the rules leave alone is never
 split into words whole. These tests compare both with the full count
 (``Context.words``), on every bundled corpus document and on generated text,
-before and after deletions.
+before and after deletions; and the non-blank lines the line-shape detectors
+walk (``kinds.non_blank``) with a plain walk of the lines.
 """
 
 from __future__ import annotations
@@ -18,9 +19,16 @@ from hypothesis import strategies as st
 
 from boilerstrip.document import Attribution, Draft, word_count
 from boilerstrip.engine.context import Context
+from boilerstrip.engine.kinds import non_blank
 
 DATA = Path(__file__).resolve().parent.parent / "bench" / "data"
 _WHO = Attribution("test.cut", "test")
+
+
+def _plain_non_blank(lines) -> tuple[list, list[str]]:
+    """What ``kinds.non_blank`` gives, one line at a time."""
+    shown = [ln for ln in lines if ln.content]
+    return shown, [ln.content for ln in shown]
 
 
 def _check(text: str, cut_every: int = 3) -> None:
@@ -28,6 +36,8 @@ def _check(text: str, cut_every: int = 3) -> None:
     assert lazy.word_total() == sum(full.words()) == word_count(text)
     n = len(lazy.draft.lines)
     assert [lazy.line_words(i) for i in range(n)] == full.words()
+    assert [lazy.line_words(i) for i in reversed(range(n))] == full.words()[::-1]  # kept ones
+    assert non_blank(lazy) == _plain_non_blank(lazy.draft.lines)
     # a later state: some lines deleted, the counts asked again line by line
     lines = lazy.draft.lines
     dels = [(ln.start, ln.next, _WHO) for ln in lines[::cut_every] if ln.next > ln.start]
@@ -35,6 +45,7 @@ def _check(text: str, cut_every: int = 3) -> None:
         ctx.reset()
         ctx.draft.delete(dels)
     assert [lazy.line_words(i) for i in range(len(lazy.draft.lines))] == full.words()
+    assert non_blank(lazy) == _plain_non_blank(lazy.draft.lines)  # built again, not the old
     assert lazy.word_total() == sum(full.words()) == word_count(lazy.draft.text)
 
 

@@ -123,6 +123,7 @@ class Context:
         self.candidates: DocumentCandidates | None = None  # set by the Cleaner
         self._folded: dict[int, str] = {}  # line index -> case-folded content
         self._words: list[int] | None = None
+        self._line_counts: dict[int, int] = {}  # line index -> word count, this state's
         self._shown: tuple[list[Line], list[int]] | None = None  # (lines, their non-blank ones)
         self._word_memo: dict[str, int] = {}  # content -> word count, kept across changes
         self._counted = False  # whether ``words`` counted every line of some state
@@ -171,10 +172,13 @@ class Context:
         got = self._words
         if got is not None:
             return got[i]
-        content = self.draft.lines[i].content
-        n = self._word_memo.get(content)
+        n = self._line_counts.get(i)  # the same line is asked about for many rules
         if n is None:
-            n = self._word_memo[content] = len(content.split())
+            content = self.draft.lines[i].content
+            n = self._word_memo.get(content)
+            if n is None:
+                n = self._word_memo[content] = len(content.split())
+            self._line_counts[i] = n
         return n
 
     def word_total(self) -> int:
@@ -190,6 +194,7 @@ class Context:
         """Forget what was derived from the text (after a change)."""
         self._folded = {}
         self._words = None
+        self._line_counts = {}
         self._shown = None  # it holds the old lines: they go with the old text
         if self.candidates is not None:
             self.candidates.reset()

@@ -5,12 +5,16 @@ keys it takes; the stages run in that table's order)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import compress
+from operator import itemgetter
 from typing import Any, Callable, Sequence
 
 from ..document import Line
 from ..rules.loader import Rule
 from . import stages
 from .context import CompiledRule, Context, Deletion
+
+_CONTENT = itemgetter(4)  # Line.content
 
 
 def non_blank(ctx: Context) -> tuple[list[Line], list[str]]:
@@ -21,8 +25,8 @@ def non_blank(ctx: Context) -> tuple[list[Line], list[str]]:
     lines = ctx.draft.lines
     got = getattr(ctx, "_detector_lines", None)
     if got is None or got[0] is not lines:
-        shown = [ln for ln in lines if ln.content]
-        got = (lines, shown, [ln.content for ln in shown])
+        contents = list(map(_CONTENT, lines))  # C-speed walks, no Python loop a line
+        got = (lines, list(compress(lines, contents)), list(filter(None, contents)))
         try:
             ctx._detector_lines = got  # type: ignore[attr-defined]
         except AttributeError:  # a context with slots only: built again next time
