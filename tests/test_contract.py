@@ -104,6 +104,55 @@ def test_the_configurations_report_format_waits_for_a_report(tmp_path, monkeypat
     assert code == 2 and "--report-format needs --report" in err  # typed: still refused
 
 
+@pytest.mark.parametrize("line, needle", [
+    ('ignore = ["en.foo"]', "[tool.boilerstrip] ignore: no rule, category or pack is named "
+                            "'en.foo'"),
+    ('select = ["en.foo"]', "[tool.boilerstrip] select: no rule"),
+    ('enable = "no-such-category"', "[tool.boilerstrip] enable: no rule"),
+    ('rules = ["missing.yml"]', "[tool.boilerstrip] rules: no such rule file or folder: "
+                                "missing.yml"),
+    ('rules = "missing-folder/"', "[tool.boilerstrip] rules: no such rule file or folder: "
+                                  "missing-folder/"),
+])
+def test_a_selector_or_rule_path_of_the_configuration_names_the_file_and_the_key(
+        tmp_path, monkeypatch, capsys, line, needle):
+    """They were checked once the cleaner was built, where the file they came
+    from was forgotten: 'ignore: no rule ...', '/abs/missing.yml: no such
+    rule file' sent the user looking for a flag they never typed."""
+    project = _project(tmp_path, f"[tool.boilerstrip]\n{line}\n")
+    code, _, err = _cli(monkeypatch, capsys, project, "clean", "--check", "a.txt")
+    _one_line_error(code, err, f"error: {project / 'pyproject.toml'}: {needle}")
+    assert (project / "a.txt").read_bytes() == SEED_B
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["--ignore", "en.foo"], "error: --ignore: no rule, category or pack is named 'en.foo'"),
+    (["--enable", "en.foo"], "error: --enable: no rule"),
+    (["--rules", "missing.yml"], "error: --rules: no such rule file or folder: missing.yml"),
+])
+def test_the_same_mistake_on_the_command_line_names_the_flag(tmp_path, monkeypatch, capsys,
+                                                              args, needle):
+    """A value typed on the command line overrides the configuration's: the
+    error names the flag, not the file (whose own value is fine)."""
+    project = _project(tmp_path, '[tool.boilerstrip]\nignore = ["social-share"]\n'
+                                 'enable = ["headline"]\n')
+    code, _, err = _cli(monkeypatch, capsys, project, "clean", "--check", *args, "a.txt")
+    _one_line_error(code, err, needle)
+    assert "pyproject.toml" not in err
+
+
+def test_the_configurations_report_field_waits_for_jsonl(tmp_path, monkeypatch, capsys):
+    """``report-field`` only means something to a --jsonl run; a plain run
+    with it in the configuration stopped with '--report-field is for --jsonl',
+    a flag the user never typed."""
+    project = _project(tmp_path, '[tool.boilerstrip]\nreport-field = "removals"\n')
+    code, _, err = _cli(monkeypatch, capsys, project, "clean", "--check", "a.txt")
+    assert code == 1 and "Traceback" not in err, err
+    code, _, err = _cli(monkeypatch, capsys, project, "clean", "--check", "a.txt",
+                        "--report-field", "removals")
+    assert code == 2 and "--report-field is for --jsonl" in err  # typed: still refused
+
+
 # ------------------------------------------------------------ selectors
 
 @pytest.mark.parametrize("option", ["ignore", "select", "enable"])
