@@ -27,6 +27,7 @@ def explain(ctx: click.Context, **p: Any) -> int:
     removed (or the over-cleaning guard keeps the text as it is), 1 otherwise,
     2 on error.
     """
+    from ..engine.line_breaks import lone_cr_shown
     from ..errors import InputError
     from ..reports.explain import render, summary
     from ..io.limits import max_document_bytes, read_limited
@@ -60,7 +61,7 @@ def explain(ctx: click.Context, **p: Any) -> int:
             head = f"==> {name} <=="
             out.write(((f"\x1b[1m{head}\x1b[0m" if color else head) + "\n").encode())
         if not p["summary_only"]:
-            body = render(result, color, p["show_whitespace"])
+            body = lone_cr_shown(render(result, color, p["show_whitespace"]))
             if body and not body.endswith("\n"):
                 body += "\n"
             out.write(body.encode("utf-8"))
