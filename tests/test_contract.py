@@ -113,6 +113,8 @@ def test_the_configurations_report_format_waits_for_a_report(tmp_path, monkeypat
                                 "missing.yml"),
     ('rules = "missing-folder/"', "[tool.boilerstrip] rules: no such rule file or folder: "
                                   "missing-folder/"),
+    ('rules = "empty"', "[tool.boilerstrip] rules: no rule file (*.yml, *.yaml) in the "
+                        "folder: empty"),
 ])
 def test_a_selector_or_rule_path_of_the_configuration_names_the_file_and_the_key(
         tmp_path, monkeypatch, capsys, line, needle):
@@ -120,6 +122,7 @@ def test_a_selector_or_rule_path_of_the_configuration_names_the_file_and_the_key
     from was forgotten: 'ignore: no rule ...', '/abs/missing.yml: no such
     rule file' sent the user looking for a flag they never typed."""
     project = _project(tmp_path, f"[tool.boilerstrip]\n{line}\n")
+    (project / "empty").mkdir()
     code, _, err = _cli(monkeypatch, capsys, project, "clean", "--check", "a.txt")
     _one_line_error(code, err, f"error: {project / 'pyproject.toml'}: {needle}")
     assert (project / "a.txt").read_bytes() == SEED_B
@@ -129,6 +132,7 @@ def test_a_selector_or_rule_path_of_the_configuration_names_the_file_and_the_key
     (["--ignore", "en.foo"], "error: --ignore: no rule, category or pack is named 'en.foo'"),
     (["--enable", "en.foo"], "error: --enable: no rule"),
     (["--rules", "missing.yml"], "error: --rules: no such rule file or folder: missing.yml"),
+    (["--rules", "empty"], "error: --rules: no rule file (*.yml, *.yaml) in the folder: empty"),
 ])
 def test_the_same_mistake_on_the_command_line_names_the_flag(tmp_path, monkeypatch, capsys,
                                                               args, needle):
@@ -136,9 +140,20 @@ def test_the_same_mistake_on_the_command_line_names_the_flag(tmp_path, monkeypat
     error names the flag, not the file (whose own value is fine)."""
     project = _project(tmp_path, '[tool.boilerstrip]\nignore = ["social-share"]\n'
                                  'enable = ["headline"]\n')
+    (project / "empty").mkdir()
     code, _, err = _cli(monkeypatch, capsys, project, "clean", "--check", *args, "a.txt")
     _one_line_error(code, err, needle)
     assert "pyproject.toml" not in err
+
+
+@pytest.mark.parametrize("command", [["rules", "list"], ["rules", "build-fast"]])
+def test_a_rules_command_names_the_flag_of_a_rule_path_that_loads_nothing(
+        tmp_path, monkeypatch, capsys, command):
+    """An empty rule folder loaded no rule and said nothing: a run went on as
+    if the user's rules were there."""
+    (tmp_path / "empty").mkdir()
+    code, _, err = _cli(monkeypatch, capsys, tmp_path, *command, "--rules", "empty")
+    _one_line_error(code, err, "error: --rules: no rule file")
 
 
 def test_the_configurations_report_field_waits_for_jsonl(tmp_path, monkeypatch, capsys):

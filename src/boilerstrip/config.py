@@ -238,8 +238,23 @@ def _rule_paths_exist(written: list[str], resolved: list[str], where: str) -> No
     """Refuse a rule path that leads nowhere here, where the error can name the
     file and the key (the loader only knows the path)."""
     for shown_path, rule_path in zip(written, resolved):
-        if not os.path.exists(rule_path):
-            raise ConfigError(f"{where}: no such rule file or folder: {shown_path}")
+        problem = rule_path_problem(rule_path)
+        if problem:
+            raise ConfigError(f"{where}: {problem}: {shown_path}")
+
+
+def rule_path_problem(path: str) -> str | None:
+    """Why PATH, given as rules, would load no rule (None: it would): it
+    does not exist, or it is a folder without a rule file, which would run
+    as if the user's rules were there and found nothing to do."""
+    if not os.path.exists(path):
+        return "no such rule file or folder"
+    if os.path.isdir(path):
+        from .rules.loader import rule_files
+
+        if not rule_files(path):
+            return "no rule file (*.yml, *.yaml) in the folder"
+    return None
 
 
 def _inside_project(rule_paths: list[str], config: Path, where: str) -> None:

@@ -261,7 +261,7 @@ def build_cleaner(p: dict[str, Any], **extra):
     from ..engine.cleaner import Cleaner
 
     options = cleaning_options(p)
-    _check_rule_paths(options.rules)
+    check_rule_paths(options.rules)
     if not OWN_PROCESS:
         cleaner = Cleaner.from_options(options, **extra)
     else:
@@ -280,12 +280,15 @@ def build_cleaner(p: dict[str, Any], **extra):
     return cleaner
 
 
-def _check_rule_paths(paths: Sequence[str]) -> None:
-    """Refuse a --rules path that leads nowhere, naming the option (the
+def check_rule_paths(paths: Sequence[str]) -> None:
+    """Refuse a --rules path that would load no rule, naming the option (the
     configuration's own paths were checked where it was read)."""
+    from ..config import rule_path_problem
+
     for path in paths:
-        if not os.path.exists(path):
-            raise ConfigError(f"{option_origin('rules')}: no such rule file or folder: {path}")
+        problem = rule_path_problem(path)
+        if problem:
+            raise ConfigError(f"{option_origin('rules')}: {problem}: {path}")
 
 
 def check_user_examples(paths: Sequence[str]) -> None:
