@@ -240,6 +240,17 @@ def test_explain_on_a_folder_is_one_line(tmp_path, monkeypatch, capsys):
     _one_line_error(code, err, "docs: is a folder")
 
 
+def test_explain_skips_a_binary_file_as_clean_does(tmp_path, monkeypatch, capsys):
+    """It said 'error: FILE: skipped: binary file' and exited 2; clean skips
+    such a file with a note and goes on."""
+    (tmp_path / "blob.txt").write_bytes(b"\x00\x01binary")
+    (tmp_path / "a.txt").write_bytes(SEED_B)
+    code, out, err = _cli(monkeypatch, capsys, tmp_path, "explain", "blob.txt", "a.txt")
+    assert code == 1 and "Traceback" not in err  # a.txt would change
+    assert err.strip() == "note: blob.txt: skipped: binary file (NUL byte at offset 0)"
+    assert "==> a.txt <==" in out and "blob" not in out
+
+
 # ------------------------------------------------------------ rules validate
 
 def test_validate_reports_a_duplicate_id_inside_one_file_once(tmp_path, monkeypatch, capsys):
