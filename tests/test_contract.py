@@ -156,6 +156,25 @@ def test_a_rules_command_names_the_flag_of_a_rule_path_that_loads_nothing(
     _one_line_error(code, err, "error: --rules: no rule file")
 
 
+@pytest.mark.parametrize("command", [["clean"], ["explain", "-"]])
+def test_a_language_no_pack_knows_names_its_flag_or_its_key(tmp_path, monkeypatch, capsys,
+                                                            command):
+    """'--language xx' passes the option's own check (a two-letter code) and
+    fails once the packs are loaded, where the message said only "language
+    'xx': ...", whether it was typed or read from the configuration."""
+    code, out, err = _cli(monkeypatch, capsys, tmp_path, *command, "--language", "xx",
+                          stdin=PLAIN.encode())
+    _one_line_error(code, err, "error: --language: language 'xx': no rule pack")
+    code, out, err = _cli(monkeypatch, capsys, tmp_path, *command, "--language", "xxx",
+                          stdin=PLAIN.encode())
+    _one_line_error(code, err, "error: --language: language must be auto, any or a two-")
+    project = _project(tmp_path, '[tool.boilerstrip]\nlanguage = "xx"\n')
+    code, out, err = _cli(monkeypatch, capsys, project, *command, stdin=PLAIN.encode())
+    _one_line_error(code, err, f"error: {project / 'pyproject.toml'}: [tool.boilerstrip] "
+                               f"language: language 'xx': no rule pack")
+    assert out == ""
+
+
 def test_the_configurations_report_field_waits_for_jsonl(tmp_path, monkeypatch, capsys):
     """``report-field`` only means something to a --jsonl run; a plain run
     with it in the configuration stopped with '--report-field is for --jsonl',

@@ -260,19 +260,25 @@ def build_cleaner(p: dict[str, Any], **extra):
     0.16 s)."""
     from ..engine.cleaner import Cleaner
 
-    options = cleaning_options(p)
-    check_rule_paths(options.rules)
-    if not OWN_PROCESS:
-        cleaner = Cleaner.from_options(options, **extra)
-    else:
-        import gc
-
-        gc.disable()
-        try:
+    try:
+        options = cleaning_options(p)
+        check_rule_paths(options.rules)
+        if not OWN_PROCESS:
             cleaner = Cleaner.from_options(options, **extra)
-        finally:
-            gc.freeze()
-            gc.enable()
+        else:
+            import gc
+
+            gc.disable()
+            try:
+                cleaner = Cleaner.from_options(options, **extra)
+            finally:
+                gc.freeze()
+                gc.enable()
+    except ConfigError as exc:
+        if exc.option is None:
+            raise
+        # where the wrong value came from: '--language: ...', 'pyproject.toml: ... language: ...'
+        raise ConfigError(f"{option_origin(exc.option)}: {exc}") from None
     from ..rules.loader import check_selectors
 
     check_selectors(options, cleaner.all_rules, origin=option_origin)
