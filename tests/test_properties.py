@@ -171,21 +171,6 @@ def test_idempotent_with_bom_line_separators_cr_and_nul_anywhere(profile, text):
 
 
 @pytest.mark.parametrize("profile", PROFILES)
-@given(text=article())
-@settings(suppress_health_check=[HealthCheck.too_slow])
-def test_a_cr_only_text_is_cleaned_as_its_lf_twin(profile, text):
-    """Old Mac line breaks: the CR-only text gives the LF text's changes and
-    output, with CR breaks (engine/line_breaks.py), and the invariants hold."""
-    lf_text = text.replace("\r\n", "\n").replace("\r", "\n")
-    cr_text = lf_text.replace("\n", "\r")
-    check_all(profile, cr_text, idempotent=True)
-    lf, cr = CLEANERS[profile].clean(lf_text), CLEANERS[profile].clean(cr_text)
-    assert cr.text == lf.text.replace("\n", "\r")
-    assert [(c.start, c.end, c.line, c.rule) for c in cr.changes] == \
-        [(c.start, c.end, c.line, c.rule) for c in lf.changes]
-
-
-@pytest.mark.parametrize("profile", PROFILES)
 @given(text=hostile_text)
 # ftfy's repair here aligns as an insertion at 0 plus a deletion; cutting the
 # inserted run out once left a change of nothing into nothing in the report

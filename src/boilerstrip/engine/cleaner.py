@@ -32,7 +32,6 @@ from .index import LiteralIndex
 from .kinds import RUNS, non_blank, picks
 from .language import (UNKNOWN, Detection, LanguageDetector, detector_of, runs_on,
                        widened)
-from .line_breaks import lf_for_cr, with_original_breaks
 from .tidy import tidy
 
 MAX_PASSES = 4  # passes over the stages before giving up on reaching a fixed point
@@ -264,11 +263,6 @@ class Cleaner:
         bom = body.startswith("\ufeff")
         if bom:
             body = body[1:]
-        cr_original = None  # the text as given, when it has old Mac line breaks
-        swapped = lf_for_cr(body)
-        if swapped is not None:  # cleaned with \n breaks, given back with its own
-            cr_original, body = body, swapped
-        del swapped
         seen: dict = {}  # language counts by sample: the cleaned text's may be the input's
         detection = self.detect(body, seen)
         # what tells whether the cleaned text may be detected otherwise
@@ -309,10 +303,6 @@ class Cleaner:
         skipped = tuple(ctx.skipped)
         original = draft.original  # the text, while no edit was made
         del ctx, draft  # the lines and caches go before the original is rebuilt
-        if cr_original is not None:
-            changes, out = with_original_breaks(cr_original, changes)
-            original = None if original is None else cr_original
-            del cr_original
         if bom:
             changes = [Change(c.start + 1, c.end + 1, c.text, c.replacement, c.rule, c.category,
                               c.line, c.detail) for c in changes]
