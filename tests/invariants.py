@@ -61,6 +61,8 @@ def check_line_endings(result: Result) -> None:
         assert "\n" not in out.replace("\r\n", ""), "a bare LF appeared in a CRLF text"
     if "\r" not in original:
         assert "\r" not in out, "a CR appeared in a text that had none"
+    elif "\n" not in original:  # old Mac breaks
+        assert "\n" not in out, "an LF appeared in a CR-only text"
     if not out.lstrip("\ufeff"):
         return
     if original.endswith("\n"):

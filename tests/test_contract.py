@@ -10,7 +10,7 @@ import math
 from pathlib import Path
 
 import pytest
-from _cli_helpers import PLAIN, RULE_FILE, SEED_B
+from _cli_helpers import PLAIN, RULE_FILE, SEED, SEED_B
 
 import boilerstrip
 from boilerstrip.cli import cli
@@ -104,6 +104,89 @@ def test_the_configurations_report_format_waits_for_a_report(tmp_path, monkeypat
     assert code == 2 and "--report-format needs --report" in err  # typed: still refused
 
 
+@pytest.mark.parametrize("line, needle", [
+    ('ignore = ["en.foo"]', "[tool.boilerstrip] ignore: no rule, category or pack is named "
+                            "'en.foo'"),
+    ('select = ["en.foo"]', "[tool.boilerstrip] select: no rule"),
+    ('enable = "no-such-category"', "[tool.boilerstrip] enable: no rule"),
+    ('rules = ["missing.yml"]', "[tool.boilerstrip] rules: no such rule file or folder: "
+                                "missing.yml"),
+    ('rules = "missing-folder/"', "[tool.boilerstrip] rules: no such rule file or folder: "
+                                  "missing-folder/"),
+    ('rules = "empty"', "[tool.boilerstrip] rules: no rule file (*.yml, *.yaml) in the "
+                        "folder: empty"),
+])
+def test_a_selector_or_rule_path_of_the_configuration_names_the_file_and_the_key(
+        tmp_path, monkeypatch, capsys, line, needle):
+    """They were checked once the cleaner was built, where the file they came
+    from was forgotten: 'ignore: no rule ...', '/abs/missing.yml: no such
+    rule file' sent the user looking for a flag they never typed."""
+    project = _project(tmp_path, f"[tool.boilerstrip]\n{line}\n")
+    (project / "empty").mkdir()
+    code, _, err = _cli(monkeypatch, capsys, project, "clean", "--check", "a.txt")
+    _one_line_error(code, err, f"error: {project / 'pyproject.toml'}: {needle}")
+    assert (project / "a.txt").read_bytes() == SEED_B
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["--ignore", "en.foo"], "error: --ignore: no rule, category or pack is named 'en.foo'"),
+    (["--enable", "en.foo"], "error: --enable: no rule"),
+    (["--rules", "missing.yml"], "error: --rules: no such rule file or folder: missing.yml"),
+    (["--rules", "empty"], "error: --rules: no rule file (*.yml, *.yaml) in the folder: empty"),
+])
+def test_the_same_mistake_on_the_command_line_names_the_flag(tmp_path, monkeypatch, capsys,
+                                                              args, needle):
+    """A value typed on the command line overrides the configuration's: the
+    error names the flag, not the file (whose own value is fine)."""
+    project = _project(tmp_path, '[tool.boilerstrip]\nignore = ["social-share"]\n'
+                                 'enable = ["headline"]\n')
+    (project / "empty").mkdir()
+    code, _, err = _cli(monkeypatch, capsys, project, "clean", "--check", *args, "a.txt")
+    _one_line_error(code, err, needle)
+    assert "pyproject.toml" not in err
+
+
+@pytest.mark.parametrize("command", [["rules", "list"], ["rules", "build-fast"]])
+def test_a_rules_command_names_the_flag_of_a_rule_path_that_loads_nothing(
+        tmp_path, monkeypatch, capsys, command):
+    """An empty rule folder loaded no rule and said nothing: a run went on as
+    if the user's rules were there."""
+    (tmp_path / "empty").mkdir()
+    code, _, err = _cli(monkeypatch, capsys, tmp_path, *command, "--rules", "empty")
+    _one_line_error(code, err, "error: --rules: no rule file")
+
+
+@pytest.mark.parametrize("command", [["clean"], ["explain", "-"]])
+def test_a_language_no_pack_knows_names_its_flag_or_its_key(tmp_path, monkeypatch, capsys,
+                                                            command):
+    """'--language xx' passes the option's own check (a two-letter code) and
+    fails once the packs are loaded, where the message said only "language
+    'xx': ...", whether it was typed or read from the configuration."""
+    code, out, err = _cli(monkeypatch, capsys, tmp_path, *command, "--language", "xx",
+                          stdin=PLAIN.encode())
+    _one_line_error(code, err, "error: --language: language 'xx': no rule pack")
+    code, out, err = _cli(monkeypatch, capsys, tmp_path, *command, "--language", "xxx",
+                          stdin=PLAIN.encode())
+    _one_line_error(code, err, "error: --language: language must be auto, any or a two-")
+    project = _project(tmp_path, '[tool.boilerstrip]\nlanguage = "xx"\n')
+    code, out, err = _cli(monkeypatch, capsys, project, *command, stdin=PLAIN.encode())
+    _one_line_error(code, err, f"error: {project / 'pyproject.toml'}: [tool.boilerstrip] "
+                               f"language: language 'xx': no rule pack")
+    assert out == ""
+
+
+def test_the_configurations_report_field_waits_for_jsonl(tmp_path, monkeypatch, capsys):
+    """``report-field`` only means something to a --jsonl run; a plain run
+    with it in the configuration stopped with '--report-field is for --jsonl',
+    a flag the user never typed."""
+    project = _project(tmp_path, '[tool.boilerstrip]\nreport-field = "removals"\n')
+    code, _, err = _cli(monkeypatch, capsys, project, "clean", "--check", "a.txt")
+    assert code == 1 and "Traceback" not in err, err
+    code, _, err = _cli(monkeypatch, capsys, project, "clean", "--check", "a.txt",
+                        "--report-field", "removals")
+    assert code == 2 and "--report-field is for --jsonl" in err  # typed: still refused
+
+
 # ------------------------------------------------------------ selectors
 
 @pytest.mark.parametrize("option", ["ignore", "select", "enable"])
@@ -174,6 +257,17 @@ def test_explain_on_a_folder_is_one_line(tmp_path, monkeypatch, capsys):
     (tmp_path / "docs").mkdir()
     code, out, err = _cli(monkeypatch, capsys, tmp_path, "explain", "docs")
     _one_line_error(code, err, "docs: is a folder")
+
+
+def test_explain_skips_a_binary_file_as_clean_does(tmp_path, monkeypatch, capsys):
+    """It said 'error: FILE: skipped: binary file' and exited 2; clean skips
+    such a file with a note and goes on."""
+    (tmp_path / "blob.txt").write_bytes(b"\x00\x01binary")
+    (tmp_path / "a.txt").write_bytes(SEED_B)
+    code, out, err = _cli(monkeypatch, capsys, tmp_path, "explain", "blob.txt", "a.txt")
+    assert code == 1 and "Traceback" not in err  # a.txt would change
+    assert err.strip() == "note: blob.txt: skipped: binary file (NUL byte at offset 0)"
+    assert "==> a.txt <==" in out and "blob" not in out
 
 
 # ------------------------------------------------------------ rules validate
@@ -275,3 +369,15 @@ def test_a_control_character_in_a_rule_file_names_its_line(tmp_path, monkeypatch
     code, _, err = _cli(monkeypatch, capsys, tmp_path, "clean", "--rules", "bad.yml",
                         stdin=PLAIN.encode())
     _one_line_error(code, err, "bad.yml:6: invalid YAML: control character")
+
+
+# ------------------------------------------------------------ old Mac line breaks (CR only)
+
+def test_explain_shows_a_cr_only_text_one_line_at_a_time(tmp_path, monkeypatch, capsys):
+    """On a terminal a bare CR writes the next line over the one before: the
+    view adds a line feed after each (the text's own CR is still shown)."""
+    (tmp_path / "cr.txt").write_bytes(SEED_B.replace(b"\n", b"\r"))
+    code, out, _ = _cli(monkeypatch, capsys, tmp_path, "explain", "cr.txt")
+    assert code == 0  # one line to the rules (engine/line_breaks.py): nothing removed
+    assert out.count("\r") == out.count("\r\n") == SEED.count("\n")
+    assert "\r\nNegotiators Meet in Rome" in out

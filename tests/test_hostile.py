@@ -587,7 +587,7 @@ def test_mixed_and_odd_line_endings():
     text = f"One.\r\n{NAG}\r\nTwo.\n{NAG}\nThree.\r{NAG}\rFour.\n\r\n\r\n{NAG}\r\n"
     r = Cleaner(allow_large_removals=True).clean(text)
     check_result(r, text)
-    # lone CR is not a line break: that line stays whole
+    # lone CR is not a line break: that line stays whole (engine/line_breaks.py)
     assert r.text.startswith("One.\r\nTwo.\nThree.\r")
     assert "\r\n" in r.text and r.text.count(NAG) == 1
 

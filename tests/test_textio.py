@@ -148,6 +148,8 @@ def test_project_root_like_black(tmp_path):
 
 def test_config_values_are_validated(tmp_path):
     f = tmp_path / "pyproject.toml"
+    (tmp_path / "my").mkdir()  # a rule path that would load no rule is refused
+    (tmp_path / "my" / "house.yml").write_text("rules: []\n")
     f.write_text("[tool.boilerstrip]\nrules = 'my'\nmax-removed-share = 1\n"
                  "allow_large_removals = true\nexclude = ['a', 'b']\n")
     cfg = load_config(f)

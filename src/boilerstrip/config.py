@@ -63,6 +63,13 @@ class Config:
 
     path: Path | None = None
     values: dict[str, Any] = field(default_factory=dict)
+    #: key -> how the file spells it (``max-removed-share``), for messages
+    spelled: dict[str, str] = field(default_factory=dict)
+
+    def where(self, key: str) -> str:
+        """How an error about KEY names its origin: the file and the key as
+        written there (``pyproject.toml: [tool.boilerstrip] ignore``)."""
+        return f"{self.path}: [tool.boilerstrip] {self.spelled.get(key, key)}"
 
 
 def _load_toml(path: Path) -> dict[str, Any]:
@@ -136,13 +143,14 @@ def load_config(path: str | os.PathLike[str] | None, explicit: bool = False) -> 
         table = data
     if not isinstance(table, dict):
         raise ConfigError(f"{p}: [tool.boilerstrip] must be a table")
-    return Config(p, _validate(table, p))
+    spelled: dict[str, str] = {}
+    return Config(p, _validate(table, p, spelled), spelled)
 
 
-def _validate(table: dict[str, Any], path: Path) -> dict[str, Any]:
+def _validate(table: dict[str, Any], path: Path, spelled: dict[str, str]) -> dict[str, Any]:
+    """The values of TABLE by key; SPELLED gets each key's spelling in the file."""
     out: dict[str, Any] = {}
     keys = _key_specs()
-    spelled: dict[str, str] = {}
     for raw_key, value in table.items():
         key = raw_key.replace("-", "_")
         if key not in keys:
@@ -181,6 +189,8 @@ def _validate(table: dict[str, Any], path: Path) -> dict[str, Any]:
             # Relative rule paths are relative to the configuration file.
             value = [str((path.parent / v)) if not os.path.isabs(v) else v for v in value]
             _inside_project(value, path, where)
+            _rule_paths_exist(table[raw_key] if isinstance(table[raw_key], list)
+                              else [table[raw_key]], value, where)
         out[key] = value
     return out
 
@@ -222,6 +232,29 @@ def _check_value(key: str, value: Any, where: str) -> None:
         if value not in REPORT_FORMATS:
             raise ConfigError(f"{where}: {value!r} is not one of "
                               f"{', '.join(sorted(REPORT_FORMATS))}")
+
+
+def _rule_paths_exist(written: list[str], resolved: list[str], where: str) -> None:
+    """Refuse a rule path that leads nowhere here, where the error can name the
+    file and the key (the loader only knows the path)."""
+    for shown_path, rule_path in zip(written, resolved):
+        problem = rule_path_problem(rule_path)
+        if problem:
+            raise ConfigError(f"{where}: {problem}: {shown_path}")
+
+
+def rule_path_problem(path: str) -> str | None:
+    """Why PATH, given as rules, would load no rule (None: it would): it
+    does not exist, or it is a folder without a rule file, which would run
+    as if the user's rules were there and found nothing to do."""
+    if not os.path.exists(path):
+        return "no such rule file or folder"
+    if os.path.isdir(path):
+        from .rules.loader import rule_files
+
+        if not rule_files(path):
+            return "no rule file (*.yml, *.yaml) in the folder"
+    return None
 
 
 def _inside_project(rule_paths: list[str], config: Path, where: str) -> None:

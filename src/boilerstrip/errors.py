@@ -40,4 +40,13 @@ class InputError(BoilerstripError):
 
 
 class ConfigError(BoilerstripError):
-    """Invalid options or configuration file."""
+    """Invalid options or configuration file.
+
+    ``option`` names the option whose value is wrong, when one is
+    (``language``): the command line then says where that value came from,
+    its flag or the configuration file and key.
+    """
+
+    def __init__(self, message: str, option: str | None = None) -> None:
+        super().__init__(message)
+        self.option = option

@@ -116,19 +116,20 @@ class Options:
                     value = (value,)
                 object.__setattr__(self, f.name, tuple(os.fspath(v) for v in value))
         if self.profile not in PROFILES:
-            raise ConfigError(f"unknown profile {self.profile!r} (one of: {', '.join(PROFILES)})")
+            raise ConfigError(f"unknown profile {self.profile!r} (one of: {', '.join(PROFILES)})",
+                              "profile")
         if self.timeout is None:
             object.__setattr__(self, "timeout", DEFAULT_TIMEOUT)
         if not (isinstance(self.timeout, (int, float)) and 0 < self.timeout <= MAX_TIMEOUT):
             raise ConfigError(f"timeout must be a number of seconds above 0 and at most "
-                              f"{MAX_TIMEOUT:g}")
+                              f"{MAX_TIMEOUT:g}", "timeout")
         if not (self.language in ("auto", "any")
                 or isinstance(self.language, str) and pack_language(self.language)):
             raise ConfigError(f"language must be auto, any or a two-letter code, "
-                              f"not {self.language!r}")
+                              f"not {self.language!r}", "language")
         share = self.max_removed_share
         if share is not None and not (isinstance(share, (int, float)) and 0.0 < share <= 1.0):
-            raise ConfigError("max_removed_share must be in (0, 1]")
+            raise ConfigError("max_removed_share must be in (0, 1]", "max_removed_share")
 
     @property
     def removed_share_limit(self) -> float:

@@ -52,10 +52,12 @@ def clean(ctx: click.Context, **p: Any) -> int:
     if too_many:
         msg.warning(too_many)
         run = dataclasses.replace(run, jobs=jobs)
+    typed = click.core.ParameterSource.COMMANDLINE
+    if not run.jsonl and ctx.get_parameter_source("report_field") is not typed:
+        run = dataclasses.replace(run, report_field=None)  # the config's field waits for --jsonl
     _check_clean_usage(paths, run)
-    if not run.report and ctx.get_parameter_source("report_format") is not \
-            click.core.ParameterSource.COMMANDLINE:  # the config's format waits for a --report
-        run = dataclasses.replace(run, report_format=None)
+    if not run.report and ctx.get_parameter_source("report_format") is not typed:
+        run = dataclasses.replace(run, report_format=None)  # the config's waits for a --report
     report_format = _report_format(run)
     cleaner = build_cleaner(p)
     for w in cleaner.warnings:  # about the user's rule files only

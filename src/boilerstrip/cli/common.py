@@ -14,7 +14,7 @@ from typing import Any, Iterable, Sequence
 
 import click
 
-from ..errors import BoilerstripError
+from ..errors import BoilerstripError, ConfigError
 from ..io.names import shown
 from ..options import Options, flag_of, key_of, option_fields
 from ..pipeline import summary as _summary
@@ -221,6 +221,7 @@ def apply_config(ctx: click.Context, params: dict[str, Any], paths: Sequence[str
     cfg = cfgmod.load_config(path, explicit=bool(explicit))
     if cfg.path is not None and msg is not None:
         msg.detail(f"config: {cfg.path}" + ("" if cfg.values else " (no [tool.boilerstrip])"))
+    taken = ctx.meta.setdefault(_FROM_CONFIG, {})
     for key, value in cfg.values.items():
         if key not in params:
             continue
@@ -228,6 +229,19 @@ def apply_config(ctx: click.Context, params: dict[str, Any], paths: Sequence[str
         if source in (click.core.ParameterSource.DEFAULT,
                       click.core.ParameterSource.DEFAULT_MAP, None):
             params[key] = tuple(value) if isinstance(value, list) else value
+            taken[key] = cfg.where(key)
+
+
+#: ``ctx.meta`` key: option key -> where its value came from in the configuration
+_FROM_CONFIG = "boilerstrip.from_config"
+
+
+def option_origin(key: str) -> str:
+    """How an error about option KEY names it: the configuration file and key
+    when the value came from there, else the flag (``--ignore``)."""
+    ctx = click.get_current_context(silent=True)
+    taken = ctx.meta.get(_FROM_CONFIG, {}) if ctx is not None else {}
+    return taken.get(key) or "--" + key.replace("_", "-")
 
 
 #: Set by ``main()`` when the command owns its process (a console run, not a
@@ -246,23 +260,41 @@ def build_cleaner(p: dict[str, Any], **extra):
     0.16 s)."""
     from ..engine.cleaner import Cleaner
 
-    options = cleaning_options(p)
-    if not OWN_PROCESS:
-        cleaner = Cleaner.from_options(options, **extra)
-    else:
-        import gc
-
-        gc.disable()
-        try:
+    try:
+        options = cleaning_options(p)
+        check_rule_paths(options.rules)
+        if not OWN_PROCESS:
             cleaner = Cleaner.from_options(options, **extra)
-        finally:
-            gc.freeze()
-            gc.enable()
+        else:
+            import gc
+
+            gc.disable()
+            try:
+                cleaner = Cleaner.from_options(options, **extra)
+            finally:
+                gc.freeze()
+                gc.enable()
+    except ConfigError as exc:
+        if exc.option is None:
+            raise
+        # where the wrong value came from: '--language: ...', 'pyproject.toml: ... language: ...'
+        raise ConfigError(f"{option_origin(exc.option)}: {exc}") from None
     from ..rules.loader import check_selectors
 
-    check_selectors(options, cleaner.all_rules)
+    check_selectors(options, cleaner.all_rules, origin=option_origin)
     check_user_examples(options.rules)
     return cleaner
+
+
+def check_rule_paths(paths: Sequence[str]) -> None:
+    """Refuse a --rules path that would load no rule, naming the option (the
+    configuration's own paths were checked where it was read)."""
+    from ..config import rule_path_problem
+
+    for path in paths:
+        problem = rule_path_problem(path)
+        if problem:
+            raise ConfigError(f"{option_origin('rules')}: {problem}: {path}")
 
 
 def check_user_examples(paths: Sequence[str]) -> None:

@@ -25,12 +25,13 @@ def explain(ctx: click.Context, **p: Any) -> int:
 
     Reads FILE (or stdin with '-' or no FILE). Exit 0 when nothing would be
     removed (or the over-cleaning guard keeps the text as it is), 1 otherwise,
-    2 on error.
+    2 on error. A binary file is skipped with a note, as clean skips it.
     """
+    from ..engine.line_breaks import lone_cr_shown
     from ..errors import InputError
     from ..reports.explain import render, summary
     from ..io.limits import max_document_bytes, read_limited
-    from ..io.text import decode, read_regular
+    from ..io.text import BinaryFile, decode, read_regular
 
     paths = p["paths"] or ("-",)
     if "-" in paths and len(paths) > 1:
@@ -51,6 +52,9 @@ def explain(ctx: click.Context, **p: Any) -> int:
             else:
                 data = read_regular(path)  # a FIFO or /dev/zero is refused, not waited on
             text = decode(data, name).text
+        except BinaryFile as exc:  # as clean does: skipped with a note ("error: ...: skipped")
+            msg.note(str(exc))
+            continue
         except InputError as exc:
             msg.error(str(exc))
             status = 2
@@ -60,7 +64,7 @@ def explain(ctx: click.Context, **p: Any) -> int:
             head = f"==> {name} <=="
             out.write(((f"\x1b[1m{head}\x1b[0m" if color else head) + "\n").encode())
         if not p["summary_only"]:
-            body = render(result, color, p["show_whitespace"])
+            body = lone_cr_shown(render(result, color, p["show_whitespace"]))
             if body and not body.endswith("\n"):
                 body += "\n"
             out.write(body.encode("utf-8"))

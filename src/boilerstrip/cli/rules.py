@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from ..errors import BoilerstripError
-from .common import CONTEXT, Messages, Stdout, apply_config, exits
+from .common import CONTEXT, Messages, Stdout, apply_config, check_rule_paths, exits
 from .common import plural as _plural
 
 
@@ -20,6 +20,7 @@ def rules() -> None:
 def _load_for_listing(ctx, p: dict[str, Any]):
     msg = Messages(p.get("quiet", False), p.get("verbose", False), False)
     apply_config(ctx, p, ["."], msg)
+    check_rule_paths(p["rules"])
     from ..engine.cleaner import _bundled_rules
     from ..rules.loader import check_unique, load_rules
 

@@ -382,7 +382,7 @@ def _check_forced_language(language: str, rules: Sequence[Rule],
     if language not in known:
         raise ConfigError(f"language {language!r}: no rule pack is in this language and the "
                           f"detector does not know it (known: {', '.join(sorted(known)) or 'none'}"
-                          f"; or auto, any)")
+                          f"; or auto, any)", "language")
 
 
 def _literal_index(stage_list: list[tuple[str, list]]) -> LiteralIndex | None:

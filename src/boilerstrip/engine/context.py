@@ -40,9 +40,9 @@ def is_subheading(line: str, max_words: int = 6) -> bool:
 #: How a sentence ends; a list item (a headline, a link) does not end so.
 _SENTENCE_STOP = (".", ";", ":")
 #: A teaser cut off by the site ends with an ellipsis, and is still a list item.
-_TEASER_CUT = ("...", "…")
+TEASER_CUT = ("...", "…")
 #: Closing quotes, brackets and link arrows, looked through at a line's end.
-_CLOSERS = "\"'”’»›)] "
+CLOSERS = "\"'”’»›)] "
 
 
 def is_list_item(content: str, max_words: int) -> bool:
@@ -55,8 +55,8 @@ def is_list_item(content: str, max_words: int) -> bool:
         return False
     if "://" in content:
         return True
-    end = content.rstrip(_CLOSERS)
-    return end.endswith(_TEASER_CUT) or not end.endswith(_SENTENCE_STOP)
+    end = content.rstrip(CLOSERS)
+    return end.endswith(TEASER_CUT) or not end.endswith(_SENTENCE_STOP)
 
 
 def subheaded(contents: Sequence[str], prose_min_words: int) -> int:

@@ -55,7 +55,8 @@ import regex
 
 from ..document import Attribution, Draft, Line, chunks_of
 from ..rules.loader import Rule
-from .context import _CLOSERS, _TEASER_CUT, Deletion, is_list_item, is_prose
+from .context import CLOSERS as _CLOSERS, TEASER_CUT as _TEASER_CUT
+from .context import Deletion, is_list_item, is_prose
 from .linegate import KindGate
 from .vocabulary import checked_params, compile_alternation, patterns_by_kind
 

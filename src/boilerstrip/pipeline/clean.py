@@ -80,6 +80,8 @@ def unified_diff(before: str, after: str, name: str, color: bool = False) -> str
                 body = f"{style}{body}\x1b[0m"
         if not eol:
             eol = "\n\\ No newline at end of file\n"
+        elif eol == "\r":  # an old Mac line break: a terminal would write over the line
+            eol = "\r\n"
         out.append(body + eol)
     return "".join(out)
 

@@ -756,17 +756,19 @@ def selector_matches(selector: str, rule: Rule) -> bool:
             or rule.id.startswith(selector + ".") or selector == rule.pack)
 
 
-def check_selectors(options: Any, rules: Iterable[Rule]) -> None:
+def check_selectors(options: Any, rules: Iterable[Rule],
+                    origin: Callable[[str], str] = str) -> None:
     """Refuse an ignore, select or enable value of OPTIONS that names nothing
     in RULES (all the rules loaded): a typo would silently leave a rule
-    running, or (select) run none."""
+    running, or (select) run none. ORIGIN names an option in the message (the
+    command line: its flag or the configuration file and key)."""
     from ..errors import ConfigError
 
     rules = tuple(rules)
     for name in ("ignore", "select", "enable"):
         unknown = unknown_selectors(getattr(options, name), rules)
         if unknown:
-            raise ConfigError(f"{name}: no rule, category or pack is named "
+            raise ConfigError(f"{origin(name)}: no rule, category or pack is named "
                               f"{', '.join(map(repr, unknown))} (see 'boilerstrip rules "
                               f"categories' and 'boilerstrip rules list')")
 
