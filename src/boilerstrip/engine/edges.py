@@ -55,7 +55,7 @@ import regex
 
 from ..document import Attribution, Draft, Line, chunks_of
 from ..rules.loader import Rule
-from .context import CLOSERS as _CLOSERS, TEASER_CUT as _TEASER_CUT
+from .context import CLOSERS, TEASER_CUT
 from .context import Deletion, is_list_item, is_prose
 from .linegate import KindGate
 from .vocabulary import checked_params, compile_alternation, patterns_by_kind
@@ -194,7 +194,7 @@ def is_exclaimed_sentence(text: str, min_words: int) -> bool:
     your photos!"). A headline's names and title case keep it a headline
     ("Good Night and Good Luck!"); a question stays a headline as well: the
     rails of the bench end in questions of five to ten lower-case words."""
-    if not min_words or not text.rstrip(_CLOSERS).endswith("!"):
+    if not min_words or not text.rstrip(CLOSERS).endswith("!"):
         return False
     words = text.split()
     return len(words) >= min_words and not any(_CAPITALISED.match(w) for w in words[1:])
@@ -258,7 +258,7 @@ def start_block(contents: Sequence[str], cfg: EdgeConfig) -> tuple[int, str] | N
     first = next((k for k, c in enumerate(contents) if is_prose(c, cfg.prose_min_words)), None)
     if first is None:
         return None
-    cut = [k for k in range(first) if contents[k].endswith(_TEASER_CUT)]
+    cut = [k for k in range(first) if contents[k].endswith(TEASER_CUT)]
     if not cut:
         return None
     block, body = contents[:cut[-1] + 1], contents[first:]
