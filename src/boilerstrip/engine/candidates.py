@@ -509,15 +509,9 @@ class IndexedCandidates(ScanCandidates):
             return inv
         lines = self.ctx.draft.lines
         shown = [ln.index for ln in lines if ln.content]
-        inv = {}
-        get = inv.get
+        inv: dict[str, list[int]] = {}
         for i, lits in zip(shown, self.literals_of(shown)):
-            for lit in lits:
-                got = get(lit)
-                if got is None:
-                    inv[lit] = [i]
-                else:
-                    got.append(i)
+            file_under(inv, lits, i)
         self._by_literal = inv
         return inv
 
@@ -559,3 +553,16 @@ class IndexedCandidates(ScanCandidates):
         for k, r in enumerate(raws):
             got = found.get(k)
             cache[r] = tuple(got) if got else ()
+
+
+def file_under(table: dict, keys, index: int) -> None:
+    """Append INDEX to TABLE's list of each of KEYS (a list started for a new
+    key): how a map from rule ids or literals to ascending line indices is
+    built, one line at a time."""
+    get = table.get
+    for key in keys:
+        got = get(key)
+        if got is None:
+            table[key] = [index]
+        else:
+            got.append(index)

@@ -20,7 +20,7 @@ from typing import Callable, Sequence
 
 from ...document import chunks_of
 from ...rules.patterns import fold
-from ..candidates import CONTENT, ScanCandidates, default_candidates, may_hit
+from ..candidates import CONTENT, ScanCandidates, default_candidates, file_under, may_hit
 from ..context import CompiledRule, Context
 from ..index import LiteralIndex, trie_regex
 from .database import Accelerator
@@ -379,7 +379,6 @@ class FastCandidates:
         memo = self.owner.holding_memo  # the same sets recur: looked up inline
         holding = self.owner.rules_holding
         out: dict[str, list[int]] = {}
-        get = out.get
         a = 0
         for b in chain(cuts, (n,)):
             key = frozenset(pieces[a:b])
@@ -387,13 +386,7 @@ class FastCandidates:
             if ids is None:
                 ids = holding(key)
             if ids:
-                line = lines[a]
-                for rid in ids:
-                    got = get(rid)
-                    if got is None:
-                        out[rid] = [line]
-                    else:
-                        got.append(line)
+                file_under(out, ids, lines[a])
             a = b
         self._seed = out
         return out
@@ -431,14 +424,8 @@ class FastCandidates:
         # (few) are walked in Python
         found = list(map(known.get, raws))
         out: dict[str, list[int]] = {}
-        get = out.get
         for line, ids in zip(compress(shown, found), filter(None, found)):
-            for rid in ids:
-                got = get(rid)
-                if got is None:
-                    out[rid] = [line]
-                else:
-                    got.append(line)
+            file_under(out, ids, line)
         return out
 
     def _scan(self, raws: list[str]) -> None:
