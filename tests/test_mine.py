@@ -86,6 +86,24 @@ def test_clean_corpus_has_nothing_above_threshold(tmp_path):
     assert "0 lines or blocks" in format_findings(rep)
 
 
+def test_files_clean_would_refuse_are_skipped_with_a_note(tmp_path):
+    write_corpus(tmp_path, planted=False)
+    # A binary file, invalid UTF-8 and UTF-16 text beside the 30 documents:
+    # none of them is counted (before, each was mined as a replaced-byte text).
+    (tmp_path / "site0" / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00" * 40)
+    (tmp_path / "site1" / "latin1.txt").write_bytes("Caf\u00e9 au lait\n".encode("latin-1") * 5)
+    (tmp_path / "site2" / "wide.txt").write_bytes("Hello\n".encode("utf-16"))
+    bom = tmp_path / "site3" / "bom.txt"  # a UTF-8 BOM is fine: counted
+    bom.write_bytes(b"\xef\xbb\xbf" + "One more line of prose here.\n".encode("utf-8"))
+    rep = mine([tmp_path], min_docs=2, top=10)
+    assert rep.documents == 31
+    notes = sorted(rep.skipped)
+    assert len(notes) == 3
+    assert notes[0].startswith(str(tmp_path / "site0" / "image.txt") + ": binary file (NUL byte")
+    assert notes[1].startswith(str(tmp_path / "site1" / "latin1.txt") + ": not valid UTF-8 (byte 0xE9")
+    assert notes[2].startswith(str(tmp_path / "site2" / "wide.txt") + ": UTF-16-LE text")
+
+
 def test_min_docs_and_top(tmp_path):
     write_corpus(tmp_path, planted=True)
     assert [f.documents for f in mine([tmp_path], min_docs=6).findings] == [30]

@@ -47,7 +47,8 @@ from .errors import InputError
 from .io.compressed import open_decompressed
 from .io.limits import BoundedLines, max_document_bytes, over_limit, too_large
 from .io.records import BadRecord, parse_object
-from .io.text import abandon_write, atomic_write, begin_write, finish_write, open_binary, read_regular
+from .io.text import (abandon_write, atomic_write, begin_write, decode, finish_write, open_binary,
+                      read_regular)
 
 __all__ = ["Finding", "MineReport", "mine", "normalise_line", "suggest", "format_findings"]
 
@@ -174,8 +175,21 @@ def _jsonl_docs(path: Path, text_field: str, url_field: str,
 
 
 def _read_file(path: Path) -> str:
+    """The text of PATH, decoded as ``clean`` decodes it (raises its one-line errors)."""
+    return decode(read_regular(path), str(path)).text
+
+
+def _file_doc(path: Path, site: str | None, skipped: list[str]) -> Iterator[_Doc]:
+    """PATH as one document; nothing but a note in SKIPPED for a binary file,
+    invalid UTF-8 or UTF-16/32 text, which ``clean`` would refuse too (a file
+    that cannot be read at all is still an error)."""
     data = read_regular(path)
-    return data.decode("utf-8", "replace")  # mining only counts lines: a bad byte is not fatal
+    try:
+        text = decode(data, str(path)).text
+    except InputError as exc:
+        skipped.append(str(exc).replace(": skipped: ", ": ", 1))
+        return
+    yield _Doc(str(path), text, site, str(path), -1)
 
 
 def _site_from_urls(path: Path, urls: Mapping[str, Any]) -> str | None:
@@ -211,12 +225,12 @@ def iter_documents(paths: Sequence[str | os.PathLike[str]], *, text_field: str =
                     continue
                 rel = f.relative_to(p).parts
                 site = _site_from_urls(f, urls) or (rel[0] if len(rel) > 1 else None)
-                yield _Doc(str(f), _read_file(f), site, str(f), -1)
+                yield from _file_doc(f, site, skipped)
         elif p.is_file():
             if p.name.endswith(_JSONL_SUFFIXES):
                 yield from _jsonl_docs(p, text_field, url_field, skipped)
             else:
-                yield _Doc(str(p), _read_file(p), _site_from_urls(p, urls), str(p), -1)
+                yield from _file_doc(p, _site_from_urls(p, urls), skipped)
         else:
             raise InputError(f"{p}: no such file or folder")
 

@@ -112,7 +112,7 @@ def _run(ctx: click.Context, p: dict[str, Any], msg: Messages) -> int:
     for note in report.skipped[:20]:
         msg.warning(f"skipped {note}")
     if len(report.skipped) > 20:
-        msg.warning(f"skipped {len(report.skipped) - 20} more records")
+        msg.warning(f"skipped {len(report.skipped) - 20} more records or files")
     if p["as_json"]:
         sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n")
     else:
