@@ -37,7 +37,7 @@ class Checked(FastCandidates):
         # answer filtered by the lines asked about
         assert super().for_rules(rules, list(lines), view) == got
         self.seen["questions"] += 1
-        self.seen["every"] += self._map_shown and lines is self.ctx.shown()
+        self.seen["every"] += lines is self.ctx.shown() and self._map_shown()
         return got
 
     def _scan_lines(self):
@@ -100,3 +100,17 @@ def test_shortcuts_answer_as_the_long_way_on_generated_text(accel, parts):
     text = "\n".join("".join(p) for p in parts)
     seen = _counter()
     Cleaner(candidates=CheckedProvider(accel, seen)).clean(text)
+
+
+def test_a_gate_question_splits_no_line(accel):
+    # the detectors' gates ask for one rule's lines (fast/gates.py): the
+    # scan answers from the text, and the lines are split when a stage
+    # asks for candidates (whether the map holds blank lines is found then)
+    text = "The article.\n  \nShare this\nRelated articles\n"
+    got = FastProvider(accel, short_chars=0)(Context(Draft(text)), None)
+    served = sorted(accel.rule_ids)
+    assert any(got.lines_of(rid) for rid in served)
+    assert got.ctx.draft._lines is None
+    split = FastProvider(accel, short_chars=0)(Context(Draft(text)), None)
+    split.ctx.draft.lines  # split before the scan, as before
+    assert [got.lines_of(rid) for rid in served] == [split.lines_of(rid) for rid in served]

@@ -154,7 +154,8 @@ class FastCandidates:
         self._verdicts: dict[int, set] = {}
         self._rules_of: dict[str, frozenset[str]] = {}  # whole line text -> rule ids
         self._map: dict[str, list[int]] | None = None  # rule id -> lines, this state
-        self._map_shown = False  # whether the map's lines are all non-blank
+        # whether the map's lines are all non-blank (None: not known yet)
+        self._shown_only: bool | None = None
         self._whole: str | None = None  # the original text, when it was scanned whole
         self._original: set[str] | None = None  # its lines (texts), when asked for
         self._seed: dict[str, list[int]] | None = None  # its map, until _seeded
@@ -170,7 +171,7 @@ class FastCandidates:
     def reset(self) -> None:
         # what is kept by line text depends on each line's text alone
         self._map = None
-        self._map_shown = False
+        self._shown_only = None
         self._raws = None
         self._rest_map = {}
         self.rest.reset()
@@ -207,7 +208,7 @@ class FastCandidates:
         line_words = self.ctx.line_words  # the candidate lines' only: few
         # asked about every non-blank line (most questions), and the map holds
         # non-blank lines only: no line of it is left out for not being asked
-        every = self._map_shown and lines is self.ctx.shown()
+        every = lines is self.ctx.shown() and self._map_shown()
         wanted: set[int] | None = None
 
         def kept(found: list[int], ceiling: int | None, mapped: bool = False) -> list[int]:
@@ -341,19 +342,27 @@ class FastCandidates:
                 if (draft.text is draft.original and self._whole is None
                         and len(draft.text) <= WHOLE_SCAN_CHARS):
                     self._map = self._scan_whole(draft.text)
-                    self._map_shown = self._only_shown(self._map)
                 else:
                     self._map = self._scan_lines()
-                    self._map_shown = True  # made of the non-blank lines' texts
+                    self._shown_only = True  # made of the non-blank lines' texts
             except UnicodeEncodeError:
                 return None
         return self._map
 
-    def _only_shown(self, found: dict[str, list[int]]) -> bool:
-        """Whether the lines of FOUND (a map) are all non-blank lines (a
-        piece may match the margin of a blank line)."""
-        lines = self.ctx.draft.lines
-        return all(lines[i].content for got in found.values() for i in got)
+    def _map_shown(self) -> bool:
+        """Whether the lines of this state's map (once made) are all non-blank
+        lines (a piece may match the margin of a blank line). Found when a
+        stage first asks for candidates, not at the scan: a detector's gate
+        (``lines_of``) asks for no line split, so a document the gates rule
+        out is never split here; the contents are looked up at C speed."""
+        got = self._shown_only
+        if got is None:
+            if self._map is None:  # no rule asked about is served: no map made
+                return False
+            lines = self.ctx.draft.lines
+            got = self._shown_only = all(map(_CONTENT, map(
+                lines.__getitem__, chain.from_iterable(self._map.values()))))
+        return got
 
     def _scan_whole(self, text: str) -> dict[str, list[int]]:
         """The map of TEXT, the original, from one scan of the whole of it.
@@ -461,6 +470,7 @@ def _sliced(draft, start: int, end: int) -> str:
 
 
 _PIECE = itemgetter(0)  # of a (piece, end offset) match
+_CONTENT = itemgetter(4)  # Line.content
 _END = itemgetter(1)
 
 
