@@ -91,6 +91,17 @@ def test_precheck_shape_is_understood():
     assert normalise._COMPACT  # the scan of a text's non-ASCII characters alone applies
 
 
+def test_precheck_pairs_are_each_branchs_own():
+    # two characters of the union of the branches' pair sets, which German,
+    # Polish and Portuguese prose hold, start no match unless one branch has
+    # both: no window of ftfy's detector runs around them
+    assert normalise._branch_pair("Ã©") and normalise._branch_pair("â€")
+    assert not any(map(normalise._branch_pair, ["äß", "üß", "ść", "çã", "«\u00a0"]))
+    assert normalise._compact_hits("Die Straße ist gemäß dem Plan, süß und ąż.\n") == []
+    text = "gemäß dem Plan: cafÃ© Ã©t\u00e9\n"
+    assert normalise._compact_hits(text) == [text.index("Ã©"), text.rindex("Ã©")]
+
+
 @pytest.mark.skipif(not CORPUS, reason="bench corpora not present")
 def test_precheck_identical_to_ftfy_on_every_line_of_the_corpora():
     changed = 0

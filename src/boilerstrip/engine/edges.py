@@ -221,6 +221,15 @@ def is_headline_like(text: str, cfg: EdgeConfig) -> bool:
             and not is_exclaimed_sentence(text, cfg.exclaim_prose_min_words))
 
 
+def may_hold_teaser(text: str) -> bool:
+    """Whether TEXT (a whole document) may hold a start block: False when no
+    ellipsis (``TEASER_CUT``) stands anywhere in it, for then no line ends
+    with one and :func:`start_block` finds no cut-off teaser. Exact, and one
+    C-level search of the text instead of a walk to its first prose line
+    (row 1: 1,039 of 1,328 documents hold no ellipsis)."""
+    return any(cut in text for cut in TEASER_CUT)
+
+
 def _judged(block: Sequence[str], body: Sequence[str], cfg: EdgeConfig) -> float | None:
     """The block's word overlap with the body when BLOCK reads as a rail of
     headlines beside enough BODY, else None."""
@@ -365,6 +374,10 @@ def _spans(lines: Sequence[Line], first: int, end: int, stop: int,
     return out
 
 
+#: the start block's document gate (a name the tests swap for the ungated path)
+teaser_gate = may_hold_teaser
+
+
 def edge_block(rules: Sequence[tuple[Rule, EdgeConfig]], draft: Draft,
                shown: tuple[Sequence[Line], Sequence[str]] | None = None) -> list[Deletion]:
     """Deletions of the edge blocks of DRAFT (per edge, the first rule that
@@ -386,7 +399,7 @@ def edge_block(rules: Sequence[tuple[Rule, EdgeConfig]], draft: Draft,
             if detail is not None:
                 return [(lines[0].start, min(draft.lines[-1].next, len(draft.text)),
                          Attribution(rule.id, rule.category, detail))]
-        if "start" in cfg.ends and "start" not in done:
+        if "start" in cfg.ends and "start" not in done and teaser_gate(draft.text):
             got = start_block(contents, cfg)
             if got is not None:
                 end, detail = got

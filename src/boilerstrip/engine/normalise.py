@@ -81,7 +81,8 @@ def _touches_ordinary(config: ftfy.TextFixerConfig) -> bool:
 #   * needs one character of a small set of rare ones ("Ã", "Â", "œ", C1
 #     controls: the *solo* characters), or
 #   * needs two adjacent non-ASCII characters from known sets (a *pair*, like
-#     "Ã" then "©").
+#     "Ã" then "©"; the sets of that branch: "äß" is two characters of the
+#     union of all branches' sets, yet no branch's own pair).
 # So a line can only be "bad" around a solo character or a pair, found for the
 # whole text by one scan of a plain regex; the detector then runs only in a
 # window around each hit (a match is at most ``_BAD_WIDTH`` characters long).
@@ -89,8 +90,10 @@ def _touches_ordinary(config: ftfy.TextFixerConfig) -> bool:
 # the sets and the width are derived from ftfy's regex at import time; when it
 # has a shape this analysis does not understand, the plain per-line test runs.
 
-def _badness_shape() -> tuple[frozenset[str], frozenset[str], frozenset[str], int] | None:
-    """(solo characters, first and second characters of pairs, longest match)."""
+def _badness_shape() -> tuple[frozenset[str], frozenset[str], frozenset[str], int,
+                             tuple[tuple[frozenset[str], frozenset[str]], ...]] | None:
+    """(solo characters, first and second characters of pairs, longest match,
+    each pair branch's own (first characters, second characters))."""
     try:
         import re._constants as c  # type: ignore[import-not-found]
         import re._parser as sre_parse  # type: ignore[import-not-found]
@@ -138,6 +141,7 @@ def _badness_shape() -> tuple[frozenset[str], frozenset[str], frozenset[str], in
     solo: set[str] = set()
     first: set[str] = set()
     second: set[str] = set()
+    pairs: list[tuple[frozenset[str], frozenset[str]]] = []
     for branch in branches:
         branch = list(branch)
         if not understood(branch):
@@ -149,19 +153,42 @@ def _badness_shape() -> tuple[frozenset[str], frozenset[str], frozenset[str], in
         if pair is not None:
             first |= pair[0]
             second |= pair[1]
+            pairs.append(pair)
             continue
         candidates = [cs for cs in sets if cs is not None]
         if not candidates:
             return None  # a branch that may match pure ASCII
         solo |= min(candidates, key=len)
-    return frozenset(solo), frozenset(first), frozenset(second), width
+    return frozenset(solo), frozenset(first), frozenset(second), width, tuple(pairs)
 
 
 def _charset(chars: Iterable[str]) -> str:
     return "[" + "".join(re.escape(ch) for ch in sorted(chars)) + "]"
 
 
-_SHAPE = _badness_shape()
+_FULL_SHAPE = _badness_shape()
+#: (solo characters, first and second characters of pairs, longest match)
+_SHAPE = _FULL_SHAPE[:4] if _FULL_SHAPE is not None else None
+#: each pair branch's (first characters, second characters): "äß" is two
+#: characters of the sets above (German prose), yet no branch's own pair
+_BRANCH_PAIRS = _FULL_SHAPE[4] if _FULL_SHAPE is not None else ()
+#: two adjacent characters -> whether some branch's pair they are
+_PAIR_VERDICTS: dict[str, bool] = {}
+
+
+def _branch_pair(two: str) -> bool:
+    """Whether TWO (two adjacent characters) is the pair of some branch of
+    ftfy's detector: a match of a pair branch holds its own pair, so a pair
+    of the union sets that is no branch's starts no match."""
+    got = _PAIR_VERDICTS.get(two)
+    if got is None:
+        a, b = two
+        got = any(a in firsts and b in seconds for firsts, seconds in _BRANCH_PAIRS)
+        if len(_PAIR_VERDICTS) < 1 << 16:  # a bound, never reached on ordinary text
+            _PAIR_VERDICTS[two] = got
+    return got
+
+
 if _SHAPE is not None:
     _BAD_WIDTH = _SHAPE[3]
     # ``re``, not ``regex``: its scan for a plain character class is much
@@ -191,7 +218,8 @@ def _compact_hits(text: str) -> list[int]:
     is found in TEXT by ``str.find``, which skims much faster than a regex."""
     compact = _ASCII_RUNS.sub("\n", text)
     found = {m.group() for m in _SOLO_RE.finditer(compact)}
-    found.update(compact[m.start():m.start() + 2] for m in _PAIR_RE.finditer(compact))
+    found.update(two for two in {compact[m.start():m.start() + 2]
+                                 for m in _PAIR_RE.finditer(compact)} if _branch_pair(two))
     hits: list[int] = []
     find = text.find
     for s in found:
@@ -225,7 +253,8 @@ def _lines_to_fix(text: str, config: ftfy.TextFixerConfig) -> Iterator[tuple[int
             return
     else:
         hits = [m.start() for m in _SOLO_RE.finditer(text)]
-        hits.extend(m.start() for m in _PAIR_RE.finditer(text))
+        hits.extend(q for q in (m.start() for m in _PAIR_RE.finditer(text))
+                    if _branch_pair(text[q:q + 2]))
         hits.sort()
     line_end = -1  # end of the line last looked at
     selected = False
