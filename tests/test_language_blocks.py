@@ -128,28 +128,35 @@ def test_an_undecided_sample_is_decided_by_its_blocks():
     found = detector.detect(text)
     # every pack runs, as on a text of unknown language, but on its lines
     assert found.language == "en" and found.confined == set(detector.codes) - {"en"}
-    assert ("de", debris) in found.allowed and ("de", ENGLISH[0]) not in found.allowed
-    assert ("", "Home") in found.allowed  # a menu line: in no language
+    assert detector.admits("de", prose) and not detector.admits("de", ENGLISH[0])
+    assert detector.admits("de", debris) and detector.admits("de", "Home")  # in no language
     result = clean(text)
     assert debris not in result.text
     assert result.language == "en"
 
 
 def test_widened_keeps_a_pack_confined_only_when_both_confine_it():
-    before = Detection("en", frozenset({"en", "es"}), frozenset({"es"}), (("es", 4, 5),),
-                       frozenset({("es", "Hola")}))
+    before = Detection("en", frozenset({"en", "es"}), frozenset({"es"}), (("es", 4, 5),))
     after_free = Detection("es", frozenset({"en", "es"}))
     assert widened(before, after_free) == Detection("en", frozenset({"en", "es"}))
-    after_confined = Detection("en", frozenset({"en", "es"}), frozenset({"es"}), (("es", 2, 2),),
-                               frozenset({("es", "Adiós"), ("", "Email")}))
+    after_confined = Detection("en", frozenset({"en", "es"}), frozenset({"es"}), (("es", 2, 2),))
     both = widened(before, after_confined)
-    assert both.confined == {"es"} and both.blocks == (("es", 4, 5),)
-    # the lines of the blocks of both, and the lines in no language
-    assert both.allowed == {("es", "Hola"), ("es", "Adiós"), ("", "Email")}
+    assert both.confined == {"es"} and both.blocks == (("es", 4, 5),)  # the input's lines
     # a text in one language whose cleaned text is judged by its blocks
     one = widened(Detection("en", frozenset({"en"})), after_confined)
-    assert one.confined == {"es"} and ("", "Email") in one.allowed
+    assert one.confined == {"es"} and one.languages == {"en", "es"}
     assert not widened(before, Detection()).gated  # unknown: every pack, everywhere
+
+
+def test_a_line_is_admitted_by_its_own_words():
+    detector = Cleaner().detector
+    prose_es, _ = BLOCKS["es"]
+    assert detector.admits("es", prose_es) and not detector.admits("fr", prose_es)
+    assert detector.admits("fr", "Tous droits réservés")  # too short to tell
+    assert detector.admits("fr", "x" * 40)  # one word
+    assert not detector.admits("fr", ENGLISH_CREDIT)  # reads as English
+    # a tie between two lists: no language
+    assert detector.admits("fr", "dog cat bird fish the le")
 
 
 _SAMPLES_ONLY = Cleaner()

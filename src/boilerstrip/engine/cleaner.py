@@ -281,7 +281,7 @@ class Cleaner:
                 # the packs that run: the fast engine scans only their rules' database
                 ctx.languages = detection.languages if detection.gated else None
                 ctx.candidates = self._provider(ctx, index)
-                self._run_passes(ctx, stages, self._confiner(detection))
+                self._run_passes(ctx, stages, self._confiner(detection, seen))
                 # the cleaned text may run more packs (cut down to a few words,
                 # its language is unknown): run them too, so that cleaning the
                 # output again changes nothing
@@ -337,14 +337,17 @@ class Cleaner:
         return Result(text, out, tuple(changes), "cleaned", skipped, self.profile,
                       share, detection.language, langs, detection.blocks)
 
-    def _confiner(self, detection: Detection):
-        """What keeps the rules of DETECTION's confined packs on their
-        blocks' lines: a filter of a stage's deletions; None when no pack is
-        confined (a document in one language)."""
+    def _confiner(self, detection: Detection, seen: dict):
+        """What keeps the rules of DETECTION's confined packs on the lines
+        in their language or in none: a filter of a stage's deletions; None
+        when no pack is confined (a document in one language). SEEN: the
+        clean call's counts by text (a line's, kept)."""
         if not detection.confined or not detection.gated:
             return None
         language_of = {r.id: r.language for r in self.rules if r.language in detection.confined}
-        return lambda dels, text: confined_to_blocks(dels, text, language_of, detection.allowed)
+        admits = self.detector.admits
+        return lambda dels, text: confined_to_blocks(
+            dels, text, language_of, lambda lang, line: admits(lang, line, seen))
 
     def _run_passes(self, ctx: Context, stages: list[tuple[str, list]], confine=None) -> None:
         """Run the stages until a pass removes nothing, so that cleaning is

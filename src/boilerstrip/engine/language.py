@@ -11,12 +11,14 @@ and bounded whatever its size), counting distinct words; a sample of at
 least ``block_min_tokens`` words decided the same way adds its language(s),
 so a page mixing languages (an article followed by comments or a footer in
 another) runs the packs of each: the pack of such a second language only on
-the lines of its blocks (runs of lines leaning to its list, :meth:`_judge_blocks`)
-and on the lines in no language (too short to tell), never on a line that
-reads as another language (issue 17: a French rule took an English line). A
-text whose samples tell nothing is judged by its blocks: the largest
-language's packs run on every line, the others' as on a second language's
-blocks. A text in one language pays for its two samples and no more. The
+the lines that read as its language and on those in no language (too short
+to tell: menus, buttons), never on a line that reads as another language
+(issue 17: a French rule took an English line), each line judged by its own
+words (:meth:`LanguageDetector.admits`). A text whose samples tell nothing is
+judged by its blocks (runs of lines leaning to one list,
+:meth:`_judge_blocks`): the largest language's packs run on every line, the
+others' as a second language's do. A text whose samples tell one language
+pays for them and no more. The
 packs of ``everywhere`` (English: the language of most site templates' buttons
 and prompts, "Post a Comment" on a German blog) run on every document.
 
@@ -80,15 +82,13 @@ class Detection:
 
     language: str = ""
     languages: frozenset[str] = frozenset()
-    #: languages found in blocks only, whose packs remove lines of those
-    #: blocks alone (a Spanish footer on an English page)
+    #: languages found in a part of the text only (a Spanish footer on an
+    #: English page), whose packs remove only the lines that read as their
+    #: language or as none (:meth:`LanguageDetector.admits`)
     confined: frozenset[str] = frozenset()
     #: for the report: the blocks of the confined languages, (language, first
     #: line, last line), line numbers of the input from 1
     blocks: tuple[tuple[str, int, int], ...] = ()
-    #: (language, stripped line) of every line a confined language's pack
-    #: may remove; language "": a line in no language, which every pack may
-    allowed: frozenset[tuple[str, str]] = frozenset()
 
     @property
     def gated(self) -> bool:
@@ -246,7 +246,7 @@ class LanguageDetector:
         found = set(main) | self.everywhere
         if not any(langs - found for langs in by_sample):  # the common case
             return Detection(main[0], frozenset(found))
-        lines, judged, neutral = self._judge_blocks(text, seen)
+        lines, judged = self._judge_blocks(text, seen)
         # a sample decided alone is a block of its language, when no block is
         # (a footer of short lines: no run of them is long enough)
         head, tail = _samples(text, self.sample_chars)
@@ -257,7 +257,7 @@ class LanguageDetector:
             judged += [(lang, first, min(last, len(lines)), 0) for lang in sorted(langs - found)
                        if lang not in in_blocks]
         extra = frozenset().union(*by_sample) - found
-        return _confining(main[0], found, extra, lines, judged, neutral)
+        return _confining(main[0], found, extra, judged)
 
     def detect_samples(self, text: str, seen: dict | None = None) -> Detection:
         """What the two samples of TEXT tell alone: the packs of every
@@ -291,7 +291,7 @@ class LanguageDetector:
         languages run, as on a text of unknown language, but on the lines
         of their blocks and the lines in no language only, never on a line
         in another. No block decided: unknown, every pack runs."""
-        lines, judged, neutral = self._judge_blocks(text, seen)
+        _lines, judged = self._judge_blocks(text, seen)
         if not judged:
             return UNKNOWN
         size: dict[str, int] = {}
@@ -299,7 +299,7 @@ class LanguageDetector:
             size[lang] = size.get(lang, 0) + words
         main = max(sorted(size), key=size.__getitem__)
         found = {main} | self.everywhere
-        return _confining(main, found, frozenset(self.codes) - found, lines, judged, neutral)
+        return _confining(main, found, frozenset(self.codes) - found, judged)
 
     def blocks(self, text: str, seen: dict | None = None) -> tuple[tuple[str, int, int], ...]:
         """The blocks of TEXT decided on their own: (language, first line,
@@ -307,9 +307,9 @@ class LanguageDetector:
         return tuple(b[:3] for b in self._judge_blocks(text, seen)[1])
 
     def _judge_blocks(self, text: str, seen: dict | None
-                      ) -> tuple[list[str], list[tuple[str, int, int, int]], list[int]]:
+                      ) -> tuple[list[str], list[tuple[str, int, int, int]]]:
         """(TEXT's lines, (language, first line, last line, words) of each
-        of its blocks, the indexes of its lines in no language). A line of
+        of its blocks). A line of
         at least ``line_min_tokens`` distinct words, ``min_coverage`` of
         them in one list more than in any other, leans to that list; a run
         of lines leaning the same way is a block, decided as a sample is
@@ -322,11 +322,9 @@ class LanguageDetector:
         if len(lines) > 1 and not lines[-1]:  # a text ending in a newline has no line after it
             lines.pop()
         runs: list[list] = []  # [list index, first leaning line, last, words, hits]
-        neutral: list[int] = []
         for number, line in enumerate(lines):
             lean = self._lean(line, seen)
             if lean is None:
-                neutral.append(number)
                 continue
             best, tokens, hits = lean
             if runs and runs[-1][0] == best:
@@ -342,11 +340,25 @@ class LanguageDetector:
             end = runs[k + 1][1] - 1 if k + 1 < len(runs) else len(lines) - 1
             for lang in self._decide(tokens, hits, self.block_min_tokens):
                 judged.append((lang, start + 1, end + 1, tokens))
-        return lines, judged, neutral
+        return lines, judged
+
+    def admits(self, language: str, line: str, seen: dict | None = None) -> bool:
+        """Whether the pack of LANGUAGE, confined, may remove LINE: a line in
+        no language (too short to tell, or two lists tied) or one that reads
+        as LANGUAGE (its best list or a close call). Judged by the line's
+        content alone, so that the cleaned text's lines are judged as the
+        input's (cleaning again removes nothing more)."""
+        lean = self._lean(line, seen)
+        if lean is None:
+            return True
+        _best, tokens, hits = lean
+        return language in self._decide(tokens, hits, 0)
 
     def _lean(self, line: str, seen: dict | None) -> tuple[int, int, list[int]] | None:
         """(the list LINE leans to, its distinct words, every list's count),
         or None: too short, too few stopwords, or two lists tied."""
+        if len(line.strip()) < 2 * self.line_min_tokens - 1:  # fewer words, surely: not counted
+            return None
         tokens, tally = self._tally(line, seen)
         if tokens < self.line_min_tokens or not tally:
             return None
@@ -357,16 +369,13 @@ class LanguageDetector:
         return hits.index(best), tokens, hits
 
 
-def _confining(main: str, found: set[str], others: frozenset[str], lines: list[str],
-               judged: list[tuple[str, int, int, int]], neutral: list[int]) -> Detection:
-    """The detection of a text (its LINES) of language MAIN, whose packs of
-    FOUND run on every line and those of OTHERS on the lines of their JUDGED
-    blocks and the NEUTRAL lines (in no language)."""
+def _confining(main: str, found: set[str], others: frozenset[str],
+               judged: list[tuple[str, int, int, int]]) -> Detection:
+    """The detection of a text of language MAIN, whose packs of FOUND run on
+    every line and those of OTHERS confined (JUDGED: its blocks, for the
+    report; each line is judged on its own as it is removed)."""
     blocks = tuple(b[:3] for b in judged if b[0] in others)
-    allowed = {(lang, lines[n].strip()) for lang, first, last in blocks
-               for n in range(first - 1, last)}
-    allowed.update(("", lines[n].strip()) for n in neutral)
-    return Detection(main, frozenset(found) | others, others, blocks, frozenset(allowed))
+    return Detection(main, frozenset(found) | others, others, blocks)
 
 
 def _samples(text: str, size: int) -> tuple[str, str]:
@@ -395,26 +404,22 @@ def runs_on(rule: Rule, detection: Detection) -> bool:
 def widened(before: Detection, after: Detection) -> Detection:
     """BEFORE (the input's detection) widened by AFTER (the cleaned text's):
     the packs of both run; every pack when AFTER is unknown. A pack confined
-    to its blocks in both stays so, on the lines of the blocks of both."""
+    in both stays so."""
     if not after.gated:
         return Detection(before.language, frozenset())
     # a pack that either runs on every line runs on every line
     free = (before.languages - before.confined) | (after.languages - after.confined)
     confined = (before.confined | after.confined) - free
-    if not confined:
-        return Detection(before.language, before.languages | after.languages)
     return Detection(before.language, before.languages | after.languages, confined,
-                     tuple(b for b in before.blocks if b[0] in confined),
-                     frozenset(a for a in before.allowed | after.allowed
-                               if a[0] in confined or not a[0]))
+                     tuple(b for b in before.blocks if b[0] in confined))
 
 
-def confined_to_blocks(dels: list, text: str, language_of: dict[str, str],
-                       allowed: frozenset[tuple[str, str]]) -> list:
+def confined_to_blocks(dels: list, text: str, language_of: dict[str, str], admits) -> list:
     """DELS (deletions of TEXT: start, end, attribution) less those by a rule
     of a confined pack (LANGUAGE_OF: rule id -> its pack's language) that
-    reach a line outside that language's blocks (ALLOWED: see
-    :class:`Detection`); a cut inside a line is judged by its whole line."""
+    reach a line its language may not take (ADMITS(language, line): see
+    :meth:`LanguageDetector.admits`); a cut inside a line is judged by its
+    whole line."""
     kept = []
     for span in dels:
         lang = language_of.get(span[2].rule)
@@ -423,8 +428,7 @@ def confined_to_blocks(dels: list, text: str, language_of: dict[str, str],
             first = text.rfind("\n", 0, start) + 1
             last = text.find("\n", end)
             lines = text[first:last if last >= 0 else len(text)].split("\n")
-            if not all((lang, line) in allowed or ("", line) in allowed
-                       for line in map(str.strip, lines) if line):
+            if not all(admits(lang, line) for line in lines if not line.isspace()):
                 continue
         kept.append(span)
     return kept
