@@ -126,3 +126,18 @@ def test_a_caption_closed_by_a_credit_goes_only_with_the_opt_in(caption):
     assert caption.split(" ")[0] in by_default  # the default keeps the caption
     opted = boilerstrip.clean(text, enable=["headline"]).text
     assert opted == "The ferry runs again.\n\nTickets cost more.\n"
+
+
+@pytest.mark.parametrize("line", [
+    "Photo: Jane Doe",  # a credit alone: fewer than three words of caption
+    # a paragraph longer than a caption, closed by a credit
+    "The fund lost money in every quarter of the year, its manager told investors on Monday. "
+    "The loss was the largest since the fund opened in 1998, and the board now plans to replace "
+    "the manager before the next annual meeting of its members. (Photo: Jane Doe)",
+    "Der Preis stieg im Mai um vier Prozent, sagte die Sprecherin. (Foto: dpa)",  # a quote
+    "Example Media | Contact us | © 2021 Example Media. All rights reserved",  # a footer
+])
+def test_the_caption_credit_rule_leaves_what_is_no_caption(line):
+    rule = "core.headline.caption-credit"
+    text = f"The ferry runs again.\n\n{line}\n\nTickets cost more.\n"
+    assert boilerstrip.clean(text, select=[rule], enable=[rule]).text == text
