@@ -115,6 +115,16 @@ def _stage_repeated_line(rules: Sequence, ctx: Context) -> list[Deletion]:
     return _module(".repeats").repeated_line(rules, ctx.draft, non_blank(ctx))
 
 
+def _compile_indented_line(rule: Rule, timeout: float) -> Any:
+    from .indents import indent_config
+
+    return rule, indent_config(rule)  # its params, now rather than in a clean() call
+
+
+def _stage_indented_line(rules: Sequence, ctx: Context) -> list[Deletion]:
+    return _module(".indents").indented_line(rules, ctx.draft, non_blank(ctx))
+
+
 def _compile_language(rule: Rule, timeout: float) -> Any:
     from .language import LanguageDetector
 
@@ -165,6 +175,7 @@ RUNS: dict[str, KindRun] = {
     "leading-fragment": KindRun(CompiledRule, stages.stage_leading_fragment),
     "trailing-fragment": KindRun(CompiledRule, stages.stage_trailing_fragment),
     "repeated-line": KindRun(_compile_repeated_line, _stage_repeated_line),
+    "indented-line": KindRun(_compile_indented_line, _stage_indented_line),
     "edge-block": KindRun(_compile_edge_block, _stage_edge_block),
 }
 

@@ -69,6 +69,10 @@ KIND_TABLE: tuple[Kind, ...] = (
     # after the line stages: a copy of a line just above, said again
     Kind("repeated-line", "a line that repeats one of the few lines just above it, "
          "found by position", frozenset({"params"}), params_checked="when a Cleaner is built"),
+    # after the repeats: a short line set deeper than the body text around it
+    Kind("indented-line", "a short line indented deeper than the body text between two "
+         "body paragraphs, found by position", frozenset({"params"}),
+         params_checked="when a Cleaner is built"),
     # last: it judges the edges of what the other stages left; a block found
     # beside the article body keeps the body, and a text of teasers alone has
     # no article to protect, so the guard counts the rest
