@@ -1,6 +1,6 @@
 """The language detector's packed tallies and its words (engine/language.py)
 decide as the plain count did: ``re.findall`` words, one set intersection
-per stopword list, both samples decided in full (``detect_samples``: the blocks left out). Compared on every bundled corpus document (and its
+per stopword list, both samples decided in full. Compared on every bundled corpus document (and its
 cleaned text, which the Cleaner detects again), and on generated text with
 generated detectors (few, short, overlapping lists: a field of the packed
 tally at its fullest)."""
@@ -59,14 +59,14 @@ def test_detect_equals_the_plain_count_on_every_corpus_document():
     for f in files:
         text = f.read_bytes().decode("utf-8")
         seen: dict = {}
-        got = detector.detect_samples(text, seen)
+        got = detector.detect(text, seen)
         assert got == plain_detect(detector, text), f.name
-        assert detector.detect_samples(text, seen) == got  # from the kept tallies
+        assert detector.detect(text, seen) == got  # from the kept tallies
         seen_langs.add(got.language)
     # the cleaned texts (detected again by the Cleaner), a sample of them
     for f in files[::10]:
         out = cleaner.clean(f.read_bytes().decode("utf-8")).text
-        assert detector.detect_samples(out) == plain_detect(detector, out), f.name
+        assert detector.detect(out) == plain_detect(detector, out), f.name
     assert {"en", "de", ""} <= seen_langs  # decided ones and unknown ones were met
 
 
@@ -99,7 +99,7 @@ def test_detect_equals_the_plain_count_on_generated_text(
                          block_min_tokens=block_min_tokens, near_ratio=near_ratio,
                          min_coverage=min_coverage)
     text = " ".join(words)
-    assert detector.detect_samples(text) == plain_detect(detector, text)
+    assert detector.detect(text) == plain_detect(detector, text)
     seen: dict = {}
     assert detector.detect(text, seen) == detector.detect(text, seen) == detector.detect(text)
 
@@ -112,7 +112,7 @@ def test_a_field_at_its_fullest_does_not_carry_into_the_next():
                          min_tokens=1, block_min_tokens=1, min_coverage=0)
     text = "a b c a b c"
     assert detector._counts(text[:5]) == (3, [3, 3, 1])
-    assert detector.detect_samples(text) == plain_detect(detector, text)
+    assert detector.detect(text) == plain_detect(detector, text)
     assert detector.detect(text).languages == {"en", "de"}
 
 

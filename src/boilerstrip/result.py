@@ -113,9 +113,6 @@ class Result:
     language: str = ""
     #: the languages whose packs ran; empty: every pack ran (no gating)
     languages: tuple[str, ...] = ()
-    #: languages found in blocks of the text only, whose packs ran on those
-    #: lines alone: (language, first line, last line), input lines from 1
-    language_blocks: tuple[tuple[str, int, int], ...] = ()
 
     @classmethod
     def rebuilding(cls, text: str, changes: tuple[Change, ...], **fields: Any) -> Result:
@@ -185,9 +182,6 @@ class Result:
             "removed_share": round(self.removed_share, 4),
             "language": self.language,
             "languages": list(self.languages),
-            # only for a text with such blocks: other reports read as before
-            **({"language_blocks": [list(b) for b in self.language_blocks]}
-               if self.language_blocks else {}),
             "changes": [c.to_dict() for c in self.changes],
             "skipped": [s.to_dict() for s in self.skipped],
             "summary": self.summary(),

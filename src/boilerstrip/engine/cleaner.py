@@ -17,7 +17,6 @@ idempotent); what keeps that cheap is the candidate provider
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from typing import Iterable, Sequence
 
 from ..document import Draft, word_count
@@ -31,8 +30,8 @@ from .candidates import CandidateProvider, default_candidates
 from .context import CompiledRule, Context
 from .index import LiteralIndex
 from .kinds import RUNS, non_blank, picks
-from .language import (UNKNOWN, Detection, LanguageDetector, confined_to_blocks, detector_of,
-                       runs_on, widened)
+from .language import (UNKNOWN, Detection, LanguageDetector, detector_of, runs_on,
+                       widened)
 from .tidy import tidy
 
 MAX_PASSES = 4  # passes over the stages before giving up on reaching a fixed point
@@ -191,8 +190,6 @@ class Cleaner:
             others = self.detector.everywhere | self.undetectable
             detections += [Detection(code, frozenset({code}) | others)
                            for code in self.detector.codes]
-            # a text judged by its blocks: every pack (those of one language confined)
-            detections.append(Detection("", frozenset(self.detector.codes) | others))
         for detection in detections:
             _stages, index = self._plan(detection)
             for tier in (*TIERS, None):
@@ -217,7 +214,7 @@ class Cleaner:
             return UNKNOWN
         found = self.detector.detect(text, seen)
         if found.gated and self.undetectable:
-            return replace(found, languages=found.languages | self.undetectable)
+            return Detection(found.language, found.languages | self.undetectable)
         return found
 
     def _build_stages(self, detection: Detection) -> list[tuple[str, list]]:
@@ -281,7 +278,7 @@ class Cleaner:
                 # the packs that run: the fast engine scans only their rules' database
                 ctx.languages = detection.languages if detection.gated else None
                 ctx.candidates = self._provider(ctx, index)
-                self._run_passes(ctx, stages, self._confiner(detection, seen))
+                self._run_passes(ctx, stages)
                 # the cleaned text may run more packs (cut down to a few words,
                 # its language is unknown): run them too, so that cleaning the
                 # output again changes nothing
@@ -289,7 +286,7 @@ class Cleaner:
                 wider = widened(detection, self.detect(draft.text, seen)) \
                     if detected and self.detector.sees_change(ends, draft.text) \
                     else detection
-                if wider == detection:
+                if wider.languages == detection.languages:
                     break
                 detection = wider
         finally:
@@ -327,29 +324,16 @@ class Cleaner:
             elif not guarded:  # rebuilt from the output and the changes if read
                 return Result.rebuilding(out, tuple(changes), skipped=skipped,
                                          profile=self.profile, removed_share=share,
-                                         language=detection.language, languages=langs,
-                                         language_blocks=detection.blocks)
+                                         language=detection.language, languages=langs)
             else:
                 text = restore_text(out, changes)
         if guarded:
             return Result(text, text, tuple(changes), "guarded", skipped,
-                          self.profile, share, detection.language, langs, detection.blocks)
+                          self.profile, share, detection.language, langs)
         return Result(text, out, tuple(changes), "cleaned", skipped, self.profile,
-                      share, detection.language, langs, detection.blocks)
+                      share, detection.language, langs)
 
-    def _confiner(self, detection: Detection, seen: dict):
-        """What keeps the rules of DETECTION's confined packs on the lines
-        in their language or in none: a filter of a stage's deletions; None
-        when no pack is confined (a document in one language). SEEN: the
-        clean call's counts by text (a line's, kept)."""
-        if not detection.confined or not detection.gated:
-            return None
-        language_of = {r.id: r.language for r in self.rules if r.language in detection.confined}
-        admits = self.detector.admits
-        return lambda dels, text: confined_to_blocks(
-            dels, text, language_of, lambda lang, line: admits(lang, line, seen))
-
-    def _run_passes(self, ctx: Context, stages: list[tuple[str, list]], confine=None) -> None:
+    def _run_passes(self, ctx: Context, stages: list[tuple[str, list]]) -> None:
         """Run the stages until a pass removes nothing, so that cleaning is
         idempotent: a removal can expose new debris to a rule that ran
         earlier (an inline cut turns a line into a bare "Share this", a
@@ -374,8 +358,6 @@ class Cleaner:
                     if found_nothing.get(kind) == seen:
                         continue  # the same lines it found nothing in: nothing again
                 dels = run.stage(items, ctx)
-                if dels and confine is not None:  # a pack confined to its blocks' lines
-                    dels = confine(dels, draft.text)
                 if dels:
                     ctx.reset()  # first: what it drops need not outlive the old text
                     draft.delete(dels)

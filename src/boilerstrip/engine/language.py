@@ -10,15 +10,7 @@ text is judged from two samples, its start and its end (the cost is small
 and bounded whatever its size), counting distinct words; a sample of at
 least ``block_min_tokens`` words decided the same way adds its language(s),
 so a page mixing languages (an article followed by comments or a footer in
-another) runs the packs of each: the pack of such a second language only on
-the lines that read as its language and on those in no language (too short
-to tell: menus, buttons), never on a line that reads as another language
-(issue 17: a French rule took an English line), each line judged by its own
-words (:meth:`LanguageDetector.admits`). A text whose samples tell nothing is
-judged by its blocks (runs of lines leaning to one list,
-:meth:`_judge_blocks`): the largest language's packs run on every line, the
-others' as a second language's do. A text whose samples tell one language
-pays for them and no more. The
+another) runs the packs of each. The
 packs of ``everywhere`` (English: the language of most site templates' buttons
 and prompts, "Post a Comment" on a German blog) run on every document.
 
@@ -71,7 +63,6 @@ PARAMS: dict[str, tuple[type | tuple[type, ...], Any]] = {
     "block_min_tokens": (int, 25),        # a sample this long can add its own language
     "everywhere": (tuple, ()),            # packs that run on every document, decided or not
     "sample_chars": (int, 500),           # size of each of the two samples judged
-    "line_min_tokens": (int, 6),          # a line this long leans to its best list (blocks)
 }
 
 
@@ -82,13 +73,6 @@ class Detection:
 
     language: str = ""
     languages: frozenset[str] = frozenset()
-    #: languages found in a part of the text only (a Spanish footer on an
-    #: English page), whose packs remove only the lines that read as their
-    #: language or as none (:meth:`LanguageDetector.admits`)
-    confined: frozenset[str] = frozenset()
-    #: for the report: the blocks of the confined languages, (language, first
-    #: line, last line), line numbers of the input from 1
-    blocks: tuple[tuple[str, int, int], ...] = ()
 
     @property
     def gated(self) -> bool:
@@ -235,147 +219,21 @@ class LanguageDetector:
         """The languages of TEXT (see the module docstring), from two samples
         of ``sample_chars`` characters, its start and its end (its halves
         when it is shorter), so that the cost stays small and bounded
-        whatever the document's size. When the samples tell none, or a
-        sample tells a language the text as a whole does not, its blocks
-        are judged (:meth:`detect_blocks`, :func:`_confining`): a text in
-        one language pays for no more than its samples. SEEN: see
-        :meth:`_tally`."""
-        main, by_sample = self._sample_languages(text, seen)
-        if not main:  # the samples tell nothing: the blocks may
-            return self.detect_blocks(text, seen)
-        found = set(main) | self.everywhere
-        if not any(langs - found for langs in by_sample):  # the common case
-            return Detection(main[0], frozenset(found))
-        lines, judged = self._judge_blocks(text, seen)
-        # a sample decided alone is a block of its language, when no block is
-        # (a footer of short lines: no run of them is long enough)
-        head, tail = _samples(text, self.sample_chars)
-        spans = ((1, head.count("\n") + 1),
-                 (text.count("\n", 0, len(text) - len(tail)) + 1, len(lines)))
-        in_blocks = {b[0] for b in judged}
-        for langs, (first, last) in zip(by_sample, spans):
-            judged += [(lang, first, min(last, len(lines)), 0) for lang in sorted(langs - found)
-                       if lang not in in_blocks]
-        extra = frozenset().union(*by_sample) - found
-        return _confining(main[0], found, extra, judged)
-
-    def detect_samples(self, text: str, seen: dict | None = None) -> Detection:
-        """What the two samples of TEXT tell alone: the packs of every
-        language found run on every line (unknown: every pack runs)."""
-        main, by_sample = self._sample_languages(text, seen)
-        if not main:
-            return UNKNOWN
-        return Detection(main[0], frozenset(main).union(self.everywhere, *by_sample))
-
-    def _sample_languages(self, text: str, seen: dict | None
-                          ) -> tuple[tuple[str, ...], list[set[str]]]:
-        """(the languages of TEXT's two samples together, best first; those
-        of each sample long enough to be decided alone, by sample)."""
+        whatever the document's size. SEEN: see :meth:`_tally`."""
         head, tail = _samples(text, self.sample_chars)
         (n_head, head_tally), (n_tail, tail_tally) = parts = (
             self._tally(head, seen), self._tally(tail, seen))
         tokens = n_head + n_tail
         if tokens < self.min_tokens:  # what _decide says first, without unpacking
-            return (), []
+            return UNKNOWN
         main = self._decide(tokens, self._unpack(head_tally + tail_tally), self.min_tokens)
         if not main:
-            return (), []
-        return main, [set(self._decide(n, self._unpack(tally), self.block_min_tokens))
-                      if n >= self.block_min_tokens else set()  # else _decide finds nothing
-                      for n, tally in parts]
-
-    def detect_blocks(self, text: str, seen: dict | None = None) -> Detection:
-        """The languages of TEXT, whose samples told none, from its blocks
-        (:meth:`_judge_blocks`): the language with most words is the main
-        one, whose packs run on every line. The packs of the other
-        languages run, as on a text of unknown language, but on the lines
-        of their blocks and the lines in no language only, never on a line
-        in another. No block decided: unknown, every pack runs."""
-        _lines, judged = self._judge_blocks(text, seen)
-        if not judged:
             return UNKNOWN
-        size: dict[str, int] = {}
-        for lang, _first, _last, words in judged:
-            size[lang] = size.get(lang, 0) + words
-        main = max(sorted(size), key=size.__getitem__)
-        found = {main} | self.everywhere
-        return _confining(main, found, frozenset(self.codes) - found, judged)
-
-    def blocks(self, text: str, seen: dict | None = None) -> tuple[tuple[str, int, int], ...]:
-        """The blocks of TEXT decided on their own: (language, first line,
-        last line), line numbers from 1 (see :meth:`_judge_blocks`)."""
-        return tuple(b[:3] for b in self._judge_blocks(text, seen)[1])
-
-    def _judge_blocks(self, text: str, seen: dict | None
-                      ) -> tuple[list[str], list[tuple[str, int, int, int]]]:
-        """(TEXT's lines, (language, first line, last line, words) of each
-        of its blocks). A line of
-        at least ``line_min_tokens`` distinct words, ``min_coverage`` of
-        them in one list more than in any other, leans to that list; a run
-        of lines leaning the same way is a block, decided as a sample is
-        (at least ``block_min_tokens`` distinct words, counted line by line;
-        its close calls are blocks too), and the lines leaning nowhere
-        (menus, buttons, names) between two runs belong to both. Costs one
-        count per line: asked only of a document whose samples found no
-        language, or found one more than the text as a whole."""
-        lines = text.split("\n")
-        if len(lines) > 1 and not lines[-1]:  # a text ending in a newline has no line after it
-            lines.pop()
-        runs: list[list] = []  # [list index, first leaning line, last, words, hits]
-        for number, line in enumerate(lines):
-            lean = self._lean(line, seen)
-            if lean is None:
-                continue
-            best, tokens, hits = lean
-            if runs and runs[-1][0] == best:
-                run = runs[-1]
-                run[2] = number
-                run[3] += tokens
-                run[4] = [a + b for a, b in zip(run[4], hits)]
-            else:
-                runs.append([best, number, number, tokens, hits])
-        judged = []
-        for k, (_best, _first, _last, tokens, hits) in enumerate(runs):
-            start = runs[k - 1][2] + 1 if k else 0  # the lines leaning nowhere before
-            end = runs[k + 1][1] - 1 if k + 1 < len(runs) else len(lines) - 1
-            for lang in self._decide(tokens, hits, self.block_min_tokens):
-                judged.append((lang, start + 1, end + 1, tokens))
-        return lines, judged
-
-    def admits(self, language: str, line: str, seen: dict | None = None) -> bool:
-        """Whether the pack of LANGUAGE, confined, may remove LINE: a line in
-        no language (too short to tell, or two lists tied) or one that reads
-        as LANGUAGE (its best list or a close call). Judged by the line's
-        content alone, so that the cleaned text's lines are judged as the
-        input's (cleaning again removes nothing more)."""
-        lean = self._lean(line, seen)
-        if lean is None:
-            return True
-        _best, tokens, hits = lean
-        return language in self._decide(tokens, hits, 0)
-
-    def _lean(self, line: str, seen: dict | None) -> tuple[int, int, list[int]] | None:
-        """(the list LINE leans to, its distinct words, every list's count),
-        or None: too short, too few stopwords, or two lists tied."""
-        if len(line.strip()) < 2 * self.line_min_tokens - 1:  # fewer words, surely: not counted
-            return None
-        tokens, tally = self._tally(line, seen)
-        if tokens < self.line_min_tokens or not tally:
-            return None
-        hits = self._unpack(tally)
-        best = max(hits)
-        if best < self.min_coverage * tokens or hits.count(best) > 1:
-            return None
-        return hits.index(best), tokens, hits
-
-
-def _confining(main: str, found: set[str], others: frozenset[str],
-               judged: list[tuple[str, int, int, int]]) -> Detection:
-    """The detection of a text of language MAIN, whose packs of FOUND run on
-    every line and those of OTHERS confined (JUDGED: its blocks, for the
-    report; each line is judged on its own as it is removed)."""
-    blocks = tuple(b[:3] for b in judged if b[0] in others)
-    return Detection(main, frozenset(found) | others, others, blocks)
+        found = set(main) | self.everywhere
+        for n, tally in parts:
+            if n >= self.block_min_tokens:  # else _decide finds nothing
+                found.update(self._decide(n, self._unpack(tally), self.block_min_tokens))
+        return Detection(main[0], frozenset(found))
 
 
 def _samples(text: str, size: int) -> tuple[str, str]:
@@ -403,32 +261,7 @@ def runs_on(rule: Rule, detection: Detection) -> bool:
 
 def widened(before: Detection, after: Detection) -> Detection:
     """BEFORE (the input's detection) widened by AFTER (the cleaned text's):
-    the packs of both run; every pack when AFTER is unknown. A pack confined
-    in both stays so."""
+    the packs of both run; every pack when AFTER is unknown."""
     if not after.gated:
         return Detection(before.language, frozenset())
-    # a pack that either runs on every line runs on every line
-    free = (before.languages - before.confined) | (after.languages - after.confined)
-    confined = (before.confined | after.confined) - free
-    return Detection(before.language, before.languages | after.languages, confined,
-                     tuple(b for b in before.blocks if b[0] in confined))
-
-
-def confined_to_blocks(dels: list, text: str, language_of: dict[str, str], admits) -> list:
-    """DELS (deletions of TEXT: start, end, attribution) less those by a rule
-    of a confined pack (LANGUAGE_OF: rule id -> its pack's language) that
-    reach a line its language may not take (ADMITS(language, line): see
-    :meth:`LanguageDetector.admits`); a cut inside a line is judged by its
-    whole line."""
-    kept = []
-    for span in dels:
-        lang = language_of.get(span[2].rule)
-        if lang is not None:
-            start, end = span[0], max(span[0], span[1] - 1)
-            first = text.rfind("\n", 0, start) + 1
-            last = text.find("\n", end)
-            lines = text[first:last if last >= 0 else len(text)].split("\n")
-            if not all(admits(lang, line) for line in lines if not line.isspace()):
-                continue
-        kept.append(span)
-    return kept
+    return Detection(before.language, before.languages | after.languages)
