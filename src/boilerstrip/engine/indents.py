@@ -113,7 +113,7 @@ def indented_lines(raws: Sequence[str], contents: Sequence[str], prose_min_words
     return out
 
 
-def indented_line(rules: Sequence[tuple[Rule, tuple[int, int, int]]], draft: Draft,
+def indented_line(rules: Sequence[tuple[Rule, tuple[int, int, int, int]]], draft: Draft,
                   shown: tuple[Sequence[Line], Sequence[str]] | None = None) -> list[Deletion]:
     """Deletions of the indented lines of DRAFT (per line, the first rule that
     takes it); RULES come with their checked params. SHOWN: DRAFT's non-blank
